@@ -1,0 +1,38 @@
+// Numbered schema migrations, tracked in PRAGMA user_version.
+//
+// A database at version N gets migrations N+1, N+2, ... applied in order, each
+// inside its own transaction together with the user_version bump, so a failing
+// migration leaves the file exactly at the last good version. A database whose
+// version is newer than the newest migration this build knows is refused
+// (opening it with old code could corrupt it).
+#pragma once
+
+#include <functional>
+#include <span>
+#include <stdexcept>
+#include <string>
+
+namespace fieldsync::storage {
+
+class Database;
+
+struct Migration {
+    int version;               // 1, 2, 3, ... contiguous
+    const char* description;   // for error messages
+    const char* sql;           // run with Database::exec; may be null if `apply` is set
+    std::function<void(Database&)> apply = {};  // for steps SQL alone cannot express
+};
+
+class MigrationError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// Applies every migration newer than the file's user_version, up to `target`
+// (default: all). Returns the version the database is at afterwards.
+// Throws MigrationError if the list is not numbered 1..N contiguously, if the
+// database is newer than the list, or if a step fails (with its number and
+// description in the message; that step is rolled back).
+int migrate(Database& db, std::span<const Migration> migrations, int target = -1);
+
+} // namespace fieldsync::storage

@@ -1,0 +1,136 @@
+#include "replica/Migrations.h"
+
+#include "storage/Database.h"
+
+namespace fieldsync::replica {
+namespace {
+
+// Entity tables, peer dictionary and set state: the RowStore (RowStore.h).
+// Both a device and the hub hold merged state in this shape.
+constexpr const char* kStateV1 = R"sql(
+CREATE TABLE peer (
+    idx    INTEGER PRIMARY KEY,
+    device BLOB NOT NULL UNIQUE
+);
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value
+) WITHOUT ROWID;
+CREATE TABLE customer (
+    id TEXT PRIMARY KEY,
+    name TEXT, phone TEXT, address TEXT, lat REAL, lng REAL, region TEXT,
+    industry TEXT, size TEXT, level TEXT, lifecycle TEXT, source TEXT,
+    annual_sales REAL, owner TEXT, tags TEXT, notes TEXT, archived INTEGER,
+    _clocks BLOB NOT NULL
+);
+CREATE TABLE contact (
+    id TEXT PRIMARY KEY,
+    customer TEXT, name TEXT, title TEXT, phone TEXT, email TEXT, birthday TEXT,
+    is_primary INTEGER, archived INTEGER,
+    _clocks BLOB NOT NULL
+);
+CREATE INDEX contact_customer ON contact (customer);
+CREATE TABLE visit (
+    id TEXT PRIMARY KEY,
+    customer TEXT, rep TEXT, kind TEXT, planned_at INTEGER,
+    checkin_at INTEGER, checkin_lat REAL, checkin_lng REAL, checkin_accuracy REAL,
+    checkout_at INTEGER, checkout_lat REAL, checkout_lng REAL, distance_m REAL,
+    purpose TEXT, notes TEXT, outcome TEXT, satisfaction INTEGER, next_follow_up INTEGER,
+    order_amount REAL, status TEXT, voided INTEGER, void_reason TEXT,
+    status_gen INTEGER,
+    _clocks BLOB NOT NULL
+);
+CREATE INDEX visit_customer ON visit (customer);
+CREATE TABLE task (
+    id TEXT PRIMARY KEY,
+    customer TEXT, assignee TEXT, due INTEGER, title TEXT, status TEXT,
+    origin_visit TEXT, notes TEXT, archived INTEGER,
+    status_gen INTEGER,
+    _clocks BLOB NOT NULL
+);
+CREATE TABLE complaint (
+    id TEXT PRIMARY KEY,
+    customer TEXT, received_at INTEGER, channel TEXT, description TEXT, severity TEXT,
+    handler TEXT, status TEXT, resolution TEXT, satisfaction_after INTEGER, voided INTEGER,
+    status_gen INTEGER,
+    _clocks BLOB NOT NULL
+);
+CREATE TABLE conflict (
+    id TEXT PRIMARY KEY,
+    entity TEXT, "row" TEXT, field TEXT, rule TEXT, loser_value TEXT, loser_clock TEXT,
+    winner_value TEXT, winner_clock TEXT, detected_at INTEGER, resolved INTEGER,
+    _clocks BLOB NOT NULL
+);
+CREATE INDEX conflict_row ON conflict ("row");
+CREATE TABLE set_dot (
+    entity  INTEGER NOT NULL,
+    "row"   TEXT NOT NULL,
+    field   INTEGER NOT NULL,
+    element TEXT NOT NULL,
+    hlc     INTEGER NOT NULL,
+    peer    INTEGER NOT NULL,
+    removed INTEGER NOT NULL,
+    PRIMARY KEY (entity, "row", field, element, hlc, peer)
+) WITHOUT ROWID;
+)sql";
+
+// Device-only tables (Replica.h has their spec).
+constexpr const char* kDeviceV1 = R"sql(
+CREATE TABLE outbox (
+    hlc     INTEGER PRIMARY KEY,
+    entity  INTEGER NOT NULL,
+    "row"   TEXT NOT NULL,
+    mask    INTEGER NOT NULL,
+    seen    INTEGER NOT NULL,
+    payload TEXT
+);
+CREATE TABLE local_conflict (
+    entity       INTEGER NOT NULL,
+    "row"        TEXT NOT NULL,
+    field        INTEGER NOT NULL,
+    loser_clock  TEXT NOT NULL,
+    loser_value  TEXT,
+    winner_clock TEXT NOT NULL,
+    winner_value TEXT,
+    detected_at  INTEGER NOT NULL,
+    PRIMARY KEY (entity, "row", field, loser_clock)
+) WITHOUT ROWID;
+)sql";
+
+// Hub-only tables (Hub.h has their spec).
+constexpr const char* kHubV1 = R"sql(
+CREATE TABLE hub_log (
+    seq         INTEGER PRIMARY KEY,
+    device      BLOB NOT NULL,
+    device_seq  INTEGER NOT NULL,
+    record      TEXT NOT NULL,
+    received_at INTEGER NOT NULL
+);
+CREATE TABLE hub_device (
+    device BLOB PRIMARY KEY,
+    acked  INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql";
+
+const storage::Migration kReplica[] = {
+    {1, "state and change log", nullptr,
+     [](storage::Database& db) {
+         db.exec(kStateV1);
+         db.exec(kDeviceV1);
+     }},
+};
+
+const storage::Migration kHub[] = {
+    {1, "state and global log", nullptr,
+     [](storage::Database& db) {
+         db.exec(kStateV1);
+         db.exec(kHubV1);
+     }},
+};
+
+} // namespace
+
+std::span<const storage::Migration> replicaMigrations() { return kReplica; }
+std::span<const storage::Migration> hubMigrations() { return kHub; }
+
+} // namespace fieldsync::replica

@@ -1,0 +1,673 @@
+#include "replica/Replica.h"
+
+#include "replica/Migrations.h"
+#include "storage/Statement.h"
+#include "storage/Transaction.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace fieldsync::replica {
+
+using nlohmann::json;
+using schema::EntityDef;
+using schema::FieldDef;
+using schema::FieldType;
+using storage::Statement;
+using storage::Transaction;
+using storage::UsingStatement;
+
+// ---------------------------------------------------------------- ids
+
+namespace {
+
+void ensureSodium()
+{
+    static const bool ok = sodium_init() >= 0;
+    if (!ok) throw std::runtime_error("libsodium failed to initialise");
+}
+
+std::string uuidText(const uint8_t b[16])
+{
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string s;
+    s.reserve(36);
+    for (int i = 0; i < 16; ++i) {
+        if (i == 4 || i == 6 || i == 8 || i == 10) s += '-';
+        s += hex[b[i] >> 4];
+        s += hex[b[i] & 0xf];
+    }
+    return s;
+}
+
+uint64_t fnv1a(std::string_view s, uint64_t h)
+{
+    for (unsigned char c : s) {
+        h ^= c;
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+} // namespace
+
+std::string newRowId(int64_t unixMillis)
+{
+    ensureSodium();
+    uint8_t b[16];
+    randombytes_buf(b, sizeof b);
+    auto ms = static_cast<uint64_t>(unixMillis);
+    for (int i = 0; i < 6; ++i) b[i] = static_cast<uint8_t>(ms >> (40 - 8 * i));
+    b[6] = static_cast<uint8_t>(0x70 | (b[6] & 0x0f));  // version 7
+    b[8] = static_cast<uint8_t>(0x80 | (b[8] & 0x3f));  // RFC 4122 variant
+    return uuidText(b);
+}
+
+crdt::DeviceId newDeviceId()
+{
+    ensureSodium();
+    crdt::DeviceId d;
+    do {
+        randombytes_buf(d.bytes.data(), d.bytes.size());
+    } while (d.isNull());
+    return d;
+}
+
+std::string conflictRowId(std::string_view entity, std::string_view row, std::string_view field,
+                          const crdt::Clock& loserClock)
+{
+    // Not a security boundary, only a stable name: two FNV-1a passes with
+    // different offsets give 128 bits, formatted as a UUID (version 8, custom).
+    std::string key = std::string(entity) + '\0' + std::string(row) + '\0' + std::string(field) + '\0'
+        + loserClock.str();
+    uint64_t a = fnv1a(key, 0xcbf29ce484222325ULL);
+    uint64_t b = fnv1a(key, 0x84222325cbf29ce4ULL ^ a);
+    uint8_t bytes[16];
+    for (int i = 0; i < 8; ++i) {
+        bytes[i] = static_cast<uint8_t>(a >> (56 - 8 * i));
+        bytes[8 + i] = static_cast<uint8_t>(b >> (56 - 8 * i));
+    }
+    bytes[6] = static_cast<uint8_t>(0x80 | (bytes[6] & 0x0f));
+    bytes[8] = static_cast<uint8_t>(0x80 | (bytes[8] & 0x3f));
+    return uuidText(bytes);
+}
+
+// ---------------------------------------------------------------- Write
+
+Write& Write::set(std::string field, crdt::Value value)
+{
+    m_items.push_back({Item::Set, std::move(field), std::move(value)});
+    return *this;
+}
+
+Write& Write::add(std::string field, std::string element)
+{
+    m_items.push_back({Item::Add, std::move(field), std::move(element)});
+    return *this;
+}
+
+Write& Write::remove(std::string field, std::string element)
+{
+    m_items.push_back({Item::Remove, std::move(field), std::move(element)});
+    return *this;
+}
+
+Write& Write::reopen(std::string field, std::string stage)
+{
+    m_items.push_back({Item::Reopen, std::move(field), std::move(stage)});
+    return *this;
+}
+
+json ConflictEntry::toJson() const
+{
+    json j = {{"entity", entity},          {"row", row},
+              {"field", field},            {"rule", rule},
+              {"loser_value", loserValue}, {"loser_clock", loserClock},
+              {"winner_value", winnerValue}, {"winner_clock", winnerClock},
+              {"detected_at", detectedAt}, {"provisional", provisional},
+              {"resolved", resolved},      {"needs_resolution", needsResolution}};
+    if (!id.empty()) j["id"] = id;
+    return j;
+}
+
+// ---------------------------------------------------------------- open
+
+namespace {
+
+std::optional<int64_t> metaInt(storage::Database& db, std::string_view key)
+{
+    UsingStatement st(db, "SELECT value FROM meta WHERE key = ?");
+    st->bind(1, key);
+    if (!st->step() || st->isNull(0)) return std::nullopt;
+    return st->getInt(0);
+}
+
+} // namespace
+
+std::unique_ptr<Replica> Replica::open(const std::string& path, Options options)
+{
+    auto db = std::make_unique<storage::Database>(path);
+    storage::migrate(*db, replicaMigrations());
+    return std::unique_ptr<Replica>(new Replica(std::move(db), std::move(options)));
+}
+
+Replica::Replica(std::unique_ptr<storage::Database> db, Options options)
+    : m_db(std::move(db)), m_schema(schema::fieldsyncSchema()), m_rows(*m_db, m_schema),
+      m_hlc(std::move(options.time))
+{
+    std::optional<crdt::DeviceId> device;
+    {
+        UsingStatement st(*m_db, "SELECT value FROM meta WHERE key = 'device_id'");
+        if (st->step()) device = crdt::DeviceId::fromHex(st->getText(0));
+    }
+    if (!device) {
+        Transaction tx(*m_db);
+        device = newDeviceId();
+        UsingStatement st(*m_db, "INSERT INTO meta (key, value) VALUES ('device_id', ?)");
+        st->bind(1, device->hex());
+        st->run();
+        m_rows.peerOf(*device);
+        tx.commit();
+    }
+    m_device = *device;
+    m_cursor = static_cast<uint64_t>(metaInt(*m_db, "cursor").value_or(0));
+    m_acked = static_cast<crdt::Hlc>(metaInt(*m_db, "acked").value_or(0));
+    m_hlc.setOffset(metaInt(*m_db, "clock_offset").value_or(0));
+    // Never issue a clock below one already used or observed, even if the
+    // wall clock went back while the app was closed.
+    crdt::Hlc last = std::max<crdt::Hlc>(m_acked, static_cast<crdt::Hlc>(metaInt(*m_db, "hlc").value_or(0)));
+    {
+        UsingStatement st(*m_db, "SELECT max(hlc) FROM outbox");
+        if (st->step() && !st->isNull(0)) last = std::max(last, static_cast<crdt::Hlc>(st->getInt(0)));
+    }
+    m_hlc.observe(last);
+}
+
+Replica::~Replica() = default;
+
+void Replica::setMeta(std::string_view key, int64_t value)
+{
+    UsingStatement st(*m_db, "INSERT INTO meta (key, value) VALUES (?, ?) "
+                             "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+    st->bind(1, key).bind(2, value);
+    st->run();
+}
+
+// ---------------------------------------------------------------- local capture
+
+namespace {
+
+const EntityDef* findEntity(const schema::Schema& s, std::string_view name, Error& err)
+{
+    const auto* e = s.entity(name);
+    if (!e) {
+        std::string names;
+        for (const auto& x : s.entities()) names += (names.empty() ? "" : ", ") + x.name;
+        err = invalidArgument("unknown entity \"" + std::string(name) + "\" (known: " + names + ")");
+    }
+    return e;
+}
+
+const FieldDef* findField(const EntityDef& e, std::string_view name, Error& err)
+{
+    const auto* f = e.field(name);
+    if (!f) {
+        std::string names;
+        for (const auto& x : e.fields)
+            if (!x.serverOnly) names += (names.empty() ? "" : ", ") + x.name;
+        err = invalidArgument("unknown field " + e.name + "." + std::string(name) + " (fields: " + names + ")");
+    } else if (f->serverOnly) {
+        err = invalidArgument(e.name + "." + f->name + " is written by the server only");
+        return nullptr;
+    }
+    return f;
+}
+
+crdt::Value normalized(const FieldDef& f, crdt::Value v)
+{
+    if (f.type == FieldType::Real && std::holds_alternative<int64_t>(v))
+        return static_cast<double>(std::get<int64_t>(v));
+    return v;
+}
+
+const char* tombstoneField(const EntityDef& e)
+{
+    if (e.field("archived")) return "archived";
+    if (e.field("voided")) return "voided";
+    return nullptr;
+}
+
+} // namespace
+
+Result<std::string> Replica::create(std::string_view entity, const Write& w)
+{
+    Error err{ErrorCode::Internal, ""};
+    const auto* e = findEntity(m_schema, entity, err);
+    if (!e) return err;
+    return write(*e, newRowId(m_hlc.physicalMillis()), true, w);
+}
+
+Status Replica::update(std::string_view entity, std::string_view id, const Write& w)
+{
+    Error err{ErrorCode::Internal, ""};
+    const auto* e = findEntity(m_schema, entity, err);
+    if (!e) return err;
+    auto r = write(*e, std::string(id), false, w);
+    if (!r) return r.error();
+    return Ok{};
+}
+
+Status Replica::archive(std::string_view entity, std::string_view id)
+{
+    Error err{ErrorCode::Internal, ""};
+    const auto* e = findEntity(m_schema, entity, err);
+    if (!e) return err;
+    const char* field = tombstoneField(*e);
+    if (!field) return invalidArgument(e->name + " rows cannot be archived");
+    return update(entity, id, Write().set(field, true));
+}
+
+Result<std::string> Replica::write(const EntityDef& e, std::string id, bool creating, const Write& w)
+{
+    if (w.empty()) return invalidArgument("nothing to write");
+    Transaction tx(*m_db);
+    RowState row = m_rows.load(e, id);
+    if (!creating && !row.exists) return notFound("no " + e.name + " with id " + id);
+
+    const crdt::Clock clock{m_hlc.now(), m_device};
+    const uint32_t me = m_rows.peerOf(m_device);
+    uint64_t mask = 0;
+    json add = json::array(), remove = json::array();
+    Error err{ErrorCode::Internal, ""};
+
+    auto setRegister = [&](const FieldDef& f, crdt::Value value, int64_t generation) {
+        auto& fs = row.fields[static_cast<size_t>(f.index)];
+        // Coalesce: this field's previous edit is still unsynced and current.
+        if (fs.written && fs.reg.clock.device == m_device && fs.reg.clock.hlc > m_acked && fs.reg.clock.hlc != clock.hlc)
+            dropFromOutbox(fs.reg.clock.hlc, f.index);
+        crdt::Register reg;
+        reg.value = std::move(value);
+        reg.clock = clock;
+        reg.generation = generation;
+        if (auto* s = std::get_if<std::string>(&reg.value); s && f.type == FieldType::Stage) reg.rank = f.stageRank(*s);
+        fs.written = true;
+        fs.reg = std::move(reg);
+        fs.peer = me;
+        fs.arrival = 0;
+        mask |= uint64_t{1} << f.index;
+    };
+
+    for (const auto& item : w.items()) {
+        const auto* f = findField(e, item.field, err);
+        if (!f) return err;
+        auto& fs = row.fields[static_cast<size_t>(f->index)];
+        switch (item.kind) {
+        case Write::Item::Set: {
+            if (f->type == FieldType::TagSet)
+                return invalidArgument(e.name + "." + f->name + " is a set: add or remove elements instead");
+            crdt::Value v = normalized(*f, item.value);
+            if (auto st = schema::validate(e, *f, v); !st) return st.error();
+            if (f->type == FieldType::Stage) {
+                int rank = f->stageRank(std::get<std::string>(v));
+                if (fs.written && !crdt::isNull(fs.reg.value)) {
+                    if (rank == fs.reg.rank) break;  // already there
+                    if (rank < fs.reg.rank)
+                        return failedPrecondition(e.name + "." + f->name + " cannot move back from "
+                                                  + crdt::describe(fs.reg.value) + " to " + crdt::describe(v)
+                                                  + "; reopen it instead");
+                }
+                setRegister(*f, std::move(v), fs.written ? fs.reg.generation : 0);
+                break;
+            }
+            if (f->rule == crdt::Rule::Once && fs.written && !crdt::isNull(fs.reg.value)) {
+                if (fs.reg.value == v) break;
+                return failedPrecondition(e.name + "." + f->name + " is write-once and already set to "
+                                          + crdt::describe(fs.reg.value));
+            }
+            if (fs.written && fs.reg.value == v) break;  // unchanged: no change to sync
+            if (!fs.written && crdt::isNull(v)) break;
+            setRegister(*f, std::move(v), 0);
+            break;
+        }
+        case Write::Item::Reopen: {
+            if (f->type != FieldType::Stage) return invalidArgument(e.name + "." + f->name + " is not a stage field");
+            crdt::Value stage = std::get<std::string>(item.value).empty() ? crdt::Value(f->options.front()) : item.value;
+            if (auto st = schema::validate(e, *f, stage); !st) return st.error();
+            int64_t gen = fs.written ? fs.reg.generation + 1 : 0;
+            setRegister(*f, std::move(stage), gen);
+            break;
+        }
+        case Write::Item::Add:
+        case Write::Item::Remove: {
+            if (f->type != FieldType::TagSet)
+                return invalidArgument(e.name + "." + f->name + " is not a set; use set instead");
+            if (auto st = schema::validate(e, *f, item.value); !st) return st.error();
+            const auto& element = std::get<std::string>(item.value);
+            if (item.kind == Write::Item::Add) {
+                m_rows.addDot(e, id, f->index, element, clock);
+                add.push_back({{"field", f->name}, {"value", element}});
+            } else {
+                auto dots = m_rows.liveDots(e, id, f->index, element);
+                if (dots.empty()) break;  // not present: removing it changes nothing
+                m_rows.removeDots(e, id, f->index, element, dots);
+                json ds = json::array();
+                for (const auto& d : dots) ds.push_back(d.str());
+                remove.push_back({{"field", f->name}, {"value", element}, {"dots", std::move(ds)}});
+            }
+            break;
+        }
+        }
+    }
+
+    if (creating) {
+        for (const auto& f : e.fields) {
+            const auto& fs = row.fields[static_cast<size_t>(f.index)];
+            if (f.required && (!fs.written || crdt::isNull(fs.reg.value)))
+                return invalidArgument("a new " + e.name + " needs " + f.name);
+        }
+    }
+    for (const auto& f : e.fields) {
+        if (f.type != FieldType::Ref || !(mask >> f.index & 1)) continue;
+        const auto* target = m_schema.entity(f.refEntity);
+        const auto& v = row.fields[static_cast<size_t>(f.index)].reg.value;
+        if (auto* s = std::get_if<std::string>(&v); s && target && !m_rows.exists(*target, *s))
+            return notFound(e.name + "." + f.name + ": no " + target->name + " with id " + *s);
+    }
+    if (mask == 0 && add.empty() && remove.empty()) return id;  // nothing changed
+
+    if (!add.empty() || !remove.empty()) m_rows.refreshSetCache(e, id, row);
+    m_rows.save(e, id, row);
+    json payload = json::object();
+    if (!add.empty()) payload["add"] = std::move(add);
+    if (!remove.empty()) payload["remove"] = std::move(remove);
+    UsingStatement st(*m_db, "INSERT INTO outbox (hlc, entity, \"row\", mask, seen, payload) VALUES (?, ?, ?, ?, ?, ?)");
+    st->bind(1, static_cast<int64_t>(clock.hlc)).bind(2, e.code).bind(3, id)
+        .bind(4, static_cast<int64_t>(mask)).bind(5, static_cast<int64_t>(m_cursor));
+    if (payload.empty()) st->bind(6, nullptr);
+    else st->bind(6, payload.dump());
+    st->run();
+    tx.commit();
+    return id;
+}
+
+void Replica::dropFromOutbox(crdt::Hlc hlc, int field)
+{
+    UsingStatement up(*m_db, "UPDATE outbox SET mask = mask & ~? WHERE hlc = ?");
+    up->bind(1, static_cast<int64_t>(uint64_t{1} << field)).bind(2, static_cast<int64_t>(hlc));
+    up->run();
+    UsingStatement del(*m_db, "DELETE FROM outbox WHERE hlc = ? AND mask = 0 AND payload IS NULL");
+    del->bind(1, static_cast<int64_t>(hlc));
+    del->run();
+}
+
+// ---------------------------------------------------------------- remote apply
+
+ApplyStats Replica::applyRemote(std::span<const protocol::ChangeRecord> records, std::optional<uint64_t> cursor)
+{
+    ApplyStats stats;
+    crdt::Hlc before = m_hlc.last();
+    try {
+        Transaction tx(*m_db);
+        for (const auto& r : records) applyOne(r, stats);
+        if (cursor && *cursor > m_cursor) setMeta("cursor", static_cast<int64_t>(*cursor));
+        if (m_hlc.last() != before) setMeta("hlc", static_cast<int64_t>(m_hlc.last()));
+        tx.commit();
+    } catch (...) {
+        m_rows.reloadPeers();
+        throw;
+    }
+    if (cursor && *cursor > m_cursor) m_cursor = *cursor;
+    return stats;
+}
+
+void Replica::applyOne(const protocol::ChangeRecord& r, ApplyStats& stats)
+{
+    const auto& e = m_schema.entity(r.entity);
+    ++stats.records;
+    m_hlc.observe(r.clock.hlc);
+    RowState row = m_rows.load(e, r.id);
+    bool changed = !row.exists;
+    for (const auto& w : r.writes) {
+        const auto& f = e.fields.at(static_cast<size_t>(w.field));
+        auto& fs = row.fields[static_cast<size_t>(w.field)];
+        crdt::Register incoming = m_rows.registerFor(f, w, r.clock);
+        bool unsynced = fs.written && fs.reg.clock.device == m_device && fs.reg.clock.hlc > m_acked;
+        auto d = crdt::decideOnDevice(f.rule, fs.written ? &fs.reg : nullptr, incoming, unsynced);
+        if (d.provisionalConflict) {
+            ++stats.provisionalConflicts;
+            if (d.takeIncoming) flagProvisional(e, r.id, f, fs.reg, incoming);
+            else flagProvisional(e, r.id, f, incoming, fs.reg);
+        }
+        if (d.takeIncoming) {
+            if (unsynced) materialize(e, r.id, fs, w.field);
+            m_rows.assign(fs, incoming);
+            changed = true;
+        }
+    }
+    bool setsChanged = false;
+    for (const auto& op : r.setOps) {
+        if (op.remove) setsChanged |= m_rows.removeDots(e, r.id, op.field, op.element, op.dots);
+        else setsChanged |= m_rows.addDot(e, r.id, op.field, op.element, r.clock);
+    }
+    if (setsChanged) m_rows.refreshSetCache(e, r.id, row);
+    if (changed || setsChanged) {
+        m_rows.save(e, r.id, row);
+        ++stats.rowsChanged;
+    }
+    if (e.name == schema::kConflictEntity) {
+        // The hub's entry supersedes this device's provisional flag.
+        auto text = [&](const char* name) {
+            const auto* v = std::get_if<std::string>(&row.fields[static_cast<size_t>(e.field(name)->index)].reg.value);
+            return v ? *v : std::string();
+        };
+        const auto* target = m_schema.entity(text("entity"));
+        const auto* field = target ? target->field(text("field")) : nullptr;
+        if (field) {
+            UsingStatement del(*m_db, "DELETE FROM local_conflict WHERE entity = ? AND \"row\" = ? AND field = ? "
+                                      "AND loser_clock = ?");
+            del->bind(1, target->code).bind(2, text("row")).bind(3, field->index).bind(4, text("loser_clock"));
+            del->run();
+        }
+    }
+}
+
+void Replica::materialize(const EntityDef& e, std::string_view id, const FieldState& fs, int field)
+{
+    // The row is about to stop holding this unsynced value: keep it in its
+    // outbox record so it still reaches the hub.
+    UsingStatement st(*m_db, "SELECT payload FROM outbox WHERE hlc = ?");
+    st->bind(1, static_cast<int64_t>(fs.reg.clock.hlc));
+    if (!st->step()) return;  // coalesced away already: nothing unsynced to keep
+    json payload = st->isNull(0) ? json::object() : json::parse(st->getText(0));
+    const auto& f = e.fields.at(static_cast<size_t>(field));
+    payload["set"][f.name] = f.type == FieldType::Stage
+        ? json{{"stage", crdt::toJson(fs.reg.value)}, {"gen", fs.reg.generation}}
+        : crdt::toJson(fs.reg.value);
+    UsingStatement up(*m_db, "UPDATE outbox SET payload = ? WHERE hlc = ?");
+    up->bind(1, payload.dump()).bind(2, static_cast<int64_t>(fs.reg.clock.hlc));
+    up->run();
+    (void)id;
+}
+
+void Replica::flagProvisional(const EntityDef& e, std::string_view id, const FieldDef& f, const crdt::Register& loser,
+                              const crdt::Register& winner)
+{
+    // Already settled by the hub: its entry is here, nothing provisional about it.
+    const auto& conflicts = *m_schema.entity(schema::kConflictEntity);
+    if (m_rows.exists(conflicts, conflictRowId(e.name, id, f.name, loser.clock))) return;
+    UsingStatement st(*m_db, "INSERT OR IGNORE INTO local_conflict (entity, \"row\", field, loser_clock, loser_value, "
+                             "winner_clock, winner_value, detected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    st->bind(1, e.code).bind(2, id).bind(3, f.index).bind(4, loser.clock.str())
+        .bind(5, crdt::toJson(loser.value).dump()).bind(6, winner.clock.str())
+        .bind(7, crdt::toJson(winner.value).dump()).bind(8, m_hlc.physicalMillis());
+    st->run();
+}
+
+protocol::Bundle Replica::exportBundle()
+{
+    protocol::Bundle b;
+    b.from = m_device;
+    b.records = m_rows.exportRecords();
+    return b;
+}
+
+ApplyStats Replica::importBundle(const protocol::Bundle& bundle)
+{
+    return applyRemote(bundle.records, std::nullopt);
+}
+
+// ---------------------------------------------------------------- outbound
+
+PendingBatch Replica::pending(size_t limit)
+{
+    PendingBatch batch;
+    batch.after = m_acked;
+    Statement st(*m_db, "SELECT hlc, entity, \"row\", mask, seen, payload FROM outbox ORDER BY hlc LIMIT ?");
+    st.bind(1, static_cast<int64_t>(limit));
+    while (st.step()) {
+        protocol::ChangeRecord r;
+        r.clock = {static_cast<crdt::Hlc>(st.getInt(0)), m_device};
+        r.entity = static_cast<int>(st.getInt(1));
+        r.id = st.getText(2);
+        auto mask = static_cast<uint64_t>(st.getInt(3));
+        r.seen = static_cast<uint64_t>(st.getInt(4));
+        json payload = st.isNull(5) ? json::object() : json::parse(st.getText(5));
+        const auto& e = m_schema.entity(r.entity);
+        RowState row = mask ? m_rows.load(e, r.id) : RowState{};
+        for (const auto& f : e.fields) {
+            if (!(mask >> f.index & 1)) continue;
+            protocol::FieldWrite w;
+            w.field = f.index;
+            if (payload.contains("set") && payload["set"].contains(f.name)) {
+                const auto& v = payload["set"][f.name];
+                if (f.type == FieldType::Stage) {
+                    w.value = crdt::valueFromJson(v["stage"]);
+                    w.generation = v["gen"].get<int64_t>();
+                } else {
+                    w.value = crdt::valueFromJson(v);
+                }
+            } else {
+                const auto& fs = row.fields[static_cast<size_t>(f.index)];
+                if (fs.reg.clock != r.clock) throw std::logic_error("outbox record out of step with its row");
+                w.value = fs.reg.value;
+                w.generation = fs.reg.generation;
+            }
+            r.writes.push_back(std::move(w));
+        }
+        for (const char* key : {"add", "remove"}) {
+            if (!payload.contains(key)) continue;
+            for (const auto& o : payload[key]) {
+                protocol::SetOp op;
+                op.field = e.field(o["field"].get<std::string>())->index;
+                op.element = o["value"].get<std::string>();
+                op.remove = std::string_view(key) == "remove";
+                if (op.remove)
+                    for (const auto& d : o["dots"]) op.dots.push_back(*crdt::Clock::parse(d.get<std::string>()));
+                r.setOps.push_back(std::move(op));
+            }
+        }
+        batch.records.push_back(std::move(r));
+    }
+    return batch;
+}
+
+void Replica::acknowledge(crdt::Hlc upTo)
+{
+    if (upTo <= m_acked) return;
+    Transaction tx(*m_db);
+    UsingStatement del(*m_db, "DELETE FROM outbox WHERE hlc <= ?");
+    del->bind(1, static_cast<int64_t>(upTo));
+    del->run();
+    setMeta("acked", static_cast<int64_t>(upTo));
+    tx.commit();
+    m_acked = upTo;
+}
+
+size_t Replica::pendingCount()
+{
+    UsingStatement st(*m_db, "SELECT count(*) FROM outbox");
+    st->step();
+    return static_cast<size_t>(st->getInt(0));
+}
+
+// ---------------------------------------------------------------- reads
+
+Result<json> Replica::get(std::string_view entity, std::string_view id)
+{
+    Error err{ErrorCode::Internal, ""};
+    const auto* e = findEntity(m_schema, entity, err);
+    if (!e) return err;
+    RowState row = m_rows.load(*e, id);
+    if (!row.exists) return notFound("no " + e->name + " with id " + std::string(id));
+    return m_rows.rowJson(*e, id, row);
+}
+
+std::vector<json> Replica::list(std::string_view entity)
+{
+    std::vector<json> out;
+    const auto* e = m_schema.entity(entity);
+    if (!e) return out;
+    m_rows.forEachRow(*e, [&](const std::string& id, const RowState& row) { out.push_back(m_rows.rowJson(*e, id, row)); });
+    return out;
+}
+
+json Replica::dump()
+{
+    return m_rows.dump();
+}
+
+std::vector<ConflictEntry> Replica::conflicts(bool includeResolved)
+{
+    std::vector<ConflictEntry> out;
+    for (const auto& c : list(schema::kConflictEntity)) {
+        ConflictEntry ce;
+        ce.id = c["id"];
+        ce.entity = c.value("entity", "");
+        ce.row = c.value("row", "");
+        ce.field = c.value("field", "");
+        ce.rule = c.value("rule", "");
+        ce.loserValue = json::parse(c.value("loser_value", "null"));
+        ce.winnerValue = json::parse(c.value("winner_value", "null"));
+        ce.loserClock = c.value("loser_clock", "");
+        ce.winnerClock = c.value("winner_clock", "");
+        ce.detectedAt = c["detected_at"].is_number() ? c["detected_at"].get<int64_t>() : 0;
+        ce.resolved = c["resolved"].is_boolean() && c["resolved"].get<bool>();
+        ce.needsResolution = ce.rule == "text" && !ce.resolved;
+        if (!ce.resolved || includeResolved) out.push_back(std::move(ce));
+    }
+    Statement st(*m_db, "SELECT entity, \"row\", field, loser_clock, loser_value, winner_clock, winner_value, detected_at "
+                        "FROM local_conflict ORDER BY detected_at, \"row\"");
+    while (st.step()) {
+        ConflictEntry ce;
+        ce.provisional = true;
+        const auto& e = m_schema.entity(static_cast<int>(st.getInt(0)));
+        const auto& f = e.fields.at(static_cast<size_t>(st.getInt(2)));
+        ce.entity = e.name;
+        ce.row = st.getText(1);
+        ce.field = f.name;
+        ce.rule = std::string(crdt::ruleName(f.rule));
+        ce.loserClock = st.getText(3);
+        ce.loserValue = json::parse(st.getText(4));
+        ce.winnerClock = st.getText(5);
+        ce.winnerValue = json::parse(st.getText(6));
+        ce.detectedAt = st.getInt(7);
+        out.push_back(std::move(ce));
+    }
+    return out;
+}
+
+Status Replica::resolveConflict(std::string_view conflictId, std::optional<crdt::Value> chosen)
+{
+    auto c = get(schema::kConflictEntity, conflictId);
+    if (!c) return notFound("no conflict with id " + std::string(conflictId));
+    if (chosen) {
+        auto st = update((*c)["entity"].get<std::string>(), (*c)["row"].get<std::string>(),
+                         Write().set((*c)["field"].get<std::string>(), *chosen));
+        if (!st) return st;
+    }
+    return update(schema::kConflictEntity, conflictId, Write().set("resolved", true));
+}
+
+} // namespace fieldsync::replica

@@ -1,0 +1,190 @@
+// Replica: one device's local database — the merged state of every row it can
+// see, plus what it has written and not yet had acknowledged.
+//
+// Two paths, kept apart (DESIGN §3, STYLE "local capture and remote apply"):
+//
+//  * Local capture (create/update): validates against the schema, stamps one
+//    HLC clock for the whole write, updates the row and appends one outbox
+//    record, in one transaction. Invalid input changes nothing.
+//  * Remote apply (applyRemote/importBundle): merges records through the same
+//    rule functions (crdt/Rules.h) in one transaction together with the
+//    caller's cursor. It never appends to the outbox, so a round trip through
+//    the hub leaves the outbox empty, and applying a batch twice changes
+//    nothing.
+//
+// Device-only tables:
+//
+//   outbox(hlc PK, entity, row, mask, seen, payload)
+//     One record per local write not yet acknowledged by the hub.
+//     hlc      the write's clock (this device's HLC); also its device sequence
+//              number: strictly increasing, so "acknowledged up to H" is one
+//              comparison. A field whose clock is this device's and above the
+//              acknowledged mark is an unsynced local edit — no lookup needed.
+//     mask     the register fields the write set (bit i = field index i).
+//              Their values are read from the row at push time: while the
+//              edit is unsynced and not overwritten, the row holds exactly it.
+//     seen     the pull cursor when the write was made (DESIGN §3 `seen`).
+//     payload  JSON, only when needed: {"add":[...], "remove":[...]} for set
+//              operations, and {"set":{field: value}} for a field whose
+//              unsynced value was overwritten by a remote change (the value is
+//              moved here so it is still pushed and the hub logs the conflict).
+//     Coalescing: writing a field again while its previous edit is unsynced
+//     and still current drops that field from the earlier record (and the
+//     record, once empty). An edit overwritten by a remote change is never
+//     coalesced away: it must reach the hub.
+//
+//   local_conflict(entity, row, field, loser_clock, loser_value, winner_clock,
+//                  winner_value, detected_at)
+//     Provisional flags: a remote change that overwrote, or lost to, one of
+//     this device's unsynced edits. Removed when the hub's conflict entry for
+//     the same (row, field, losing clock) arrives. Not synced.
+//
+//   meta: device_id, cursor (global position pulled to), acked (highest
+//     acknowledged outbox hlc), hlc (last clock observed from remote changes),
+//     clock_offset.
+//
+// Thread safety: one thread at a time (like its storage::Database).
+#pragma once
+
+#include "base/Result.h"
+#include "crdt/Hlc.h"
+#include "protocol/ChangeRecord.h"
+#include "replica/RowStore.h"
+#include "schema/Schema.h"
+#include "storage/Database.h"
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace fieldsync::replica {
+
+// The fields and set operations of one local write to one row.
+class Write {
+public:
+    Write& set(std::string field, crdt::Value value);
+    Write& add(std::string field, std::string element);
+    Write& remove(std::string field, std::string element);
+    // Stage fields: set() moves forward within the current generation; moving
+    // back is refused. reopen() starts a new generation at `stage` (default:
+    // the first stage), which outranks everything in the old one.
+    Write& reopen(std::string field, std::string stage = {});
+
+    struct Item {
+        enum Kind { Set, Add, Remove, Reopen } kind;
+        std::string field;
+        crdt::Value value;
+    };
+    const std::vector<Item>& items() const { return m_items; }
+    bool empty() const { return m_items.empty(); }
+
+private:
+    std::vector<Item> m_items;
+};
+
+struct ApplyStats {
+    size_t records = 0;
+    size_t rowsChanged = 0;
+    size_t provisionalConflicts = 0;
+};
+
+struct PendingBatch {
+    crdt::Hlc after = 0;  // the acknowledged mark the batch follows
+    std::vector<protocol::ChangeRecord> records;
+};
+
+struct ConflictEntry {
+    std::string id;           // conflict row id; empty for a provisional flag
+    bool provisional = false;
+    std::string entity, row, field, rule;
+    nlohmann::json loserValue, winnerValue;
+    std::string loserClock, winnerClock;
+    int64_t detectedAt = 0;
+    bool resolved = false;
+    bool needsResolution = false;  // a text field's loser, waiting for the user
+
+    nlohmann::json toJson() const;
+};
+
+class Replica {
+public:
+    struct Options {
+        crdt::TimeSource time = crdt::systemTimeSource();
+    };
+
+    // Opens or creates the file (migrating it), and gives a new file a fresh
+    // random device id.
+    static std::unique_ptr<Replica> open(const std::string& path, Options options);
+    static std::unique_ptr<Replica> open(const std::string& path) { return open(path, Options{}); }
+    ~Replica();
+
+    const crdt::DeviceId& deviceId() const { return m_device; }
+    const schema::Schema& schema() const { return m_schema; }
+
+    // Local capture. create() returns the new row's id.
+    Result<std::string> create(std::string_view entity, const Write& write);
+    Status update(std::string_view entity, std::string_view id, const Write& write);
+    // Sets the entity's tombstone field (archived or voided) to true.
+    Status archive(std::string_view entity, std::string_view id);
+
+    // Remote apply, with the pull cursor to store in the same transaction.
+    ApplyStats applyRemote(std::span<const protocol::ChangeRecord> records,
+                           std::optional<uint64_t> cursor = std::nullopt);
+    protocol::Bundle exportBundle();
+    ApplyStats importBundle(const protocol::Bundle& bundle);
+
+    // Outbound: the oldest unacknowledged writes, and their acknowledgement.
+    PendingBatch pending(size_t limit = 500);
+    void acknowledge(crdt::Hlc upTo);
+    size_t pendingCount();
+    uint64_t cursor() const { return m_cursor; }
+    crdt::Hlc acked() const { return m_acked; }
+
+    // Reads.
+    Result<nlohmann::json> get(std::string_view entity, std::string_view id);
+    std::vector<nlohmann::json> list(std::string_view entity);
+    nlohmann::json dump();
+
+    // The conflict log as this device knows it: the hub's entries (synced)
+    // and this device's provisional flags.
+    std::vector<ConflictEntry> conflicts(bool includeResolved = false);
+    // Resolves a hub conflict entry: optionally writes `chosen` to the field
+    // (a normal write, synced like any other), then marks the entry resolved.
+    Status resolveConflict(std::string_view conflictId, std::optional<crdt::Value> chosen);
+
+    crdt::HlcClock& clock() { return m_hlc; }
+    storage::Database& database() { return *m_db; }
+
+private:
+    Replica(std::unique_ptr<storage::Database> db, Options options);
+    Result<std::string> write(const schema::EntityDef& entity, std::string id, bool creating, const Write& write);
+    void applyOne(const protocol::ChangeRecord& record, ApplyStats& stats);
+    void materialize(const schema::EntityDef& entity, std::string_view id, const FieldState& fs, int field);
+    void dropFromOutbox(crdt::Hlc hlc, int field);
+    void setMeta(std::string_view key, int64_t value);
+    void flagProvisional(const schema::EntityDef& entity, std::string_view id, const schema::FieldDef& field,
+                         const crdt::Register& loser, const crdt::Register& winner);
+
+    std::unique_ptr<storage::Database> m_db;
+    const schema::Schema& m_schema;
+    RowStore m_rows;
+    crdt::HlcClock m_hlc;
+    crdt::DeviceId m_device;
+    uint64_t m_cursor = 0;
+    crdt::Hlc m_acked = 0;
+};
+
+// Row ids: UUIDv7 (time-ordered, so new rows append to the B-tree) from the
+// given milliseconds and 74 random bits.
+std::string newRowId(int64_t unixMillis);
+crdt::DeviceId newDeviceId();
+
+// The id of the hub's conflict entry for (row, field, losing clock): the same
+// on every replica, so an entry is recorded once however often it is seen.
+std::string conflictRowId(std::string_view entity, std::string_view row, std::string_view field,
+                          const crdt::Clock& loserClock);
+
+} // namespace fieldsync::replica

@@ -1,0 +1,365 @@
+#include "replica/RowStore.h"
+
+#include "storage/Statement.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace fieldsync::replica {
+
+using schema::EntityDef;
+using schema::FieldDef;
+using schema::FieldType;
+using storage::Blob;
+using storage::Statement;
+using storage::UsingStatement;
+using nlohmann::json;
+
+RowStore::RowStore(storage::Database& db, const schema::Schema& schema) : m_db(db), m_schema(schema)
+{
+    for (const auto& e : schema.entities()) {
+        EntitySql s;
+        std::string cols, params, updates;
+        for (const auto& f : e.fields) {
+            cols += (cols.empty() ? "" : ", ") + std::string("\"") + f.name + "\"";
+            if (f.type == FieldType::Stage) s.stageFields.push_back(f.index);
+        }
+        for (int i : s.stageFields) cols += ", \"" + e.fields[static_cast<size_t>(i)].name + "_gen\"";
+        cols += ", _clocks";
+        s.select = "SELECT " + cols + " FROM \"" + e.table + "\" WHERE id = ?";
+        s.all = "SELECT id, " + cols + " FROM \"" + e.table + "\" ORDER BY id";
+        s.exists = "SELECT 1 FROM \"" + e.table + "\" WHERE id = ?";
+        size_t n = e.fields.size() + s.stageFields.size() + 1;
+        params = "?";
+        for (size_t i = 0; i < n; ++i) params += ", ?";
+        std::string insertCols = "id, " + cols;
+        // excluded.<col> for every column but id
+        size_t start = 0;
+        std::string list = cols;
+        while (start < list.size()) {
+            size_t comma = list.find(", ", start);
+            std::string col = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+            updates += (updates.empty() ? "" : ", ") + col + " = excluded." + col;
+            if (comma == std::string::npos) break;
+            start = comma + 2;
+        }
+        s.upsert = "INSERT INTO \"" + e.table + "\" (" + insertCols + ") VALUES (" + params
+            + ") ON CONFLICT(id) DO UPDATE SET " + updates;
+        m_sql.push_back(std::move(s));
+    }
+    reloadPeers();
+}
+
+void RowStore::reloadPeers()
+{
+    m_devices.clear();
+    m_peers.clear();
+    Statement peers(m_db, "SELECT idx, device FROM peer ORDER BY idx");
+    while (peers.step()) {
+        auto idx = static_cast<uint32_t>(peers.getInt(0));
+        auto bytes = peers.getBlobView(1);
+        crdt::DeviceId d;
+        if (bytes.size() != 16) throw std::runtime_error("corrupt peer table");
+        std::copy(bytes.begin(), bytes.end(), d.bytes.begin());
+        if (m_devices.size() <= idx) m_devices.resize(idx + 1);
+        m_devices[idx] = d;
+        m_peers[d] = idx;
+    }
+}
+
+uint32_t RowStore::peerOf(const crdt::DeviceId& device)
+{
+    if (auto it = m_peers.find(device); it != m_peers.end()) return it->second;
+    auto idx = static_cast<uint32_t>(std::max<size_t>(m_devices.size(), 1));
+    UsingStatement st(m_db, "INSERT INTO peer (idx, device) VALUES (?, ?)");
+    st->bind(1, static_cast<int64_t>(idx))
+        .bind(2, Blob{std::string_view(reinterpret_cast<const char*>(device.bytes.data()), 16)});
+    st->run();
+    if (m_devices.size() <= idx) m_devices.resize(idx + 1);
+    m_devices[idx] = device;
+    m_peers[device] = idx;
+    return idx;
+}
+
+const crdt::DeviceId& RowStore::deviceOf(uint32_t peer) const
+{
+    if (peer == 0 || peer >= m_devices.size()) throw std::runtime_error("corrupt row clocks: unknown peer");
+    return m_devices[peer];
+}
+
+void RowStore::decodeRow(const EntityDef& e, Statement& st, RowState& row) const
+{
+    const auto& sql = m_sql[static_cast<size_t>(e.code)];
+    size_t n = e.fields.size();
+    int base = st.columnCount() - static_cast<int>(n + sql.stageFields.size() + 1);
+    row.exists = true;
+    row.fields.assign(n, FieldState{});
+    row.setCache.assign(n, std::string());
+    for (size_t i = 0; i < n; ++i) {
+        int col = base + static_cast<int>(i);
+        const auto& f = e.fields[i];
+        auto& v = row.fields[i].reg.value;
+        if (f.type == FieldType::TagSet) {
+            row.setCache[i] = st.isNull(col) ? "[]" : st.getText(col);
+            continue;
+        }
+        if (st.isNull(col)) continue;
+        switch (f.type) {
+        case FieldType::Bool: v = st.getInt(col) != 0; break;
+        case FieldType::Integer:
+        case FieldType::Time: v = st.getInt(col); break;
+        case FieldType::Real: v = st.getDouble(col); break;
+        default: v = st.getText(col); break;
+        }
+    }
+    int col = base + static_cast<int>(n);
+    for (int fi : sql.stageFields) {
+        auto& fs = row.fields[static_cast<size_t>(fi)];
+        fs.reg.generation = st.isNull(col) ? 0 : st.getInt(col);
+        if (auto* s = std::get_if<std::string>(&fs.reg.value)) fs.reg.rank = e.fields[static_cast<size_t>(fi)].stageRank(*s);
+        ++col;
+    }
+    for (const auto& g : decodeClockGroups(st.getBlobView(col))) {
+        for (size_t i = 0; i < n; ++i) {
+            if (!(g.mask >> i & 1)) continue;
+            auto& fs = row.fields[i];
+            fs.written = true;
+            fs.reg.clock = {g.hlc, deviceOf(g.peer)};
+            fs.peer = g.peer;
+            fs.arrival = g.arrival;
+        }
+    }
+}
+
+RowState RowStore::load(const EntityDef& e, std::string_view id)
+{
+    RowState row;
+    UsingStatement st(m_db.cached(m_sql[static_cast<size_t>(e.code)].select));
+    st->bind(1, id);
+    if (st->step()) {
+        decodeRow(e, *st, row);
+    } else {
+        row.fields.assign(e.fields.size(), FieldState{});
+        row.setCache.assign(e.fields.size(), "[]");
+    }
+    return row;
+}
+
+bool RowStore::exists(const EntityDef& e, std::string_view id)
+{
+    UsingStatement st(m_db.cached(m_sql[static_cast<size_t>(e.code)].exists));
+    st->bind(1, id);
+    return st->step();
+}
+
+void RowStore::save(const EntityDef& e, std::string_view id, const RowState& row)
+{
+    const auto& sql = m_sql[static_cast<size_t>(e.code)];
+    UsingStatement st(m_db.cached(sql.upsert));
+    st->bind(1, id);
+    std::vector<ClockGroup> groups;
+    int p = 2;
+    for (size_t i = 0; i < e.fields.size(); ++i) {
+        const auto& f = e.fields[i];
+        const auto& fs = row.fields[i];
+        if (f.type == FieldType::TagSet) {
+            const auto& cache = row.setCache[i];
+            if (cache.empty() || cache == "[]") st->bind(p++, nullptr);
+            else st->bind(p++, cache);
+            continue;
+        }
+        std::visit(
+            [&](const auto& x) {
+                using T = std::decay_t<decltype(x)>;
+                if constexpr (std::is_same_v<T, std::monostate>) st->bind(p, nullptr);
+                else st->bind(p, x);
+            },
+            fs.reg.value);
+        ++p;
+        if (!fs.written) continue;
+        auto it = std::find_if(groups.begin(), groups.end(), [&](const ClockGroup& g) {
+            return g.hlc == fs.reg.clock.hlc && g.peer == fs.peer && g.arrival == fs.arrival;
+        });
+        if (it == groups.end()) groups.push_back({fs.reg.clock.hlc, fs.peer, fs.arrival, uint64_t{1} << i});
+        else it->mask |= uint64_t{1} << i;
+    }
+    for (int fi : sql.stageFields) st->bind(p++, row.fields[static_cast<size_t>(fi)].reg.generation);
+    std::string clocks = encodeClockGroups(groups);
+    st->bind(p, Blob{clocks});
+    st->run();
+}
+
+crdt::Register RowStore::registerFor(const FieldDef& f, const protocol::FieldWrite& w, const crdt::Clock& clock) const
+{
+    crdt::Register r;
+    r.value = w.value;
+    r.clock = clock;
+    if (f.type == FieldType::Stage) {
+        r.generation = w.generation;
+        if (auto* s = std::get_if<std::string>(&w.value)) r.rank = f.stageRank(*s);
+    }
+    return r;
+}
+
+void RowStore::assign(FieldState& fs, const crdt::Register& reg)
+{
+    fs.written = true;
+    fs.reg = reg;
+    fs.peer = peerOf(reg.clock.device);
+}
+
+bool RowStore::addDot(const EntityDef& e, std::string_view id, int field, const std::string& element,
+                      const crdt::Clock& dot)
+{
+    UsingStatement st(m_db, "INSERT INTO set_dot (entity, \"row\", field, element, hlc, peer, removed) "
+                            "VALUES (?, ?, ?, ?, ?, ?, 0) ON CONFLICT DO NOTHING");
+    st->bind(1, e.code).bind(2, id).bind(3, field).bind(4, element)
+        .bind(5, static_cast<int64_t>(dot.hlc)).bind(6, static_cast<int64_t>(peerOf(dot.device)));
+    st->run();
+    return m_db.changes() > 0;
+}
+
+bool RowStore::removeDots(const EntityDef& e, std::string_view id, int field, const std::string& element,
+                          const std::vector<crdt::Clock>& dots)
+{
+    bool changed = false;
+    for (const auto& dot : dots) {
+        UsingStatement st(m_db, "INSERT INTO set_dot (entity, \"row\", field, element, hlc, peer, removed) "
+                                "VALUES (?, ?, ?, ?, ?, ?, 1) "
+                                "ON CONFLICT (entity, \"row\", field, element, hlc, peer) "
+                                "DO UPDATE SET removed = 1 WHERE removed = 0");
+        st->bind(1, e.code).bind(2, id).bind(3, field).bind(4, element)
+            .bind(5, static_cast<int64_t>(dot.hlc)).bind(6, static_cast<int64_t>(peerOf(dot.device)));
+        st->run();
+        changed = changed || m_db.changes() > 0;
+    }
+    return changed;
+}
+
+std::vector<crdt::Clock> RowStore::liveDots(const EntityDef& e, std::string_view id, int field,
+                                            const std::string& element)
+{
+    std::vector<crdt::Clock> out;
+    UsingStatement st(m_db, "SELECT hlc, peer FROM set_dot WHERE entity = ? AND \"row\" = ? AND field = ? "
+                            "AND element = ? AND removed = 0 ORDER BY hlc, peer");
+    st->bind(1, e.code).bind(2, id).bind(3, field).bind(4, element);
+    while (st->step())
+        out.push_back({static_cast<crdt::Hlc>(st->getInt(0)), deviceOf(static_cast<uint32_t>(st->getInt(1)))});
+    return out;
+}
+
+void RowStore::refreshSetCache(const EntityDef& e, std::string_view id, RowState& row)
+{
+    for (const auto& f : e.fields) {
+        if (f.type != FieldType::TagSet) continue;
+        UsingStatement st(m_db, "SELECT DISTINCT element FROM set_dot WHERE entity = ? AND \"row\" = ? AND field = ? "
+                                "AND removed = 0 ORDER BY element");
+        st->bind(1, e.code).bind(2, id).bind(3, f.index);
+        json arr = json::array();
+        while (st->step()) arr.push_back(st->getText(0));
+        row.setCache[static_cast<size_t>(f.index)] = arr.dump();
+    }
+}
+
+void RowStore::forEachRow(const EntityDef& e, const std::function<void(const std::string&, const RowState&)>& fn)
+{
+    Statement st(m_db, m_sql[static_cast<size_t>(e.code)].all);
+    while (st.step()) {
+        RowState row;
+        decodeRow(e, st, row);
+        fn(st.getText(0), row);
+    }
+}
+
+std::vector<protocol::ChangeRecord> RowStore::exportRecords()
+{
+    std::vector<protocol::ChangeRecord> out;
+    for (const auto& e : m_schema.entities()) {
+        forEachRow(e, [&](const std::string& id, const RowState& row) {
+            std::vector<protocol::ChangeRecord> groups;
+            for (size_t i = 0; i < e.fields.size(); ++i) {
+                const auto& fs = row.fields[i];
+                if (!fs.written) continue;
+                auto it = std::find_if(groups.begin(), groups.end(),
+                                       [&](const protocol::ChangeRecord& r) { return r.clock == fs.reg.clock; });
+                if (it == groups.end()) {
+                    protocol::ChangeRecord r;
+                    r.entity = e.code;
+                    r.id = id;
+                    r.clock = fs.reg.clock;
+                    groups.push_back(std::move(r));
+                    it = groups.end() - 1;
+                }
+                it->writes.push_back({static_cast<int>(i), fs.reg.value, fs.reg.generation});
+            }
+            std::sort(groups.begin(), groups.end(),
+                      [](const auto& a, const auto& b) { return a.clock < b.clock; });
+            for (auto& g : groups) out.push_back(std::move(g));
+        });
+        Statement dots(m_db, "SELECT \"row\", field, element, hlc, peer, removed FROM set_dot WHERE entity = ? "
+                             "ORDER BY \"row\", field, element, hlc, peer");
+        dots.bind(1, e.code);
+        while (dots.step()) {
+            protocol::ChangeRecord r;
+            r.entity = e.code;
+            r.id = dots.getText(0);
+            r.clock = {static_cast<crdt::Hlc>(dots.getInt(3)), deviceOf(static_cast<uint32_t>(dots.getInt(4)))};
+            int field = static_cast<int>(dots.getInt(1));
+            std::string element = dots.getText(2);
+            r.setOps.push_back({field, element, false, {}});
+            if (dots.getInt(5)) r.setOps.push_back({field, element, true, {r.clock}});
+            out.push_back(std::move(r));
+        }
+    }
+    return out;
+}
+
+json RowStore::dump()
+{
+    json out = json::object();
+    for (const auto& e : m_schema.entities()) {
+        json rows = json::object();
+        forEachRow(e, [&](const std::string& id, const RowState& row) {
+            json r = json::object();
+            for (size_t i = 0; i < e.fields.size(); ++i) {
+                const auto& f = e.fields[i];
+                const auto& fs = row.fields[i];
+                if (!fs.written) continue;
+                json v = {{"value", crdt::toJson(fs.reg.value)}, {"clock", fs.reg.clock.str()}};
+                if (f.type == FieldType::Stage) v["gen"] = fs.reg.generation;
+                r[f.name] = std::move(v);
+            }
+            rows[id] = std::move(r);
+        });
+        Statement dots(m_db, "SELECT \"row\", field, element, hlc, peer, removed FROM set_dot WHERE entity = ?");
+        dots.bind(1, e.code);
+        while (dots.step()) {
+            std::string id = dots.getText(0);
+            const auto& f = e.fields.at(static_cast<size_t>(dots.getInt(1)));
+            crdt::Clock dot{static_cast<crdt::Hlc>(dots.getInt(3)), deviceOf(static_cast<uint32_t>(dots.getInt(4)))};
+            rows[id][f.name][dots.getText(2)][dot.str()] = dots.getInt(5) != 0 ? "removed" : "added";
+        }
+        out[e.name] = std::move(rows);
+    }
+    return out;
+}
+
+json RowStore::rowJson(const EntityDef& e, std::string_view id, const RowState& row) const
+{
+    json r = json::object();
+    r["id"] = std::string(id);
+    for (size_t i = 0; i < e.fields.size(); ++i) {
+        const auto& f = e.fields[i];
+        if (f.type == FieldType::TagSet) {
+            const auto& cache = row.setCache[i];
+            r[f.name] = cache.empty() ? json::array() : json::parse(cache);
+        } else {
+            r[f.name] = crdt::toJson(row.fields[i].reg.value);
+            if (f.type == FieldType::Stage && row.fields[i].reg.generation)
+                r[f.name + "_gen"] = row.fields[i].reg.generation;
+        }
+    }
+    return r;
+}
+
+} // namespace fieldsync::replica

@@ -1,0 +1,86 @@
+// RowStore: the merged state of every synced row in one SQLite database — the
+// entity tables, the device dictionary (`peer`) and the set state (`set_dot`).
+// Shared by the device Replica and the Hub, which differ only in how they
+// decide (crdt/Rules.h: decideOnDevice / decideAtHub), not in how state is kept.
+//
+// Tables it owns (created by the migrations in Migrations.cpp):
+//   <entity>(id TEXT PRIMARY KEY, <one column per field>, <stage>_gen, _clocks BLOB)
+//   peer(idx INTEGER PRIMARY KEY, device BLOB UNIQUE)      device id <-> small number
+//   set_dot(entity, row, field, element, hlc, peer, removed)  OR-set state (crdt/OrSet.h)
+// Callers hold the transaction; RowStore never opens one.
+#pragma once
+
+#include "crdt/Clock.h"
+#include "protocol/ChangeRecord.h"
+#include "replica/RowState.h"
+#include "schema/Schema.h"
+#include "storage/Database.h"
+
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace fieldsync::replica {
+
+class RowStore {
+public:
+    RowStore(storage::Database& db, const schema::Schema& schema);
+
+    uint32_t peerOf(const crdt::DeviceId& device);  // adds the device if new
+    // Re-reads the peer dictionary: call after a rolled-back transaction, which
+    // may have taken back peers this cache still holds.
+    void reloadPeers();
+    const crdt::DeviceId& deviceOf(uint32_t peer) const;
+
+    RowState load(const schema::EntityDef& entity, std::string_view id);
+    void save(const schema::EntityDef& entity, std::string_view id, const RowState& row);
+    bool exists(const schema::EntityDef& entity, std::string_view id);
+
+    // A register built from a write in a record (value, clock, stage rank).
+    crdt::Register registerFor(const schema::FieldDef& field, const protocol::FieldWrite& write,
+                               const crdt::Clock& clock) const;
+    // Sets fs.reg and fs.peer for a value that now holds.
+    void assign(FieldState& fs, const crdt::Register& reg);
+
+    // OR-set operations on set_dot, then the row's cached element list is
+    // refreshed in `row`. Returns true if the state changed.
+    bool addDot(const schema::EntityDef& entity, std::string_view id, int field, const std::string& element,
+                const crdt::Clock& dot);
+    bool removeDots(const schema::EntityDef& entity, std::string_view id, int field, const std::string& element,
+                    const std::vector<crdt::Clock>& dots);
+    std::vector<crdt::Clock> liveDots(const schema::EntityDef& entity, std::string_view id, int field,
+                                      const std::string& element);
+    void refreshSetCache(const schema::EntityDef& entity, std::string_view id, RowState& row);
+
+    // Every row of an entity in id order.
+    void forEachRow(const schema::EntityDef& entity,
+                    const std::function<void(const std::string& id, const RowState&)>& fn);
+
+    // The whole state as change records, one per (row, clock) group plus one
+    // per set dot: what a bundle carries.
+    std::vector<protocol::ChangeRecord> exportRecords();
+
+    // Canonical JSON of all synced state: entities by name, rows by id, every
+    // field with its value and clock, set fields with their dots. Replicas that
+    // hold the same state produce the same bytes (json::dump of std::map order).
+    nlohmann::json dump();
+    // One row as JSON {id, field: value, ...} (no clocks), for listings.
+    nlohmann::json rowJson(const schema::EntityDef& entity, std::string_view id, const RowState& row) const;
+
+private:
+    struct EntitySql {
+        std::string select, upsert, exists, all;
+        std::vector<int> stageFields;  // field indices with a _gen column
+    };
+    std::vector<EntitySql> m_sql;
+    storage::Database& m_db;
+    const schema::Schema& m_schema;
+    std::vector<crdt::DeviceId> m_devices;  // index = peer number
+    std::unordered_map<crdt::DeviceId, uint32_t> m_peers;
+
+    void decodeRow(const schema::EntityDef& entity, class storage::Statement& st, RowState& row) const;
+};
+
+} // namespace fieldsync::replica

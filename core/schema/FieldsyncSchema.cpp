@@ -1,0 +1,180 @@
+// The fieldsync data model (DESIGN §3). Append fields, never reorder: field
+// indices are persisted. Adding a field means a migration that adds its column
+// (replica/Migrations.cpp) and a bump of kSchemaVersion.
+#include "schema/Schema.h"
+
+namespace fieldsync::schema {
+namespace {
+
+using crdt::Rule;
+using T = FieldType;
+
+FieldDef f(std::string name, FieldType type, Rule rule = Rule::Lww)
+{
+    FieldDef d;
+    d.name = std::move(name);
+    d.type = type;
+    d.rule = rule;
+    return d;
+}
+
+FieldDef required(FieldDef d)
+{
+    d.required = true;
+    return d;
+}
+
+FieldDef enumOf(std::string name, std::vector<std::string> options)
+{
+    FieldDef d = f(std::move(name), T::Enum);
+    d.options = std::move(options);
+    return d;
+}
+
+FieldDef stageOf(std::string name, std::vector<std::string> stages)
+{
+    FieldDef d = f(std::move(name), T::Stage, Rule::Stage);
+    d.options = std::move(stages);
+    return d;
+}
+
+FieldDef ref(std::string name, std::string entity)
+{
+    FieldDef d = f(std::move(name), T::Ref);
+    d.refEntity = std::move(entity);
+    return d;
+}
+
+FieldDef bounded(std::string name, int64_t lo, int64_t hi)
+{
+    FieldDef d = f(std::move(name), T::Integer);
+    d.min = lo;
+    d.max = hi;
+    return d;
+}
+
+FieldDef once(FieldDef d)
+{
+    d.rule = Rule::Once;
+    return d;
+}
+
+FieldDef serverOnly(FieldDef d)
+{
+    d.serverOnly = true;
+    return d;
+}
+
+std::vector<EntityDef> declare()
+{
+    return {
+        {"customer", "customer",
+         {
+             required(f("name", T::Text)),
+             f("phone", T::Text),
+             f("address", T::Text),
+             f("lat", T::Real),
+             f("lng", T::Real),
+             f("region", T::Text),
+             f("industry", T::Text),
+             enumOf("size", {"micro", "small", "medium", "large", "enterprise"}),
+             enumOf("level", {"A", "B", "C", "D"}),
+             // 潜在 → 首购 → 复购 → 忠诚, and 流失: a customer can churn and come back,
+             // so this is a plain lww field, not a one-way stage.
+             enumOf("lifecycle", {"lead", "first_purchase", "repeat", "loyal", "churned"}),
+             f("source", T::Text),
+             f("annual_sales", T::Real),
+             f("owner", T::Text),  // user name of the owning rep; null = public pool
+             f("tags", T::TagSet, Rule::Set),
+             f("notes", T::Text, Rule::Text),
+             f("archived", T::Bool),
+         }},
+        {"contact", "contact",
+         {
+             required(ref("customer", "customer")),
+             required(f("name", T::Text)),
+             f("title", T::Text),
+             f("phone", T::Text),
+             f("email", T::Text),
+             f("birthday", T::Text),
+             f("is_primary", T::Bool),
+             f("archived", T::Bool),
+         }},
+        {"visit", "visit",
+         {
+             required(ref("customer", "customer")),
+             f("rep", T::Text),
+             enumOf("kind", {"visit", "follow_up", "complaint", "delivery", "other"}),
+             f("planned_at", T::Time),
+             // Check-in and check-out are audit facts: written once, in one write
+             // (one clock), so a concurrent second check-in loses as a whole.
+             once(f("checkin_at", T::Time)),
+             once(f("checkin_lat", T::Real)),
+             once(f("checkin_lng", T::Real)),
+             once(f("checkin_accuracy", T::Real)),
+             once(f("checkout_at", T::Time)),
+             once(f("checkout_lat", T::Real)),
+             once(f("checkout_lng", T::Real)),
+             f("distance_m", T::Real),
+             f("purpose", T::Text),
+             f("notes", T::Text, Rule::Text),
+             f("outcome", T::Text),
+             bounded("satisfaction", 1, 5),
+             f("next_follow_up", T::Time),
+             f("order_amount", T::Real),
+             stageOf("status", {"planned", "checked_in", "completed"}),
+             f("voided", T::Bool),
+             f("void_reason", T::Text),
+         }},
+        {"task", "task",
+         {
+             required(ref("customer", "customer")),
+             f("assignee", T::Text),
+             f("due", T::Time),
+             required(f("title", T::Text)),
+             stageOf("status", {"open", "done"}),
+             ref("origin_visit", "visit"),
+             f("notes", T::Text, Rule::Text),
+             f("archived", T::Bool),
+         }},
+        {"complaint", "complaint",
+         {
+             required(ref("customer", "customer")),
+             f("received_at", T::Time),
+             enumOf("channel", {"phone", "visit", "wechat", "email", "other"}),
+             f("description", T::Text, Rule::Text),
+             enumOf("severity", {"low", "medium", "high"}),
+             f("handler", T::Text),
+             stageOf("status", {"received", "investigating", "answered", "followed_up"}),
+             f("resolution", T::Text, Rule::Text),
+             bounded("satisfaction_after", 1, 5),
+             f("voided", T::Bool),
+         }},
+        // The conflict log (DESIGN §3): one row per concurrently overwritten
+        // value, written by the hub and synced like any other row. Only
+        // `resolved` is written by devices (resolving is a normal write).
+        {"conflict", "conflict",
+         {
+             serverOnly(f("entity", T::Text)),
+             serverOnly(f("row", T::Text)),
+             serverOnly(f("field", T::Text)),
+             serverOnly(f("rule", T::Text)),
+             serverOnly(f("loser_value", T::Text)),   // JSON of the losing value
+             serverOnly(f("loser_clock", T::Text)),
+             serverOnly(f("winner_value", T::Text)),  // JSON of the value that won
+             serverOnly(f("winner_clock", T::Text)),
+             serverOnly(f("detected_at", T::Time)),
+             f("resolved", T::Bool),
+         }},
+    };
+}
+
+} // namespace
+
+const Schema& fieldsyncSchema()
+{
+    static const Schema schema(declare());
+    return schema;
+}
+
+} // namespace fieldsync::schema

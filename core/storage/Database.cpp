@@ -1,0 +1,139 @@
+#include "storage/Database.h"
+
+#include "storage/Statement.h"
+
+#include <sqlite3.h>
+
+#include <cassert>
+
+namespace fieldsync::storage {
+
+StorageError::StorageError(int code, const std::string& message)
+    : std::runtime_error(message)
+    , m_code(code)
+{
+}
+
+namespace {
+
+int openFlags(Database::Mode mode)
+{
+    switch (mode) {
+    case Database::Mode::ReadWriteCreate:
+        return SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    case Database::Mode::ReadWrite:
+        return SQLITE_OPEN_READWRITE;
+    case Database::Mode::ReadOnly:
+        break;
+    }
+    return SQLITE_OPEN_READONLY;
+}
+
+bool isInMemory(const std::string& path)
+{
+    return path.empty() || path == ":memory:";
+}
+
+} // namespace
+
+Database::Database(const std::string& path, Mode mode, int busyTimeoutMs)
+    : m_path(path)
+{
+    // NOMUTEX: a connection belongs to one thread, so SQLite's per-connection
+    // mutex would only cost time.
+    const int rc = sqlite3_open_v2(path.c_str(), &m_db, openFlags(mode) | SQLITE_OPEN_NOMUTEX, nullptr);
+    if (rc != SQLITE_OK) {
+        // Even a failed open usually hands back a handle (it carries the error
+        // text), and that handle still has to be closed.
+        const std::string reason = m_db ? sqlite3_errmsg(m_db) : sqlite3_errstr(rc);
+        sqlite3_close(m_db);
+        throw StorageError(rc, "cannot open database '" + path + "': " + reason);
+    }
+
+    try {
+        // First, so that switching to WAL (which needs a lock) already waits
+        // for another connection instead of failing.
+        sqlite3_busy_timeout(m_db, busyTimeoutMs);
+        // A read-only connection cannot change the journal mode; it uses
+        // whatever the file already has.
+        if (mode != Mode::ReadOnly && !isInMemory(path)) {
+            Statement wal(*this, "PRAGMA journal_mode=WAL");
+            wal.step();
+            // SQLite answers with the mode it ended up in rather than failing
+            // (e.g. on file systems without shared memory). Readers blocking
+            // the writer would break the engine's assumptions, so refuse.
+            if (wal.getTextView(0) != "wal")
+                throw StorageError(SQLITE_ERROR, "cannot enable WAL journaling (got '" + wal.getText(0) + "')");
+        }
+        exec("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON");
+    } catch (const StorageError& e) {
+        sqlite3_close(m_db);
+        throw StorageError(e.code(), "cannot open database '" + path + "': " + e.what());
+    }
+}
+
+Database::~Database()
+{
+    // sqlite3_close refuses while any statement is alive, so the cache goes first.
+    m_cache.clear();
+    if (sqlite3_close(m_db) != SQLITE_OK) {
+        // Only possible if a caller's Statement outlived its Database. Catch it
+        // in debug builds; in release let SQLite close the connection once that
+        // statement is finalized instead of leaking the file.
+        assert(!"a Statement outlived its Database");
+        sqlite3_close_v2(m_db);
+    }
+}
+
+void Database::exec(std::string_view sql)
+{
+    const std::string text(sql); // sqlite3_exec wants a terminated string
+    char* message = nullptr;
+    const int rc = sqlite3_exec(m_db, text.c_str(), nullptr, nullptr, &message);
+    if (rc != SQLITE_OK) {
+        const std::string reason = message ? message : sqlite3_errstr(rc);
+        sqlite3_free(message);
+        throw StorageError(sqlite3_extended_errcode(m_db), reason + " (SQL: " + text + ")");
+    }
+}
+
+Statement& Database::cached(std::string_view sql)
+{
+    std::string key(sql);
+    auto it = m_cache.find(key);
+    if (it == m_cache.end()) {
+        auto statement = std::make_unique<Statement>(*this, sql); // may throw: nothing cached then
+        it = m_cache.emplace(std::move(key), std::move(statement)).first;
+    }
+    return *it->second;
+}
+
+int64_t Database::lastInsertRowid() const
+{
+    return sqlite3_last_insert_rowid(m_db);
+}
+
+int Database::changes() const
+{
+    return sqlite3_changes(m_db);
+}
+
+bool Database::inTransaction() const
+{
+    return sqlite3_get_autocommit(m_db) == 0;
+}
+
+int Database::userVersion()
+{
+    Statement query(*this, "PRAGMA user_version");
+    query.step();
+    return static_cast<int>(query.getInt(0));
+}
+
+void Database::setUserVersion(int version)
+{
+    // PRAGMA arguments cannot be bound parameters.
+    exec("PRAGMA user_version = " + std::to_string(version));
+}
+
+} // namespace fieldsync::storage

@@ -269,10 +269,41 @@ Status Replica::archive(std::string_view entity, std::string_view id)
     return update(entity, id, Write().set(field, true));
 }
 
+Status Replica::batch(const std::function<Status()>& writes)
+{
+    if (m_inBatch) throw std::logic_error("Replica::batch cannot be nested");
+    Transaction tx(*m_db);
+    m_inBatch = true;
+    m_batchFailed = false;
+    struct Reset {
+        bool& flag;
+        ~Reset() { flag = false; }
+    } reset{m_inBatch};
+    Status st = Ok{};
+    try {
+        st = writes();
+    } catch (...) {
+        m_rows.reloadPeers();
+        throw;
+    }
+    if (!st) return st;
+    if (m_batchFailed) return failedPrecondition("a write in the batch failed; nothing was saved");
+    tx.commit();
+    return Ok{};
+}
+
 Result<std::string> Replica::write(const EntityDef& e, std::string id, bool creating, const Write& w)
 {
     if (w.empty()) return invalidArgument("nothing to write");
-    Transaction tx(*m_db);
+    // In a batch, the batch holds the transaction; any failure below poisons it.
+    std::optional<Transaction> ownTx;
+    if (!m_inBatch) ownTx.emplace(*m_db);
+    struct FailMark {
+        bool& failed;
+        bool active;
+        bool done = false;
+        ~FailMark() { if (active && !done) failed = true; }
+    } mark{m_batchFailed, m_inBatch};
     RowState row = m_rows.load(e, id);
     if (!creating && !row.exists) return notFound("no " + e.name + " with id " + id);
 
@@ -375,7 +406,10 @@ Result<std::string> Replica::write(const EntityDef& e, std::string id, bool crea
         if (auto* s = std::get_if<std::string>(&v); s && target && !m_rows.exists(*target, *s))
             return notFound(e.name + "." + f.name + ": no " + target->name + " with id " + *s);
     }
-    if (mask == 0 && add.empty() && remove.empty()) return id;  // nothing changed
+    if (mask == 0 && add.empty() && remove.empty()) {  // nothing changed
+        mark.done = true;
+        return id;
+    }
 
     if (!add.empty() || !remove.empty()) m_rows.refreshSetCache(e, id, row);
     m_rows.save(e, id, row);
@@ -388,7 +422,8 @@ Result<std::string> Replica::write(const EntityDef& e, std::string id, bool crea
     if (payload.empty()) st->bind(6, nullptr);
     else st->bind(6, payload.dump());
     st->run();
-    tx.commit();
+    if (ownTx) ownTx->commit();
+    mark.done = true;
     return id;
 }
 
@@ -662,12 +697,15 @@ Status Replica::resolveConflict(std::string_view conflictId, std::optional<crdt:
 {
     auto c = get(schema::kConflictEntity, conflictId);
     if (!c) return notFound("no conflict with id " + std::string(conflictId));
-    if (chosen) {
-        auto st = update((*c)["entity"].get<std::string>(), (*c)["row"].get<std::string>(),
-                         Write().set((*c)["field"].get<std::string>(), *chosen));
-        if (!st) return st;
-    }
-    return update(schema::kConflictEntity, conflictId, Write().set("resolved", true));
+    // Taking a value and marking the entry resolved persist together or not at all.
+    return batch([&]() -> Status {
+        if (chosen) {
+            auto st = update((*c)["entity"].get<std::string>(), (*c)["row"].get<std::string>(),
+                             Write().set((*c)["field"].get<std::string>(), *chosen));
+            if (!st) return st;
+        }
+        return update(schema::kConflictEntity, conflictId, Write().set("resolved", true));
+    });
 }
 
 } // namespace fieldsync::replica

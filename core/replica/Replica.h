@@ -53,6 +53,7 @@
 #include "schema/Schema.h"
 #include "storage/Database.h"
 
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -130,6 +131,12 @@ public:
     // Sets the entity's tombstone field (archived or voided) to true.
     Status archive(std::string_view entity, std::string_view id);
 
+    // Runs several local writes in one transaction (a form saved at once, a
+    // bulk import): all of them persist, or none. The batch is rolled back if
+    // `writes` returns an error, throws, or any write inside it failed, even
+    // if `writes` ignored that failure.
+    Status batch(const std::function<Status()>& writes);
+
     // Remote apply, with the pull cursor to store in the same transaction.
     ApplyStats applyRemote(std::span<const protocol::ChangeRecord> records,
                            std::optional<uint64_t> cursor = std::nullopt);
@@ -175,6 +182,8 @@ private:
     crdt::DeviceId m_device;
     uint64_t m_cursor = 0;
     crdt::Hlc m_acked = 0;
+    bool m_inBatch = false;
+    bool m_batchFailed = false;
 };
 
 // Row ids: UUIDv7 (time-ordered, so new rows append to the B-tree) from the

@@ -93,6 +93,7 @@ CREATE TABLE local_conflict (
     winner_clock TEXT NOT NULL,
     winner_value TEXT,
     detected_at  INTEGER NOT NULL,
+    local_hlc    INTEGER NOT NULL,
     PRIMARY KEY (entity, "row", field, loser_clock)
 ) WITHOUT ROWID;
 )sql";

@@ -174,6 +174,8 @@ Replica::Replica(std::unique_ptr<storage::Database> db, Options options)
     m_device = *device;
     m_cursor = static_cast<uint64_t>(metaInt(*m_db, "cursor").value_or(0));
     m_acked = static_cast<crdt::Hlc>(metaInt(*m_db, "acked").value_or(0));
+    m_settleHlc = static_cast<crdt::Hlc>(metaInt(*m_db, "settle_hlc").value_or(0));
+    m_settleAt = static_cast<uint64_t>(metaInt(*m_db, "settle_at").value_or(0));
     m_hlc.setOffset(metaInt(*m_db, "clock_offset").value_or(0));
     // Never issue a clock below one already used or observed, even if the
     // wall clock went back while the app was closed.
@@ -317,7 +319,7 @@ Result<std::string> Replica::write(const EntityDef& e, std::string id, bool crea
         auto& fs = row.fields[static_cast<size_t>(f.index)];
         // Coalesce: this field's previous edit is still unsynced and current.
         if (fs.written && fs.reg.clock.device == m_device && fs.reg.clock.hlc > m_acked && fs.reg.clock.hlc != clock.hlc)
-            dropFromOutbox(fs.reg.clock.hlc, f.index);
+            dropFromOutbox(fs.reg.clock.hlc, f.index, f.name);
         crdt::Register reg;
         reg.value = std::move(value);
         reg.clock = clock;
@@ -427,8 +429,15 @@ Result<std::string> Replica::write(const EntityDef& e, std::string id, bool crea
     return id;
 }
 
-void Replica::dropFromOutbox(crdt::Hlc hlc, int field)
+void Replica::dropFromOutbox(crdt::Hlc hlc, int field, std::string_view fieldName)
 {
+    {
+        UsingStatement st(*m_db, "SELECT payload FROM outbox WHERE hlc = ?");
+        st->bind(1, static_cast<int64_t>(hlc));
+        if (!st->step()) return;
+        if (!st->isNull(0) && json::parse(st->getTextView(0)).value("set", json::object()).contains(fieldName))
+            return;  // pinned: it met a concurrent change and must reach the hub
+    }
     UsingStatement up(*m_db, "UPDATE outbox SET mask = mask & ~? WHERE hlc = ?");
     up->bind(1, static_cast<int64_t>(uint64_t{1} << field)).bind(2, static_cast<int64_t>(hlc));
     up->run();
@@ -448,7 +457,17 @@ ApplyStats Replica::applyRemote(std::span<const protocol::ChangeRecord> records,
         for (const auto& r : records) applyOne(r, stats);
         if (cursor && *cursor > m_cursor) setMeta("cursor", static_cast<int64_t>(*cursor));
         if (m_hlc.last() != before) setMeta("hlc", static_cast<int64_t>(m_hlc.last()));
+        if (cursor && m_settleAt && *cursor >= m_settleAt) {
+            // The hub's decisions on every edit up to m_settleHlc are now here:
+            // its entries replaced the flags they confirm; the rest were not
+            // conflicts after all (e.g. an old value delivered again).
+            UsingStatement del(*m_db, "DELETE FROM local_conflict WHERE local_hlc <= ?");
+            del->bind(1, static_cast<int64_t>(m_settleHlc));
+            del->run();
+            setMeta("settle_at", 0);
+        }
         tx.commit();
+        if (cursor && m_settleAt && *cursor >= m_settleAt) m_settleAt = 0;
     } catch (...) {
         m_rows.reloadPeers();
         throw;
@@ -472,11 +491,13 @@ void Replica::applyOne(const protocol::ChangeRecord& r, ApplyStats& stats)
         auto d = crdt::decideOnDevice(f.rule, fs.written ? &fs.reg : nullptr, incoming, unsynced);
         if (d.provisionalConflict) {
             ++stats.provisionalConflicts;
-            if (d.takeIncoming) flagProvisional(e, r.id, f, fs.reg, incoming);
-            else flagProvisional(e, r.id, f, incoming, fs.reg);
+            if (d.takeIncoming) flagProvisional(e, r.id, f, fs.reg, incoming, fs.reg.clock.hlc);
+            else flagProvisional(e, r.id, f, incoming, fs.reg, fs.reg.clock.hlc);
         }
+        // An unsynced edit that met a concurrent change must reach the hub even
+        // if it is overwritten here or edited again: pin its value in the outbox.
+        if (unsynced && (d.takeIncoming || d.provisionalConflict)) materialize(e, r.id, fs, w.field);
         if (d.takeIncoming) {
-            if (unsynced) materialize(e, r.id, fs, w.field);
             m_rows.assign(fs, incoming);
             changed = true;
         }
@@ -510,8 +531,8 @@ void Replica::applyOne(const protocol::ChangeRecord& r, ApplyStats& stats)
 
 void Replica::materialize(const EntityDef& e, std::string_view id, const FieldState& fs, int field)
 {
-    // The row is about to stop holding this unsynced value: keep it in its
-    // outbox record so it still reaches the hub.
+    // Copy the unsynced value into its outbox record, so it is pushed as it
+    // was even after the row stops holding it, and is never coalesced away.
     UsingStatement st(*m_db, "SELECT payload FROM outbox WHERE hlc = ?");
     st->bind(1, static_cast<int64_t>(fs.reg.clock.hlc));
     if (!st->step()) return;  // coalesced away already: nothing unsynced to keep
@@ -527,16 +548,17 @@ void Replica::materialize(const EntityDef& e, std::string_view id, const FieldSt
 }
 
 void Replica::flagProvisional(const EntityDef& e, std::string_view id, const FieldDef& f, const crdt::Register& loser,
-                              const crdt::Register& winner)
+                              const crdt::Register& winner, crdt::Hlc localHlc)
 {
     // Already settled by the hub: its entry is here, nothing provisional about it.
     const auto& conflicts = *m_schema.entity(schema::kConflictEntity);
     if (m_rows.exists(conflicts, conflictRowId(e.name, id, f.name, loser.clock))) return;
     UsingStatement st(*m_db, "INSERT OR IGNORE INTO local_conflict (entity, \"row\", field, loser_clock, loser_value, "
-                             "winner_clock, winner_value, detected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+                             "winner_clock, winner_value, detected_at, local_hlc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
     st->bind(1, e.code).bind(2, id).bind(3, f.index).bind(4, loser.clock.str())
         .bind(5, crdt::toJson(loser.value).dump()).bind(6, winner.clock.str())
-        .bind(7, crdt::toJson(winner.value).dump()).bind(8, m_hlc.physicalMillis());
+        .bind(7, crdt::toJson(winner.value).dump()).bind(8, m_hlc.physicalMillis())
+        .bind(9, static_cast<int64_t>(localHlc));
     st->run();
 }
 
@@ -608,7 +630,7 @@ PendingBatch Replica::pending(size_t limit)
     return batch;
 }
 
-void Replica::acknowledge(crdt::Hlc upTo)
+void Replica::acknowledge(crdt::Hlc upTo, uint64_t hubHead)
 {
     if (upTo <= m_acked) return;
     Transaction tx(*m_db);
@@ -616,8 +638,16 @@ void Replica::acknowledge(crdt::Hlc upTo)
     del->bind(1, static_cast<int64_t>(upTo));
     del->run();
     setMeta("acked", static_cast<int64_t>(upTo));
+    if (hubHead) {
+        setMeta("settle_hlc", static_cast<int64_t>(upTo));
+        setMeta("settle_at", static_cast<int64_t>(hubHead));
+    }
     tx.commit();
     m_acked = upTo;
+    if (hubHead) {
+        m_settleHlc = upTo;
+        m_settleAt = hubHead;
+    }
 }
 
 size_t Replica::pendingCount()

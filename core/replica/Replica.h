@@ -29,19 +29,22 @@
 //              unsynced value was overwritten by a remote change (the value is
 //              moved here so it is still pushed and the hub logs the conflict).
 //     Coalescing: writing a field again while its previous edit is unsynced
-//     and still current drops that field from the earlier record (and the
-//     record, once empty). An edit overwritten by a remote change is never
-//     coalesced away: it must reach the hub.
+//     drops that field from the earlier record (and the record, once empty) —
+//     unless the earlier edit met a concurrent remote change (it overwrote it
+//     or lost to it). Such an edit is pinned (its value copied into payload)
+//     and always pushed, so the hub sees both sides and logs the conflict.
 //
 //   local_conflict(entity, row, field, loser_clock, loser_value, winner_clock,
-//                  winner_value, detected_at)
+//                  winner_value, detected_at, local_hlc)
 //     Provisional flags: a remote change that overwrote, or lost to, one of
-//     this device's unsynced edits. Removed when the hub's conflict entry for
-//     the same (row, field, losing clock) arrives. Not synced.
+//     this device's unsynced edits (local_hlc = that edit's clock). Removed
+//     when the hub's conflict entry for the same (row, field, losing clock)
+//     arrives, or, once the hub has ruled on the edit (acknowledged, and
+//     pulled past the push: meta settle_hlc/settle_at), without one. Not synced.
 //
 //   meta: device_id, cursor (global position pulled to), acked (highest
 //     acknowledged outbox hlc), hlc (last clock observed from remote changes),
-//     clock_offset.
+//     clock_offset, settle_hlc/settle_at (above).
 //
 // Thread safety: one thread at a time (like its storage::Database).
 #pragma once
@@ -145,7 +148,11 @@ public:
 
     // Outbound: the oldest unacknowledged writes, and their acknowledgement.
     PendingBatch pending(size_t limit = 500);
-    void acknowledge(crdt::Hlc upTo);
+    // `hubHead`: the hub's position after the push that acknowledged them.
+    // Once this device has pulled that far, the hub has ruled on every
+    // provisional flag about these edits, and the flags it did not confirm
+    // are dropped.
+    void acknowledge(crdt::Hlc upTo, uint64_t hubHead = 0);
     size_t pendingCount();
     uint64_t cursor() const { return m_cursor; }
     crdt::Hlc acked() const { return m_acked; }
@@ -170,10 +177,10 @@ private:
     Result<std::string> write(const schema::EntityDef& entity, std::string id, bool creating, const Write& write);
     void applyOne(const protocol::ChangeRecord& record, ApplyStats& stats);
     void materialize(const schema::EntityDef& entity, std::string_view id, const FieldState& fs, int field);
-    void dropFromOutbox(crdt::Hlc hlc, int field);
+    void dropFromOutbox(crdt::Hlc hlc, int field, std::string_view fieldName);
     void setMeta(std::string_view key, int64_t value);
     void flagProvisional(const schema::EntityDef& entity, std::string_view id, const schema::FieldDef& field,
-                         const crdt::Register& loser, const crdt::Register& winner);
+                         const crdt::Register& loser, const crdt::Register& winner, crdt::Hlc localHlc);
 
     std::unique_ptr<storage::Database> m_db;
     const schema::Schema& m_schema;
@@ -182,6 +189,8 @@ private:
     crdt::DeviceId m_device;
     uint64_t m_cursor = 0;
     crdt::Hlc m_acked = 0;
+    crdt::Hlc m_settleHlc = 0;
+    uint64_t m_settleAt = 0;
     bool m_inBatch = false;
     bool m_batchFailed = false;
 };

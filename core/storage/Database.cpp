@@ -45,9 +45,10 @@ Database::Database(const std::string& path, Mode mode, int busyTimeoutMs)
     if (rc != SQLITE_OK) {
         // Even a failed open usually hands back a handle (it carries the error
         // text), and that handle still has to be closed.
+        const int code = m_db ? sqlite3_extended_errcode(m_db) : rc;
         const std::string reason = m_db ? sqlite3_errmsg(m_db) : sqlite3_errstr(rc);
         sqlite3_close(m_db);
-        throw StorageError(rc, "cannot open database '" + path + "': " + reason);
+        throw StorageError(code, "cannot open database '" + path + "': " + reason);
     }
 
     try {
@@ -69,6 +70,9 @@ Database::Database(const std::string& path, Mode mode, int busyTimeoutMs)
     } catch (const StorageError& e) {
         sqlite3_close(m_db);
         throw StorageError(e.code(), "cannot open database '" + path + "': " + e.what());
+    } catch (...) {
+        sqlite3_close(m_db);
+        throw;
     }
 }
 

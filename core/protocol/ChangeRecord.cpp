@@ -1,5 +1,7 @@
 #include "protocol/ChangeRecord.h"
 
+#include <algorithm>
+
 namespace fieldsync::protocol {
 
 using nlohmann::json;
@@ -63,7 +65,7 @@ Result<uint64_t> position(const json& j, const char* key)
 {
     auto it = j.find(key);
     if (it == j.end()) return uint64_t{0};
-    if (!it->is_number_integer() || (it->is_number_integer() && it->get<int64_t>() < 0 && !it->is_number_unsigned()))
+    if (!it->is_number_unsigned() && !(it->is_number_integer() && it->get<int64_t>() >= 0))
         return bad(std::string("\"") + key + "\" must be a non-negative integer");
     return it->get<uint64_t>();
 }
@@ -86,7 +88,7 @@ Result<std::vector<SetOp>> setOps(const json& list, const schema::EntityDef& ent
         } catch (const std::exception& e) {
             return bad(ent.name + "." + fd->name + ": " + e.what());
         }
-        if (auto st = schema::validate(ent, *fd, v); !st) return st.error();
+        if (auto st = schema::validate(ent, *fd, v); !st) return st.error();  // a non-empty string
         SetOp op{fd->index, std::get<std::string>(v), remove, {}};
         if (remove) {
             if (!o.contains("dots") || !o["dots"].is_array()) return bad("a remove needs \"dots\" (an array of clocks)");
@@ -169,6 +171,8 @@ Result<ChangeRecord> recordFromJson(const json& j, const schema::Schema& schema)
         }
     }
     if (r.writes.empty() && r.setOps.empty()) return bad("a change must write at least one field");
+    // JSON objects come back in key order; records keep writes in field order.
+    std::sort(r.writes.begin(), r.writes.end(), [](const auto& a, const auto& b) { return a.field < b.field; });
     return r;
 }
 
@@ -185,14 +189,15 @@ json toJson(const Bundle& b, const schema::Schema& schema)
 
 Result<Bundle> bundleFromJson(const json& j, const schema::Schema& schema)
 {
-    if (!j.is_object() || j.value("format", "") != "fieldsync-bundle")
+    if (!j.is_object() || !j.contains("format") || !j["format"].is_string()
+        || j["format"].get<std::string>() != "fieldsync-bundle")
         return bad("not a fieldsync bundle (missing \"format\": \"fieldsync-bundle\")");
-    if (!j.contains("version") || !j["version"].is_number_integer() || j["version"].get<int>() != 1)
+    if (!j.contains("version") || !j["version"].is_number_integer() || j["version"].get<int64_t>() != 1)
         return bad("unsupported bundle version; this build reads version 1");
-    if (!j.contains("schema") || !j["schema"].is_number_integer())
+    if (!j.contains("schema") || !j["schema"].is_number_integer() || j["schema"].get<int64_t>() < 1)
         return bad("bundle has no schema version");
-    if (j["schema"].get<int>() > schema::kSchemaVersion)
-        return bad("bundle was written with schema " + std::to_string(j["schema"].get<int>())
+    if (j["schema"].get<int64_t>() > schema::kSchemaVersion)
+        return bad("bundle was written with schema " + std::to_string(j["schema"].get<int64_t>())
                    + ", newer than this build's " + std::to_string(schema::kSchemaVersion) + "; upgrade fieldsync");
     Bundle b;
     auto from = j.contains("from") && j["from"].is_string() ? crdt::DeviceId::fromHex(j["from"].get<std::string>())

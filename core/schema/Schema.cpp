@@ -77,6 +77,7 @@ Status validate(const EntityDef& entity, const FieldDef& field, const crdt::Valu
 {
     using crdt::Value;
     if (crdt::isNull(value)) {
+        if (field.type == FieldType::TagSet) return invalidArgument(where(entity, field) + " expects a non-empty tag, got null");
         if (field.required) return invalidArgument(where(entity, field) + " is required and cannot be empty");
         return Ok{};
     }
@@ -95,9 +96,12 @@ Status validate(const EntityDef& entity, const FieldDef& field, const crdt::Valu
     case FieldType::Time: {
         if (!std::holds_alternative<int64_t>(value)) return expect(field.type == FieldType::Time ? "a time" : "an integer");
         int64_t v = std::get<int64_t>(value);
-        if ((field.min && v < *field.min) || (field.max && v > *field.max))
-            return invalidArgument(where(entity, field) + " must be between " + std::to_string(*field.min) + " and "
-                                   + std::to_string(*field.max) + ", got " + std::to_string(v));
+        if ((field.min && v < *field.min) || (field.max && v > *field.max)) {
+            std::string range = field.min && field.max
+                ? "between " + std::to_string(*field.min) + " and " + std::to_string(*field.max)
+                : field.min ? "at least " + std::to_string(*field.min) : "at most " + std::to_string(*field.max);
+            return invalidArgument(where(entity, field) + " must be " + range + ", got " + std::to_string(v));
+        }
         return Ok{};
     }
     case FieldType::Real:
@@ -133,8 +137,10 @@ std::optional<int64_t> parseIsoTime(std::string_view s)
     int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
     auto num = [&](size_t pos, size_t len, int& out) {
         if (pos + len > s.size()) return false;
-        auto r = std::from_chars(s.data() + pos, s.data() + pos + len, out);
-        return r.ec == std::errc() && r.ptr == s.data() + pos + len;
+        for (size_t i = pos; i < pos + len; ++i)
+            if (s[i] < '0' || s[i] > '9') return false;  // digits only: no sign, no space
+        std::from_chars(s.data() + pos, s.data() + pos + len, out);
+        return true;
     };
     if (!num(0, 4, y) || s.size() < 10 || s[4] != '-' || !num(5, 2, mo) || s[7] != '-' || !num(8, 2, d))
         return std::nullopt;
@@ -153,12 +159,16 @@ std::optional<int64_t> parseIsoTime(std::string_view s)
         } else if ((s[pos] == '+' || s[pos] == '-') && pos + 6 == s.size() && s[pos + 3] == ':') {
             int oh = 0, om = 0;
             if (!num(pos + 1, 2, oh) || !num(pos + 4, 2, om)) return std::nullopt;
+            if (oh > 14 || om > 59) return std::nullopt;
             offsetMin = (s[pos] == '+' ? 1 : -1) * (oh * 60 + om);
         } else {
             return std::nullopt;
         }
     }
-    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return std::nullopt;
+    static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (mo < 1 || mo > 12 || h > 23 || mi > 59 || sec > 59) return std::nullopt;
+    if (d < 1 || d > kDays[mo - 1] + (mo == 2 && leap ? 1 : 0)) return std::nullopt;
     std::tm tm{};
     tm.tm_year = y - 1900;
     tm.tm_mon = mo - 1;

@@ -87,7 +87,16 @@ Result<PushResult> Hub::push(const crdt::DeviceId& device, crdt::Hlc after,
     }
 
     PushResult result;
-    try {
+    // A refused or failed push rolls back, taking back any peer it added.
+    struct PeerGuard {
+        RowStore& rows;
+        bool committed = false;
+        ~PeerGuard()
+        {
+            if (!committed) rows.reloadPeers();
+        }
+    } guard{m_rows};
+    {
         Transaction tx(*m_db);
         crdt::Hlc acked = ackedFor(device);
         if (after > acked)
@@ -95,11 +104,16 @@ Result<PushResult> Hub::push(const crdt::DeviceId& device, crdt::Hlc after,
                                       + " but the push follows " + std::to_string(after)
                                       + "; changes in between are missing");
         uint64_t seq = head();
+        const auto& conflictEntity = *m_schema.entity(schema::kConflictEntity);
         for (const auto& r : records) {
             if (r.clock.hlc <= acked) {
                 ++result.duplicates;
                 continue;
             }
+            // Devices may mark the hub's conflict entries resolved, never make them.
+            if (r.entity == conflictEntity.code && !m_rows.exists(conflictEntity, r.id))
+                return invalidArgument("change to conflict " + r.id
+                                       + ": conflict entries are created by the server, not by devices");
             m_hlc.observe(r.clock.hlc);
             protocol::ChangeRecord accepted = r;
             accepted.seq = ++seq;
@@ -127,11 +141,9 @@ Result<PushResult> Hub::push(const crdt::DeviceId& device, crdt::Hlc after,
             meta->run();
         }
         tx.commit();
+        guard.committed = true;
         result.acked = acked;
         result.head = seq;
-    } catch (...) {
-        m_rows.reloadPeers();
-        throw;
     }
     return result;
 }
@@ -171,7 +183,7 @@ void Hub::merge(const crdt::DeviceId& device, const protocol::ChangeRecord& r, u
             conflicts.push_back(std::move(c));
         }
         if (d.takeIncoming) {
-            m_rows.assign(fs, incoming);
+            m_rows.assign(row, w.field, incoming);
             fs.arrival = seq;
             changed = true;
         }

@@ -243,11 +243,19 @@ const char* tombstoneField(const EntityDef& e)
 
 } // namespace
 
+Error Replica::refuse(Error error)
+{
+    if (m_inBatch) m_batchFailed = true;  // an ignored failure still fails the batch
+    return error;
+}
+
 Result<std::string> Replica::create(std::string_view entity, const Write& w)
 {
     Error err{ErrorCode::Internal, ""};
     const auto* e = findEntity(m_schema, entity, err);
-    if (!e) return err;
+    if (!e) return refuse(err);
+    if (e->name == schema::kConflictEntity)
+        return refuse(invalidArgument("conflict entries are created by the server, not by devices"));
     return write(*e, newRowId(m_hlc.physicalMillis()), true, w);
 }
 
@@ -255,7 +263,7 @@ Status Replica::update(std::string_view entity, std::string_view id, const Write
 {
     Error err{ErrorCode::Internal, ""};
     const auto* e = findEntity(m_schema, entity, err);
-    if (!e) return err;
+    if (!e) return refuse(err);
     auto r = write(*e, std::string(id), false, w);
     if (!r) return r.error();
     return Ok{};
@@ -265,9 +273,9 @@ Status Replica::archive(std::string_view entity, std::string_view id)
 {
     Error err{ErrorCode::Internal, ""};
     const auto* e = findEntity(m_schema, entity, err);
-    if (!e) return err;
+    if (!e) return refuse(err);
     const char* field = tombstoneField(*e);
-    if (!field) return invalidArgument(e->name + " rows cannot be archived");
+    if (!field) return refuse(invalidArgument(e->name + " rows cannot be archived"));
     return update(entity, id, Write().set(field, true));
 }
 
@@ -296,7 +304,7 @@ Status Replica::batch(const std::function<Status()>& writes)
 
 Result<std::string> Replica::write(const EntityDef& e, std::string id, bool creating, const Write& w)
 {
-    if (w.empty()) return invalidArgument("nothing to write");
+    if (w.empty()) return refuse(invalidArgument("nothing to write"));
     // In a batch, the batch holds the transaction; any failure below poisons it.
     std::optional<Transaction> ownTx;
     if (!m_inBatch) ownTx.emplace(*m_db);
@@ -306,7 +314,8 @@ Result<std::string> Replica::write(const EntityDef& e, std::string id, bool crea
         bool done = false;
         ~FailMark() { if (active && !done) failed = true; }
     } mark{m_batchFailed, m_inBatch};
-    RowState row = m_rows.load(e, id);
+    // A new row's id was generated just now: nothing to read.
+    RowState row = creating ? m_rows.blank(e) : m_rows.load(e, id);
     if (!creating && !row.exists) return notFound("no " + e.name + " with id " + id);
 
     const crdt::Clock clock{m_hlc.now(), m_device};
@@ -330,6 +339,7 @@ Result<std::string> Replica::write(const EntityDef& e, std::string id, bool crea
         fs.peer = me;
         fs.arrival = 0;
         mask |= uint64_t{1} << f.index;
+        row.dirty |= uint64_t{1} << f.index;
     };
 
     for (const auto& item : w.items()) {
@@ -498,7 +508,7 @@ void Replica::applyOne(const protocol::ChangeRecord& r, ApplyStats& stats)
         // if it is overwritten here or edited again: pin its value in the outbox.
         if (unsynced && (d.takeIncoming || d.provisionalConflict)) materialize(e, r.id, fs, w.field);
         if (d.takeIncoming) {
-            m_rows.assign(fs, incoming);
+            m_rows.assign(row, w.field, incoming);
             changed = true;
         }
     }
@@ -686,17 +696,25 @@ json Replica::dump()
 std::vector<ConflictEntry> Replica::conflicts(bool includeResolved)
 {
     std::vector<ConflictEntry> out;
+    auto text = [](const json& row, const char* name) {
+        auto it = row.find(name);
+        return it != row.end() && it->is_string() ? it->get<std::string>() : std::string();
+    };
+    auto parsed = [&](const json& row, const char* name) {
+        auto t = text(row, name);
+        return t.empty() ? json() : json::parse(t, nullptr, false);
+    };
     for (const auto& c : list(schema::kConflictEntity)) {
         ConflictEntry ce;
         ce.id = c["id"];
-        ce.entity = c.value("entity", "");
-        ce.row = c.value("row", "");
-        ce.field = c.value("field", "");
-        ce.rule = c.value("rule", "");
-        ce.loserValue = json::parse(c.value("loser_value", "null"));
-        ce.winnerValue = json::parse(c.value("winner_value", "null"));
-        ce.loserClock = c.value("loser_clock", "");
-        ce.winnerClock = c.value("winner_clock", "");
+        ce.entity = text(c, "entity");
+        ce.row = text(c, "row");
+        ce.field = text(c, "field");
+        ce.rule = text(c, "rule");
+        ce.loserValue = parsed(c, "loser_value");
+        ce.winnerValue = parsed(c, "winner_value");
+        ce.loserClock = text(c, "loser_clock");
+        ce.winnerClock = text(c, "winner_clock");
         ce.detectedAt = c["detected_at"].is_number() ? c["detected_at"].get<int64_t>() : 0;
         ce.resolved = c["resolved"].is_boolean() && c["resolved"].get<bool>();
         ce.needsResolution = ce.rule == "text" && !ce.resolved;
@@ -726,16 +744,18 @@ std::vector<ConflictEntry> Replica::conflicts(bool includeResolved)
 Status Replica::resolveConflict(std::string_view conflictId, std::optional<crdt::Value> chosen)
 {
     auto c = get(schema::kConflictEntity, conflictId);
-    if (!c) return notFound("no conflict with id " + std::string(conflictId));
-    // Taking a value and marking the entry resolved persist together or not at all.
-    return batch([&]() -> Status {
+    if (!c) return refuse(notFound("no conflict with id " + std::string(conflictId)));
+    // Taking a value and marking the entry resolved persist together or not at
+    // all: in the caller's batch if there is one, else in a batch of their own.
+    auto resolve = [&]() -> Status {
         if (chosen) {
             auto st = update((*c)["entity"].get<std::string>(), (*c)["row"].get<std::string>(),
                              Write().set((*c)["field"].get<std::string>(), *chosen));
             if (!st) return st;
         }
         return update(schema::kConflictEntity, conflictId, Write().set("resolved", true));
-    });
+    };
+    return m_inBatch ? resolve() : batch(resolve);
 }
 
 } // namespace fieldsync::replica

@@ -175,6 +175,7 @@ public:
 private:
     Replica(std::unique_ptr<storage::Database> db, Options options);
     Result<std::string> write(const schema::EntityDef& entity, std::string id, bool creating, const Write& write);
+    Error refuse(Error error);
     void applyOne(const protocol::ChangeRecord& record, ApplyStats& stats);
     void materialize(const schema::EntityDef& entity, std::string_view id, const FieldState& fs, int field);
     void dropFromOutbox(crdt::Hlc hlc, int field, std::string_view fieldName);

@@ -34,8 +34,9 @@ struct FieldState {
 };
 
 struct RowState {
-    bool exists = false;
-    std::vector<FieldState> fields;   // by field index
+    bool exists = false;                // a row with this id is stored
+    uint64_t dirty = 0;                 // fields changed since load (bit = field index)
+    std::vector<FieldState> fields;     // by field index
     std::vector<std::string> setCache;  // TagSet fields: JSON array text, by field index
 };
 

@@ -19,7 +19,7 @@ RowStore::RowStore(storage::Database& db, const schema::Schema& schema) : m_db(d
 {
     for (const auto& e : schema.entities()) {
         EntitySql s;
-        std::string cols, params, updates;
+        std::string cols;
         for (const auto& f : e.fields) {
             cols += (cols.empty() ? "" : ", ") + std::string("\"") + f.name + "\"";
             if (f.type == FieldType::Stage) s.stageFields.push_back(f.index);
@@ -29,22 +29,9 @@ RowStore::RowStore(storage::Database& db, const schema::Schema& schema) : m_db(d
         s.select = "SELECT " + cols + " FROM \"" + e.table + "\" WHERE id = ?";
         s.all = "SELECT id, " + cols + " FROM \"" + e.table + "\" ORDER BY id";
         s.exists = "SELECT 1 FROM \"" + e.table + "\" WHERE id = ?";
-        size_t n = e.fields.size() + s.stageFields.size() + 1;
-        params = "?";
-        for (size_t i = 0; i < n; ++i) params += ", ?";
-        std::string insertCols = "id, " + cols;
-        // excluded.<col> for every column but id
-        size_t start = 0;
-        std::string list = cols;
-        while (start < list.size()) {
-            size_t comma = list.find(", ", start);
-            std::string col = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-            updates += (updates.empty() ? "" : ", ") + col + " = excluded." + col;
-            if (comma == std::string::npos) break;
-            start = comma + 2;
-        }
-        s.upsert = "INSERT INTO \"" + e.table + "\" (" + insertCols + ") VALUES (" + params
-            + ") ON CONFLICT(id) DO UPDATE SET " + updates;
+        std::string params = "?";
+        for (size_t i = 0; i < e.fields.size() + s.stageFields.size() + 1; ++i) params += ", ?";
+        s.insert = "INSERT INTO \"" + e.table + "\" (id, " + cols + ") VALUES (" + params + ")";
         m_sql.push_back(std::move(s));
     }
     reloadPeers();
@@ -139,8 +126,7 @@ RowState RowStore::load(const EntityDef& e, std::string_view id)
     if (st->step()) {
         decodeRow(e, *st, row);
     } else {
-        row.fields.assign(e.fields.size(), FieldState{});
-        row.setCache.assign(e.fields.size(), "[]");
+        row = blank(e);
     }
     return row;
 }
@@ -152,40 +138,84 @@ bool RowStore::exists(const EntityDef& e, std::string_view id)
     return st->step();
 }
 
+RowState RowStore::blank(const EntityDef& e) const
+{
+    RowState row;
+    row.fields.assign(e.fields.size(), FieldState{});
+    row.setCache.assign(e.fields.size(), "[]");
+    return row;
+}
+
+const std::string& RowStore::updateSql(const EntityDef& e, uint64_t dirty)
+{
+    auto& sql = m_sql[static_cast<size_t>(e.code)];
+    auto it = sql.updates.find(dirty);
+    if (it != sql.updates.end()) return it->second;
+    std::string set;
+    for (const auto& f : e.fields) {
+        if (!(dirty >> f.index & 1)) continue;
+        set += "\"" + f.name + "\" = ?, ";
+        if (f.type == FieldType::Stage) set += "\"" + f.name + "_gen\" = ?, ";
+    }
+    return sql.updates[dirty] = "UPDATE \"" + e.table + "\" SET " + set + "_clocks = ? WHERE id = ?";
+}
+
+void RowStore::bindValue(Statement& st, int index, const crdt::Value& v) const
+{
+    std::visit(
+        [&](const auto& x) {
+            using T = std::decay_t<decltype(x)>;
+            if constexpr (std::is_same_v<T, std::monostate>) st.bind(index, nullptr);
+            else st.bind(index, x);
+        },
+        v);
+}
+
 void RowStore::save(const EntityDef& e, std::string_view id, const RowState& row)
 {
-    const auto& sql = m_sql[static_cast<size_t>(e.code)];
-    UsingStatement st(m_db.cached(sql.upsert));
-    st->bind(1, id);
+    // Clock groups: one per distinct (clock, arrival) over the written fields.
     std::vector<ClockGroup> groups;
-    int p = 2;
     for (size_t i = 0; i < e.fields.size(); ++i) {
-        const auto& f = e.fields[i];
         const auto& fs = row.fields[i];
-        if (f.type == FieldType::TagSet) {
-            const auto& cache = row.setCache[i];
-            if (cache.empty() || cache == "[]") st->bind(p++, nullptr);
-            else st->bind(p++, cache);
-            continue;
-        }
-        std::visit(
-            [&](const auto& x) {
-                using T = std::decay_t<decltype(x)>;
-                if constexpr (std::is_same_v<T, std::monostate>) st->bind(p, nullptr);
-                else st->bind(p, x);
-            },
-            fs.reg.value);
-        ++p;
-        if (!fs.written) continue;
+        if (!fs.written || e.fields[i].type == FieldType::TagSet) continue;
         auto it = std::find_if(groups.begin(), groups.end(), [&](const ClockGroup& g) {
             return g.hlc == fs.reg.clock.hlc && g.peer == fs.peer && g.arrival == fs.arrival;
         });
         if (it == groups.end()) groups.push_back({fs.reg.clock.hlc, fs.peer, fs.arrival, uint64_t{1} << i});
         else it->mask |= uint64_t{1} << i;
     }
-    for (int fi : sql.stageFields) st->bind(p++, row.fields[static_cast<size_t>(fi)].reg.generation);
     std::string clocks = encodeClockGroups(groups);
-    st->bind(p, Blob{clocks});
+
+    auto bindField = [&](Statement& st, int& p, const FieldDef& f) {
+        const auto i = static_cast<size_t>(f.index);
+        if (f.type == FieldType::TagSet) {
+            const auto& cache = row.setCache[i];
+            if (cache.empty() || cache == "[]") st.bind(p++, nullptr);
+            else st.bind(p++, cache);
+        } else {
+            bindValue(st, p++, row.fields[i].reg.value);
+        }
+    };
+
+    const auto& sql = m_sql[static_cast<size_t>(e.code)];
+    int p = 1;
+    if (!row.exists) {
+        UsingStatement st(m_db.cached(sql.insert));
+        st->bind(p++, id);
+        for (const auto& f : e.fields) bindField(*st, p, f);
+        for (int fi : sql.stageFields) st->bind(p++, row.fields[static_cast<size_t>(fi)].reg.generation);
+        st->bind(p, Blob{clocks});
+        st->run();
+        return;
+    }
+    UsingStatement st(m_db.cached(updateSql(e, row.dirty)));
+    for (const auto& f : e.fields) {
+        if (!(row.dirty >> f.index & 1)) continue;
+        bindField(*st, p, f);
+        if (f.type == FieldType::Stage) st->bind(p++, row.fields[static_cast<size_t>(f.index)].reg.generation);
+    }
+    st->bind(p++, Blob{clocks});
+    st->bind(p, id);
     st->run();
 }
 
@@ -201,11 +231,13 @@ crdt::Register RowStore::registerFor(const FieldDef& f, const protocol::FieldWri
     return r;
 }
 
-void RowStore::assign(FieldState& fs, const crdt::Register& reg)
+void RowStore::assign(RowState& row, int field, const crdt::Register& reg)
 {
+    auto& fs = row.fields[static_cast<size_t>(field)];
     fs.written = true;
     fs.reg = reg;
     fs.peer = peerOf(reg.clock.device);
+    row.dirty |= uint64_t{1} << field;
 }
 
 bool RowStore::addDot(const EntityDef& e, std::string_view id, int field, const std::string& element,
@@ -258,6 +290,7 @@ void RowStore::refreshSetCache(const EntityDef& e, std::string_view id, RowState
         json arr = json::array();
         while (st->step()) arr.push_back(st->getText(0));
         row.setCache[static_cast<size_t>(f.index)] = arr.dump();
+        row.dirty |= uint64_t{1} << f.index;
     }
 }
 

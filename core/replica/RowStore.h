@@ -35,14 +35,18 @@ public:
     const crdt::DeviceId& deviceOf(uint32_t peer) const;
 
     RowState load(const schema::EntityDef& entity, std::string_view id);
+    // A row that does not exist yet, with every field unwritten (no read).
+    RowState blank(const schema::EntityDef& entity) const;
+    // Inserts a new row whole; for a stored row writes only the dirty fields
+    // and the clocks, so unchanged columns and their indexes are not touched.
     void save(const schema::EntityDef& entity, std::string_view id, const RowState& row);
     bool exists(const schema::EntityDef& entity, std::string_view id);
 
     // A register built from a write in a record (value, clock, stage rank).
     crdt::Register registerFor(const schema::FieldDef& field, const protocol::FieldWrite& write,
                                const crdt::Clock& clock) const;
-    // Sets fs.reg and fs.peer for a value that now holds.
-    void assign(FieldState& fs, const crdt::Register& reg);
+    // Makes `reg` the value of field `field` of `row` (marks it dirty).
+    void assign(RowState& row, int field, const crdt::Register& reg);
 
     // OR-set operations on set_dot, then the row's cached element list is
     // refreshed in `row`. Returns true if the state changed.
@@ -71,9 +75,12 @@ public:
 
 private:
     struct EntitySql {
-        std::string select, upsert, exists, all;
+        std::string select, insert, exists, all;
         std::vector<int> stageFields;  // field indices with a _gen column
+        std::unordered_map<uint64_t, std::string> updates;  // by dirty mask
     };
+    const std::string& updateSql(const schema::EntityDef& entity, uint64_t dirty);
+    void bindValue(class storage::Statement& st, int index, const crdt::Value& v) const;
     std::vector<EntitySql> m_sql;
     storage::Database& m_db;
     const schema::Schema& m_schema;

@@ -78,6 +78,8 @@ Status validate(const EntityDef& entity, const FieldDef& field, const crdt::Valu
     using crdt::Value;
     if (crdt::isNull(value)) {
         if (field.type == FieldType::TagSet) return invalidArgument(where(entity, field) + " expects a non-empty tag, got null");
+        if (field.type == FieldType::Stage)
+            return invalidArgument(where(entity, field) + " cannot be cleared; move it forward or reopen it");
         if (field.required) return invalidArgument(where(entity, field) + " is required and cannot be empty");
         return Ok{};
     }

@@ -29,9 +29,6 @@ RowStore::RowStore(storage::Database& db, const schema::Schema& schema) : m_db(d
         s.select = "SELECT " + cols + " FROM \"" + e.table + "\" WHERE id = ?";
         s.all = "SELECT id, " + cols + " FROM \"" + e.table + "\" ORDER BY id";
         s.exists = "SELECT 1 FROM \"" + e.table + "\" WHERE id = ?";
-        std::string params = "?";
-        for (size_t i = 0; i < e.fields.size() + s.stageFields.size() + 1; ++i) params += ", ?";
-        s.insert = "INSERT INTO \"" + e.table + "\" (id, " + cols + ") VALUES (" + params + ")";
         m_sql.push_back(std::move(s));
     }
     reloadPeers();
@@ -146,6 +143,26 @@ RowState RowStore::blank(const EntityDef& e) const
     return row;
 }
 
+const std::string& RowStore::insertSql(const EntityDef& e, uint64_t fields)
+{
+    // Only the columns a new row sets: the rest default to NULL, and binding
+    // them would cost a write on every insert.
+    auto& sql = m_sql[static_cast<size_t>(e.code)];
+    auto it = sql.inserts.find(fields);
+    if (it != sql.inserts.end()) return it->second;
+    std::string cols = "id", params = "?";
+    for (const auto& f : e.fields) {
+        if (!(fields >> f.index & 1)) continue;
+        cols += ", \"" + f.name + "\"";
+        params += ", ?";
+        if (f.type == FieldType::Stage) {
+            cols += ", \"" + f.name + "_gen\"";
+            params += ", ?";
+        }
+    }
+    return sql.inserts[fields] = "INSERT INTO \"" + e.table + "\" (" + cols + ", _clocks) VALUES (" + params + ", ?)";
+}
+
 const std::string& RowStore::updateSql(const EntityDef& e, uint64_t dirty)
 {
     auto& sql = m_sql[static_cast<size_t>(e.code)];
@@ -197,20 +214,30 @@ void RowStore::save(const EntityDef& e, std::string_view id, const RowState& row
         }
     };
 
-    const auto& sql = m_sql[static_cast<size_t>(e.code)];
     int p = 1;
+    // Columns to write: a new row's non-null ones, a stored row's dirty ones.
+    uint64_t columns = row.dirty;
     if (!row.exists) {
-        UsingStatement st(m_db.cached(sql.insert));
+        columns = 0;
+        for (size_t i = 0; i < e.fields.size(); ++i) {
+            bool set = e.fields[i].type == FieldType::TagSet ? !(row.setCache[i].empty() || row.setCache[i] == "[]")
+                                                             : row.fields[i].written;
+            if (set) columns |= uint64_t{1} << i;
+        }
+        UsingStatement st(m_db.cached(insertSql(e, columns)));
         st->bind(p++, id);
-        for (const auto& f : e.fields) bindField(*st, p, f);
-        for (int fi : sql.stageFields) st->bind(p++, row.fields[static_cast<size_t>(fi)].reg.generation);
+        for (const auto& f : e.fields) {
+            if (!(columns >> f.index & 1)) continue;
+            bindField(*st, p, f);
+            if (f.type == FieldType::Stage) st->bind(p++, row.fields[static_cast<size_t>(f.index)].reg.generation);
+        }
         st->bind(p, Blob{clocks});
         st->run();
         return;
     }
-    UsingStatement st(m_db.cached(updateSql(e, row.dirty)));
+    UsingStatement st(m_db.cached(updateSql(e, columns)));
     for (const auto& f : e.fields) {
-        if (!(row.dirty >> f.index & 1)) continue;
+        if (!(columns >> f.index & 1)) continue;
         bindField(*st, p, f);
         if (f.type == FieldType::Stage) st->bind(p++, row.fields[static_cast<size_t>(f.index)].reg.generation);
     }

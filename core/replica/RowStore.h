@@ -75,10 +75,11 @@ public:
 
 private:
     struct EntitySql {
-        std::string select, insert, exists, all;
+        std::string select, exists, all;
         std::vector<int> stageFields;  // field indices with a _gen column
-        std::unordered_map<uint64_t, std::string> updates;  // by dirty mask
+        std::unordered_map<uint64_t, std::string> inserts, updates;  // by field mask
     };
+    const std::string& insertSql(const schema::EntityDef& entity, uint64_t fields);
     const std::string& updateSql(const schema::EntityDef& entity, uint64_t dirty);
     void bindValue(class storage::Statement& st, int index, const crdt::Value& v) const;
     std::vector<EntitySql> m_sql;

@@ -5,6 +5,10 @@
 #include "storage/Statement.h"
 #include "storage/Transaction.h"
 
+#include <map>
+#include <tuple>
+#include <unordered_map>
+
 namespace fieldsync::replica {
 
 using nlohmann::json;
@@ -68,8 +72,113 @@ crdt::Hlc Hub::ackedFor(const crdt::DeviceId& device)
     return st->step() ? static_cast<crdt::Hlc>(st->getInt(0)) : 0;
 }
 
+namespace {
+
+std::optional<std::string> textValue(const RowState& row, const EntityDef& e, const char* field)
+{
+    const auto* f = e.field(field);
+    if (!f) return std::nullopt;
+    const auto* v = std::get_if<std::string>(&row.fields[static_cast<size_t>(f->index)].reg.value);
+    return v ? std::optional<std::string>(*v) : std::nullopt;
+}
+
+std::optional<std::string> writtenText(const protocol::ChangeRecord& r, const EntityDef& e, const char* field)
+{
+    const auto* f = e.field(field);
+    if (!f) return std::nullopt;
+    for (const auto& w : r.writes)
+        if (w.field == f->index)
+            if (const auto* v = std::get_if<std::string>(&w.value)) return *v;
+    return std::nullopt;
+}
+
+const char* kChildEntities[] = {"contact", "visit", "task", "complaint"};
+
+} // namespace
+
+std::string Hub::customerOf(int entity, const std::string& id, const protocol::ChangeRecord* record)
+{
+    const auto& e = m_schema.entity(entity);
+    if (e.name == "customer") return id;
+    if (e.name == schema::kConflictEntity) {
+        std::optional<std::string> target, row;
+        if (record) {
+            target = writtenText(*record, e, "entity");
+            row = writtenText(*record, e, "row");
+        }
+        if (!target || !row) {
+            RowState stored = m_rows.load(e, id);
+            target = textValue(stored, e, "entity");
+            row = textValue(stored, e, "row");
+        }
+        const auto* te = target ? m_schema.entity(*target) : nullptr;
+        return te && te->name != schema::kConflictEntity ? customerOf(te->code, *row, nullptr) : std::string();
+    }
+    if (record)
+        if (auto c = writtenText(*record, e, "customer")) return *c;
+    return textValue(m_rows.load(e, id), e, "customer").value_or("");
+}
+
+std::optional<std::string> Hub::ownerOf(const std::string& customer)
+{
+    const auto& ce = *m_schema.entity("customer");
+    return textValue(m_rows.load(ce, customer), ce, "owner");
+}
+
+RecordScope Hub::scopeOf(const protocol::ChangeRecord& r)
+{
+    const auto& e = m_schema.entity(r.entity);
+    const auto& ce = *m_schema.entity("customer");
+    RecordScope s;
+    s.customer = customerOf(r.entity, r.id, &r);
+    s.createsRow = !m_rows.exists(e, r.id);
+    if (!s.customer.empty()) {
+        RowState c = m_rows.load(ce, s.customer);
+        s.customerExists = c.exists;
+        s.owner = textValue(c, ce, "owner");
+    }
+    s.ownerAtWrite = s.owner;
+    if (s.customerExists) {
+        // The owner before the first reassignment written after this record.
+        UsingStatement st(*m_db, "SELECT old_owner FROM owner_change WHERE customer = ? AND hlc > ? ORDER BY hlc LIMIT 1");
+        st->bind(1, s.customer).bind(2, static_cast<int64_t>(r.clock.hlc));
+        if (st->step()) s.ownerAtWrite = st->isNull(0) ? std::nullopt : std::optional<std::string>(st->getText(0));
+    }
+    if (e.name == "customer")
+        for (const auto& w : r.writes)
+            if (w.field == ce.field("owner")->index) {
+                s.writesOwner = true;
+                const auto* v = std::get_if<std::string>(&w.value);
+                s.newOwner = v ? std::optional<std::string>(*v) : std::nullopt;
+            }
+    return s;
+}
+
+std::vector<protocol::ChangeRecord> Hub::rowState(int entity, const std::string& id)
+{
+    std::vector<protocol::ChangeRecord> out;
+    m_rows.exportRow(m_schema.entity(entity), id, out);
+    return out;
+}
+
+std::vector<protocol::ChangeRecord> Hub::customerState(const std::string& customer)
+{
+    std::vector<protocol::ChangeRecord> out;
+    const auto& conflicts = *m_schema.entity(schema::kConflictEntity);
+    auto withConflicts = [&](const EntityDef& e, const std::string& id) {
+        m_rows.exportRow(e, id, out);
+        for (const auto& c : m_rows.idsWhere(conflicts, "row", id)) m_rows.exportRow(conflicts, c, out);
+    };
+    withConflicts(*m_schema.entity("customer"), customer);
+    for (const char* name : kChildEntities) {
+        const auto& e = *m_schema.entity(name);
+        for (const auto& id : m_rows.idsWhere(e, "customer", customer)) withConflicts(e, id);
+    }
+    return out;
+}
+
 Result<PushResult> Hub::push(const crdt::DeviceId& device, crdt::Hlc after,
-                             std::span<const protocol::ChangeRecord> records)
+                             std::span<const protocol::ChangeRecord> records, const PushContext& context)
 {
     // Checks that need no state come first: a bad batch is refused whole.
     crdt::Hlc previous = 0;
@@ -114,23 +223,31 @@ Result<PushResult> Hub::push(const crdt::DeviceId& device, crdt::Hlc after,
             if (r.entity == conflictEntity.code && !m_rows.exists(conflictEntity, r.id))
                 return invalidArgument("change to conflict " + r.id
                                        + ": conflict entries are created by the server, not by devices");
+            if (context.allow) {
+                if (auto refusal = context.allow(r, scopeOf(r))) {
+                    result.rejected.push_back({r.clock, r.entity, r.id, std::move(*refusal)});
+                    acked = r.clock.hlc;  // held, as refused: the queue moves on
+                    continue;
+                }
+            }
             m_hlc.observe(r.clock.hlc);
             protocol::ChangeRecord accepted = r;
             accepted.seq = ++seq;
+            std::string customer = customerOf(r.entity, r.id, &r);
             std::vector<protocol::ChangeRecord> conflicts;
-            merge(device, accepted, accepted.seq, conflicts);
-            log(accepted.seq, device, accepted);
+            merge(accepted, accepted.seq, conflicts);
+            log(accepted.seq, device, context.user, customer, accepted);
             for (auto& c : conflicts) {
                 c.seq = ++seq;
                 std::vector<protocol::ChangeRecord> none;
-                merge(m_device, c, c.seq, none);
-                log(c.seq, m_device, c);
+                merge(c, c.seq, none);
+                log(c.seq, m_device, context.user, customerOf(c.entity, c.id, &c), c);
                 ++result.conflicts;
             }
             acked = r.clock.hlc;
             ++result.accepted;
         }
-        if (result.accepted) {
+        if (acked != ackedFor(device)) {
             UsingStatement st(*m_db, "INSERT INTO hub_device (device, acked) VALUES (?, ?) "
                                      "ON CONFLICT (device) DO UPDATE SET acked = excluded.acked");
             st->bind(1, deviceBlob(device)).bind(2, static_cast<int64_t>(acked));
@@ -148,11 +265,10 @@ Result<PushResult> Hub::push(const crdt::DeviceId& device, crdt::Hlc after,
     return result;
 }
 
-void Hub::merge(const crdt::DeviceId& device, const protocol::ChangeRecord& r, uint64_t seq,
-                std::vector<protocol::ChangeRecord>& conflicts)
+void Hub::merge(const protocol::ChangeRecord& r, uint64_t seq, std::vector<protocol::ChangeRecord>& conflicts)
 {
-    (void)device;
     const auto& e = m_schema.entity(r.entity);
+    const auto* ownerField = e.name == "customer" ? e.field("owner") : nullptr;
     RowState row = m_rows.load(e, r.id);
     bool changed = !row.exists;
     for (const auto& w : r.writes) {
@@ -183,6 +299,17 @@ void Hub::merge(const crdt::DeviceId& device, const protocol::ChangeRecord& r, u
             conflicts.push_back(std::move(c));
         }
         if (d.takeIncoming) {
+            if (ownerField && w.field == ownerField->index && row.exists && fs.reg.value != incoming.value) {
+                UsingStatement oc(*m_db, "INSERT INTO owner_change (seq, customer, old_owner, new_owner, hlc) "
+                                         "VALUES (?, ?, ?, ?, ?)");
+                auto text = [](const crdt::Value& v) {
+                    const auto* t = std::get_if<std::string>(&v);
+                    return t ? std::optional<std::string>(*t) : std::nullopt;
+                };
+                oc->bind(1, static_cast<int64_t>(seq)).bind(2, r.id).bind(3, text(fs.reg.value))
+                    .bind(4, text(incoming.value)).bind(5, static_cast<int64_t>(incoming.clock.hlc));
+                oc->run();
+            }
             m_rows.assign(row, w.field, incoming);
             fs.arrival = seq;
             changed = true;
@@ -197,30 +324,83 @@ void Hub::merge(const crdt::DeviceId& device, const protocol::ChangeRecord& r, u
     if (changed || setsChanged) m_rows.save(e, r.id, row);
 }
 
-void Hub::log(uint64_t seq, const crdt::DeviceId& device, const protocol::ChangeRecord& r)
+void Hub::log(uint64_t seq, const crdt::DeviceId& device, const std::string& user, const std::string& customer,
+              const protocol::ChangeRecord& r)
 {
-    UsingStatement st(*m_db, "INSERT INTO hub_log (seq, device, device_seq, record, received_at) VALUES (?, ?, ?, ?, ?)");
+    UsingStatement st(*m_db, "INSERT INTO hub_log (seq, device, device_seq, user, customer, record, received_at) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?)");
     st->bind(1, static_cast<int64_t>(seq)).bind(2, deviceBlob(device)).bind(3, static_cast<int64_t>(r.clock.hlc))
-        .bind(4, protocol::toJson(r, m_schema).dump()).bind(5, m_hlc.physicalMillis());
+        .bind(4, user).bind(5, customer).bind(6, protocol::toJson(r, m_schema).dump())
+        .bind(7, m_hlc.physicalMillis());
     st->run();
 }
 
-PullResult Hub::pull(uint64_t after, size_t limit)
+PullResult Hub::pull(uint64_t after, size_t limit, const Viewer* viewer)
 {
     PullResult out;
     out.cursor = after;
-    UsingStatement st(*m_db, "SELECT seq, record FROM hub_log WHERE seq > ? ORDER BY seq LIMIT ?");
-    st->bind(1, static_cast<int64_t>(after)).bind(2, static_cast<int64_t>(limit + 1));
-    while (st->step()) {
-        if (out.records.size() == limit) {
-            out.more = true;
-            break;
+    limit = std::max<size_t>(limit, 1);
+    auto decode = [&](int64_t seq, std::string_view text) {
+        auto r = protocol::recordFromJson(json::parse(text), m_schema);
+        if (!r) throw std::runtime_error("corrupt hub log at seq " + std::to_string(seq) + ": " + r.error().message);
+        return std::move(*r);
+    };
+
+    // Who owns each customer, once per pull.
+    std::unordered_map<std::string, bool> visible;
+    auto canSee = [&](const std::string& customer) {
+        auto it = visible.find(customer);
+        if (it != visible.end()) return it->second;
+        return visible[customer] = viewer->canSee(customer.empty() ? std::nullopt : ownerOf(customer));
+    };
+
+    // Scan in chunks: a scoped pull may pass over many records it cannot see.
+    const size_t chunk = std::max<size_t>(limit, 512);
+    bool exhausted = false;
+    while (out.records.size() < limit && !exhausted) {
+        std::map<int64_t, std::tuple<std::string, std::optional<std::string>, std::optional<std::string>>> changes;
+        int64_t from = static_cast<int64_t>(out.cursor);
+        if (viewer) {
+            UsingStatement oc(*m_db, "SELECT seq, customer, old_owner, new_owner FROM owner_change "
+                                     "WHERE seq > ? AND seq <= ? ORDER BY seq");
+            // Log positions are contiguous: this chunk covers (from, from + chunk].
+            oc->bind(1, from).bind(2, from + static_cast<int64_t>(chunk));
+            auto opt = [&](int col) { return oc->isNull(col) ? std::nullopt : std::optional<std::string>(oc->getText(col)); };
+            while (oc->step()) changes[oc->getInt(0)] = {oc->getText(1), opt(2), opt(3)};
         }
-        auto r = protocol::recordFromJson(json::parse(st->getTextView(1)), m_schema);
-        if (!r) throw std::runtime_error("corrupt hub log at seq " + std::to_string(st->getInt(0)) + ": " + r.error().message);
-        out.cursor = r->seq;
-        out.records.push_back(std::move(*r));
+        UsingStatement st(*m_db, "SELECT seq, customer, record FROM hub_log WHERE seq > ? ORDER BY seq LIMIT ?");
+        st->bind(1, from).bind(2, static_cast<int64_t>(chunk));
+        size_t scanned = 0;
+        while (st->step()) {
+            ++scanned;
+            int64_t seq = st->getInt(0);
+            if (viewer) {
+                auto oc = changes.find(seq);
+                std::string customer = st->getText(1);
+                if (oc != changes.end()) {
+                    const auto& [who, oldOwner, newOwner] = oc->second;
+                    bool was = viewer->canSee(oldOwner), now = viewer->canSee(newOwner);
+                    if (now && !was) {
+                        for (auto& r : customerState(who)) {
+                            r.seq = static_cast<uint64_t>(seq);
+                            out.records.push_back(std::move(r));
+                        }
+                    } else if (was && !now) {
+                        out.evict.push_back(who);
+                    }
+                }
+                if (canSee(customer)) out.records.push_back(decode(seq, st->getTextView(2)));
+            } else {
+                out.records.push_back(decode(seq, st->getTextView(2)));
+            }
+            out.cursor = static_cast<uint64_t>(seq);
+            if (out.records.size() >= limit) break;
+        }
+        if (scanned < chunk && out.records.size() < limit) exhausted = true;
     }
+    UsingStatement more(*m_db, "SELECT 1 FROM hub_log WHERE seq > ? LIMIT 1");
+    more->bind(1, static_cast<int64_t>(out.cursor));
+    out.more = more->step();
     return out;
 }
 

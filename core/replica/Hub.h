@@ -13,9 +13,19 @@
 //     its own device id and clock, logged and pulled like any other record.
 //
 // Hub-only tables:
-//   hub_log(seq PK, device, device_seq, record, received_at)
+//   hub_log(seq PK, device, device_seq, user, customer, record, received_at)
 //     Every accepted record in order, as JSON (protocol/ChangeRecord.h) with
-//     its "seq": what pulls return, and the audit trail (which device, when).
+//     its "seq": what pulls return, and the audit trail (which user, which
+//     device, when). `customer` is the customer the row belongs to (the row
+//     itself for a customer; its `customer` field for contacts, visits, tasks
+//     and complaints; the subject row's customer for a conflict entry), so a
+//     scoped pull filters without decoding records.
+//   owner_change(seq PK, customer, old_owner, new_owner, hlc)
+//     Every change of a stored customer's owner, at the position of the
+//     record that made it: scoped pulls send a customer whole when it enters
+//     a user's scope there, and tell the device to evict it when it leaves.
+//     `hlc` is the clock of that write: a change written before it, while the
+//     writer still owned the customer, is still the writer's to make.
 //   hub_device(device PK, acked)
 //     Per device, the highest device sequence (= record clock hlc) accepted.
 //     A push names the mark it follows (`after`); records at or below the
@@ -33,7 +43,9 @@
 #include "replica/RowStore.h"
 #include "storage/Database.h"
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <span>
 #include <string>
@@ -41,18 +53,52 @@
 
 namespace fieldsync::replica {
 
+// What the hub knows about the customer a pushed record belongs to, for the
+// caller's scope policy.
+struct RecordScope {
+    std::string customer;                   // the customer id ("" if none can be found)
+    bool customerExists = false;
+    std::optional<std::string> owner;       // its current owner (nullopt: unowned, the public pool)
+    std::optional<std::string> ownerAtWrite;  // its owner when the record was written (by clock)
+    bool createsRow = false;                // the record's row does not exist yet
+    bool writesOwner = false;               // a customer record that sets `owner`
+    std::optional<std::string> newOwner;    // the owner it sets
+};
+
+struct PushContext {
+    std::string user;  // recorded in the log (audit trail)
+    // Returns an error to refuse one record (it is skipped, reported, and
+    // counted as held so the device's queue moves on); null accepts all.
+    std::function<std::optional<Error>(const protocol::ChangeRecord&, const RecordScope&)> allow;
+};
+
+struct RejectedRecord {
+    crdt::Clock clock;
+    int entity = -1;
+    std::string id;
+    Error error;
+};
+
 struct PushResult {
     crdt::Hlc acked = 0;      // the device's records up to here are held
     size_t accepted = 0;
     size_t duplicates = 0;    // already held: skipped
     size_t conflicts = 0;     // conflict entries created
     uint64_t head = 0;        // global position after the push
+    std::vector<RejectedRecord> rejected;
+};
+
+// Who is pulling: sees a customer (and everything hanging off it) when
+// canSee(its current owner) is true. Null viewer: sees everything.
+struct Viewer {
+    std::function<bool(const std::optional<std::string>& owner)> canSee;
 };
 
 struct PullResult {
     std::vector<protocol::ChangeRecord> records;
-    uint64_t cursor = 0;      // position of the last record returned (or the one asked for)
-    bool more = false;        // more records after `cursor`
+    uint64_t cursor = 0;      // where to continue: the last position scanned
+    bool more = false;        // more positions after `cursor`
+    std::vector<std::string> evict;  // customers that left the viewer's scope
 };
 
 class Hub {
@@ -68,19 +114,29 @@ public:
     const crdt::DeviceId& deviceId() const { return m_device; }
 
     Result<PushResult> push(const crdt::DeviceId& device, crdt::Hlc after,
-                            std::span<const protocol::ChangeRecord> records);
-    PullResult pull(uint64_t after, size_t limit = 500);
+                            std::span<const protocol::ChangeRecord> records, const PushContext& context = {});
+    PullResult pull(uint64_t after, size_t limit = 500, const Viewer* viewer = nullptr);
     uint64_t head();
     crdt::Hlc ackedFor(const crdt::DeviceId& device);
+
+    // The current state of one row, as records (restores a device's view of
+    // a row after its change was refused).
+    std::vector<protocol::ChangeRecord> rowState(int entity, const std::string& id);
+    // The current state of a customer and of every row hanging off it.
+    std::vector<protocol::ChangeRecord> customerState(const std::string& customer);
+    // Users whose scope holds this customer's current owner: who to poke.
+    std::optional<std::string> ownerOf(const std::string& customer);
 
     nlohmann::json dump();
     storage::Database& database() { return *m_db; }
 
 private:
     Hub(std::unique_ptr<storage::Database> db, Options options);
-    void merge(const crdt::DeviceId& device, const protocol::ChangeRecord& record, uint64_t seq,
-               std::vector<protocol::ChangeRecord>& conflicts);
-    void log(uint64_t seq, const crdt::DeviceId& device, const protocol::ChangeRecord& record);
+    void merge(const protocol::ChangeRecord& record, uint64_t seq, std::vector<protocol::ChangeRecord>& conflicts);
+    void log(uint64_t seq, const crdt::DeviceId& device, const std::string& user, const std::string& customer,
+             const protocol::ChangeRecord& record);
+    RecordScope scopeOf(const protocol::ChangeRecord& record);
+    std::string customerOf(int entity, const std::string& id, const protocol::ChangeRecord* record);
 
     std::unique_ptr<storage::Database> m_db;
     const schema::Schema& m_schema;

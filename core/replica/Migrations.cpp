@@ -48,6 +48,7 @@ CREATE TABLE task (
     status_gen INTEGER,
     _clocks BLOB NOT NULL
 );
+CREATE INDEX task_customer ON task (customer);
 CREATE TABLE complaint (
     id TEXT PRIMARY KEY,
     customer TEXT, received_at INTEGER, channel TEXT, description TEXT, severity TEXT,
@@ -55,6 +56,7 @@ CREATE TABLE complaint (
     status_gen INTEGER,
     _clocks BLOB NOT NULL
 );
+CREATE INDEX complaint_customer ON complaint (customer);
 CREATE TABLE conflict (
     id TEXT PRIMARY KEY,
     entity TEXT, "row" TEXT, field TEXT, rule TEXT, loser_value TEXT, loser_clock TEXT,
@@ -84,6 +86,15 @@ CREATE TABLE outbox (
     seen    INTEGER NOT NULL,
     payload TEXT
 );
+CREATE TABLE rejected (
+    hlc         INTEGER PRIMARY KEY,
+    entity      INTEGER NOT NULL,
+    "row"       TEXT NOT NULL,
+    record      TEXT NOT NULL,
+    code        TEXT NOT NULL,
+    message     TEXT NOT NULL,
+    rejected_at INTEGER NOT NULL
+);
 CREATE TABLE local_conflict (
     entity       INTEGER NOT NULL,
     "row"        TEXT NOT NULL,
@@ -104,9 +115,19 @@ CREATE TABLE hub_log (
     seq         INTEGER PRIMARY KEY,
     device      BLOB NOT NULL,
     device_seq  INTEGER NOT NULL,
+    user        TEXT NOT NULL,
+    customer    TEXT NOT NULL,
     record      TEXT NOT NULL,
     received_at INTEGER NOT NULL
 );
+CREATE TABLE owner_change (
+    seq       INTEGER PRIMARY KEY,
+    customer  TEXT NOT NULL,
+    old_owner TEXT,
+    new_owner TEXT,
+    hlc       INTEGER NOT NULL
+);
+CREATE INDEX owner_change_customer ON owner_change (customer, hlc);
 CREATE TABLE hub_device (
     device BLOB PRIMARY KEY,
     acked  INTEGER NOT NULL

@@ -331,47 +331,82 @@ void RowStore::forEachRow(const EntityDef& e, const std::function<void(const std
     }
 }
 
+namespace {
+
+// A row's registers grouped by clock: one record per write that still shows.
+void appendRowRecords(const EntityDef& e, const std::string& id, const RowState& row,
+                      std::vector<protocol::ChangeRecord>& out)
+{
+    std::vector<protocol::ChangeRecord> groups;
+    for (size_t i = 0; i < e.fields.size(); ++i) {
+        const auto& fs = row.fields[i];
+        if (!fs.written) continue;
+        auto it = std::find_if(groups.begin(), groups.end(),
+                               [&](const protocol::ChangeRecord& r) { return r.clock == fs.reg.clock; });
+        if (it == groups.end()) {
+            protocol::ChangeRecord r;
+            r.entity = e.code;
+            r.id = id;
+            r.clock = fs.reg.clock;
+            groups.push_back(std::move(r));
+            it = groups.end() - 1;
+        }
+        it->writes.push_back({static_cast<int>(i), fs.reg.value, fs.reg.generation});
+    }
+    std::sort(groups.begin(), groups.end(), [](const auto& a, const auto& b) { return a.clock < b.clock; });
+    for (auto& g : groups) out.push_back(std::move(g));
+}
+
+} // namespace
+
+void RowStore::appendDotRecords(const EntityDef& e, const std::string* id, std::vector<protocol::ChangeRecord>& out)
+{
+    Statement dots(m_db, id ? "SELECT \"row\", field, element, hlc, peer, removed FROM set_dot WHERE entity = ? "
+                              "AND \"row\" = ? ORDER BY field, element, hlc, peer"
+                            : "SELECT \"row\", field, element, hlc, peer, removed FROM set_dot WHERE entity = ? "
+                              "ORDER BY \"row\", field, element, hlc, peer");
+    dots.bind(1, e.code);
+    if (id) dots.bind(2, *id);
+    while (dots.step()) {
+        protocol::ChangeRecord r;
+        r.entity = e.code;
+        r.id = dots.getText(0);
+        r.clock = {static_cast<crdt::Hlc>(dots.getInt(3)), deviceOf(static_cast<uint32_t>(dots.getInt(4)))};
+        int field = static_cast<int>(dots.getInt(1));
+        std::string element = dots.getText(2);
+        r.setOps.push_back({field, element, false, {}});
+        if (dots.getInt(5)) r.setOps.push_back({field, element, true, {r.clock}});
+        out.push_back(std::move(r));
+    }
+}
+
 std::vector<protocol::ChangeRecord> RowStore::exportRecords()
 {
     std::vector<protocol::ChangeRecord> out;
     for (const auto& e : m_schema.entities()) {
-        forEachRow(e, [&](const std::string& id, const RowState& row) {
-            std::vector<protocol::ChangeRecord> groups;
-            for (size_t i = 0; i < e.fields.size(); ++i) {
-                const auto& fs = row.fields[i];
-                if (!fs.written) continue;
-                auto it = std::find_if(groups.begin(), groups.end(),
-                                       [&](const protocol::ChangeRecord& r) { return r.clock == fs.reg.clock; });
-                if (it == groups.end()) {
-                    protocol::ChangeRecord r;
-                    r.entity = e.code;
-                    r.id = id;
-                    r.clock = fs.reg.clock;
-                    groups.push_back(std::move(r));
-                    it = groups.end() - 1;
-                }
-                it->writes.push_back({static_cast<int>(i), fs.reg.value, fs.reg.generation});
-            }
-            std::sort(groups.begin(), groups.end(),
-                      [](const auto& a, const auto& b) { return a.clock < b.clock; });
-            for (auto& g : groups) out.push_back(std::move(g));
-        });
-        Statement dots(m_db, "SELECT \"row\", field, element, hlc, peer, removed FROM set_dot WHERE entity = ? "
-                             "ORDER BY \"row\", field, element, hlc, peer");
-        dots.bind(1, e.code);
-        while (dots.step()) {
-            protocol::ChangeRecord r;
-            r.entity = e.code;
-            r.id = dots.getText(0);
-            r.clock = {static_cast<crdt::Hlc>(dots.getInt(3)), deviceOf(static_cast<uint32_t>(dots.getInt(4)))};
-            int field = static_cast<int>(dots.getInt(1));
-            std::string element = dots.getText(2);
-            r.setOps.push_back({field, element, false, {}});
-            if (dots.getInt(5)) r.setOps.push_back({field, element, true, {r.clock}});
-            out.push_back(std::move(r));
-        }
+        forEachRow(e, [&](const std::string& id, const RowState& row) { appendRowRecords(e, id, row, out); });
+        appendDotRecords(e, nullptr, out);
     }
     return out;
+}
+
+void RowStore::exportRow(const EntityDef& e, std::string_view id, std::vector<protocol::ChangeRecord>& out)
+{
+    RowState row = load(e, id);
+    if (!row.exists) return;
+    std::string key(id);
+    appendRowRecords(e, key, row, out);
+    appendDotRecords(e, &key, out);
+}
+
+std::vector<std::string> RowStore::idsWhere(const EntityDef& e, std::string_view field, std::string_view value)
+{
+    std::vector<std::string> ids;
+    if (!e.field(field)) return ids;
+    UsingStatement st(m_db, "SELECT id FROM \"" + e.table + "\" WHERE \"" + std::string(field) + "\" = ? ORDER BY id");
+    st->bind(1, value);
+    while (st->step()) ids.push_back(st->getText(0));
+    return ids;
 }
 
 json RowStore::dump()

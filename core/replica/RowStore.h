@@ -65,6 +65,10 @@ public:
     // The whole state as change records, one per (row, clock) group plus one
     // per set dot: what a bundle carries.
     std::vector<protocol::ChangeRecord> exportRecords();
+    // The same for one row (nothing if it does not exist).
+    void exportRow(const schema::EntityDef& entity, std::string_view id, std::vector<protocol::ChangeRecord>& out);
+    // Ids of the rows of `entity` whose Ref field `field` is `value`.
+    std::vector<std::string> idsWhere(const schema::EntityDef& entity, std::string_view field, std::string_view value);
 
     // Canonical JSON of all synced state: entities by name, rows by id, every
     // field with its value and clock, set fields with their dots. Replicas that
@@ -89,6 +93,8 @@ private:
     std::unordered_map<crdt::DeviceId, uint32_t> m_peers;
 
     void decodeRow(const schema::EntityDef& entity, class storage::Statement& st, RowState& row) const;
+    void appendDotRecords(const schema::EntityDef& entity, const std::string* id,
+                          std::vector<protocol::ChangeRecord>& out);
 };
 
 } // namespace fieldsync::replica

@@ -1,0 +1,59 @@
+// The server's request/response values, free of Beast and Asio, so request
+// handlers (sync-server/api) are plain functions testable without sockets.
+// sync-server/net converts between these and Beast's messages.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace fieldsync::server {
+
+struct HttpRequest {
+    std::string method;   // "GET", "POST", ...
+    std::string target;   // path and query, e.g. "/v1/sync" or "/v1/ws?token=..."
+    std::map<std::string, std::string> headers;  // names lower-cased
+    std::string body;
+    std::string remoteAddress;  // client IP, for rate limiting and logs
+
+    std::string header(const std::string& lowerName) const
+    {
+        auto it = headers.find(lowerName);
+        return it == headers.end() ? std::string() : it->second;
+    }
+};
+
+struct HttpResponse {
+    int status = 200;
+    std::string contentType = "application/json";
+    std::string body;
+    std::map<std::string, std::string> headers;  // extra headers (e.g. Retry-After)
+};
+
+// What the network layer asks of the application.
+class RequestHandler {
+public:
+    virtual ~RequestHandler() = default;
+    // Plain HTTP requests (everything but WebSocket upgrades). Called on a
+    // network thread; must be thread-safe. Never throws.
+    virtual HttpResponse handle(const HttpRequest& request) = 0;
+    // A WebSocket upgrade on /v1/ws: returns the user name the connection
+    // belongs to, or an error response to send instead of upgrading.
+    struct Upgrade {
+        bool accepted = false;
+        std::string user;
+        HttpResponse refusal;
+    };
+    virtual Upgrade authorizeWebSocket(const HttpRequest& request) = 0;
+};
+
+// Where the application announces new changes; the network layer fans them
+// out to connected WebSockets. `users`: who may see them (empty = everyone).
+class PokeSink {
+public:
+    virtual ~PokeSink() = default;
+    virtual void poke(const std::vector<std::string>& users, uint64_t head) = 0;
+};
+
+} // namespace fieldsync::server

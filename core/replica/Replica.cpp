@@ -7,7 +7,9 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <map>
 #include <stdexcept>
+#include <tuple>
 
 namespace fieldsync::replica {
 
@@ -465,6 +467,7 @@ ApplyStats Replica::applyRemote(std::span<const protocol::ChangeRecord> records,
     try {
         Transaction tx(*m_db);
         for (const auto& r : records) applyOne(r, stats);
+        retryEvictions();
         if (cursor && *cursor > m_cursor) setMeta("cursor", static_cast<int64_t>(*cursor));
         if (m_hlc.last() != before) setMeta("hlc", static_cast<int64_t>(m_hlc.last()));
         if (cursor && m_settleAt && *cursor >= m_settleAt) {
@@ -587,56 +590,60 @@ ApplyStats Replica::importBundle(const protocol::Bundle& bundle)
 
 // ---------------------------------------------------------------- outbound
 
+protocol::ChangeRecord Replica::outboxRecord(Statement& st)
+{
+    // Columns: hlc, entity, row, mask, seen, payload.
+    protocol::ChangeRecord r;
+    r.clock = {static_cast<crdt::Hlc>(st.getInt(0)), m_device};
+    r.entity = static_cast<int>(st.getInt(1));
+    r.id = st.getText(2);
+    auto mask = static_cast<uint64_t>(st.getInt(3));
+    r.seen = static_cast<uint64_t>(st.getInt(4));
+    json payload = st.isNull(5) ? json::object() : json::parse(st.getText(5));
+    const auto& e = m_schema.entity(r.entity);
+    RowState row = mask ? m_rows.load(e, r.id) : RowState{};
+    for (const auto& f : e.fields) {
+        if (!(mask >> f.index & 1)) continue;
+        protocol::FieldWrite w;
+        w.field = f.index;
+        if (payload.contains("set") && payload["set"].contains(f.name)) {
+            const auto& v = payload["set"][f.name];
+            if (f.type == FieldType::Stage) {
+                w.value = crdt::valueFromJson(v["stage"]);
+                w.generation = v["gen"].get<int64_t>();
+            } else {
+                w.value = crdt::valueFromJson(v);
+            }
+        } else {
+            const auto& fs = row.fields[static_cast<size_t>(f.index)];
+            if (fs.reg.clock != r.clock) throw std::logic_error("outbox record out of step with its row");
+            w.value = fs.reg.value;
+            w.generation = fs.reg.generation;
+        }
+        r.writes.push_back(std::move(w));
+    }
+    for (const char* key : {"add", "remove"}) {
+        if (!payload.contains(key)) continue;
+        for (const auto& o : payload[key]) {
+            protocol::SetOp op;
+            op.field = e.field(o["field"].get<std::string>())->index;
+            op.element = o["value"].get<std::string>();
+            op.remove = std::string_view(key) == "remove";
+            if (op.remove)
+                for (const auto& d : o["dots"]) op.dots.push_back(*crdt::Clock::parse(d.get<std::string>()));
+            r.setOps.push_back(std::move(op));
+        }
+    }
+    return r;
+}
+
 PendingBatch Replica::pending(size_t limit)
 {
     PendingBatch batch;
     batch.after = m_acked;
     Statement st(*m_db, "SELECT hlc, entity, \"row\", mask, seen, payload FROM outbox ORDER BY hlc LIMIT ?");
     st.bind(1, static_cast<int64_t>(limit));
-    while (st.step()) {
-        protocol::ChangeRecord r;
-        r.clock = {static_cast<crdt::Hlc>(st.getInt(0)), m_device};
-        r.entity = static_cast<int>(st.getInt(1));
-        r.id = st.getText(2);
-        auto mask = static_cast<uint64_t>(st.getInt(3));
-        r.seen = static_cast<uint64_t>(st.getInt(4));
-        json payload = st.isNull(5) ? json::object() : json::parse(st.getText(5));
-        const auto& e = m_schema.entity(r.entity);
-        RowState row = mask ? m_rows.load(e, r.id) : RowState{};
-        for (const auto& f : e.fields) {
-            if (!(mask >> f.index & 1)) continue;
-            protocol::FieldWrite w;
-            w.field = f.index;
-            if (payload.contains("set") && payload["set"].contains(f.name)) {
-                const auto& v = payload["set"][f.name];
-                if (f.type == FieldType::Stage) {
-                    w.value = crdt::valueFromJson(v["stage"]);
-                    w.generation = v["gen"].get<int64_t>();
-                } else {
-                    w.value = crdt::valueFromJson(v);
-                }
-            } else {
-                const auto& fs = row.fields[static_cast<size_t>(f.index)];
-                if (fs.reg.clock != r.clock) throw std::logic_error("outbox record out of step with its row");
-                w.value = fs.reg.value;
-                w.generation = fs.reg.generation;
-            }
-            r.writes.push_back(std::move(w));
-        }
-        for (const char* key : {"add", "remove"}) {
-            if (!payload.contains(key)) continue;
-            for (const auto& o : payload[key]) {
-                protocol::SetOp op;
-                op.field = e.field(o["field"].get<std::string>())->index;
-                op.element = o["value"].get<std::string>();
-                op.remove = std::string_view(key) == "remove";
-                if (op.remove)
-                    for (const auto& d : o["dots"]) op.dots.push_back(*crdt::Clock::parse(d.get<std::string>()));
-                r.setOps.push_back(std::move(op));
-            }
-        }
-        batch.records.push_back(std::move(r));
-    }
+    while (st.step()) batch.records.push_back(outboxRecord(st));
     return batch;
 }
 
@@ -647,6 +654,7 @@ void Replica::acknowledge(crdt::Hlc upTo, uint64_t hubHead)
     UsingStatement del(*m_db, "DELETE FROM outbox WHERE hlc <= ?");
     del->bind(1, static_cast<int64_t>(upTo));
     del->run();
+    retryEvictions();
     setMeta("acked", static_cast<int64_t>(upTo));
     if (hubHead) {
         setMeta("settle_hlc", static_cast<int64_t>(upTo));
@@ -739,6 +747,230 @@ std::vector<ConflictEntry> Replica::conflicts(bool includeResolved)
         out.push_back(std::move(ce));
     }
     return out;
+}
+
+// ---------------------------------------------------------------- sync client support
+
+std::optional<std::string> Replica::setting(std::string_view key)
+{
+    UsingStatement st(*m_db, "SELECT value FROM meta WHERE key = ?");
+    st->bind(1, "setting:" + std::string(key));
+    if (!st->step() || st->isNull(0)) return std::nullopt;
+    return st->getText(0);
+}
+
+void Replica::setSetting(std::string_view key, std::optional<std::string_view> value)
+{
+    if (!value) {
+        UsingStatement st(*m_db, "DELETE FROM meta WHERE key = ?");
+        st->bind(1, "setting:" + std::string(key));
+        st->run();
+        return;
+    }
+    UsingStatement st(*m_db, "INSERT INTO meta (key, value) VALUES (?, ?) "
+                             "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+    st->bind(1, "setting:" + std::string(key)).bind(2, *value);
+    st->run();
+}
+
+void Replica::reject(std::span<const Rejection> rejections, std::span<const protocol::ChangeRecord> restore)
+{
+    ApplyStats stats;
+    try {
+        Transaction tx(*m_db);
+        for (const auto& rj : rejections) {
+            Statement st(*m_db, "SELECT hlc, entity, \"row\", mask, seen, payload FROM outbox WHERE hlc = ?");
+            st.bind(1, static_cast<int64_t>(rj.clock));
+            if (!st.step()) continue;  // already gone (acknowledged or rejected before)
+            protocol::ChangeRecord r = outboxRecord(st);
+            const auto& e = m_schema.entity(r.entity);
+            UsingStatement keep(*m_db, "INSERT OR REPLACE INTO rejected (hlc, entity, \"row\", record, code, message, "
+                                       "rejected_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+            keep->bind(1, static_cast<int64_t>(rj.clock)).bind(2, r.entity).bind(3, r.id)
+                .bind(4, protocol::toJson(r, m_schema).dump()).bind(5, rj.code).bind(6, rj.message)
+                .bind(7, m_hlc.physicalMillis());
+            keep->run();
+            UsingStatement del(*m_db, "DELETE FROM outbox WHERE hlc = ?");
+            del->bind(1, static_cast<int64_t>(rj.clock));
+            del->run();
+            // Forget what the hub refused, so its own state (restore) shows again.
+            RowState row = m_rows.load(e, r.id);
+            if (!row.exists) continue;
+            bool any = false;
+            for (auto& fs : row.fields)
+                if (fs.written && fs.reg.clock == r.clock) fs = FieldState{};
+            for (const auto& op : r.setOps)
+                if (!op.remove) {
+                    UsingStatement d(*m_db, "DELETE FROM set_dot WHERE entity = ? AND \"row\" = ? AND field = ? "
+                                            "AND element = ? AND hlc = ? AND peer = ?");
+                    d->bind(1, e.code).bind(2, r.id).bind(3, op.field).bind(4, op.element)
+                        .bind(5, static_cast<int64_t>(r.clock.hlc)).bind(6, static_cast<int64_t>(m_rows.peerOf(m_device)));
+                    d->run();
+                }
+            m_rows.refreshSetCache(e, r.id, row);
+            for (size_t i = 0; i < row.fields.size(); ++i)
+                any = any || row.fields[i].written || row.setCache[i] != "[]";
+            row.dirty = ~uint64_t{0} >> (64 - e.fields.size());
+            if (any) m_rows.save(e, r.id, row);
+            else m_rows.remove(e, r.id);
+        }
+        for (const auto& r : restore) applyOne(r, stats);
+        tx.commit();
+    } catch (...) {
+        m_rows.reloadPeers();
+        throw;
+    }
+}
+
+std::vector<RejectedChange> Replica::rejected()
+{
+    std::vector<RejectedChange> out;
+    Statement st(*m_db, "SELECT hlc, entity, \"row\", record, code, message, rejected_at FROM rejected ORDER BY hlc");
+    while (st.step()) {
+        RejectedChange rc;
+        rc.clock = static_cast<crdt::Hlc>(st.getInt(0));
+        rc.entity = m_schema.entity(static_cast<int>(st.getInt(1))).name;
+        rc.id = st.getText(2);
+        rc.record = json::parse(st.getText(3));
+        rc.code = st.getText(4);
+        rc.message = st.getText(5);
+        rc.rejectedAt = st.getInt(6);
+        out.push_back(std::move(rc));
+    }
+    return out;
+}
+
+std::vector<std::pair<const EntityDef*, std::string>> Replica::rowsOfCustomer(const std::string& customer)
+{
+    std::vector<std::pair<const EntityDef*, std::string>> rows;
+    const auto& conflicts = *m_schema.entity(schema::kConflictEntity);
+    auto add = [&](const EntityDef& e, const std::string& id) {
+        rows.emplace_back(&e, id);
+        for (const auto& c : m_rows.idsWhere(conflicts, "row", id)) rows.emplace_back(&conflicts, c);
+    };
+    add(*m_schema.entity("customer"), customer);
+    for (const char* name : {"contact", "visit", "task", "complaint"}) {
+        const auto& e = *m_schema.entity(name);
+        for (const auto& id : m_rows.idsWhere(e, "customer", customer)) add(e, id);
+    }
+    return rows;
+}
+
+bool Replica::evictNow(const std::string& customer)
+{
+    auto rows = rowsOfCustomer(customer);
+    for (const auto& [e, id] : rows) {
+        UsingStatement st(*m_db, "SELECT 1 FROM outbox WHERE entity = ? AND \"row\" = ? LIMIT 1");
+        st->bind(1, e->code).bind(2, id);
+        if (st->step()) return false;  // unsynced edits: push them first
+    }
+    for (const auto& [e, id] : rows) {
+        m_rows.remove(*e, id);
+        UsingStatement lc(*m_db, "DELETE FROM local_conflict WHERE entity = ? AND \"row\" = ?");
+        lc->bind(1, e->code).bind(2, id);
+        lc->run();
+    }
+    return true;
+}
+
+std::vector<std::string> Replica::pendingEvictions()
+{
+    std::vector<std::string> out;
+    UsingStatement st(*m_db, "SELECT value FROM meta WHERE key = 'evict_pending'");
+    if (st->step() && !st->isNull(0))
+        for (const auto& c : json::parse(st->getText(0))) out.push_back(c.get<std::string>());
+    return out;
+}
+
+void Replica::storeEvictions(const std::vector<std::string>& customers)
+{
+    UsingStatement st(*m_db, "INSERT INTO meta (key, value) VALUES ('evict_pending', ?) "
+                             "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+    st->bind(1, json(customers).dump());
+    st->run();
+}
+
+void Replica::retryEvictions()
+{
+    auto waiting = pendingEvictions();
+    if (waiting.empty()) return;
+    std::vector<std::string> still;
+    for (const auto& c : waiting)
+        if (!evictNow(c)) still.push_back(c);
+    if (still.size() != waiting.size()) storeEvictions(still);
+}
+
+void Replica::evict(std::span<const std::string> customers)
+{
+    if (customers.empty()) return;
+    Transaction tx(*m_db);
+    auto waiting = pendingEvictions();
+    for (const auto& c : customers)
+        if (!evictNow(c) && std::find(waiting.begin(), waiting.end(), c) == waiting.end()) waiting.push_back(c);
+    storeEvictions(waiting);
+    tx.commit();
+}
+
+void Replica::correctClock(int64_t offsetMs)
+{
+    try {
+        Transaction tx(*m_db);
+        m_hlc.setOffset(offsetMs);
+        setMeta("clock_offset", offsetMs);
+        // Stamps issued with the old offset and not yet accepted are re-issued;
+        // never below what the hub accepted or this device observed.
+        auto observed = static_cast<crdt::Hlc>(metaInt(*m_db, "hlc").value_or(0));
+        m_hlc.rewindTo(std::max(m_acked, observed));
+        const uint32_t me = m_rows.peerOf(m_device);
+        std::map<crdt::Hlc, crdt::Hlc> moved;
+        std::vector<std::tuple<crdt::Hlc, int, std::string, uint64_t, std::optional<std::string>>> records;
+        {
+            Statement st(*m_db, "SELECT hlc, entity, \"row\", mask, payload FROM outbox ORDER BY hlc");
+            while (st.step())
+                records.emplace_back(static_cast<crdt::Hlc>(st.getInt(0)), static_cast<int>(st.getInt(1)), st.getText(2),
+                                     static_cast<uint64_t>(st.getInt(3)),
+                                     st.isNull(4) ? std::nullopt : std::optional<std::string>(st.getText(4)));
+        }
+        for (auto& [old, entity, id, mask, payload] : records) {
+            crdt::Hlc now = m_hlc.now();
+            if (now >= old) {  // not ahead after all: keep it, and keep issuing above it
+                m_hlc.observe(old);
+                continue;
+            }
+            moved[old] = now;
+            const auto& e = m_schema.entity(entity);
+            RowState row = m_rows.load(e, id);
+            for (auto& fs : row.fields)
+                if (fs.written && fs.reg.clock == crdt::Clock{old, m_device}) fs.reg.clock.hlc = now;
+            if (row.exists) {
+                row.dirty = 0;  // values unchanged: only the clocks are rewritten
+                m_rows.save(e, id, row);
+            }
+            UsingStatement dots(*m_db, "UPDATE set_dot SET hlc = ? WHERE hlc = ? AND peer = ?");
+            dots->bind(1, static_cast<int64_t>(now)).bind(2, static_cast<int64_t>(old)).bind(3, static_cast<int64_t>(me));
+            dots->run();
+            if (payload) {  // removes name add dots: follow the ones just moved
+                json p = json::parse(*payload);
+                if (p.contains("remove"))
+                    for (auto& o : p["remove"])
+                        for (auto& d : o["dots"]) {
+                            auto c = crdt::Clock::parse(d.get<std::string>());
+                            if (c && c->device == m_device && moved.count(c->hlc)) d = crdt::Clock{moved[c->hlc], m_device}.str();
+                        }
+                payload = p.dump();
+            }
+            UsingStatement up(*m_db, "UPDATE outbox SET hlc = ?, payload = ? WHERE hlc = ?");
+            up->bind(1, static_cast<int64_t>(now)).bind(2, payload).bind(3, static_cast<int64_t>(old));
+            up->run();
+            UsingStatement lc(*m_db, "UPDATE local_conflict SET local_hlc = ? WHERE local_hlc = ?");
+            lc->bind(1, static_cast<int64_t>(now)).bind(2, static_cast<int64_t>(old));
+            lc->run();
+        }
+        tx.commit();
+    } catch (...) {
+        m_rows.reloadPeers();
+        throw;
+    }
 }
 
 Status Replica::resolveConflict(std::string_view conflictId, std::optional<crdt::Value> chosen)

@@ -42,9 +42,13 @@
 //     arrives, or, once the hub has ruled on the edit (acknowledged, and
 //     pulled past the push: meta settle_hlc/settle_at), without one. Not synced.
 //
+//   rejected(hlc PK, entity, row, record, code, message, rejected_at)
+//     Changes the hub refused for good (reject()), as pushed.
+//
 //   meta: device_id, cursor (global position pulled to), acked (highest
 //     acknowledged outbox hlc), hlc (last clock observed from remote changes),
-//     clock_offset, settle_hlc/settle_at (above).
+//     clock_offset, settle_hlc/settle_at (above), evict_pending (customers to
+//     drop once their edits are acknowledged), setting:<name> (setting()).
 //
 // Thread safety: one thread at a time (like its storage::Database).
 #pragma once
@@ -98,6 +102,19 @@ struct ApplyStats {
 struct PendingBatch {
     crdt::Hlc after = 0;  // the acknowledged mark the batch follows
     std::vector<protocol::ChangeRecord> records;
+};
+
+// A change the hub refused for good (scope or role), kept for the user.
+struct Rejection {
+    crdt::Hlc clock = 0;
+    std::string code, message;
+};
+
+struct RejectedChange {
+    crdt::Hlc clock = 0;
+    std::string entity, id, code, message;
+    nlohmann::json record;  // the change as it was pushed
+    int64_t rejectedAt = 0;
 };
 
 struct ConflictEntry {
@@ -169,6 +186,31 @@ public:
     // (a normal write, synced like any other), then marks the entry resolved.
     Status resolveConflict(std::string_view conflictId, std::optional<crdt::Value> chosen);
 
+    // --- for the sync client (core/sync) ---
+
+    // Small named settings kept in the replica file (server URL, token, ...).
+    std::optional<std::string> setting(std::string_view key);
+    void setSetting(std::string_view key, std::optional<std::string_view> value);
+
+    // Changes the hub refused for good: moved from the outbox to `rejected`
+    // with the values as pushed (visible, never pushed again); the fields
+    // they wrote are forgotten locally and `restore` (the hub's current state
+    // of those rows) is applied, so this device shows what everybody else
+    // sees. One transaction.
+    void reject(std::span<const Rejection> rejections, std::span<const protocol::ChangeRecord> restore);
+    std::vector<RejectedChange> rejected();
+
+    // Scope exit: drops these customers and every row hanging off them.
+    // A customer with unsynced edits is dropped only once they are
+    // acknowledged (the hub accepts a rep's edits made while they owned it).
+    void evict(std::span<const std::string> customers);
+    std::vector<std::string> pendingEvictions();
+
+    // The hub says this device's clock runs ahead: applies the offset and
+    // re-stamps every unacknowledged write with a clock from the corrected
+    // time (never below what the hub accepted or this device observed).
+    void correctClock(int64_t offsetMs);
+
     crdt::HlcClock& clock() { return m_hlc; }
     storage::Database& database() { return *m_db; }
 
@@ -177,6 +219,11 @@ private:
     Result<std::string> write(const schema::EntityDef& entity, std::string id, bool creating, const Write& write);
     Error refuse(Error error);
     void applyOne(const protocol::ChangeRecord& record, ApplyStats& stats);
+    protocol::ChangeRecord outboxRecord(storage::Statement& outboxRow);
+    std::vector<std::pair<const schema::EntityDef*, std::string>> rowsOfCustomer(const std::string& customer);
+    bool evictNow(const std::string& customer);
+    void storeEvictions(const std::vector<std::string>& customers);
+    void retryEvictions();
     void materialize(const schema::EntityDef& entity, std::string_view id, const FieldState& fs, int field);
     void dropFromOutbox(crdt::Hlc hlc, int field, std::string_view fieldName);
     void setMeta(std::string_view key, int64_t value);

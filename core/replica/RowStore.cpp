@@ -188,6 +188,16 @@ void RowStore::bindValue(Statement& st, int index, const crdt::Value& v) const
         v);
 }
 
+void RowStore::remove(const EntityDef& e, std::string_view id)
+{
+    UsingStatement row(m_db, "DELETE FROM \"" + e.table + "\" WHERE id = ?");
+    row->bind(1, id);
+    row->run();
+    UsingStatement dots(m_db, "DELETE FROM set_dot WHERE entity = ? AND \"row\" = ?");
+    dots->bind(1, e.code).bind(2, id);
+    dots->run();
+}
+
 void RowStore::save(const EntityDef& e, std::string_view id, const RowState& row)
 {
     // Clock groups: one per distinct (clock, arrival) over the written fields.

@@ -41,6 +41,8 @@ public:
     // and the clocks, so unchanged columns and their indexes are not touched.
     void save(const schema::EntityDef& entity, std::string_view id, const RowState& row);
     bool exists(const schema::EntityDef& entity, std::string_view id);
+    // Deletes a row and its set state (scope exit, or a refused creation).
+    void remove(const schema::EntityDef& entity, std::string_view id);
 
     // A register built from a write in a record (value, clock, stage rank).
     crdt::Register registerFor(const schema::FieldDef& field, const protocol::FieldWrite& write,

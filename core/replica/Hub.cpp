@@ -5,6 +5,7 @@
 #include "storage/Statement.h"
 #include "storage/Transaction.h"
 
+#include <algorithm>
 #include <map>
 #include <tuple>
 #include <unordered_map>
@@ -234,6 +235,9 @@ Result<PushResult> Hub::push(const crdt::DeviceId& device, crdt::Hlc after,
             protocol::ChangeRecord accepted = r;
             accepted.seq = ++seq;
             std::string customer = customerOf(r.entity, r.id, &r);
+            if (std::find(result.customers.begin(), result.customers.end(), customer) == result.customers.end())
+                result.customers.push_back(customer);
+            result.fieldChanges += r.writes.size() + r.setOps.size();
             std::vector<protocol::ChangeRecord> conflicts;
             merge(accepted, accepted.seq, conflicts);
             log(accepted.seq, device, context.user, customer, accepted);

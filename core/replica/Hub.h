@@ -86,6 +86,8 @@ struct PushResult {
     size_t conflicts = 0;     // conflict entries created
     uint64_t head = 0;        // global position after the push
     std::vector<RejectedRecord> rejected;
+    std::vector<std::string> customers;  // customers the accepted records touched ("" for none)
+    size_t fieldChanges = 0;             // field writes and set operations accepted
 };
 
 // Who is pulling: sees a customer (and everything hanging off it) when

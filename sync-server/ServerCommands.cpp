@@ -1,0 +1,310 @@
+#include "ServerCommands.h"
+
+#include "api/Metrics.h"
+#include "api/SyncApi.h"
+#include "net/Server.h"
+#include "replica/Hub.h"
+#include "store/Accounts.h"
+
+#include <boost/program_options.hpp>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <unistd.h>
+
+namespace fieldsync::server {
+namespace po = boost::program_options;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kUsage = R"(fieldsync-server — the company's sync server for fieldsync devices
+
+Usage:
+  fieldsync-server --data DIR COMMAND [ARGS...]
+
+Commands:
+  serve                 run the server (see: fieldsync-server serve --help)
+  team add NAME         add a team
+  user add --name N --role rep|manager|admin [--team T] --password-stdin
+                        add a user; the password is read from standard input
+  user list [--json]    list users
+  device list [--json]  list signed-in devices
+  device revoke DEVICE  sign a device out (a lost phone): its token stops working at once
+
+Global options:
+  --data DIR            the server's data directory (created if missing)
+  -h, --help            help; works after any command
+
+Exit status: 0 success, 1 failure, 2 usage error or invalid input, 3 not found.
+)";
+
+struct Usage : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+int fail(int code, const std::string& message)
+{
+    std::cerr << "fieldsync-server: " << message << "\n";
+    return code;
+}
+
+int exitFor(const Error& e)
+{
+    switch (e.code) {
+    case ErrorCode::InvalidArgument: return 2;
+    case ErrorCode::NotFound: return 3;
+    default: return 1;
+    }
+}
+
+std::string dataDir(const po::variables_map& vm)
+{
+    if (!vm.count("data")) throw Usage("--data DIR is required (the server's data directory)");
+    std::string dir = vm["data"].as<std::string>();
+    std::filesystem::create_directories(dir);
+    return dir;
+}
+
+Accounts::Options accountOptions()
+{
+    Accounts::Options o;
+    // Tests and demos may lower the password hashing cost; production never sets it.
+    if (const char* fast = std::getenv("FIELDSYNC_FAST_PASSWORD_HASH"); fast && std::string(fast) == "1") {
+        o.opsLimit = 1;
+        o.memLimit = 8192;
+    }
+    return o;
+}
+
+std::pair<std::string, uint16_t> parseListen(const std::string& listen)
+{
+    auto colon = listen.rfind(':');
+    if (colon == std::string::npos) throw Usage("--listen takes HOST:PORT, e.g. 127.0.0.1:8470");
+    std::string host = listen.substr(0, colon);
+    int port = -1;
+    try {
+        port = std::stoi(listen.substr(colon + 1));
+    } catch (...) {
+    }
+    if (port < 0 || port > 65535) throw Usage("--listen: the port must be a number from 0 to 65535");
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    return {host, static_cast<uint16_t>(port)};
+}
+
+int serve(const po::variables_map& globals, const std::vector<std::string>& args)
+{
+    po::options_description opts("serve options");
+    opts.add_options()("help,h", "show this help")
+        ("listen", po::value<std::string>()->default_value("127.0.0.1:8470"), "HOST:PORT to listen on (port 0: any free port)")
+        ("tls-cert", po::value<std::string>(), "PEM certificate (chain): serve HTTPS/WSS")
+        ("tls-key", po::value<std::string>(), "PEM private key for --tls-cert")
+        ("insecure", po::bool_switch(), "allow plain HTTP on an address other than loopback")
+        ("max-body", po::value<size_t>()->default_value(8 * 1024 * 1024), "largest request body, bytes")
+        ("max-batch", po::value<size_t>()->default_value(5000), "most changes in one push")
+        ("max-drift-ms", po::value<int64_t>()->default_value(300000), "how far ahead of server time a change may be stamped")
+        ("threads", po::value<int>()->default_value(2), "network threads")
+        ("port-file", po::value<std::string>(), "write the bound port to this file once listening")
+        ("log-level", po::value<std::string>()->default_value("info"), "trace, debug, info, warn, error");
+    po::variables_map vm;
+    po::store(po::command_line_parser(args).options(opts).run(), vm);
+    po::notify(vm);
+    if (vm.count("help")) {
+        std::cout << "Usage: fieldsync-server --data DIR serve [options]\n\n" << opts;
+        return 0;
+    }
+    const std::string dir = dataDir(globals);
+    spdlog::set_level(spdlog::level::from_str(vm["log-level"].as<std::string>()));
+    if (vm.count("tls-cert") != vm.count("tls-key")) throw Usage("--tls-cert and --tls-key go together");
+
+    auto hub = replica::Hub::open(dir + "/hub.db");
+    Accounts accounts(dir + "/accounts.db", accountOptions());
+    Metrics metrics;
+    ApiOptions apiOptions;
+    apiOptions.maxChangesPerPush = vm["max-batch"].as<size_t>();
+    apiOptions.maxDriftMs = vm["max-drift-ms"].as<int64_t>();
+    SyncApi api(*hub, accounts, metrics, apiOptions);
+
+    ServerOptions so;
+    std::tie(so.address, so.port) = parseListen(vm["listen"].as<std::string>());
+    so.threads = std::max(2, vm["threads"].as<int>());
+    so.maxBodyBytes = vm["max-body"].as<size_t>();
+    so.insecure = vm["insecure"].as<bool>();
+    if (vm.count("tls-cert")) {
+        so.tlsCertFile = vm["tls-cert"].as<std::string>();
+        so.tlsKeyFile = vm["tls-key"].as<std::string>();
+    }
+    // Signals are taken by this thread with sigwait, never by the io threads:
+    // block them before any thread starts (they inherit the mask).
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+    Server server(so, api);
+    api.setPokeSink(&server);
+    metrics.setGauge([&server] { return server.connectedWebSockets(); });
+    server.start();
+    spdlog::info("fieldsync-server {} serving {} (data {})", "v1", server.url(), dir);
+    std::cout << "listening on " << server.url() << std::endl;
+    if (vm.count("port-file")) {
+        std::string path = vm["port-file"].as<std::string>();
+        std::ofstream(path + ".tmp") << server.port() << "\n";
+        std::filesystem::rename(path + ".tmp", path);  // appears whole
+    }
+    int sig = 0;
+    sigwait(&signals, &sig);
+    spdlog::info("received {}, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    server.stop();
+    spdlog::info("stopped");
+    return 0;
+}
+
+int teamCommand(const po::variables_map& globals, const std::vector<std::string>& args)
+{
+    if (args.size() == 2 && args[0] == "add") {
+        Accounts accounts(dataDir(globals) + "/accounts.db", accountOptions());
+        auto st = accounts.addTeam(args[1]);
+        if (!st) return fail(exitFor(st.error()), st.error().message);
+        std::cout << "team " << args[1] << " added\n";
+        return 0;
+    }
+    throw Usage("usage: fieldsync-server --data DIR team add NAME");
+}
+
+int userCommand(const po::variables_map& globals, const std::vector<std::string>& args)
+{
+    if (args.empty()) throw Usage("usage: fieldsync-server --data DIR user add|list ...");
+    if (args[0] == "list") {
+        po::options_description opts("user list options");
+        opts.add_options()("help,h", "show this help")("json", po::bool_switch(), "print JSON");
+        po::variables_map vm;
+        po::store(po::command_line_parser(std::vector<std::string>(args.begin() + 1, args.end())).options(opts).run(), vm);
+        if (vm.count("help")) {
+            std::cout << "Usage: fieldsync-server --data DIR user list [--json]\n\n" << opts;
+            return 0;
+        }
+        Accounts accounts(dataDir(globals) + "/accounts.db", accountOptions());
+        auto users = accounts.users();
+        if (vm["json"].as<bool>()) {
+            json out = json::array();
+            for (const auto& u : users)
+                out.push_back({{"name", u.name}, {"role", roleName(u.role)}, {"team", u.team ? json(*u.team) : json()}});
+            std::cout << out.dump(2) << "\n";
+        } else {
+            std::printf("%-20s %-8s %s\n", "NAME", "ROLE", "TEAM");
+            for (const auto& u : users)
+                std::printf("%-20s %-8s %s\n", u.name.c_str(), std::string(roleName(u.role)).c_str(),
+                            u.team ? u.team->c_str() : "-");
+        }
+        return 0;
+    }
+    if (args[0] == "add") {
+        po::options_description opts("user add options");
+        opts.add_options()("help,h", "show this help")("name", po::value<std::string>(), "user name (sign-in name)")
+            ("role", po::value<std::string>(), "rep, manager or admin")("team", po::value<std::string>(), "the user's team")
+            ("password-stdin", po::bool_switch(), "read the password from standard input (required)");
+        po::variables_map vm;
+        po::store(po::command_line_parser(std::vector<std::string>(args.begin() + 1, args.end())).options(opts).run(), vm);
+        if (vm.count("help")) {
+            std::cout << "Usage: fieldsync-server --data DIR user add --name N --role R [--team T] --password-stdin\n\n"
+                      << opts;
+            return 0;
+        }
+        if (!vm.count("name") || !vm.count("role")) throw Usage("user add needs --name and --role");
+        auto role = roleFromName(vm["role"].as<std::string>());
+        if (!role) throw Usage("--role must be rep, manager or admin");
+        if (!vm["password-stdin"].as<bool>())
+            throw Usage("give the password on standard input with --password-stdin (never on the command line)");
+        std::string password;
+        if (!std::getline(std::cin, password) || password.empty()) throw Usage("no password on standard input");
+        Accounts accounts(dataDir(globals) + "/accounts.db", accountOptions());
+        std::optional<std::string> team;
+        if (vm.count("team")) team = vm["team"].as<std::string>();
+        auto u = accounts.addUser(vm["name"].as<std::string>(), *role, team, password);
+        if (!u) return fail(exitFor(u.error()), u.error().message);
+        std::cout << "user " << u->name << " (" << roleName(u->role) << (u->team ? ", team " + *u->team : "") << ") added\n";
+        return 0;
+    }
+    throw Usage("unknown user command \"" + args[0] + "\" (add, list)");
+}
+
+int deviceCommand(const po::variables_map& globals, const std::vector<std::string>& args)
+{
+    if (args.empty()) throw Usage("usage: fieldsync-server --data DIR device list|revoke ...");
+    Accounts accounts(dataDir(globals) + "/accounts.db", accountOptions());
+    if (args[0] == "list") {
+        bool asJson = args.size() > 1 && args[1] == "--json";
+        auto devices = accounts.devices();
+        if (asJson) {
+            json out = json::array();
+            for (const auto& d : devices)
+                out.push_back({{"device", d.device}, {"user", d.user}, {"name", d.name}, {"created_at", d.createdAt},
+                               {"last_seen", d.lastSeen}, {"revoked", d.revokedAt.has_value()}});
+            std::cout << out.dump(2) << "\n";
+        } else {
+            std::printf("%-32s  %-16s %-8s %s\n", "DEVICE", "USER", "STATE", "NAME");
+            for (const auto& d : devices)
+                std::printf("%-32s  %-16s %-8s %s\n", d.device.c_str(), d.user.c_str(), d.revokedAt ? "revoked" : "active",
+                            d.name.c_str());
+        }
+        return 0;
+    }
+    if (args[0] == "revoke" && args.size() == 2) {
+        auto st = accounts.revokeDevice(args[1]);
+        if (!st) return fail(exitFor(st.error()), st.error().message);
+        std::cout << "device " << args[1] << " revoked\n";
+        return 0;
+    }
+    throw Usage("usage: fieldsync-server --data DIR device list [--json] | device revoke DEVICE");
+}
+
+} // namespace
+
+int runServerCli(const std::vector<std::string>& args)
+{
+    try {
+        // Global options come first; the command and its own options follow.
+        po::options_description globals("global options");
+        globals.add_options()("help,h", "help")("data", po::value<std::string>(), "data directory");
+        po::variables_map vm;
+        auto parsed = po::command_line_parser(args).options(globals).allow_unregistered().run();
+        po::store(parsed, vm);
+        auto rest = po::collect_unrecognized(parsed.options, po::include_positional);
+        if (rest.empty()) {
+            std::cout << kUsage;
+            return vm.count("help") ? 0 : 2;
+        }
+        const std::string command = rest.front();
+        std::vector<std::string> tail(rest.begin() + 1, rest.end());
+        if (vm.count("help")) tail.push_back("--help");
+        if (command == "serve") return serve(vm, tail);
+        if (command == "help") {
+            std::cout << kUsage;
+            return 0;
+        }
+        bool wantsHelp = std::find(tail.begin(), tail.end(), "--help") != tail.end()
+            || std::find(tail.begin(), tail.end(), "-h") != tail.end();
+        if (wantsHelp && command != "user") {
+            std::cout << kUsage;
+            return 0;
+        }
+        if (command == "team") return teamCommand(vm, tail);
+        if (command == "user") return userCommand(vm, tail);
+        if (command == "device") return deviceCommand(vm, tail);
+        throw Usage("unknown command \"" + command + "\" (see fieldsync-server --help)");
+    } catch (const Usage& e) {
+        return fail(2, e.what());
+    } catch (const po::error& e) {
+        return fail(2, e.what());
+    } catch (const std::exception& e) {
+        return fail(1, e.what());
+    }
+}
+
+} // namespace fieldsync::server

@@ -1,0 +1,401 @@
+#include "api/SyncApi.h"
+
+#include "protocol/ChangeRecord.h"
+#include "schema/Schema.h"
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <set>
+
+namespace fieldsync::server {
+
+using nlohmann::json;
+
+namespace {
+
+struct Wire {
+    int status;
+    const char* code;
+    const char* retry;
+};
+
+Wire wireOf(ErrorCode code)
+{
+    switch (code) {
+    case ErrorCode::InvalidArgument: return {400, "invalid_argument", "never"};
+    case ErrorCode::NotFound: return {404, "not_found", "never"};
+    case ErrorCode::FailedPrecondition: return {409, "failed_precondition", "after_fix"};
+    case ErrorCode::PermissionDenied: return {403, "permission_denied", "never"};
+    case ErrorCode::Unauthenticated: return {401, "unauthenticated", "after_login"};
+    case ErrorCode::ResourceExhausted: return {429, "resource_exhausted", "later"};
+    case ErrorCode::Unavailable: return {503, "unavailable", "backoff"};
+    case ErrorCode::Internal: return {500, "internal", "backoff"};
+    }
+    return {500, "internal", "backoff"};
+}
+
+HttpResponse special(int status, const char* code, const char* retry, const std::string& message, json extra = {})
+{
+    json body = {{"error", code}, {"message", message}, {"retry", retry}};
+    if (extra.is_object())
+        for (auto it = extra.begin(); it != extra.end(); ++it) body[it.key()] = it.value();
+    return {status, "application/json", body.dump(), {}};
+}
+
+HttpResponse ok(const json& body)
+{
+    return {200, "application/json", body.dump(), {}};
+}
+
+std::string pathOf(const std::string& target)
+{
+    return target.substr(0, target.find('?'));
+}
+
+std::string bearer(const HttpRequest& r)
+{
+    std::string h = r.header("authorization");
+    const std::string prefix = "Bearer ";
+    if (h.size() > prefix.size() && h.compare(0, prefix.size(), prefix) == 0) return h.substr(prefix.size());
+    // WebSocket clients that cannot set headers pass ?token=.
+    auto q = r.target.find("?token=");
+    if (q == std::string::npos) q = r.target.find("&token=");
+    if (q != std::string::npos) {
+        std::string t = r.target.substr(q + 7);
+        return t.substr(0, t.find('&'));
+    }
+    return {};
+}
+
+// A 64-bit HLC arrives as a decimal string (JSON numbers lose precision in
+// many clients) or, from C++ clients, as an integer.
+std::optional<uint64_t> hlcField(const json& j)
+{
+    if (j.is_number_unsigned()) return j.get<uint64_t>();
+    if (j.is_number_integer() && j.get<int64_t>() >= 0) return static_cast<uint64_t>(j.get<int64_t>());
+    if (j.is_string()) {
+        const auto& s = j.get_ref<const std::string&>();
+        uint64_t v = 0;
+        auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+        if (r.ec == std::errc() && r.ptr == s.data() + s.size() && !s.empty()) return v;
+    }
+    return std::nullopt;
+}
+
+// Who a user is, for scopes: the members of their team, fetched once per request.
+struct Scope {
+    User user;
+    std::set<std::string> team;
+
+    bool owns(const std::optional<std::string>& owner) const
+    {
+        switch (user.role) {
+        case Role::Admin: return true;
+        case Role::Manager: return !owner || *owner == user.name || team.count(*owner);
+        case Role::Rep: return owner && *owner == user.name;
+        }
+        return false;
+    }
+    // Reps also see the public pool (unowned customers), to claim from it.
+    bool sees(const std::optional<std::string>& owner) const { return owns(owner) || !owner; }
+};
+
+std::optional<Error> allow(const Scope& scope, const protocol::ChangeRecord& r, const replica::RecordScope& s)
+{
+    if (scope.user.role == Role::Admin) return std::nullopt;
+    const auto& e = schema::fieldsyncSchema().entity(r.entity);
+    auto denied = [&](const std::string& why) {
+        return Error{ErrorCode::PermissionDenied, e.name + " " + r.id + ": " + why};
+    };
+    const bool rep = scope.user.role == Role::Rep;
+    if (e.name == "customer") {
+        if (s.createsRow) {
+            if (s.writesOwner && s.newOwner && !scope.owns(s.newOwner))
+                return denied(rep ? "a rep creates customers for themselves or the public pool"
+                                  : "a new customer's owner must be in your team");
+            return std::nullopt;
+        }
+        if (s.writesOwner) {
+            if (rep) {
+                if (!s.ownerAtWrite && s.newOwner == scope.user.name) return std::nullopt;  // a claim from the pool
+                return denied("only a manager can reassign a customer");
+            }
+            if (!scope.owns(s.ownerAtWrite)) return denied("the customer belongs to another team");
+            if (s.newOwner && !scope.owns(s.newOwner)) return denied("customers can only go to members of your team");
+            return std::nullopt;
+        }
+        if (!scope.owns(s.ownerAtWrite))
+            return denied(rep && !s.ownerAtWrite ? "the customer is in the public pool: claim it first"
+                                                 : "the customer is owned by someone else");
+        return std::nullopt;
+    }
+    if (!s.customerExists) return denied("its customer " + s.customer + " is unknown to the server");
+    if (!scope.owns(s.ownerAtWrite)) return denied("its customer " + s.customer + " is not yours");
+    return std::nullopt;
+}
+
+} // namespace
+
+HttpResponse errorResponse(const Error& error, json extra)
+{
+    auto w = wireOf(error.code);
+    return special(w.status, w.code, w.retry, error.message, std::move(extra));
+}
+
+SyncApi::SyncApi(replica::Hub& hub, Accounts& accounts, Metrics& metrics, ApiOptions options)
+    : m_hub(hub), m_accounts(accounts), m_metrics(metrics), m_options(std::move(options))
+{
+}
+
+int64_t SyncApi::now() const
+{
+    if (m_options.now) return m_options.now();
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+HttpResponse SyncApi::handle(const HttpRequest& request)
+{
+    const std::string path = pathOf(request.target);
+    HttpResponse response;
+    try {
+        if (path == "/healthz" && request.method == "GET") response = health();
+        else if (path == "/metrics" && request.method == "GET") response = {200, "text/plain; version=0.0.4", m_metrics.render(), {}};
+        else if (path == "/v1/login" && request.method == "POST") response = login(request);
+        else if (path == "/v1/sync" && request.method == "POST") response = sync(request);
+        else if (path == "/v1/login" || path == "/v1/sync")
+            response = special(405, "invalid_argument", "never", request.method + " is not allowed on " + path + "; use POST");
+        else
+            response = special(404, "not_found", "never", "no such path: " + path + " (see docs/api.md)");
+    } catch (const std::exception& e) {
+        // A bug or an I/O failure: the transaction rolled back; say so, keep serving.
+        response = special(500, "internal", "backoff", std::string("internal error: ") + e.what());
+    }
+    m_metrics.request(path == "/healthz" || path == "/metrics" || path.rfind("/v1/", 0) == 0 ? path : "other",
+                      response.status);
+    if (response.status >= 400) {
+        auto body = json::parse(response.body, nullptr, false);
+        if (body.is_object() && body.contains("error")) m_metrics.error(body["error"].get<std::string>());
+    }
+    return response;
+}
+
+HttpResponse SyncApi::health()
+{
+    std::lock_guard lock(m_hubMutex);
+    return ok({{"status", "ok"}, {"head", m_hub.head()}});
+}
+
+HttpResponse SyncApi::login(const HttpRequest& request)
+{
+    json body = json::parse(request.body, nullptr, false);
+    if (!body.is_object()) return special(400, "invalid_argument", "never", "the body must be a JSON object");
+    for (const char* key : {"user", "password", "device"})
+        if (!body.contains(key) || !body[key].is_string())
+            return special(400, "invalid_argument", "never", std::string("\"") + key + "\" (a string) is required");
+    std::string device = body["device"];
+    if (!crdt::DeviceId::fromHex(device))
+        return special(400, "invalid_argument", "never", "\"device\" must be 32 hex digits");
+    std::string deviceName = body.contains("device_name") && body["device_name"].is_string() ? body["device_name"] : "";
+    std::string user = body["user"];
+    if (auto wait = m_accounts.retryAfterSeconds(user, request.remoteAddress); wait > 0) {
+        auto r = special(429, "resource_exhausted", "later",
+                         "too many failed sign-ins; try again in " + std::to_string(wait) + " s",
+                         {{"retry_after_s", wait}});
+        r.headers["Retry-After"] = std::to_string(wait);
+        return r;
+    }
+    auto result = m_accounts.login(user, body["password"], device, deviceName, request.remoteAddress);
+    if (!result) return errorResponse(result.error());
+    json u = {{"name", result->user.name}, {"role", roleName(result->user.role)}};
+    u["team"] = result->user.team ? json(*result->user.team) : json(nullptr);
+    return ok({{"token", result->token}, {"user", u}, {"server_time", now()}});
+}
+
+HttpResponse SyncApi::sync(const HttpRequest& request)
+{
+    const auto started = std::chrono::steady_clock::now();
+    auto session = m_accounts.authenticate(bearer(request));
+    if (!session) return errorResponse(session.error());
+
+    json body = json::parse(request.body, nullptr, false);
+    if (body.is_discarded()) return special(400, "invalid_argument", "never", "the body is not valid JSON");
+    if (!body.is_object()) return special(400, "invalid_argument", "never", "the body must be a JSON object");
+    for (auto it = body.begin(); it != body.end(); ++it)
+        if (it.key() != "schema" && it.key() != "device" && it.key() != "push" && it.key() != "pull")
+            return special(400, "invalid_argument", "never", "unknown key \"" + it.key() + "\"");
+    if (!body.contains("schema") || !body["schema"].is_number_integer())
+        return special(400, "invalid_argument", "never", "\"schema\" (the device's schema version) is required");
+    const int64_t deviceSchema = body["schema"].get<int64_t>();
+    if (deviceSchema != schema::kSchemaVersion) {
+        std::string what = deviceSchema < schema::kSchemaVersion
+            ? "this device runs an older fieldsync (schema " + std::to_string(deviceSchema)
+                + "); update the fieldsync app to a version with schema " + std::to_string(schema::kSchemaVersion)
+            : "this device runs a newer fieldsync (schema " + std::to_string(deviceSchema)
+                + ") than the server (schema " + std::to_string(schema::kSchemaVersion) + "); upgrade the server";
+        return special(426, "schema_mismatch", "never", what, {{"server_schema", schema::kSchemaVersion}});
+    }
+    if (!body.contains("device") || !body["device"].is_string() || body["device"] != session->device)
+        return special(403, "permission_denied", "never", "\"device\" must be the device this token was issued to");
+    const auto device = *crdt::DeviceId::fromHex(session->device);
+
+    // Decode and check everything before touching the hub.
+    std::optional<uint64_t> after;
+    std::vector<protocol::ChangeRecord> records;
+    if (body.contains("push")) {
+        const auto& push = body["push"];
+        if (!push.is_object() || !push.contains("changes") || !push["changes"].is_array())
+            return special(400, "invalid_argument", "never", "\"push\" must be {\"after\": ..., \"changes\": [...]}");
+        after = push.contains("after") ? hlcField(push["after"]) : std::optional<uint64_t>(0);
+        if (!after) return special(400, "invalid_argument", "never", "\"push.after\" must be a non-negative integer");
+        const auto& changes = push["changes"];
+        if (changes.size() > m_options.maxChangesPerPush)
+            return special(413, "payload_too_large", "never",
+                           "too many changes in one push: " + std::to_string(changes.size()) + " > "
+                               + std::to_string(m_options.maxChangesPerPush) + "; send smaller batches");
+        const int64_t limit = now() + m_options.maxDriftMs;
+        records.reserve(changes.size());
+        for (size_t i = 0; i < changes.size(); ++i) {
+            auto r = protocol::recordFromJson(changes[i], schema::fieldsyncSchema());
+            if (!r) return special(400, "invalid_argument", "never", "change " + std::to_string(i) + ": " + r.error().message);
+            if (crdt::hlcMillis(r->clock.hlc) > limit)
+                return special(409, "clock_skew", "now",
+                               "change " + std::to_string(i) + " is stamped "
+                                   + std::to_string((crdt::hlcMillis(r->clock.hlc) - now()) / 1000)
+                                   + " s ahead of the server's clock; correct the device clock offset and re-stamp",
+                               {{"server_time", now()}, {"max_drift_ms", m_options.maxDriftMs}});
+            r->seq = 0;
+            records.push_back(std::move(*r));
+        }
+    }
+    std::optional<std::pair<uint64_t, size_t>> pull;
+    if (body.contains("pull")) {
+        const auto& p = body["pull"];
+        if (!p.is_object()) return special(400, "invalid_argument", "never", "\"pull\" must be {\"cursor\": n, \"limit\": n}");
+        auto cursor = p.contains("cursor") ? hlcField(p["cursor"]) : std::optional<uint64_t>(0);
+        if (!cursor) return special(400, "invalid_argument", "never", "\"pull.cursor\" must be a non-negative integer");
+        size_t limit = m_options.defaultPullLimit;
+        if (p.contains("limit")) {
+            if (!p["limit"].is_number_integer() || p["limit"].get<int64_t>() < 1)
+                return special(400, "invalid_argument", "never", "\"pull.limit\" must be a positive integer");
+            limit = std::min<size_t>(static_cast<size_t>(p["limit"].get<int64_t>()), m_options.maxPullLimit);
+        }
+        pull = {{*cursor, limit}};
+    }
+
+    Scope scope{session->user, {}};
+    if (scope.user.team)
+        for (auto& m : m_accounts.teamMembers(*scope.user.team)) scope.team.insert(std::move(m));
+    replica::Viewer viewer{[&scope](const std::optional<std::string>& owner) { return scope.sees(owner); }};
+    const replica::Viewer* viewerPtr = scope.user.role == Role::Admin ? nullptr : &viewer;
+
+    json response = {{"server_time", now()}};
+    std::vector<std::string> touched;
+    uint64_t head = 0;
+    std::optional<HttpResponse> refusal;
+    {
+        std::lock_guard lock(m_hubMutex);
+        if (after) {
+            replica::PushContext context;
+            context.user = scope.user.name;
+            context.allow = [&scope](const protocol::ChangeRecord& r, const replica::RecordScope& s) {
+                return allow(scope, r, s);
+            };
+            auto pushed = m_hub.push(device, *after, records, context);
+            if (!pushed) return errorResponse(pushed.error());
+            m_metrics.merged(pushed->fieldChanges);
+            touched = pushed->customers;
+            head = pushed->head;
+            json rejected = json::array();
+            json restore = json::array();
+            for (const auto& rj : pushed->rejected) {
+                rejected.push_back({{"clock", rj.clock.str()},
+                                    {"entity", schema::fieldsyncSchema().entity(rj.entity).name},
+                                    {"id", rj.id},
+                                    {"error", "permission_denied"},
+                                    {"message", rj.error.message}});
+                // What the server holds for that row, if the user may see it.
+                for (const auto& r : m_hub.rowState(rj.entity, rj.id)) {
+                    if (viewerPtr) {
+                        const auto& e = schema::fieldsyncSchema().entity(r.entity);
+                        std::string customer = e.name == "customer" ? r.id : "";
+                        if (customer.empty())
+                            for (const auto& w : r.writes)
+                                if (e.fields[static_cast<size_t>(w.field)].name == "customer")
+                                    if (auto* c = std::get_if<std::string>(&w.value)) customer = *c;
+                        if (!customer.empty() && !scope.sees(m_hub.ownerOf(customer))) continue;
+                    }
+                    restore.push_back(protocol::toJson(r, schema::fieldsyncSchema()));
+                }
+            }
+            response["push"] = {{"acked", std::to_string(pushed->acked)},
+                                {"accepted", pushed->accepted},
+                                {"duplicates", pushed->duplicates},
+                                {"rejected", rejected}};
+            if (!pushed->rejected.empty()) {
+                // 403 names the refused rows; what was accepted is committed.
+                json extra = {{"push", response["push"]}, {"restore", restore}};
+                refusal = special(403, "permission_denied", "never",
+                                  "refused: " + pushed->rejected.front().error.message
+                                      + (pushed->rejected.size() > 1
+                                             ? " (and " + std::to_string(pushed->rejected.size() - 1) + " more)"
+                                             : ""),
+                                  extra);
+            }
+        }
+        if (pull && !refusal) {
+            auto page = m_hub.pull(pull->first, pull->second, viewerPtr);
+            json changes = json::array();
+            for (const auto& r : page.records) changes.push_back(protocol::toJson(r, schema::fieldsyncSchema()));
+            response["pull"] = {{"changes", std::move(changes)},
+                                {"cursor", page.cursor},
+                                {"more", page.more},
+                                {"evict", page.evict}};
+        }
+    }
+    if (!touched.empty() && head) pokeFor(touched, head);
+    if (refusal) return *refusal;
+    m_metrics.syncSeconds(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    return ok(response);
+}
+
+void SyncApi::pokeFor(const std::vector<std::string>& customers, uint64_t head)
+{
+    if (!m_poke) return;
+    // Owners of the touched customers, their teams' managers and every admin;
+    // an unowned customer is in everybody's pool.
+    std::set<std::string> users;
+    bool everyone = false;
+    std::vector<std::optional<std::string>> owners;
+    {
+        std::lock_guard lock(m_hubMutex);
+        for (const auto& c : customers) owners.push_back(c.empty() ? std::nullopt : m_hub.ownerOf(c));
+    }
+    for (const auto& owner : owners) {
+        if (!owner) {
+            everyone = true;
+            break;
+        }
+        users.insert(*owner);
+        if (auto u = m_accounts.user(*owner); u && u->team)
+            for (const auto& member : m_accounts.teamMembers(*u->team))
+                if (auto m = m_accounts.user(member); m && m->role == Role::Manager) users.insert(member);
+    }
+    std::vector<std::string> list;
+    if (!everyone) {
+        for (const auto& u : m_accounts.users())
+            if (u.role == Role::Admin) users.insert(u.name);
+        list.assign(users.begin(), users.end());
+    }
+    m_poke->poke(list, head);
+}
+
+RequestHandler::Upgrade SyncApi::authorizeWebSocket(const HttpRequest& request)
+{
+    auto session = m_accounts.authenticate(bearer(request));
+    if (!session) return {false, {}, errorResponse(session.error())};
+    return {true, session->user.name, {}};
+}
+
+} // namespace fieldsync::server

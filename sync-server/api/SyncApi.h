@@ -1,0 +1,58 @@
+// SyncApi: the sync server's request handlers (docs/api.md), as plain
+// functions from HttpRequest to HttpResponse. No sockets: the network layer
+// (sync-server/net) calls handle(); tests call it directly.
+//
+// It authenticates (Accounts), decodes and checks requests, applies the scope
+// policy, and calls the Hub, which owns merging. Hub calls are serialised by
+// one mutex (one SQLite writer); everything before and after — JSON decoding,
+// validation, encoding the response — runs in parallel on the network threads.
+#pragma once
+
+#include "api/Metrics.h"
+#include "http/HttpTypes.h"
+#include "replica/Hub.h"
+#include "store/Accounts.h"
+
+#include <functional>
+#include <mutex>
+#include <nlohmann/json.hpp>
+
+namespace fieldsync::server {
+
+struct ApiOptions {
+    size_t maxChangesPerPush = 5000;
+    int64_t maxDriftMs = 5 * 60 * 1000;
+    size_t defaultPullLimit = 500;
+    size_t maxPullLimit = 5000;
+    std::function<int64_t()> now;  // server time, ms since epoch; system clock if empty
+};
+
+class SyncApi : public RequestHandler {
+public:
+    SyncApi(replica::Hub& hub, Accounts& accounts, Metrics& metrics, ApiOptions options = {});
+
+    HttpResponse handle(const HttpRequest& request) override;
+    Upgrade authorizeWebSocket(const HttpRequest& request) override;
+
+    // Where to announce accepted changes (the network layer); may stay null.
+    void setPokeSink(PokeSink* sink) { m_poke = sink; }
+
+private:
+    HttpResponse login(const HttpRequest& request);
+    HttpResponse sync(const HttpRequest& request);
+    HttpResponse health();
+    int64_t now() const;
+    void pokeFor(const std::vector<std::string>& customers, uint64_t head);
+
+    replica::Hub& m_hub;
+    Accounts& m_accounts;
+    Metrics& m_metrics;
+    ApiOptions m_options;
+    PokeSink* m_poke = nullptr;
+    std::mutex m_hubMutex;
+};
+
+// The JSON error body of docs/api.md, with the HTTP status for the code.
+HttpResponse errorResponse(const Error& error, nlohmann::json extra = nlohmann::json::object());
+
+} // namespace fieldsync::server

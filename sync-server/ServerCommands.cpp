@@ -1,6 +1,7 @@
 #include "ServerCommands.h"
 
 #include "api/Metrics.h"
+#include "api/Scope.h"
 #include "api/SyncApi.h"
 #include "net/Server.h"
 #include "replica/Hub.h"
@@ -11,6 +12,7 @@
 #include <spdlog/spdlog.h>
 
 #include <csignal>
+#include <set>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -35,6 +37,7 @@ Commands:
   user list [--json]    list users
   device list [--json]  list signed-in devices
   device revoke DEVICE  sign a device out (a lost phone): its token stops working at once
+  dump [--as USER]      canonical JSON of the merged state (as USER's devices see it)
 
 Global options:
   --data DIR            the server's data directory (created if missing)
@@ -264,6 +267,26 @@ int deviceCommand(const po::variables_map& globals, const std::vector<std::strin
     throw Usage("usage: fieldsync-server --data DIR device list [--json] | device revoke DEVICE");
 }
 
+int dumpCommand(const po::variables_map& globals, const std::vector<std::string>& args)
+{
+    std::optional<std::string> as;
+    if (args.size() == 2 && args[0] == "--as") as = args[1];
+    else if (!args.empty()) throw Usage("usage: fieldsync-server --data DIR dump [--as USER]");
+    const std::string dir = dataDir(globals);
+    auto hub = replica::Hub::open(dir + "/hub.db");
+    if (!as) {
+        std::cout << hub->dump().dump(2) << "\n";
+        return 0;
+    }
+    Accounts accounts(dir + "/accounts.db", accountOptions());
+    auto user = accounts.user(*as);
+    if (!user) return fail(3, "no user " + *as);
+    Scope scope = Scope::of(*user, accounts);
+    replica::Viewer viewer = scope.viewer();
+    std::cout << hub->dump(viewer).dump(2) << "\n";
+    return 0;
+}
+
 } // namespace
 
 int runServerCli(const std::vector<std::string>& args)
@@ -297,6 +320,7 @@ int runServerCli(const std::vector<std::string>& args)
         if (command == "team") return teamCommand(vm, tail);
         if (command == "user") return userCommand(vm, tail);
         if (command == "device") return deviceCommand(vm, tail);
+        if (command == "dump") return dumpCommand(vm, tail);
         throw Usage("unknown command \"" + command + "\" (see fieldsync-server --help)");
     } catch (const Usage& e) {
         return fail(2, e.what());

@@ -413,4 +413,23 @@ json Hub::dump()
     return m_rows.dump();
 }
 
+json Hub::dump(const Viewer& viewer)
+{
+    json all = m_rows.dump();
+    std::unordered_map<std::string, bool> seen;
+    auto visible = [&](const std::string& customer) {
+        auto it = seen.find(customer);
+        if (it != seen.end()) return it->second;
+        return seen[customer] = !customer.empty() && viewer.canSee(ownerOf(customer));
+    };
+    for (auto& [entity, rows] : all.items()) {
+        const auto* e = m_schema.entity(entity);
+        for (auto it = rows.begin(); it != rows.end();) {
+            if (visible(customerOf(e->code, it.key(), nullptr))) ++it;
+            else it = rows.erase(it);
+        }
+    }
+    return all;
+}
+
 } // namespace fieldsync::replica

@@ -130,6 +130,8 @@ public:
     std::optional<std::string> ownerOf(const std::string& customer);
 
     nlohmann::json dump();
+    // Only the rows `viewer` may see: what a device of that user holds once synced.
+    nlohmann::json dump(const Viewer& viewer);
     storage::Database& database() { return *m_db; }
 
 private:

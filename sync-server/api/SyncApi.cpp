@@ -1,5 +1,7 @@
 #include "api/SyncApi.h"
 
+#include "api/Scope.h"
+
 #include "protocol/ChangeRecord.h"
 #include "schema/Schema.h"
 
@@ -80,58 +82,6 @@ std::optional<uint64_t> hlcField(const json& j)
         auto r = std::from_chars(s.data(), s.data() + s.size(), v);
         if (r.ec == std::errc() && r.ptr == s.data() + s.size() && !s.empty()) return v;
     }
-    return std::nullopt;
-}
-
-// Who a user is, for scopes: the members of their team, fetched once per request.
-struct Scope {
-    User user;
-    std::set<std::string> team;
-
-    bool owns(const std::optional<std::string>& owner) const
-    {
-        switch (user.role) {
-        case Role::Admin: return true;
-        case Role::Manager: return !owner || *owner == user.name || team.count(*owner);
-        case Role::Rep: return owner && *owner == user.name;
-        }
-        return false;
-    }
-    // Reps also see the public pool (unowned customers), to claim from it.
-    bool sees(const std::optional<std::string>& owner) const { return owns(owner) || !owner; }
-};
-
-std::optional<Error> allow(const Scope& scope, const protocol::ChangeRecord& r, const replica::RecordScope& s)
-{
-    if (scope.user.role == Role::Admin) return std::nullopt;
-    const auto& e = schema::fieldsyncSchema().entity(r.entity);
-    auto denied = [&](const std::string& why) {
-        return Error{ErrorCode::PermissionDenied, e.name + " " + r.id + ": " + why};
-    };
-    const bool rep = scope.user.role == Role::Rep;
-    if (e.name == "customer") {
-        if (s.createsRow) {
-            if (s.writesOwner && s.newOwner && !scope.owns(s.newOwner))
-                return denied(rep ? "a rep creates customers for themselves or the public pool"
-                                  : "a new customer's owner must be in your team");
-            return std::nullopt;
-        }
-        if (s.writesOwner) {
-            if (rep) {
-                if (!s.ownerAtWrite && s.newOwner == scope.user.name) return std::nullopt;  // a claim from the pool
-                return denied("only a manager can reassign a customer");
-            }
-            if (!scope.owns(s.ownerAtWrite)) return denied("the customer belongs to another team");
-            if (s.newOwner && !scope.owns(s.newOwner)) return denied("customers can only go to members of your team");
-            return std::nullopt;
-        }
-        if (!scope.owns(s.ownerAtWrite))
-            return denied(rep && !s.ownerAtWrite ? "the customer is in the public pool: claim it first"
-                                                 : "the customer is owned by someone else");
-        return std::nullopt;
-    }
-    if (!s.customerExists) return denied("its customer " + s.customer + " is unknown to the server");
-    if (!scope.owns(s.ownerAtWrite)) return denied("its customer " + s.customer + " is not yours");
     return std::nullopt;
 }
 
@@ -284,10 +234,8 @@ HttpResponse SyncApi::sync(const HttpRequest& request)
         pull = {{*cursor, limit}};
     }
 
-    Scope scope{session->user, {}};
-    if (scope.user.team)
-        for (auto& m : m_accounts.teamMembers(*scope.user.team)) scope.team.insert(std::move(m));
-    replica::Viewer viewer{[&scope](const std::optional<std::string>& owner) { return scope.sees(owner); }};
+    Scope scope = Scope::of(session->user, m_accounts);
+    replica::Viewer viewer = scope.viewer();
     const replica::Viewer* viewerPtr = scope.user.role == Role::Admin ? nullptr : &viewer;
 
     json response = {{"server_time", now()}};
@@ -300,7 +248,7 @@ HttpResponse SyncApi::sync(const HttpRequest& request)
             replica::PushContext context;
             context.user = scope.user.name;
             context.allow = [&scope](const protocol::ChangeRecord& r, const replica::RecordScope& s) {
-                return allow(scope, r, s);
+                return scope.allow(r, s);
             };
             auto pushed = m_hub.push(device, *after, records, context);
             if (!pushed) return errorResponse(pushed.error());

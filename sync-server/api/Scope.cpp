@@ -1,0 +1,65 @@
+#include "api/Scope.h"
+
+#include "schema/Schema.h"
+
+namespace fieldsync::server {
+
+Scope Scope::of(const User& user, Accounts& accounts)
+{
+    Scope s{user, {}};
+    if (user.team)
+        for (auto& m : accounts.teamMembers(*user.team)) s.team.insert(std::move(m));
+    return s;
+}
+
+bool Scope::owns(const std::optional<std::string>& owner) const
+{
+    switch (user.role) {
+    case Role::Admin: return true;
+    case Role::Manager: return !owner || *owner == user.name || team.count(*owner);
+    case Role::Rep: return owner && *owner == user.name;
+    }
+    return false;
+}
+
+replica::Viewer Scope::viewer() const
+{
+    return {[this](const std::optional<std::string>& owner) { return sees(owner); }};
+}
+
+std::optional<Error> Scope::allow(const protocol::ChangeRecord& r, const replica::RecordScope& s) const
+{
+    const Scope& scope = *this;
+    if (scope.user.role == Role::Admin) return std::nullopt;
+    const auto& e = schema::fieldsyncSchema().entity(r.entity);
+    auto denied = [&](const std::string& why) {
+        return Error{ErrorCode::PermissionDenied, e.name + " " + r.id + ": " + why};
+    };
+    const bool rep = scope.user.role == Role::Rep;
+    if (e.name == "customer") {
+        if (s.createsRow) {
+            if (s.writesOwner && s.newOwner && !scope.owns(s.newOwner))
+                return denied(rep ? "a rep creates customers for themselves or the public pool"
+                                  : "a new customer's owner must be in your team");
+            return std::nullopt;
+        }
+        if (s.writesOwner) {
+            if (rep) {
+                if (!s.ownerAtWrite && s.newOwner == scope.user.name) return std::nullopt;  // a claim from the pool
+                return denied("only a manager can reassign a customer");
+            }
+            if (!scope.owns(s.ownerAtWrite)) return denied("the customer belongs to another team");
+            if (s.newOwner && !scope.owns(s.newOwner)) return denied("customers can only go to members of your team");
+            return std::nullopt;
+        }
+        if (!scope.owns(s.ownerAtWrite))
+            return denied(rep && !s.ownerAtWrite ? "the customer is in the public pool: claim it first"
+                                                 : "the customer is owned by someone else");
+        return std::nullopt;
+    }
+    if (!s.customerExists) return denied("its customer " + s.customer + " is unknown to the server");
+    if (!scope.owns(s.ownerAtWrite)) return denied("its customer " + s.customer + " is not yours");
+    return std::nullopt;
+}
+
+} // namespace fieldsync::server

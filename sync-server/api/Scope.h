@@ -1,0 +1,36 @@
+// Scope: who may see and write what (DESIGN §4 "Scopes", docs/api.md).
+//
+//   rep      owns the customers whose `owner` is the rep; sees those and the
+//            public pool (unowned customers), to claim from it
+//   manager  owns the customers of every member of their team, their own and
+//            the pool
+//   admin    everything
+// Everything hanging off a customer (contacts, visits, tasks, complaints,
+// conflict entries) follows its customer. A write is judged by who owned the
+// customer when it was written (RecordScope::ownerAtWrite), so a rep's visit
+// logged offline before a reassignment still lands.
+#pragma once
+
+#include "replica/Hub.h"
+#include "store/Accounts.h"
+
+#include <optional>
+#include <set>
+#include <string>
+
+namespace fieldsync::server {
+
+struct Scope {
+    User user;
+    std::set<std::string> team;  // member names of the user's team
+
+    static Scope of(const User& user, Accounts& accounts);
+
+    bool owns(const std::optional<std::string>& owner) const;
+    bool sees(const std::optional<std::string>& owner) const { return owns(owner) || !owner; }
+    replica::Viewer viewer() const;
+    // Null if the user may make this change; else PermissionDenied naming the row.
+    std::optional<Error> allow(const protocol::ChangeRecord& record, const replica::RecordScope& scope) const;
+};
+
+} // namespace fieldsync::server

@@ -239,7 +239,7 @@ Result<PushResult> Hub::push(const crdt::DeviceId& device, crdt::Hlc after,
                 result.customers.push_back(customer);
             result.fieldChanges += r.writes.size() + r.setOps.size();
             std::vector<protocol::ChangeRecord> conflicts;
-            merge(accepted, accepted.seq, conflicts);
+            merge(accepted, accepted.seq, conflicts, &result.formerOwners);
             log(accepted.seq, device, context.user, customer, accepted);
             for (auto& c : conflicts) {
                 c.seq = ++seq;
@@ -269,7 +269,8 @@ Result<PushResult> Hub::push(const crdt::DeviceId& device, crdt::Hlc after,
     return result;
 }
 
-void Hub::merge(const protocol::ChangeRecord& r, uint64_t seq, std::vector<protocol::ChangeRecord>& conflicts)
+void Hub::merge(const protocol::ChangeRecord& r, uint64_t seq, std::vector<protocol::ChangeRecord>& conflicts,
+                std::vector<std::optional<std::string>>* formerOwners)
 {
     const auto& e = m_schema.entity(r.entity);
     const auto* ownerField = e.name == "customer" ? e.field("owner") : nullptr;
@@ -313,6 +314,7 @@ void Hub::merge(const protocol::ChangeRecord& r, uint64_t seq, std::vector<proto
                 oc->bind(1, static_cast<int64_t>(seq)).bind(2, r.id).bind(3, text(fs.reg.value))
                     .bind(4, text(incoming.value)).bind(5, static_cast<int64_t>(incoming.clock.hlc));
                 oc->run();
+                if (formerOwners) formerOwners->push_back(text(fs.reg.value));
             }
             m_rows.assign(row, w.field, incoming);
             fs.arrival = seq;
@@ -385,6 +387,8 @@ PullResult Hub::pull(uint64_t after, size_t limit, const Viewer* viewer)
                     const auto& [who, oldOwner, newOwner] = oc->second;
                     bool was = viewer->canSee(oldOwner), now = viewer->canSee(newOwner);
                     if (now && !was) {
+                        // Back within this page: it is not to be dropped after all.
+                        out.evict.erase(std::remove(out.evict.begin(), out.evict.end(), who), out.evict.end());
                         for (auto& r : customerState(who)) {
                             r.seq = static_cast<uint64_t>(seq);
                             out.records.push_back(std::move(r));

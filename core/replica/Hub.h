@@ -88,6 +88,7 @@ struct PushResult {
     std::vector<RejectedRecord> rejected;
     std::vector<std::string> customers;  // customers the accepted records touched ("" for none)
     size_t fieldChanges = 0;             // field writes and set operations accepted
+    std::vector<std::optional<std::string>> formerOwners;  // owners before reassignments in this push
 };
 
 // Who is pulling: sees a customer (and everything hanging off it) when
@@ -136,7 +137,8 @@ public:
 
 private:
     Hub(std::unique_ptr<storage::Database> db, Options options);
-    void merge(const protocol::ChangeRecord& record, uint64_t seq, std::vector<protocol::ChangeRecord>& conflicts);
+    void merge(const protocol::ChangeRecord& record, uint64_t seq, std::vector<protocol::ChangeRecord>& conflicts,
+               std::vector<std::optional<std::string>>* formerOwners = nullptr);
     void log(uint64_t seq, const crdt::DeviceId& device, const std::string& user, const std::string& customer,
              const protocol::ChangeRecord& record);
     RecordScope scopeOf(const protocol::ChangeRecord& record);

@@ -809,7 +809,8 @@ void Replica::reject(std::span<const Rejection> rejections, std::span<const prot
                 }
             m_rows.refreshSetCache(e, r.id, row);
             for (size_t i = 0; i < row.fields.size(); ++i)
-                any = any || row.fields[i].written || row.setCache[i] != "[]";
+                any = any || row.fields[i].written
+                    || (e.fields[i].type == FieldType::TagSet && !row.setCache[i].empty() && row.setCache[i] != "[]");
             row.dirty = ~uint64_t{0} >> (64 - e.fields.size());
             if (any) m_rows.save(e, r.id, row);
             else m_rows.remove(e, r.id);
@@ -915,12 +916,16 @@ void Replica::correctClock(int64_t offsetMs)
 {
     try {
         Transaction tx(*m_db);
+        const int64_t delta = offsetMs - m_hlc.offset();
         m_hlc.setOffset(offsetMs);
         setMeta("clock_offset", offsetMs);
-        // Stamps issued with the old offset and not yet accepted are re-issued;
-        // never below what the hub accepted or this device observed.
+        // Stamps issued with the old offset and not yet accepted move by the
+        // correction — to when they were really written, so a clock that ran
+        // ahead wins nothing — keeping their order, and never below what the
+        // hub accepted or this device observed.
         auto observed = static_cast<crdt::Hlc>(metaInt(*m_db, "hlc").value_or(0));
-        m_hlc.rewindTo(std::max(m_acked, observed));
+        crdt::Hlc floor = std::max(m_acked, observed);
+        m_hlc.rewindTo(floor);
         const uint32_t me = m_rows.peerOf(m_device);
         std::map<crdt::Hlc, crdt::Hlc> moved;
         std::vector<std::tuple<crdt::Hlc, int, std::string, uint64_t, std::optional<std::string>>> records;
@@ -931,12 +936,17 @@ void Replica::correctClock(int64_t offsetMs)
                                      static_cast<uint64_t>(st.getInt(3)),
                                      st.isNull(4) ? std::nullopt : std::optional<std::string>(st.getText(4)));
         }
+        crdt::Hlc previous = floor;
         for (auto& [old, entity, id, mask, payload] : records) {
-            crdt::Hlc now = m_hlc.now();
-            if (now >= old) {  // not ahead after all: keep it, and keep issuing above it
+            int64_t shifted = crdt::hlcMillis(old) + delta;
+            crdt::Hlc now = std::max(crdt::hlcFromMillis(std::max<int64_t>(shifted, 0)) | (old & 0xffff), previous + 1);
+            if (now >= old) {  // not ahead after all: keep it
+                previous = old;
                 m_hlc.observe(old);
                 continue;
             }
+            previous = now;
+            m_hlc.observe(now);
             moved[old] = now;
             const auto& e = m_schema.entity(entity);
             RowState row = m_rows.load(e, id);

@@ -207,8 +207,10 @@ public:
     std::vector<std::string> pendingEvictions();
 
     // The hub says this device's clock runs ahead: applies the offset and
-    // re-stamps every unacknowledged write with a clock from the corrected
-    // time (never below what the hub accepted or this device observed).
+    // moves every unacknowledged write's clock back by the correction, to the
+    // time it was really written (keeping their order; never below what the
+    // hub accepted or this device observed), so a clock that ran ahead wins
+    // no conflict.
     void correctClock(int64_t offsetMs);
 
     crdt::HlcClock& clock() { return m_hlc; }

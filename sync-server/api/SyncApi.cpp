@@ -114,16 +114,22 @@ HttpResponse SyncApi::handle(const HttpRequest& request)
         else if (path == "/metrics" && request.method == "GET") response = {200, "text/plain; version=0.0.4", m_metrics.render(), {}};
         else if (path == "/v1/login" && request.method == "POST") response = login(request);
         else if (path == "/v1/sync" && request.method == "POST") response = sync(request);
-        else if (path == "/v1/login" || path == "/v1/sync")
+        else if (path == "/v1/login" || path == "/v1/sync") {
             response = special(405, "invalid_argument", "never", request.method + " is not allowed on " + path + "; use POST");
+            response.headers["Allow"] = "POST";
+        } else if (path == "/healthz" || path == "/metrics") {
+            response = special(405, "invalid_argument", "never", request.method + " is not allowed on " + path + "; use GET");
+            response.headers["Allow"] = "GET";
+        }
         else
             response = special(404, "not_found", "never", "no such path: " + path + " (see docs/api.md)");
     } catch (const std::exception& e) {
         // A bug or an I/O failure: the transaction rolled back; say so, keep serving.
         response = special(500, "internal", "backoff", std::string("internal error: ") + e.what());
     }
-    m_metrics.request(path == "/healthz" || path == "/metrics" || path.rfind("/v1/", 0) == 0 ? path : "other",
-                      response.status);
+    // Only known paths become labels: clients must not mint metric series.
+    const bool known = path == "/healthz" || path == "/metrics" || path == "/v1/login" || path == "/v1/sync";
+    m_metrics.request(known ? path : "other", response.status);
     if (response.status >= 400) {
         auto body = json::parse(response.body, nullptr, false);
         if (body.is_object() && body.contains("error")) m_metrics.error(body["error"].get<std::string>());
@@ -144,9 +150,9 @@ HttpResponse SyncApi::login(const HttpRequest& request)
     for (const char* key : {"user", "password", "device"})
         if (!body.contains(key) || !body[key].is_string())
             return special(400, "invalid_argument", "never", std::string("\"") + key + "\" (a string) is required");
-    std::string device = body["device"];
-    if (!crdt::DeviceId::fromHex(device))
-        return special(400, "invalid_argument", "never", "\"device\" must be 32 hex digits");
+    auto parsedDevice = crdt::DeviceId::fromHex(body["device"].get<std::string>());
+    if (!parsedDevice) return special(400, "invalid_argument", "never", "\"device\" must be 32 hex digits");
+    const std::string device = parsedDevice->hex();  // one spelling per device (lower case)
     std::string deviceName = body.contains("device_name") && body["device_name"].is_string() ? body["device_name"] : "";
     std::string user = body["user"];
     if (auto wait = m_accounts.retryAfterSeconds(user, request.remoteAddress); wait > 0) {
@@ -186,9 +192,12 @@ HttpResponse SyncApi::sync(const HttpRequest& request)
                 + ") than the server (schema " + std::to_string(schema::kSchemaVersion) + "); upgrade the server";
         return special(426, "schema_mismatch", "never", what, {{"server_schema", schema::kSchemaVersion}});
     }
-    if (!body.contains("device") || !body["device"].is_string() || body["device"] != session->device)
-        return special(403, "permission_denied", "never", "\"device\" must be the device this token was issued to");
     const auto device = *crdt::DeviceId::fromHex(session->device);
+    auto claimed = body.contains("device") && body["device"].is_string()
+        ? crdt::DeviceId::fromHex(body["device"].get<std::string>())
+        : std::nullopt;
+    if (!claimed || *claimed != device)
+        return special(403, "permission_denied", "never", "\"device\" must be the device this token was issued to");
 
     // Decode and check everything before touching the hub.
     std::optional<uint64_t> after;
@@ -242,6 +251,7 @@ HttpResponse SyncApi::sync(const HttpRequest& request)
     std::vector<std::string> touched;
     uint64_t head = 0;
     std::optional<HttpResponse> refusal;
+    std::vector<std::optional<std::string>> formerOwners;
     {
         std::lock_guard lock(m_hubMutex);
         if (after) {
@@ -254,6 +264,7 @@ HttpResponse SyncApi::sync(const HttpRequest& request)
             if (!pushed) return errorResponse(pushed.error());
             m_metrics.merged(pushed->fieldChanges);
             touched = pushed->customers;
+            formerOwners = pushed->formerOwners;
             head = pushed->head;
             json rejected = json::array();
             json restore = json::array();
@@ -302,20 +313,22 @@ HttpResponse SyncApi::sync(const HttpRequest& request)
                                 {"evict", page.evict}};
         }
     }
-    if (!touched.empty() && head) pokeFor(touched, head);
+    if (!touched.empty() && head) pokeFor(touched, formerOwners, head);
     if (refusal) return *refusal;
     m_metrics.syncSeconds(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     return ok(response);
 }
 
-void SyncApi::pokeFor(const std::vector<std::string>& customers, uint64_t head)
+void SyncApi::pokeFor(const std::vector<std::string>& customers,
+                      const std::vector<std::optional<std::string>>& formerOwners, uint64_t head)
 {
     if (!m_poke) return;
-    // Owners of the touched customers, their teams' managers and every admin;
-    // an unowned customer is in everybody's pool.
+    // Owners of the touched customers — now, and before a reassignment in
+    // this push (their devices must evict) — their teams' managers and every
+    // admin; an unowned customer is in everybody's pool.
     std::set<std::string> users;
     bool everyone = false;
-    std::vector<std::optional<std::string>> owners;
+    std::vector<std::optional<std::string>> owners = formerOwners;
     {
         std::lock_guard lock(m_hubMutex);
         for (const auto& c : customers) owners.push_back(c.empty() ? std::nullopt : m_hub.ownerOf(c));

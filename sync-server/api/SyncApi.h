@@ -42,7 +42,8 @@ private:
     HttpResponse sync(const HttpRequest& request);
     HttpResponse health();
     int64_t now() const;
-    void pokeFor(const std::vector<std::string>& customers, uint64_t head);
+    void pokeFor(const std::vector<std::string>& customers, const std::vector<std::optional<std::string>>& formerOwners,
+                 uint64_t head);
 
     replica::Hub& m_hub;
     Accounts& m_accounts;

@@ -186,9 +186,15 @@ std::vector<std::string> Accounts::teamMembers(const std::string& team)
 
 bool Accounts::limited(const std::string& key, int64_t now)
 {
-    auto& q = m_failures[key];
+    auto it = m_failures.find(key);
+    if (it == m_failures.end()) return false;
+    auto& q = it->second;
     const int64_t window = std::chrono::duration_cast<std::chrono::milliseconds>(m_options.failureWindow).count();
     while (!q.empty() && q.front() <= now - window) q.pop_front();
+    if (q.empty()) {  // forget keys with no recent failure: memory stays bounded by recent attempts
+        m_failures.erase(it);
+        return false;
+    }
     return static_cast<int>(q.size()) >= m_options.maxFailures;
 }
 
@@ -204,7 +210,7 @@ int64_t Accounts::retryAfterSeconds(const std::string& user, const std::string& 
     const int64_t window = std::chrono::duration_cast<std::chrono::milliseconds>(m_options.failureWindow).count();
     int64_t wait = 0;
     for (const auto& key : {"user:" + user, "addr:" + clientAddress})
-        if (limited(key, now)) wait = std::max(wait, (m_failures[key].front() + window - now + 999) / 1000);
+        if (limited(key, now)) wait = std::max(wait, (m_failures.at(key).front() + window - now + 999) / 1000);
     return wait;
 }
 

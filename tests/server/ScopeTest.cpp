@@ -1,0 +1,546 @@
+// Scopes through the API (docs/api.md "Scopes"): who pulls what, who may write
+// what, what a refused change looks like on the device afterwards, customers
+// moving between reps (backfill on entry, evict on exit, edits made while the
+// rep still owned the customer), and who is poked.
+#include "ServerTestSupport.h"
+
+namespace fieldsync::server::test {
+namespace {
+
+using Users = std::vector<std::string>;
+
+class ScopeTest : public ServerFixture {
+protected:
+    void SetUp() override
+    {
+        ServerFixture::SetUp();
+        lina = &signedIn("lina-phone", "lina");
+        wang = &signedIn("wang-phone", "wang");
+        zhou = &signedIn("zhou-phone", "zhou");
+        zhang = &signedIn("zhang-phone", "zhang");
+        admin = &signedIn("admin-laptop", "admin");
+    }
+
+    // A customer owned by `owner` (or the pool) and a visit to it, synced.
+    struct Owned {
+        std::string customer, visit;
+    };
+    Owned customerWithVisit(Device& d, const std::optional<std::string>& owner, const std::string& name)
+    {
+        Write w = Write().set("name", name).set("phone", "021-0000"s);
+        if (owner) w.set("owner", *owner);
+        Owned o;
+        o.customer = create(d, "customer", w);
+        now += 1;
+        o.visit = create(d, "visit", Write().set("customer", o.customer).set("rep", d.user).set("purpose", "intro"s));
+        now += 1;
+        SyncOutcome s = syncOk(d);
+        EXPECT_EQ(s.accepted, 2u);
+        return o;
+    }
+
+    // A raw change stamped by the device, bypassing its replica's own checks.
+    json rawChange(Device& d, const std::string& entity, const std::string& id, const json& set, int64_t atMs)
+    {
+        json c = {{"entity", entity},
+                  {"id", id},
+                  {"clock", crdt::Clock{crdt::hlcFromMillis(atMs), d->deviceId()}.str()},
+                  {"seen", d->cursor()},
+                  {"set", set}};
+        return c;
+    }
+
+    json rejectedEntry(Device& d, crdt::Hlc hlc, const std::string& entity, const std::string& id,
+                       const std::string& message)
+    {
+        return {{"clock", crdt::Clock{hlc, d->deviceId()}.str()},
+                {"entity", entity},
+                {"id", id},
+                {"error", "permission_denied"},
+                {"message", message}};
+    }
+
+    static crdt::Hlc lastPendingClock(Device& d) { return d->pending().records.back().clock.hlc; }
+
+    Device* lina = nullptr;
+    Device* wang = nullptr;
+    Device* zhou = nullptr;
+    Device* zhang = nullptr;
+    Device* admin = nullptr;
+};
+
+TEST_F(ScopeTest, RepsSeeTheirOwnManagersTheirTeamAdminsEverything)
+{
+    Owned l = customerWithVisit(*lina, "lina"s, "Lina Co");
+    Owned z = customerWithVisit(*zhou, "zhou"s, "Zhou Co");
+    ASSERT_EQ(hub->head(), 4u);
+
+    SyncOutcome w = syncOk(*wang);
+    EXPECT_EQ(w.pulled, 0u) << "wang (same team) sees nothing of lina's";
+    EXPECT_TRUE(ids(*wang, "customer").empty());
+    EXPECT_TRUE(ids(*wang, "visit").empty());
+    EXPECT_EQ((*wang)->cursor(), 4u) << "the cursor passes what wang may not see";
+
+    SyncOutcome m = syncOk(*zhang);
+    EXPECT_EQ(m.pulled, 2u);
+    EXPECT_EQ(ids(*zhang, "customer"), std::set<std::string>{l.customer});
+    EXPECT_EQ(ids(*zhang, "visit"), std::set<std::string>{l.visit});
+    EXPECT_EQ(field(*zhang, "customer", l.customer, "name"), "Lina Co");
+    EXPECT_EQ(field(*zhang, "customer", l.customer, "owner"), "lina");
+    EXPECT_EQ(field(*zhang, "visit", l.visit, "customer"), l.customer);
+
+    SyncOutcome s = syncOk(*zhou);
+    EXPECT_EQ(ids(*zhou, "customer"), std::set<std::string>{z.customer}) << "zhou (south) sees only his own";
+    EXPECT_EQ(ids(*zhou, "visit"), std::set<std::string>{z.visit});
+
+    SyncOutcome a = syncOk(*admin);
+    EXPECT_EQ(a.pulled, 4u);
+    EXPECT_EQ(ids(*admin, "customer"), (std::set<std::string>{l.customer, z.customer}));
+    EXPECT_EQ(ids(*admin, "visit"), (std::set<std::string>{l.visit, z.visit}));
+
+    syncOk(*lina);
+    EXPECT_EQ(ids(*lina, "customer"), std::set<std::string>{l.customer});
+    EXPECT_EQ(ids(*lina, "visit"), std::set<std::string>{l.visit});
+}
+
+TEST_F(ScopeTest, ScopedPullsPageThroughWhatTheUserMaySee)
+{
+    customerWithVisit(*lina, "lina"s, "L1");
+    customerWithVisit(*lina, "lina"s, "L2");
+    customerWithVisit(*lina, "lina"s, "L3");
+    customerWithVisit(*zhou, "zhou"s, "Z1");
+    ASSERT_EQ(hub->head(), 8u);
+
+    SyncOutcome m = sync(*zhang, 2);
+    EXPECT_EQ(m.statuses, (std::vector<int>{200, 200, 200, 200})) << "pages (0,2] (2,4] (4,6] and (6,8]";
+    EXPECT_EQ(m.pulled, 6u);
+    EXPECT_EQ((*zhang)->cursor(), 8u);
+    EXPECT_EQ(ids(*zhang, "customer").size(), 3u);
+
+    SyncOutcome w = sync(*wang, 2);
+    EXPECT_EQ(w.statuses, std::vector<int>{200}) << "one page scans past everything wang may not see";
+    EXPECT_EQ(w.pulled, 0u);
+    EXPECT_EQ((*wang)->cursor(), 8u);
+}
+
+TEST_F(ScopeTest, PoolCustomersAreSeenByRepsAndTheFirstClaimWins)
+{
+    const std::string pool = create(*zhang, "customer", Write().set("name", "Pool Co"s));
+    syncOk(*zhang);
+    ASSERT_EQ(pokes.calls.size(), 1u);
+    EXPECT_EQ(pokes.calls.back().users, Users{}) << "an unowned customer is everybody's news";
+    syncOk(*lina);
+    syncOk(*wang);
+    ASSERT_TRUE(has(*lina, "customer", pool));
+    ASSERT_TRUE(has(*wang, "customer", pool));
+    EXPECT_EQ(field(*wang, "customer", pool, "owner"), nullptr);
+
+    // Both claim it offline; lina first, and she reaches the server first.
+    now += 10;
+    update(*lina, "customer", pool, Write().set("owner", "lina"s));
+    now += 10;
+    update(*wang, "customer", pool, Write().set("owner", "wang"s));
+    now += 1;
+    update(*wang, "customer", pool, Write().set("phone", "wang's number"s));
+    now += 1;
+    const std::string own = create(*wang, "customer", Write().set("name", "Wang Co"s).set("owner", "wang"s));
+    const auto wangPending = (*wang)->pending().records;
+    ASSERT_EQ(wangPending.size(), 3u);
+
+    SyncOutcome l = syncOk(*lina);
+    EXPECT_EQ(l.accepted, 1u);
+    EXPECT_EQ(hubField("customer", pool, "owner"), "lina");
+
+    // Wang's batch: both writes to the customer lina now owns are refused,
+    // his own new customer is accepted.
+    SyncOutcome w;
+    HttpResponse r = exchange(*wang, w);
+    ASSERT_EQ(r.status, 403) << r.body;
+    json b = bodyOf(r);
+    EXPECT_EQ(b["error"], "permission_denied");
+    EXPECT_EQ(b["retry"], "never");
+    EXPECT_EQ(b["message"], "refused: customer " + pool + ": only a manager can reassign a customer (and 1 more)");
+    EXPECT_EQ(b["push"]["accepted"], 1);
+    EXPECT_EQ(b["push"]["duplicates"], 0);
+    EXPECT_EQ(b["push"]["acked"], std::to_string(wangPending[2].clock.hlc)) << "the refused ones are held too";
+    EXPECT_EQ(b["push"]["rejected"],
+              json::array({rejectedEntry(*wang, wangPending[0].clock.hlc, "customer", pool,
+                                         "customer " + pool + ": only a manager can reassign a customer"),
+                           rejectedEntry(*wang, wangPending[1].clock.hlc, "customer", pool,
+                                         "customer " + pool + ": the customer is owned by someone else")}));
+    ASSERT_TRUE(b.contains("restore"));
+    EXPECT_EQ(b["restore"], json::array()) << "wang may no longer see lina's customer: nothing of it is sent";
+    EXPECT_FALSE(b.contains("pull"));
+
+    EXPECT_EQ(hubField("customer", pool, "owner"), "lina");
+    EXPECT_EQ(hubField("customer", pool, "phone"), nullptr);
+    EXPECT_EQ(hubField("customer", own, "name"), "Wang Co") << "the good change of the batch landed";
+    EXPECT_EQ(hubField("customer", own, "owner"), "wang");
+
+    // On wang's device: the outbox is empty, the refused changes are listed,
+    // and his claim is gone from the customer.
+    EXPECT_EQ((*wang)->pendingCount(), 0u);
+    auto rejected = (*wang)->rejected();
+    ASSERT_EQ(rejected.size(), 2u);
+    EXPECT_EQ(rejected[0].id, pool);
+    EXPECT_EQ(rejected[0].code, "permission_denied");
+    EXPECT_EQ(rejected[0].message, "customer " + pool + ": only a manager can reassign a customer");
+    EXPECT_EQ(rejected[0].record["set"], json({{"owner", "wang"}}));
+    EXPECT_EQ(rejected[1].record["set"], json({{"phone", "wang's number"}}));
+    EXPECT_NE(field(*wang, "customer", pool, "owner"), "wang");
+    EXPECT_NE(field(*wang, "customer", pool, "phone"), "wang's number");
+
+    // The next pull takes the customer off wang's device: it left his scope.
+    SyncOutcome next = syncOk(*wang);
+    EXPECT_EQ(next.evicted, std::vector<std::string>{pool});
+    EXPECT_FALSE(has(*wang, "customer", pool));
+    EXPECT_TRUE(has(*wang, "customer", own));
+    EXPECT_EQ((*wang)->pendingCount(), 0u);
+    EXPECT_EQ((*wang)->rejected().size(), 2u);
+
+    syncOk(*lina);
+    EXPECT_EQ(field(*lina, "customer", pool, "owner"), "lina");
+    EXPECT_EQ(field(*lina, "customer", pool, "phone"), nullptr);
+    EXPECT_FALSE(has(*lina, "customer", own));
+}
+
+TEST_F(ScopeTest, ARefusedWriteIsReplacedByTheServersValue)
+{
+    const std::string pool = create(*zhang, "customer", Write().set("name", "Pool Co"s).set("phone", "111"s));
+    syncOk(*zhang);
+    syncOk(*wang);
+    now += 10;
+    update(*wang, "customer", pool, Write().set("phone", "999"s));  // without claiming it first
+    now += 1;
+    const std::string own = create(*wang, "customer", Write().set("name", "Wang Co"s).set("owner", "wang"s));
+    const HubState before = hubState();
+
+    SyncOutcome w = sync(*wang);
+    EXPECT_EQ(w.statuses, (std::vector<int>{403, 200}));
+    ASSERT_EQ(w.rejected.size(), 1u);
+    EXPECT_EQ(w.rejected[0]["message"], "customer " + pool + ": the customer is in the public pool: claim it first");
+    ASSERT_FALSE(w.restore.empty()) << "wang may see the pool customer: its state comes back";
+    bool restoresPhone = false;
+    for (const auto& rec : w.restore)
+        restoresPhone = restoresPhone || (rec["id"] == pool && rec.contains("set") && rec["set"].value("phone", "") == "111");
+    EXPECT_TRUE(restoresPhone) << json(w.restore).dump();
+
+    EXPECT_EQ(field(*wang, "customer", pool, "phone"), "111") << "the device shows what everybody else sees";
+    EXPECT_EQ(field(*wang, "customer", pool, "name"), "Pool Co");
+    EXPECT_EQ((*wang)->pendingCount(), 0u);
+    ASSERT_EQ((*wang)->rejected().size(), 1u);
+    EXPECT_EQ((*wang)->rejected()[0].record["set"]["phone"], "999");
+    EXPECT_EQ(hubField("customer", pool, "phone"), "111");
+    EXPECT_EQ(hub->head(), before.head + 1) << "only wang's own customer was added";
+    EXPECT_EQ(hubField("customer", own, "owner"), "wang");
+    EXPECT_EQ(w.accepted, 1u);
+}
+
+TEST_F(ScopeTest, RolesDecideWhoMayCreateAndReassign)
+{
+    // A rep creates customers for themselves or the pool, not for another rep.
+    const std::string forWang = create(*lina, "customer", Write().set("name", "For Wang"s).set("owner", "wang"s));
+    now += 1;
+    const std::string forPool = create(*lina, "customer", Write().set("name", "For Pool"s));
+    SyncOutcome l = sync(*lina);
+    EXPECT_EQ(l.statuses, (std::vector<int>{403, 200}));
+    ASSERT_EQ(l.rejected.size(), 1u);
+    EXPECT_EQ(l.rejected[0]["message"],
+              "customer " + forWang + ": a rep creates customers for themselves or the public pool");
+    EXPECT_EQ(l.restore, std::vector<json>{}) << "the server holds nothing of a refused new row";
+    EXPECT_NE(field(*lina, "customer", forWang, "owner"), "wang");
+    EXPECT_TRUE(has(*lina, "customer", forPool));
+    EXPECT_EQ(hubIds("customer"), std::set<std::string>{forPool});
+
+    // A manager creates customers for their team, not for another team.
+    now += 1;
+    const std::string forZhou = create(*zhang, "customer", Write().set("name", "For Zhou"s).set("owner", "zhou"s));
+    SyncOutcome m = sync(*zhang);
+    EXPECT_EQ(m.statuses, (std::vector<int>{403, 200}));
+    ASSERT_EQ(m.rejected.size(), 1u);
+    EXPECT_EQ(m.rejected[0]["message"], "customer " + forZhou + ": a new customer's owner must be in your team");
+
+    // ... and moves them within the team, not out of it.
+    Owned mine = customerWithVisit(*lina, "lina"s, "Lina Co");
+    syncOk(*zhang);
+    now += 1;
+    update(*zhang, "customer", mine.customer, Write().set("owner", "zhou"s));
+    m = sync(*zhang);
+    EXPECT_EQ(m.statuses, (std::vector<int>{403, 200}));
+    ASSERT_EQ(m.rejected.size(), 1u);
+    EXPECT_EQ(m.rejected[0]["message"],
+              "customer " + mine.customer + ": customers can only go to members of your team");
+    EXPECT_EQ(field(*zhang, "customer", mine.customer, "owner"), "lina") << "restored";
+    EXPECT_EQ(hubField("customer", mine.customer, "owner"), "lina");
+
+    // A manager cannot touch another team's customer.
+    Owned south = customerWithVisit(*zhou, "zhou"s, "Zhou Co");
+    now += 1;
+    json body = {{"schema", 1},
+                 {"device", zhang->hex()},
+                 {"push",
+                  {{"after", std::to_string((*zhang)->acked())},
+                   {"changes", json::array({rawChange(*zhang, "customer", south.customer, {{"phone", "x"}}, now)})}}}};
+    HttpResponse r = post("/v1/sync", body, zhang->token);
+    EXPECT_EQ(r.status, 403) << r.body;
+    EXPECT_EQ(bodyOf(r)["message"], "refused: customer " + south.customer + ": the customer is owned by someone else");
+    EXPECT_EQ(bodyOf(r)["restore"], json::array()) << "nothing of another team's customer leaks";
+    EXPECT_EQ(hubField("customer", south.customer, "phone"), "021-0000");
+}
+
+// A new row the server refused to create: after reject() (the server has no
+// state of it to restore) the device must not keep it.
+TEST_F(ScopeTest, ARefusedNewRowIsRemovedFromTheDevice)
+{
+    const std::string forWang = create(*lina, "customer", Write().set("name", "For Wang"s).set("owner", "wang"s));
+    SyncOutcome l = sync(*lina);
+    EXPECT_EQ(l.statuses, (std::vector<int>{403, 200}));
+    ASSERT_EQ(l.rejected.size(), 1u);
+    EXPECT_TRUE(l.restore.empty());
+    EXPECT_EQ((*lina)->pendingCount(), 0u);
+    ASSERT_EQ((*lina)->rejected().size(), 1u);
+    EXPECT_EQ((*lina)->rejected()[0].record["set"], json({{"name", "For Wang"}, {"owner", "wang"}}));
+    EXPECT_TRUE(hubIds("customer").empty());
+
+    auto row = (*lina)->get("customer", forWang);
+    EXPECT_FALSE(row.ok()) << "the refused customer stays on the device as an empty row: "
+                           << (row.ok() ? row->dump() : std::string());
+    EXPECT_EQ((*lina)->list("customer").size(), 0u);
+}
+
+TEST_F(ScopeTest, ARepCannotWriteForAnotherTeamsCustomer)
+{
+    Owned south = customerWithVisit(*zhou, "zhou"s, "Zhou Co");
+    syncOk(*lina);
+    ASSERT_FALSE(has(*lina, "customer", south.customer));
+
+    // Her own replica will not even write it: it does not know the customer.
+    auto local = (*lina)->create("visit", Write().set("customer", south.customer));
+    ASSERT_FALSE(local.ok());
+    EXPECT_EQ(local.error().code, ErrorCode::NotFound);
+
+    // A client that sends it anyway is refused, naming the row.
+    const std::string visit = replica::newRowId(now);
+    const std::string ghostVisit = replica::newRowId(now + 1);
+    const std::string unknownCustomer = replica::newRowId(now + 2);
+    const HubState before = hubState();
+    const size_t pokesBefore = pokes.calls.size();
+    json body = {{"schema", 1},
+                 {"device", lina->hex()},
+                 {"push",
+                  {{"after", std::to_string((*lina)->acked())},
+                   {"changes",
+                    json::array({rawChange(*lina, "visit", visit, {{"customer", south.customer}, {"rep", "lina"}}, now),
+                                 rawChange(*lina, "visit", ghostVisit, {{"customer", unknownCustomer}}, now + 1)})}}}};
+    HttpResponse r = post("/v1/sync", body, lina->token);
+    ASSERT_EQ(r.status, 403) << r.body;
+    json b = bodyOf(r);
+    EXPECT_EQ(b["message"], "refused: visit " + visit + ": its customer " + south.customer + " is not yours (and 1 more)");
+    ASSERT_EQ(b["push"]["rejected"].size(), 2u);
+    EXPECT_EQ(b["push"]["rejected"][0]["id"], visit);
+    EXPECT_EQ(b["push"]["rejected"][0]["entity"], "visit");
+    EXPECT_EQ(b["push"]["rejected"][1]["message"],
+              "visit " + ghostVisit + ": its customer " + unknownCustomer + " is unknown to the server");
+    EXPECT_EQ(b["push"]["accepted"], 0);
+    EXPECT_EQ(b["restore"], json::array());
+    expectHubUnchanged(before, "visits for another team's customer");
+    EXPECT_EQ(pokes.calls.size(), pokesBefore) << "nothing accepted: nobody poked";
+    syncOk(*zhou);
+    EXPECT_EQ(ids(*zhou, "visit"), std::set<std::string>{south.visit});
+}
+
+// Lina's customer goes to wang: lina cannot do that herself; zhang can. Wang
+// then receives it whole, lina's visit logged offline before the move still
+// arrives, and lina's device lets go of the customer.
+TEST_F(ScopeTest, ReassignmentMovesTheCustomerWholeAndKeepsEditsMadeBefore)
+{
+    Owned c = customerWithVisit(*lina, "lina"s, "Lina Co");
+    syncOk(*wang);
+    syncOk(*zhang);
+    ASSERT_FALSE(has(*wang, "customer", c.customer));
+
+    // A rep does not reassign.
+    now += 100;
+    update(*lina, "customer", c.customer, Write().set("owner", "wang"s));
+    const crdt::Hlc attempt = lastPendingClock(*lina);
+    const HubState before = hubState();
+    SyncOutcome l = sync(*lina);
+    EXPECT_EQ(l.statuses, (std::vector<int>{403, 200}));
+    ASSERT_EQ(l.rejected.size(), 1u);
+    EXPECT_EQ(l.rejected[0], rejectedEntry(*lina, attempt, "customer", c.customer,
+                                           "customer " + c.customer + ": only a manager can reassign a customer"));
+    ASSERT_FALSE(l.restore.empty());
+    expectHubUnchanged(before, "a rep's reassignment");
+    EXPECT_EQ(field(*lina, "customer", c.customer, "owner"), "lina") << "restored to the server's owner";
+    EXPECT_EQ((*lina)->rejected().size(), 1u);
+    EXPECT_EQ((*lina)->pendingCount(), 0u);
+
+    // Lina logs a visit offline; a second later zhang gives the customer to wang.
+    now += 1000;
+    const std::string offline =
+        create(*lina, "visit", Write().set("customer", c.customer).set("rep", "lina"s).set("purpose", "offline"s));
+    now += 1000;
+    update(*zhang, "customer", c.customer, Write().set("owner", "wang"s));
+    SyncOutcome z = syncOk(*zhang);
+    EXPECT_EQ(z.accepted, 1u);
+    EXPECT_EQ(hubField("customer", c.customer, "owner"), "wang");
+
+    // Wang's next pull brings the customer whole, with the visit he never pulled.
+    SyncOutcome w = syncOk(*wang);
+    EXPECT_TRUE(w.evicted.empty());
+    EXPECT_EQ(ids(*wang, "customer"), std::set<std::string>{c.customer});
+    EXPECT_EQ(field(*wang, "customer", c.customer, "name"), "Lina Co");
+    EXPECT_EQ(field(*wang, "customer", c.customer, "phone"), "021-0000");
+    EXPECT_EQ(field(*wang, "customer", c.customer, "owner"), "wang");
+    EXPECT_EQ(ids(*wang, "visit"), std::set<std::string>{c.visit});
+    EXPECT_EQ(field(*wang, "visit", c.visit, "purpose"), "intro");
+
+    // Lina syncs: her offline visit goes first and is accepted (she owned the
+    // customer when she wrote it), then the customer leaves her device.
+    SyncOutcome l2 = syncOk(*lina);
+    EXPECT_EQ(l2.accepted, 1u);
+    EXPECT_EQ(l2.evicted, std::vector<std::string>{c.customer});
+    EXPECT_EQ(hubField("visit", offline, "purpose"), "offline");
+    EXPECT_EQ(hubField("visit", offline, "customer"), c.customer);
+    EXPECT_FALSE(has(*lina, "customer", c.customer));
+    EXPECT_TRUE(ids(*lina, "visit").empty()) << "neither visit stays on lina's device";
+    EXPECT_TRUE((*lina)->pendingEvictions().empty());
+    EXPECT_EQ((*lina)->pendingCount(), 0u);
+
+    syncOk(*zhang);
+    EXPECT_EQ(ids(*zhang, "visit"), (std::set<std::string>{c.visit, offline}));
+    syncOk(*wang);
+    EXPECT_EQ(ids(*wang, "visit"), (std::set<std::string>{c.visit, offline}));
+    EXPECT_EQ(field(*wang, "visit", offline, "rep"), "lina");
+
+    // A later pull does not bring it back to lina.
+    syncOk(*lina);
+    EXPECT_FALSE(has(*lina, "customer", c.customer));
+}
+
+TEST_F(ScopeTest, AnEvictionWaitsUntilTheUnsyncedEditsArePushed)
+{
+    Owned c = customerWithVisit(*lina, "lina"s, "Lina Co");
+    syncOk(*zhang);
+    now += 1000;
+    const std::string offline = create(*lina, "visit", Write().set("customer", c.customer).set("rep", "lina"s));
+    now += 1000;
+    update(*zhang, "customer", c.customer, Write().set("owner", "wang"s));
+    syncOk(*zhang);
+
+    // A pull without the push: the evict arrives while the visit is unsynced.
+    SyncOutcome p;
+    ASSERT_EQ(exchange(*lina, p, /*withPush=*/false).status, 200);
+    EXPECT_EQ(p.evicted, std::vector<std::string>{c.customer});
+    EXPECT_TRUE(has(*lina, "customer", c.customer)) << "kept until the visit is pushed";
+    EXPECT_TRUE(has(*lina, "visit", offline));
+    EXPECT_EQ((*lina)->pendingEvictions(), std::vector<std::string>{c.customer});
+
+    SyncOutcome s = syncOk(*lina);
+    EXPECT_EQ(s.accepted, 1u);
+    EXPECT_FALSE(has(*lina, "customer", c.customer));
+    EXPECT_TRUE(ids(*lina, "visit").empty());
+    EXPECT_TRUE((*lina)->pendingEvictions().empty());
+    EXPECT_EQ(hubField("visit", offline, "customer"), c.customer);
+}
+
+// Wang pulls a move to him and a move away from him in one page: nothing of
+// the customer stays on his device.
+TEST_F(ScopeTest, ACustomerThatCameAndWentInOnePageIsNotKept)
+{
+    Owned c = customerWithVisit(*lina, "lina"s, "Lina Co");
+    syncOk(*wang);
+    syncOk(*zhang);
+    now += 1000;
+    update(*zhang, "customer", c.customer, Write().set("owner", "wang"s));
+    syncOk(*zhang);
+    now += 1000;
+    update(*zhang, "customer", c.customer, Write().set("owner", "lina"s));
+    syncOk(*zhang);
+
+    syncOk(*wang);
+    EXPECT_FALSE(has(*wang, "customer", c.customer));
+    EXPECT_TRUE(ids(*wang, "visit").empty());
+}
+
+// Lina's customer goes to wang and comes back to her before her next sync:
+// she owns it at the end, so her device must hold it at the end.
+TEST_F(ScopeTest, ACustomerThatWentAndCameBackInOnePageIsKept)
+{
+    Owned c = customerWithVisit(*lina, "lina"s, "Lina Co");
+    syncOk(*zhang);
+    now += 1000;
+    update(*zhang, "customer", c.customer, Write().set("owner", "wang"s));
+    syncOk(*zhang);
+    now += 1000;
+    update(*zhang, "customer", c.customer, Write().set("owner", "lina"s));
+    syncOk(*zhang);
+    ASSERT_EQ(hubField("customer", c.customer, "owner"), "lina");
+
+    SyncOutcome l = syncOk(*lina);
+    EXPECT_TRUE(has(*lina, "customer", c.customer))
+        << "lina owns the customer but her device dropped it (evict " << json(l.evicted).dump() << ")";
+    EXPECT_EQ(field(*lina, "customer", c.customer, "owner"), "lina");
+    EXPECT_TRUE(has(*lina, "visit", c.visit));
+
+    // Nothing later brings it back: her cursor is past both moves.
+    syncOk(*lina);
+    EXPECT_TRUE(has(*lina, "customer", c.customer));
+}
+
+// ------------------------------------------------------------------ pokes
+
+TEST_F(ScopeTest, PokesGoToTheOwnerTheirManagersAndAdmins)
+{
+    const std::string id = create(*lina, "customer", Write().set("name", "Lina Co"s).set("owner", "lina"s));
+    syncOk(*lina);
+    ASSERT_EQ(pokes.calls.size(), 1u);
+    EXPECT_EQ(pokes.calls[0].users, (Users{"admin", "lina", "zhang"}));
+    EXPECT_EQ(pokes.calls[0].head, 1u);
+
+    now += 1;
+    update(*lina, "customer", id, Write().set("phone", "021-1234"s));
+    syncOk(*lina);
+    ASSERT_EQ(pokes.calls.size(), 2u);
+    EXPECT_EQ(pokes.calls[1].users, (Users{"admin", "lina", "zhang"})) << "not zhou, not wang";
+    EXPECT_EQ(pokes.calls[1].head, 2u);
+
+    syncOk(*lina);  // nothing to push: nobody poked
+    syncOk(*zhang);
+    EXPECT_EQ(pokes.calls.size(), 2u);
+
+    create(*zhou, "customer", Write().set("name", "Zhou Co"s).set("owner", "zhou"s));
+    syncOk(*zhou);
+    ASSERT_EQ(pokes.calls.size(), 3u);
+    EXPECT_EQ(pokes.calls[2].users, (Users{"admin", "zhou"})) << "south has no manager";
+    EXPECT_EQ(pokes.calls[2].head, 3u);
+
+    // One batch touching two owners' customers: one poke for both.
+    now += 1;
+    const std::string other = create(*zhang, "customer", Write().set("name", "Wang Co"s).set("owner", "wang"s));
+    update(*zhang, "customer", id, Write().set("level", "A"s));
+    syncOk(*zhang);
+    ASSERT_EQ(pokes.calls.size(), 4u);
+    EXPECT_EQ(pokes.calls[3].users, (Users{"admin", "lina", "wang", "zhang"}));
+    EXPECT_EQ(pokes.calls[3].head, 5u);
+    (void)other;
+}
+
+// When zhang gives lina's customer to wang, lina's device must drop it
+// (her next pull lists it in evict), so she has news too.
+TEST_F(ScopeTest, AReassignmentAlsoPokesThePreviousOwner)
+{
+    Owned c = customerWithVisit(*lina, "lina"s, "Lina Co");
+    syncOk(*zhang);
+    now += 1000;
+    update(*zhang, "customer", c.customer, Write().set("owner", "wang"s));
+    syncOk(*zhang);
+    ASSERT_FALSE(pokes.calls.empty());
+    EXPECT_EQ(pokes.calls.back().users, (Users{"admin", "lina", "wang", "zhang"}));
+
+    SyncOutcome l = syncOk(*lina);
+    EXPECT_EQ(l.evicted, std::vector<std::string>{c.customer}) << "lina did have news";
+}
+
+} // namespace
+} // namespace fieldsync::server::test

@@ -174,6 +174,12 @@ Replica::Replica(std::unique_ptr<storage::Database> db, Options options)
         tx.commit();
     }
     m_device = *device;
+    m_dataVersion = m_db->dataVersion();
+    loadState();
+}
+
+void Replica::loadState()
+{
     m_cursor = static_cast<uint64_t>(metaInt(*m_db, "cursor").value_or(0));
     m_acked = static_cast<crdt::Hlc>(metaInt(*m_db, "acked").value_or(0));
     m_settleHlc = static_cast<crdt::Hlc>(metaInt(*m_db, "settle_hlc").value_or(0));
@@ -187,6 +193,17 @@ Replica::Replica(std::unique_ptr<storage::Database> db, Options options)
         if (st->step() && !st->isNull(0)) last = std::max(last, static_cast<crdt::Hlc>(st->getInt(0)));
     }
     m_hlc.observe(last);
+}
+
+void Replica::followFile()
+{
+    // Another connection (the app's sync engine, another process) committed:
+    // what this object caches — peers, cursor, marks, clock — may be stale.
+    int64_t version = m_db->dataVersion();
+    if (version == m_dataVersion) return;
+    m_dataVersion = version;
+    m_rows.reloadPeers();
+    loadState();
 }
 
 Replica::~Replica() = default;
@@ -285,6 +302,7 @@ Status Replica::batch(const std::function<Status()>& writes)
 {
     if (m_inBatch) throw std::logic_error("Replica::batch cannot be nested");
     Transaction tx(*m_db);
+    followFile();
     m_inBatch = true;
     m_batchFailed = false;
     struct Reset {
@@ -309,7 +327,10 @@ Result<std::string> Replica::write(const EntityDef& e, std::string id, bool crea
     if (w.empty()) return refuse(invalidArgument("nothing to write"));
     // In a batch, the batch holds the transaction; any failure below poisons it.
     std::optional<Transaction> ownTx;
-    if (!m_inBatch) ownTx.emplace(*m_db);
+    if (!m_inBatch) {
+        ownTx.emplace(*m_db);
+        followFile();
+    }
     struct FailMark {
         bool& failed;
         bool active;
@@ -466,6 +487,7 @@ ApplyStats Replica::applyRemote(std::span<const protocol::ChangeRecord> records,
     crdt::Hlc before = m_hlc.last();
     try {
         Transaction tx(*m_db);
+        followFile();
         for (const auto& r : records) applyOne(r, stats);
         retryEvictions();
         if (cursor && *cursor > m_cursor) setMeta("cursor", static_cast<int64_t>(*cursor));
@@ -639,6 +661,7 @@ protocol::ChangeRecord Replica::outboxRecord(Statement& st)
 
 PendingBatch Replica::pending(size_t limit)
 {
+    followFile();
     PendingBatch batch;
     batch.after = m_acked;
     Statement st(*m_db, "SELECT hlc, entity, \"row\", mask, seen, payload FROM outbox ORDER BY hlc LIMIT ?");
@@ -649,8 +672,19 @@ PendingBatch Replica::pending(size_t limit)
 
 void Replica::acknowledge(crdt::Hlc upTo, uint64_t hubHead)
 {
-    if (upTo <= m_acked) return;
     Transaction tx(*m_db);
+    followFile();
+    if (upTo <= m_acked) {
+        // Already acknowledged; still learn where the hub ruled on it.
+        if (hubHead && upTo > 0 && hubHead > m_settleAt) {
+            setMeta("settle_hlc", static_cast<int64_t>(std::max(upTo, m_settleHlc)));
+            setMeta("settle_at", static_cast<int64_t>(hubHead));
+            tx.commit();
+            m_settleHlc = std::max(upTo, m_settleHlc);
+            m_settleAt = hubHead;
+        }
+        return;
+    }
     UsingStatement del(*m_db, "DELETE FROM outbox WHERE hlc <= ?");
     del->bind(1, static_cast<int64_t>(upTo));
     del->run();
@@ -778,6 +812,7 @@ void Replica::reject(std::span<const Rejection> rejections, std::span<const prot
     ApplyStats stats;
     try {
         Transaction tx(*m_db);
+        followFile();
         for (const auto& rj : rejections) {
             Statement st(*m_db, "SELECT hlc, entity, \"row\", mask, seen, payload FROM outbox WHERE hlc = ?");
             st.bind(1, static_cast<int64_t>(rj.clock));
@@ -905,6 +940,7 @@ void Replica::evict(std::span<const std::string> customers)
 {
     if (customers.empty()) return;
     Transaction tx(*m_db);
+    followFile();
     auto waiting = pendingEvictions();
     for (const auto& c : customers)
         if (!evictNow(c) && std::find(waiting.begin(), waiting.end(), c) == waiting.end()) waiting.push_back(c);
@@ -916,6 +952,7 @@ void Replica::correctClock(int64_t offsetMs)
 {
     try {
         Transaction tx(*m_db);
+        followFile();
         const int64_t delta = offsetMs - m_hlc.offset();
         m_hlc.setOffset(offsetMs);
         setMeta("clock_offset", offsetMs);

@@ -50,7 +50,10 @@
 //     clock_offset, settle_hlc/settle_at (above), evict_pending (customers to
 //     drop once their edits are acknowledged), setting:<name> (setting()).
 //
-// Thread safety: one thread at a time (like its storage::Database).
+// Thread safety: one thread at a time (like its storage::Database). Several
+// Replica objects may open the same file (the app's UI and its sync engine,
+// on their own threads): each notices the others' commits (PRAGMA
+// data_version) when it next starts an operation and re-reads what it caches.
 #pragma once
 
 #include "base/Result.h"
@@ -226,6 +229,8 @@ private:
     bool evictNow(const std::string& customer);
     void storeEvictions(const std::vector<std::string>& customers);
     void retryEvictions();
+    void loadState();
+    void followFile();
     void materialize(const schema::EntityDef& entity, std::string_view id, const FieldState& fs, int field);
     void dropFromOutbox(crdt::Hlc hlc, int field, std::string_view fieldName);
     void setMeta(std::string_view key, int64_t value);
@@ -241,6 +246,7 @@ private:
     crdt::Hlc m_acked = 0;
     crdt::Hlc m_settleHlc = 0;
     uint64_t m_settleAt = 0;
+    int64_t m_dataVersion = 0;
     bool m_inBatch = false;
     bool m_batchFailed = false;
 };

@@ -127,6 +127,14 @@ bool Database::inTransaction() const
     return sqlite3_get_autocommit(m_db) == 0;
 }
 
+int64_t Database::dataVersion()
+{
+    Statement& st = cached("PRAGMA data_version");
+    UsingStatement guard(st);
+    if (!st.step()) throw StorageError(SQLITE_ERROR, "PRAGMA data_version returned no row");
+    return st.getInt(0);
+}
+
 int Database::userVersion()
 {
     Statement query(*this, "PRAGMA user_version");

@@ -56,6 +56,10 @@ public:
     int changes() const;            // rows changed by the last statement
     bool inTransaction() const;
 
+    // Changes whenever another connection commits to the file (PRAGMA
+    // data_version): a cheap way to know cached state may be stale.
+    int64_t dataVersion();
+
     int userVersion();
     void setUserVersion(int version);
 

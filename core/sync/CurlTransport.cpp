@@ -146,7 +146,7 @@ TransportResponse CurlTransport::send(const TransportRequest& request)
         else if (rc == CURLE_ABORTED_BY_CALLBACK)
             response.error = "cancelled";
         else if (errorBuffer[0])
-            response.error = std::string(curl_easy_strerror(rc)) + ": " + errorBuffer;
+            response.error = errorBuffer;  // the detailed form of curl_easy_strerror(rc)
         else
             response.error = curl_easy_strerror(rc);
         while (!response.error.empty() && (response.error.back() == '\n' || response.error.back() == ' '))

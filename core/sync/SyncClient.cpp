@@ -398,10 +398,8 @@ Result<SyncReport> SyncClient::syncUntilDone(std::optional<std::chrono::steady_c
         if (total.upToDate) break;
     }
     m_deadline.reset();
-    if (!failure) {
-        flushHeldAck();
-        return failure.error();
-    }
+    flushHeldAck();  // only left when stopping early: what the server holds leaves the outbox
+    if (!failure) return failure.error();
     if (!total.upToDate)
         return Error{ErrorCode::Internal, "the server still had more after " + std::to_string(m_options.maxRounds)
                                               + " rounds; stopped"};

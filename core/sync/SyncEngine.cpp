@@ -115,6 +115,9 @@ void SyncEngine::stop()
         m_cancel = true;
     }
     m_cv.notify_all();
+    // From a callback (on the worker itself): the worker ends when it returns;
+    // a later stop() or the destructor joins it.
+    if (m_worker.get_id() == std::this_thread::get_id()) return;
     if (m_worker.joinable()) m_worker.join();
     std::lock_guard lock(m_mutex);
     m_running = false;

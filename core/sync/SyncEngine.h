@@ -30,8 +30,9 @@
 //            have signed in again meanwhile), without backoff.
 //
 // Callbacks run on the worker thread, never with the engine's lock held, so
-// they may call back into the engine (status(), requestSync(), ...). Set them
-// before start(). The clock and the random source are injectable for tests.
+// they may call back into the engine (status(), requestSync(), ...; stop()
+// from a callback only asks the worker to end). Set them before start(). The
+// clock and the random source are injectable for tests.
 //
 // Thread safety: every public member may be called from any thread.
 // stop() (and the destructor) abandons a running request and joins the

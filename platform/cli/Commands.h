@@ -9,7 +9,10 @@ namespace fieldsync::cli {
 void addInitCommand(CommandTable& table);
 // EntityCommands.cpp: customer, contact, visit, task, complaint.
 void addEntityCommands(CommandTable& table);
-// SyncCommands.cpp: changes export/import/pending, conflicts, dump.
+// SyncCommands.cpp: changes export/import/pending, conflicts, dump; then
+// the server commands below.
 void addSyncCommands(CommandTable& table);
+// ServerCommands.cpp: login, logout, sync, status, rejected (core/sync).
+void addServerCommands(CommandTable& table);
 
 } // namespace fieldsync::cli

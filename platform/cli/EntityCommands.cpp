@@ -9,6 +9,7 @@
 #include "Commands.h"
 #include "Output.h"
 
+#include <algorithm>
 #include <map>
 #include <ostream>
 
@@ -381,7 +382,14 @@ void addCustomer(Context& ctx)
         write.add("tags", tag);
     }
     addAssignments(write, e, ctx.operands(), 0, true);
-    printNewId(ctx, unwrap(ctx.replica().create(e.name, write)));
+    // A signed-in rep's new customer is theirs unless an owner is given; a
+    // manager's is unowned (the public pool).
+    auto& r = ctx.replica();
+    const bool ownerGiven = ctx.value("owner") || std::any_of(ctx.operands().begin(), ctx.operands().end(),
+                                                               [](const std::string& a) { return a.rfind("owner=", 0) == 0; });
+    if (!ownerGiven && r.setting("role") == "rep")
+        if (auto user = r.setting("user")) write.set("owner", *user);
+    printNewId(ctx, unwrap(r.create(e.name, write)));
 }
 
 void addContact(Context& ctx)
@@ -548,7 +556,7 @@ void addCustomerCommands(CommandTable& table)
             ("level", po::value<std::string>()->value_name("A|B|C|D"), "customer level")
             ("address", po::value<std::string>()->value_name("A"), "street address")
             ("region", po::value<std::string>()->value_name("R"), "sales region")
-            ("owner", po::value<std::string>()->value_name("U"), "user name of the owning rep")
+            ("owner", po::value<std::string>()->value_name("U"), "user name of the owning rep (default for a signed-in rep: themselves)")
             ("tag", po::value<std::vector<std::string>>()->composing()->value_name("T"), "a tag (repeatable)");
     };
     c.maxOperands = Command::kUnbounded;

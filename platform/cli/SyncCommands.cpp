@@ -1,5 +1,5 @@
 // The replica-wide commands: init, changes (offline sync by file), conflicts
-// and dump.
+// and dump; sync with a server is in ServerCommands.cpp.
 #include "CliError.h"
 #include "Commands.h"
 #include "Output.h"
@@ -275,6 +275,8 @@ void addSyncCommands(CommandTable& table)
     c.summary = "print all synced state as canonical JSON (identical on converged replicas)";
     c.run = dump;
     table.add(std::move(c));
+
+    addServerCommands(table);
 }
 
 } // namespace fieldsync::cli

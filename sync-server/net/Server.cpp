@@ -1,38 +1,41 @@
-// The network layer, after Beast's examples (advanced server flex, chat
-// multi) written with C++20 coroutines:
+// The network layer, shaped like Beast's examples (advanced server flex, chat
+// multi), with classic completion handlers:
 //
-//   Listener         accept loop (a coroutine on the acceptor's strand)
-//   HttpSession      one per connection: optional TLS handshake, then HTTP/1.1
-//                    requests in a loop; hands /v1/ws upgrades to
-//   WebSocketSession one per WebSocket: a read loop (a coroutine) and a write
-//                    queue with one write in flight (callbacks)
+//   listener         Server::Impl's accept loop, on the acceptor's strand
+//   HttpSession      one per connection: TLS handshake if configured, then
+//                    HTTP/1.1 requests in turn (keep-alive); hands accepted
+//                    /v1/ws upgrades to
+//   WebSocketSession one per WebSocket: a read loop that drops what clients
+//                    send, and a write queue with one write in flight
 //   SessionRegistry  the hub: every live session by weak pointer, WebSockets
-//                    by user; fans pokes out and finds everyone to shut down
+//                    with their user; fans pokes out, finds whom to shut down
 //
-// Every connection lives on its own strand, so a session's members are only
-// touched there; other threads (poke, stop) post to it. The whole of Beast and
-// Asio is in this one translation unit, which is slow to compile: keep it so.
+// Each connection lives on its own strand: a session's members are touched
+// only there, and other threads (poke, stop) post to it. All of Beast and Asio
+// is in this one translation unit, which is slow to compile (~45 s, 1.4 GB):
+// keep it so. Completion handlers rather than Asio 1.74 awaitables: the
+// coroutine version compiled slower still with GCC 12.
 #include "net/Server.h"
 
-#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
-#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
+#include <boost/container/static_vector.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <array>
 #include <atomic>
 #include <cctype>
 #include <cerrno>
@@ -40,12 +43,12 @@
 #include <cstdio>
 #include <cstring>
 #include <deque>
+#include <functional>
 #include <future>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <thread>
-#include <type_traits>
 #include <unordered_map>
 
 namespace fieldsync::server {
@@ -59,41 +62,15 @@ namespace net = boost::asio;
 namespace ssl = net::ssl;
 using tcp = net::ip::tcp;
 using Clock = std::chrono::steady_clock;
-using PlainStream = beast::tcp_stream;
-using TlsStream = beast::ssl_stream<beast::tcp_stream>;
-
-template <class Stream>
-constexpr bool kIsTls = std::is_same_v<Stream, TlsStream>;
 
 constexpr std::string_view kWebSocketPath = "/v1/ws";
 constexpr uint32_t kHeaderLimit = 16 * 1024;          // request line and headers
 constexpr size_t kMaxClientMessage = 4 * 1024;        // devices send nothing but pings
-constexpr auto kDrainTime = std::chrono::seconds(2);  // see HttpSession::close
+constexpr auto kDrainTime = std::chrono::seconds(2);  // see HttpSession::doClose
 constexpr size_t kDrainMax = 64 * 1024 * 1024;
 constexpr auto kTlsShutdownTime = std::chrono::milliseconds(250);
 
 // ------------------------------------------------------------------ helpers
-
-auto redirect(beast::error_code& ec)
-{
-    return net::redirect_error(net::use_awaitable, ec);
-}
-
-// Completion handler for co_spawn: a coroutine's escaping exception is logged
-// rather than lost (net::detached would drop it).
-auto logExceptions(const char* what)
-{
-    return [what](std::exception_ptr e) {
-        if (!e) return;
-        try {
-            std::rethrow_exception(e);
-        } catch (const std::exception& x) {
-            spdlog::warn("{}: {}", what, x.what());
-        } catch (...) {
-            spdlog::warn("{}: unknown exception", what);
-        }
-    };
-}
 
 std::string jsonEscape(std::string_view s)
 {
@@ -395,12 +372,163 @@ struct ServerCore {
     std::atomic<bool> stopping{false};
 };
 
+// ------------------------------------------------------------------ AnyStream
+
+// Plain TCP or TLS over TCP behind one type, so Beast's HTTP and WebSocket
+// code is compiled once, for this stream, rather than once per stream type
+// (which doubled this file's compile time). Operations forward to the real
+// stream with the handler type-erased but still bound to its executor.
+using IoHandler = net::executor_binder<std::function<void(beast::error_code, std::size_t)>, net::any_io_executor>;
+using DoneHandler = net::executor_binder<std::function<void(beast::error_code)>, net::any_io_executor>;
+using MutableBuffers = boost::container::static_vector<net::mutable_buffer, 8>;
+using ConstBuffers = boost::container::static_vector<net::const_buffer, 8>;
+
+// The first (up to 8) non-empty buffers of a sequence: a read_some or
+// write_some may transfer less than asked.
+template <class List, class Sequence>
+List firstBuffers(const Sequence& sequence)
+{
+    List list;
+    for (auto it = net::buffer_sequence_begin(sequence); it != net::buffer_sequence_end(sequence); ++it) {
+        typename List::value_type buffer(*it);
+        if (buffer.size() == 0) continue;
+        list.push_back(buffer);
+        if (list.size() == list.capacity()) break;
+    }
+    return list;
+}
+
+template <class Signature, class Handler>
+net::executor_binder<std::function<Signature>, net::any_io_executor> erase(Handler handler,
+                                                                          const net::any_io_executor& fallback)
+{
+    net::any_io_executor executor = net::get_associated_executor(handler, fallback);
+    // std::function wants a copyable target; Asio handlers are move-only.
+    auto shared = std::make_shared<Handler>(std::move(handler));
+    return net::bind_executor(executor, std::function<Signature>([shared](auto... args) { std::move(*shared)(args...); }));
+}
+
+class AnyStream {
+public:
+    using executor_type = net::any_io_executor;
+
+    class Impl {
+    public:
+        virtual ~Impl() = default;
+        virtual beast::tcp_stream& tcpStream() = 0;
+        virtual void readSome(const MutableBuffers& buffers, IoHandler handler) = 0;
+        virtual void writeSome(const ConstBuffers& buffers, IoHandler handler) = 0;
+        virtual void handshake(DoneHandler handler) = 0;  // TLS only
+        virtual void shutdown(DoneHandler handler) = 0;   // TLS only: close_notify
+        virtual void teardown(beast::role_type role, DoneHandler handler) = 0;  // the WebSocket's end
+    };
+
+    AnyStream(tcp::socket&& socket, ssl::context* tls);
+
+    executor_type get_executor() noexcept { return m_impl->tcpStream().get_executor(); }
+    bool isTls() const { return m_tls; }
+    beast::tcp_stream& tcpStream() { return m_impl->tcpStream(); }
+
+    template <class Buffers, class Handler>
+    BOOST_ASIO_INITFN_RESULT_TYPE(Handler, void(beast::error_code, std::size_t))
+    async_read_some(const Buffers& buffers, Handler&& handler)
+    {
+        return net::async_initiate<Handler, void(beast::error_code, std::size_t)>(
+            [this](auto h, const Buffers& b) {
+                m_impl->readSome(firstBuffers<MutableBuffers>(b),
+                                 erase<void(beast::error_code, std::size_t)>(std::move(h), get_executor()));
+            },
+            handler, buffers);
+    }
+
+    template <class Buffers, class Handler>
+    BOOST_ASIO_INITFN_RESULT_TYPE(Handler, void(beast::error_code, std::size_t))
+    async_write_some(const Buffers& buffers, Handler&& handler)
+    {
+        return net::async_initiate<Handler, void(beast::error_code, std::size_t)>(
+            [this](auto h, const Buffers& b) {
+                m_impl->writeSome(firstBuffers<ConstBuffers>(b),
+                                  erase<void(beast::error_code, std::size_t)>(std::move(h), get_executor()));
+            },
+            handler, buffers);
+    }
+
+    template <class Handler>
+    void async_handshake(Handler&& handler)
+    {
+        m_impl->handshake(erase<void(beast::error_code)>(std::forward<Handler>(handler), get_executor()));
+    }
+
+    template <class Handler>
+    void async_shutdown(Handler&& handler)
+    {
+        m_impl->shutdown(erase<void(beast::error_code)>(std::forward<Handler>(handler), get_executor()));
+    }
+
+    // Beast's customization points for websocket::stream<AnyStream>.
+    template <class Handler>
+    friend void async_teardown(beast::role_type role, AnyStream& stream, Handler&& handler)
+    {
+        stream.m_impl->teardown(role, erase<void(beast::error_code)>(std::forward<Handler>(handler), stream.get_executor()));
+    }
+
+    friend void beast_close_socket(AnyStream& stream)
+    {
+        beast::error_code ignored;
+        stream.tcpStream().socket().close(ignored);
+    }
+
+private:
+    std::unique_ptr<Impl> m_impl;
+    bool m_tls;
+};
+
+class PlainImpl final : public AnyStream::Impl {
+public:
+    explicit PlainImpl(tcp::socket&& socket) : m_stream(std::move(socket)) {}
+    beast::tcp_stream& tcpStream() override { return m_stream; }
+    void readSome(const MutableBuffers& b, IoHandler h) override { m_stream.async_read_some(b, std::move(h)); }
+    void writeSome(const ConstBuffers& b, IoHandler h) override { m_stream.async_write_some(b, std::move(h)); }
+    // Nothing to do without TLS.
+    void handshake(DoneHandler h) override { succeed(std::move(h)); }
+    void shutdown(DoneHandler h) override { succeed(std::move(h)); }
+    void teardown(beast::role_type role, DoneHandler h) override { async_teardown(role, m_stream, std::move(h)); }
+
+private:
+    void succeed(DoneHandler h)
+    {
+        net::post(m_stream.get_executor(), [h = std::move(h)]() mutable { h(beast::error_code{}); });
+    }
+
+    beast::tcp_stream m_stream;
+};
+
+class TlsImpl final : public AnyStream::Impl {
+public:
+    TlsImpl(tcp::socket&& socket, ssl::context& context) : m_stream(std::move(socket), context) {}
+    beast::tcp_stream& tcpStream() override { return beast::get_lowest_layer(m_stream); }
+    void readSome(const MutableBuffers& b, IoHandler h) override { m_stream.async_read_some(b, std::move(h)); }
+    void writeSome(const ConstBuffers& b, IoHandler h) override { m_stream.async_write_some(b, std::move(h)); }
+    void handshake(DoneHandler h) override { m_stream.async_handshake(ssl::stream_base::server, std::move(h)); }
+    void shutdown(DoneHandler h) override { m_stream.async_shutdown(std::move(h)); }
+    void teardown(beast::role_type role, DoneHandler h) override { async_teardown(role, m_stream, std::move(h)); }
+
+private:
+    beast::ssl_stream<beast::tcp_stream> m_stream;
+};
+
+AnyStream::AnyStream(tcp::socket&& socket, ssl::context* tls)
+    : m_impl(tls ? std::unique_ptr<Impl>(std::make_unique<TlsImpl>(std::move(socket), *tls))
+                 : std::unique_ptr<Impl>(std::make_unique<PlainImpl>(std::move(socket)))),
+      m_tls(tls != nullptr)
+{
+}
+
 // ------------------------------------------------------------------ WebSocketSession
 
-template <class Stream>
-class WebSocketSession : public WebSocketSessionBase, public std::enable_shared_from_this<WebSocketSession<Stream>> {
+class WebSocketSession : public WebSocketSessionBase, public std::enable_shared_from_this<WebSocketSession> {
 public:
-    WebSocketSession(ServerCore& core, Stream&& stream, std::string user, std::string remote)
+    WebSocketSession(ServerCore& core, AnyStream&& stream, std::string user, std::string remote)
         : m_core(core), m_executor(stream.get_executor()), m_ws(std::move(stream)), m_user(std::move(user)),
           m_remote(std::move(remote))
     {
@@ -413,7 +541,14 @@ public:
     {
         auto self = this->shared_from_this();
         if (!m_core.registry.addWebSocket(m_user, self)) m_closeRequested = true;
-        net::co_spawn(m_executor, run(self, std::move(upgrade)), logExceptions("websocket session"));
+        auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
+        timeouts.idle_timeout = m_core.options.idleTimeout;  // pinged at half of it, closed if silent for all of it
+        m_ws.set_option(timeouts);
+        m_ws.set_option(websocket::stream_base::decorator(
+            [](websocket::response_type& res) { res.set(http::field::server, "fieldsync"); }));
+        m_ws.read_message_max(kMaxClientMessage);
+        m_upgrade = std::move(upgrade);
+        m_ws.async_accept(m_upgrade, beast::bind_front_handler(&WebSocketSession::onAccept, self));
     }
 
     void send(std::shared_ptr<const std::string> text) override
@@ -432,38 +567,37 @@ public:
     }
 
 private:
-    net::awaitable<void> run(std::shared_ptr<WebSocketSession> self, http::request<http::string_body> upgrade)
+    void onAccept(beast::error_code ec)
     {
-        auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
-        timeouts.idle_timeout = m_core.options.idleTimeout;  // pinged at half of it, closed if silent for all of it
-        m_ws.set_option(timeouts);
-        m_ws.set_option(websocket::stream_base::decorator(
-            [](websocket::response_type& res) { res.set(http::field::server, "fieldsync"); }));
-        m_ws.read_message_max(kMaxClientMessage);
-
-        beast::error_code ec;
-        co_await m_ws.async_accept(upgrade, redirect(ec));
+        m_upgrade = {};
         if (ec) {
             logConnectionEnd("WebSocket handshake with", m_remote, ec);
             finish();
-            co_return;
+            return;
         }
         m_open = true;
         spdlog::debug("WebSocket open: {} from {}", m_user, m_remote);
         writeNext();  // pokes queued during the handshake, or the close if we are stopping
+        doRead();
+    }
 
-        beast::flat_buffer buffer;
-        while (true) {
-            co_await m_ws.async_read(buffer, redirect(ec));
-            if (ec) break;
-            buffer.clear();  // clients have nothing to say; pings are answered by Beast
+    void doRead()
+    {
+        m_ws.async_read(m_buffer, beast::bind_front_handler(&WebSocketSession::onRead, this->shared_from_this()));
+    }
+
+    void onRead(beast::error_code ec, std::size_t)
+    {
+        if (!ec) {
+            m_buffer.clear();  // clients have nothing to say; Beast answers their pings
+            doRead();
+            return;
         }
         if (ec == websocket::error::closed)
             spdlog::debug("WebSocket closed: {} from {}", m_user, m_remote);
         else
             logConnectionEnd("WebSocket of", m_user + " from " + m_remote, ec);
         finish();
-        (void)self;
     }
 
     void finish()
@@ -486,6 +620,7 @@ private:
         writeNext();
     }
 
+    // Starts the next write unless one is in flight; the close goes last.
     void writeNext()
     {
         if (!m_open || m_writing || m_closeStarted) return;
@@ -493,33 +628,38 @@ private:
             m_writing = true;
             m_ws.text(true);
             m_ws.async_write(net::buffer(*m_queue.front()),
-                             [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->onWrite(ec); });
+                             beast::bind_front_handler(&WebSocketSession::onWrite, this->shared_from_this()));
         } else if (m_closeRequested) {
             m_closeStarted = true;
             m_ws.async_close(websocket::close_reason(websocket::close_code::going_away, "server shutting down"),
-                             [self = this->shared_from_this()](beast::error_code ec) {
-                                 if (ec) logConnectionEnd("WebSocket close to", self->m_remote, ec);
-                             });
+                             beast::bind_front_handler(&WebSocketSession::onClose, this->shared_from_this()));
         }
     }
 
-    void onWrite(beast::error_code ec)
+    void onWrite(beast::error_code ec, std::size_t)
     {
         m_writing = false;
         if (ec) {
             logConnectionEnd("WebSocket write to", m_remote, ec);
             m_queue.clear();
-            return;  // the read loop ends too and cleans up
+            return;  // the read fails too and finishes the session
         }
         if (!m_queue.empty()) m_queue.pop_front();
         writeNext();
     }
 
+    void onClose(beast::error_code ec)
+    {
+        if (ec) logConnectionEnd("WebSocket close to", m_remote, ec);
+    }
+
     ServerCore& m_core;
     net::any_io_executor m_executor;  // the connection's strand
-    websocket::stream<Stream> m_ws;
+    websocket::stream<AnyStream> m_ws;
     std::string m_user;
     std::string m_remote;
+    http::request<http::string_body> m_upgrade;
+    beast::flat_buffer m_buffer;
     std::deque<std::shared_ptr<const std::string>> m_queue;  // front() is being written when m_writing
     bool m_open = false;
     bool m_writing = false;
@@ -530,174 +670,182 @@ private:
 
 // ------------------------------------------------------------------ HttpSession
 
-template <class Stream>
-class HttpSession : public Session, public std::enable_shared_from_this<HttpSession<Stream>> {
+class HttpSession : public Session, public std::enable_shared_from_this<HttpSession> {
 public:
-    template <class... Args>
-    HttpSession(ServerCore& core, std::string remote, tcp::socket&& socket, Args&... args)
+    HttpSession(ServerCore& core, std::string remote, tcp::socket&& socket, ssl::context* tls)
         : m_core(core), m_remote(std::move(remote)), m_executor(socket.get_executor()),
-          m_stream(std::move(socket), args...)
+          m_stream(std::move(socket), tls)
     {
     }
 
     ~HttpSession() override { m_core.registry.remove(this); }
 
-    void start() { net::co_spawn(m_executor, run(this->shared_from_this()), logExceptions("http session")); }
+    void start()
+    {
+        net::dispatch(m_executor, [self = this->shared_from_this()] {
+            if (self->m_stream.isTls())
+                self->doHandshake();
+            else
+                self->doRead();
+        });
+    }
 
     void shutdown() override
     {
         net::post(m_executor, [self = this->shared_from_this()] {
             self->m_closing = true;
             // Waiting for a request (or closing): stop waiting. A request being
-            // handled is answered first; the loop then sees m_closing.
+            // handled is answered first; then the session sees m_closing.
             if (self->m_phase == Phase::Reading || self->m_phase == Phase::Closing)
-                beast::get_lowest_layer(self->m_stream).cancel();
+                self->m_stream.tcpStream().cancel();
         });
     }
 
 private:
     enum class Phase { Starting, Reading, Handling, Closing, HandedOff };
-    enum class Next { KeepAlive, Close, CloseAfterDrain, Drop, HandedOff };
+    enum class After { KeepAlive, Close, CloseAfterDrain };  // what follows a response
 
-    net::awaitable<void> run(std::shared_ptr<HttpSession> self)
+    beast::tcp_stream& tcpLayer() { return m_stream.tcpStream(); }
+
+    void doHandshake()
     {
-        auto& tcpLayer = beast::get_lowest_layer(m_stream);
-        beast::error_code ec;
-        if constexpr (kIsTls<Stream>) {
-            if (m_closing) co_return;
-            m_phase = Phase::Reading;
-            tcpLayer.expires_after(m_core.options.idleTimeout);
-            co_await m_stream.async_handshake(ssl::stream_base::server, redirect(ec));
-            if (ec) {
-                logConnectionEnd("TLS handshake with", m_remote, ec);
-                co_return;
-            }
-        }
-        Next next = Next::Close;
-        while (!m_closing) {
-            next = co_await serveOne();
-            if (next != Next::KeepAlive) break;
-        }
-        if (next == Next::HandedOff) co_return;
-        if (next == Next::Drop) {
-            tcpLayer.close();
-            co_return;
-        }
-        co_await close(next == Next::CloseAfterDrain);
-        (void)self;
-    }
-
-    // Reads one request and answers it.
-    net::awaitable<Next> serveOne()
-    {
-        auto& tcpLayer = beast::get_lowest_layer(m_stream);
-        beast::error_code ec;
-        http::request_parser<http::string_body> parser;
-        parser.header_limit(kHeaderLimit);
-        parser.body_limit(m_core.options.maxBodyBytes);
-
+        if (m_closing) return;
         m_phase = Phase::Reading;
-        tcpLayer.expires_after(m_core.options.idleTimeout);
-        co_await http::async_read_header(m_stream, m_buffer, parser, redirect(ec));
-        auto started = Clock::now();
-        m_phase = Phase::Handling;  // from here on a stop lets the request finish
-        if (!ec && !parser.is_done()) {
-            if (beast::iequals(parser.get()[http::field::expect], "100-continue")) {
-                http::response<http::empty_body> goOn{http::status::continue_, parser.get().version()};
-                tcpLayer.expires_after(m_core.options.idleTimeout);
-                co_await http::async_write(m_stream, goOn, redirect(ec));
-            }
-            if (!ec) {
-                tcpLayer.expires_after(m_core.options.idleTimeout);
-                co_await http::async_read(m_stream, m_buffer, parser, redirect(ec));
-            }
-        }
-        if (ec) co_return co_await onReadError(ec, parser.get(), started);
-
-        auto& message = parser.get();
-        HttpRequest request;
-        request.method = std::string(message.method_string());
-        request.target = std::string(message.target());
-        for (const auto& field : message) {
-            auto [it, added] = request.headers.emplace(lowerCase(sv(field.name_string())), std::string(field.value()));
-            if (!added) it->second.append(", ").append(sv(field.value()));
-        }
-        request.remoteAddress = m_remote;
-        const unsigned version = message.version();
-
-        if (websocket::is_upgrade(message) && pathOf(request.target) == kWebSocketPath)
-            co_return co_await upgrade(request, parser.release(), started);
-
-        const bool keepAliveWanted = message.keep_alive();
-        request.body = std::move(message.body());
-        HttpResponse response = callHandler(m_core.handler, request);
-        const bool keepAlive = keepAliveWanted && !m_closing && !m_core.stopping;
-        ec = co_await write(response, version, keepAlive);
-        logRequest(request.method, request.target, response.status, started, m_remote);
-        if (ec) {
-            logConnectionEnd("write to", m_remote, ec);
-            co_return Next::Drop;
-        }
-        co_return keepAlive ? Next::KeepAlive : Next::Close;
+        tcpLayer().expires_after(m_core.options.idleTimeout);
+        m_stream.async_handshake(beast::bind_front_handler(&HttpSession::onHandshake, this->shared_from_this()));
     }
 
-    net::awaitable<Next> onReadError(beast::error_code ec, const http::request<http::string_body>& partial,
-                                     Clock::time_point started)
+    void onHandshake(beast::error_code ec)
     {
-        HttpResponse response;
+        if (ec) {
+            logConnectionEnd("TLS handshake with", m_remote, ec);
+            return;
+        }
+        doRead();
+    }
+
+    void doRead()
+    {
+        if (m_closing) {
+            doClose(false);
+            return;
+        }
+        m_parser.emplace();
+        m_parser->header_limit(kHeaderLimit);
+        m_parser->body_limit(m_core.options.maxBodyBytes);
+        m_phase = Phase::Reading;
+        tcpLayer().expires_after(m_core.options.idleTimeout);
+        http::async_read_header(m_stream, m_buffer, *m_parser,
+                                beast::bind_front_handler(&HttpSession::onHeader, this->shared_from_this()));
+    }
+
+    void onHeader(beast::error_code ec, std::size_t)
+    {
+        m_started = Clock::now();
+        m_phase = Phase::Handling;  // from here on a stop lets the request finish
+        if (ec) return onReadError(ec);
+        if (m_parser->is_done()) return onRequest();
+        if (beast::iequals(m_parser->get()[http::field::expect], "100-continue")) {
+            static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+            tcpLayer().expires_after(m_core.options.idleTimeout);
+            net::async_write(m_stream, net::buffer(kContinue.data(), kContinue.size()),
+                             beast::bind_front_handler(&HttpSession::onContinue, this->shared_from_this()));
+            return;
+        }
+        readBody();
+    }
+
+    void onContinue(beast::error_code ec, std::size_t)
+    {
+        if (ec) return drop("write to", ec);
+        readBody();
+    }
+
+    void readBody()
+    {
+        tcpLayer().expires_after(m_core.options.idleTimeout);
+        http::async_read(m_stream, m_buffer, *m_parser,
+                         beast::bind_front_handler(&HttpSession::onBody, this->shared_from_this()));
+    }
+
+    void onBody(beast::error_code ec, std::size_t)
+    {
+        if (ec) return onReadError(ec);
+        onRequest();
+    }
+
+    void onReadError(beast::error_code ec)
+    {
+        const auto& partial = m_parser->get();
+        m_method = std::string(sv(partial.method_string()));
+        m_target = std::string(sv(partial.target()));
         if (ec == http::error::body_limit) {
-            response = errorResponse(413, "payload_too_large",
-                                     "The request body is larger than the server's limit of " +
-                                         std::to_string(m_core.options.maxBodyBytes) + " bytes.",
-                                     "never");
+            write(errorResponse(413, "payload_too_large",
+                                "The request body is larger than the server's limit of " +
+                                    std::to_string(m_core.options.maxBodyBytes) + " bytes.",
+                                "never"),
+                  11, After::CloseAfterDrain);
         } else if (ec.category() == http::make_error_code(http::error::bad_target).category() &&
                    ec != http::error::end_of_stream && ec != http::error::partial_message) {
             std::string why = ec == http::error::header_limit ? "request headers too large" : ec.message();
-            response = errorResponse(400, "invalid_argument", "Malformed HTTP request: " + why + ".", "never");
+            write(errorResponse(400, "invalid_argument", "Malformed HTTP request: " + why + ".", "never"), 11,
+                  After::CloseAfterDrain);
+        } else if (ec == http::error::end_of_stream) {
+            doClose(false);  // the client is done
         } else {
-            if (ec != http::error::end_of_stream) logConnectionEnd("read from", m_remote, ec);
-            co_return ec == http::error::end_of_stream ? Next::Close : Next::Drop;
+            drop("read from", ec);
         }
-        // The rest of the request is unread: answer and close.
-        auto writeError = co_await write(response, 11, false);
-        logRequest(sv(partial.method_string()), sv(partial.target()), response.status, started, m_remote);
-        if (writeError) {
-            logConnectionEnd("write to", m_remote, writeError);
-            co_return Next::Drop;
-        }
-        co_return Next::CloseAfterDrain;
     }
 
-    net::awaitable<Next> upgrade(const HttpRequest& request, http::request<http::string_body> message,
-                                 Clock::time_point started)
+    void onRequest()
+    {
+        auto& message = m_parser->get();
+        HttpRequest request;
+        request.method = std::string(sv(message.method_string()));
+        request.target = std::string(sv(message.target()));
+        for (const auto& field : message) {
+            auto [it, added] = request.headers.emplace(lowerCase(sv(field.name_string())), std::string(sv(field.value())));
+            if (!added) it->second.append(", ").append(sv(field.value()));
+        }
+        request.remoteAddress = m_remote;
+        m_method = request.method;
+        m_target = request.target;
+
+        if (websocket::is_upgrade(message) && pathOf(request.target) == kWebSocketPath) return upgrade(request);
+
+        const bool keepAlive = message.keep_alive() && !m_closing && !m_core.stopping;
+        const unsigned version = message.version();
+        request.body = std::move(message.body());
+        // May block (SQLite): only this connection's strand waits.
+        HttpResponse response = callHandler(m_core.handler, request);
+        write(response, version, keepAlive && !m_core.stopping ? After::KeepAlive : After::Close);
+    }
+
+    void upgrade(const HttpRequest& request)
     {
         RequestHandler::Upgrade decision = callAuthorize(m_core.handler, request);
         if (decision.accepted && (m_closing || m_core.stopping)) {
             decision.accepted = false;
             decision.refusal = errorResponse(503, "unavailable", "The server is shutting down; reconnect later.", "backoff");
         }
-        if (!decision.accepted) {
-            auto ec = co_await write(decision.refusal, message.version(), false);
-            logRequest(request.method, request.target, decision.refusal.status, started, m_remote);
-            co_return ec ? Next::Drop : Next::Close;
-        }
-        logRequest(request.method, request.target, 101, started, m_remote);
-        beast::get_lowest_layer(m_stream).expires_never();  // the WebSocket has its own timeouts
+        if (!decision.accepted) return write(decision.refusal, m_parser->get().version(), After::Close);
+        logRequest(m_method, m_target, 101, m_started, m_remote);
+        tcpLayer().expires_never();  // the WebSocket has its own timeouts
         m_phase = Phase::HandedOff;
-        auto session = std::make_shared<WebSocketSession<Stream>>(m_core, std::move(m_stream), std::move(decision.user),
+        auto session = std::make_shared<WebSocketSession>(m_core, std::move(m_stream), std::move(decision.user),
                                                                   m_remote);
-        session->start(std::move(message));
-        co_return Next::HandedOff;
+        session->start(m_parser->release());
     }
 
-    net::awaitable<beast::error_code> write(const HttpResponse& response, unsigned version, bool keepAlive)
+    void write(const HttpResponse& response, unsigned version, After after)
     {
         int status = response.status;
         if (status < 100 || status > 599) {
             spdlog::warn("handler returned HTTP status {}; sending 500", status);
             status = 500;
         }
-        http::response<http::string_body> res;
+        m_response.emplace();
+        auto& res = *m_response;
         res.version(version);
         res.result(static_cast<unsigned>(status));
         res.set(http::field::server, "fieldsync");
@@ -710,52 +858,93 @@ private:
             res.set(name, value);
         }
         res.body() = response.body;
-        res.keep_alive(keepAlive);
+        res.keep_alive(after == After::KeepAlive);
         res.prepare_payload();
-
-        beast::error_code ec;
-        beast::get_lowest_layer(m_stream).expires_after(m_core.options.idleTimeout);
-        co_await http::async_write(m_stream, res, redirect(ec));
-        co_return ec;
+        m_after = after;
+        tcpLayer().expires_after(m_core.options.idleTimeout);
+        http::async_write(m_stream, res, beast::bind_front_handler(&HttpSession::onWrite, this->shared_from_this()));
     }
 
-    net::awaitable<void> close(bool drain)
+    void onWrite(beast::error_code ec, std::size_t)
+    {
+        logRequest(m_method, m_target, m_response->result_int(), m_started, m_remote);
+        m_response.reset();
+        if (ec) return drop("write to", ec);
+        switch (m_after) {
+        case After::KeepAlive: return doRead();
+        case After::Close: return doClose(false);
+        case After::CloseAfterDrain: return doClose(true);
+        }
+    }
+
+    void doClose(bool drain)
     {
         m_phase = Phase::Closing;
-        auto& tcpLayer = beast::get_lowest_layer(m_stream);
         beast::error_code ec;
         if (drain) {
             // We answered before reading the whole request. Closing with its
             // rest unread would make the kernel reset the connection, and the
             // client could lose the answer; so end our side and read (and drop)
             // what the client still sends, for a short while.
-            tcpLayer.socket().shutdown(tcp::socket::shutdown_send, ec);
-            tcpLayer.expires_after(kDrainTime);
-            std::vector<char> scratch(16 * 1024);
-            size_t drained = 0;
-            while (drained < kDrainMax) {
-                size_t n = co_await tcpLayer.async_read_some(net::buffer(scratch), redirect(ec));
-                if (ec) break;
-                drained += n;
-            }
-        } else {
-            if constexpr (kIsTls<Stream>) {
-                // Sends close_notify; waits only briefly for the client's.
-                tcpLayer.expires_after(kTlsShutdownTime);
-                co_await m_stream.async_shutdown(redirect(ec));
-            }
-            tcpLayer.socket().shutdown(tcp::socket::shutdown_send, ec);
+            tcpLayer().socket().shutdown(tcp::socket::shutdown_send, ec);
+            tcpLayer().expires_after(kDrainTime);
+            m_scratch.resize(16 * 1024);
+            m_drained = 0;
+            doDrain();
+            return;
         }
-        tcpLayer.close();
+        if (m_stream.isTls()) {
+            // Sends close_notify; waits only briefly for the client's.
+            tcpLayer().expires_after(kTlsShutdownTime);
+            m_stream.async_shutdown(beast::bind_front_handler(&HttpSession::onTlsShutdown, this->shared_from_this()));
+        } else {
+            tcpLayer().socket().shutdown(tcp::socket::shutdown_send, ec);
+            tcpLayer().close();
+        }
+    }
+
+    void onTlsShutdown(beast::error_code)
+    {
+        beast::error_code ignored;
+        tcpLayer().socket().shutdown(tcp::socket::shutdown_send, ignored);
+        tcpLayer().close();
+    }
+
+    void doDrain()
+    {
+        tcpLayer().async_read_some(net::buffer(m_scratch),
+                                   beast::bind_front_handler(&HttpSession::onDrain, this->shared_from_this()));
+    }
+
+    void onDrain(beast::error_code ec, std::size_t n)
+    {
+        m_drained += n;
+        if (!ec && m_drained < kDrainMax) return doDrain();
+        tcpLayer().close();
+    }
+
+    // The connection broke (or timed out): close without ceremony.
+    void drop(const char* what, beast::error_code ec)
+    {
+        logConnectionEnd(what, m_remote, ec);
+        m_phase = Phase::Closing;
+        tcpLayer().close();
     }
 
     ServerCore& m_core;
     std::string m_remote;
-    net::any_io_executor m_executor;  // the connection's strand (m_stream may be moved to a WebSocket)
-    Stream m_stream;
+    net::any_io_executor m_executor;  // the connection's strand (m_stream may move to a WebSocket)
+    AnyStream m_stream;
     beast::flat_buffer m_buffer;
+    std::optional<http::request_parser<http::string_body>> m_parser;
+    std::optional<http::response<http::string_body>> m_response;
+    std::string m_method, m_target;  // of the current request, for the log
+    Clock::time_point m_started;
+    After m_after = After::Close;
     Phase m_phase = Phase::Starting;
     bool m_closing = false;
+    std::vector<char> m_scratch;  // for draining
+    size_t m_drained = 0;
 };
 
 } // namespace
@@ -766,7 +955,7 @@ class Server::Impl {
 public:
     Impl(ServerOptions options, RequestHandler& handler)
         : m_core(std::move(options), handler), m_ioc(std::max(1, m_core.options.threads)),
-          m_acceptor(net::make_strand(m_ioc))
+          m_acceptor(net::make_strand(m_ioc)), m_acceptPause(m_acceptor.get_executor())
     {
         const ServerOptions& o = m_core.options;
         std::string host = o.address == "localhost" ? "127.0.0.1" : o.address;
@@ -783,7 +972,8 @@ public:
                                      ", which is not a loopback address: set a TLS certificate and key, or pass "
                                      "--insecure to allow unencrypted traffic (tokens would cross the network in "
                                      "clear text)");
-        if (o.threads < 1) throw std::runtime_error("the server needs at least 1 io thread (got " + std::to_string(o.threads) + ")");
+        if (o.threads < 1)
+            throw std::runtime_error("the server needs at least 1 io thread (got " + std::to_string(o.threads) + ")");
         if (o.maxBodyBytes == 0) throw std::runtime_error("the maximum request body size must be above 0");
         if (o.idleTimeout.count() <= 0) throw std::runtime_error("the idle timeout must be at least 1 second");
         if (o.stopTimeout.count() < 0) throw std::runtime_error("the stop timeout must not be negative");
@@ -811,7 +1001,7 @@ public:
                                      e.code().message());
         }
         m_port = m_acceptor.local_endpoint().port();
-        net::co_spawn(m_acceptor.get_executor(), acceptLoop(), logExceptions("listener"));
+        net::post(m_acceptor.get_executor(), [this] { doAccept(); });
         m_work.emplace(m_ioc.get_executor());
         m_started = true;
         try {
@@ -885,23 +1075,24 @@ private:
         }
     }
 
-    net::awaitable<void> acceptLoop()
+    void doAccept()
     {
-        net::steady_timer pause(m_acceptor.get_executor());
-        while (true) {
-            tcp::socket socket(net::make_strand(m_ioc));
-            beast::error_code ec;
-            co_await m_acceptor.async_accept(socket, redirect(ec));
-            if (!m_acceptor.is_open() || ec == net::error::operation_aborted) co_return;
-            if (ec) {
-                // E.g. out of file descriptors: back off instead of spinning.
-                spdlog::warn("accept failed: {}", ec.message());
-                pause.expires_after(std::chrono::milliseconds(100));
-                co_await pause.async_wait(redirect(ec));
-                continue;
-            }
+        m_acceptor.async_accept(net::make_strand(m_ioc), beast::bind_front_handler(&Impl::onAccept, this));
+    }
+
+    void onAccept(beast::error_code ec, tcp::socket socket)
+    {
+        if (!m_acceptor.is_open() || ec == net::error::operation_aborted) return;
+        if (!ec) {
             startSession(std::move(socket));
+            return doAccept();
         }
+        // E.g. out of file descriptors: back off instead of spinning.
+        spdlog::warn("accept failed: {}", ec.message());
+        m_acceptPause.expires_after(std::chrono::milliseconds(100));
+        m_acceptPause.async_wait([this](beast::error_code) {
+            if (m_acceptor.is_open()) doAccept();
+        });
     }
 
     void startSession(tcp::socket socket)
@@ -910,16 +1101,7 @@ private:
         auto endpoint = socket.remote_endpoint(ec);
         if (ec) return;  // gone already
         socket.set_option(tcp::no_delay(true), ec);
-        if (m_tls)
-            spawn<TlsStream>(std::move(socket), clientAddress(endpoint), *m_tls);
-        else
-            spawn<PlainStream>(std::move(socket), clientAddress(endpoint));
-    }
-
-    template <class Stream, class... Args>
-    void spawn(tcp::socket socket, std::string remote, Args&... args)
-    {
-        auto session = std::make_shared<HttpSession<Stream>>(m_core, std::move(remote), std::move(socket), args...);
+        auto session = std::make_shared<HttpSession>(m_core, clientAddress(endpoint), std::move(socket), m_tls.get());
         if (!m_core.registry.add(session)) return;  // stopping: dropping it closes the socket
         session->start();
     }
@@ -931,6 +1113,7 @@ private:
     net::ip::address m_address;
     net::io_context m_ioc;
     tcp::acceptor m_acceptor;
+    net::steady_timer m_acceptPause;
     std::optional<net::executor_work_guard<net::io_context::executor_type>> m_work;
     std::vector<std::thread> m_threads;
     std::atomic<uint16_t> m_port{0};

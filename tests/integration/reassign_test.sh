@@ -36,7 +36,7 @@ sync_dev wang; sync_dev zhang
 check "wang received the customer" "$(fs wang customer show "$c" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["owner"])')" wang
 check "wang received both visits, lina's offline one included" \
   "$(fs wang visit list --json | python3 -c 'import json,sys; print(sorted(v["notes"] for v in json.load(sys.stdin)))')" \
-  "['第一次拜访', '离线记录的回访']"
+  "['离线记录的回访', '第一次拜访']"
 check "the manager sees lina's offline visit" "$(fs zhang visit show "$v2" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["notes"])')" 离线记录的回访
 check "the refused phone edit did not land" "$(fs wang customer show "$c" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["phone"])')" 13900000001
 for u in lina wang zhang; do same_as_server $u; done

@@ -27,6 +27,7 @@ check "the skewed edit is not lost: it is in the conflict log" \
 ahead customer set "$c" address=北京市海淀区 >/dev/null
 ahead sync >/dev/null
 check "a new edit from the skewed phone is accepted at once" "$(fs lina status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["pending"])')" 0
+sync_dev zhang
 for u in lina zhang; do same_as_server $u; done
 stop_server
 finish

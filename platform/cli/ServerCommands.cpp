@@ -1,0 +1,365 @@
+// The commands that talk to a sync server (docs/api.md): login, logout, sync,
+// status and rejected. The protocol is core/sync's SyncClient; this file only
+// reads options, prints, and maps failures to exit statuses:
+//   not signed in             3 (the sign-in does not exist)
+//   server unreachable / 5xx  1, with a message naming the server
+//   refused sign-in, 401      1
+//   anything else             as CliError.h maps its error code
+#include "CliError.h"
+#include "Commands.h"
+#include "Output.h"
+
+#include "sync/CurlTransport.h"
+#include "sync/SyncClient.h"
+
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <iostream>
+#include <string>
+#include <termios.h>
+#include <unistd.h>
+
+namespace fieldsync::cli {
+
+namespace {
+
+using nlohmann::json;
+namespace settings = client::settings;
+
+// Where a private CA's certificate is kept, if login was given --ca-file.
+constexpr std::string_view kCaFileSetting = "ca_file";
+
+constexpr const char* kLoginHint = "run fieldsync --db PATH login --server URL --user NAME --password-stdin";
+
+[[noreturn]] void notSignedIn(const std::optional<std::string>& server)
+{
+    std::string where = server ? " to " + *server : "";
+    throw CliError(ExitCode::NotFound, "not signed in" + where + ": " + kLoginHint);
+}
+
+std::unique_ptr<client::CurlTransport> transportFor(replica::Replica& r)
+{
+    client::CurlTransport::Options options;
+    if (auto ca = r.setting(kCaFileSetting)) options.caFile = *ca;
+    return std::make_unique<client::CurlTransport>(options);
+}
+
+// One line from standard input, without echo when it is a terminal.
+std::string readPassword(const std::string& prompt)
+{
+    std::string line;
+    if (::isatty(STDIN_FILENO)) {
+        termios saved{};
+        const bool canHide = ::tcgetattr(STDIN_FILENO, &saved) == 0;
+        if (canHide) {
+            termios quiet = saved;
+            quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+            ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+        }
+        std::cerr << prompt << std::flush;
+        std::getline(std::cin, line);
+        if (canHide) ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+        std::cerr << '\n';
+        if (line.empty()) usageError("login: no password given");
+    } else {
+        std::getline(std::cin, line);
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (line.empty()) usageError("login: no password on standard input (--password-stdin reads one line)");
+    }
+    return line;
+}
+
+std::string hostName()
+{
+    char buf[256] = {};
+    if (::gethostname(buf, sizeof buf - 1) == 0 && buf[0]) return buf;
+    return "fieldsync cli";
+}
+
+std::string plural(size_t n, const std::string& one, const std::string& many)
+{
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+// ---------------------------------------------------------------- commands
+
+void login(Context& ctx)
+{
+    auto server = ctx.value("server");
+    auto user = ctx.value("user");
+    if (!server) ctx.usageError("missing --server URL");
+    if (!user) ctx.usageError("missing --user NAME");
+    if (!ctx.flag("password-stdin"))
+        ctx.usageError("missing --password-stdin (the password is read from standard input, never from the command "
+                       "line)");
+    auto& r = ctx.replica();  // before asking for the password: a wrong --db fails first
+    auto url = client::normalizeServerUrl(*server);
+    if (!url) usageError("login: " + url.error().message);
+    if (auto ca = ctx.value("ca-file"); ca && ::access(ca->c_str(), R_OK) != 0)
+        throw CliError(ExitCode::NotFound, "login: cannot read the CA file " + *ca);
+
+    std::string password = readPassword("Password for " + *user + " at " + *url + ": ");
+    client::CurlTransport::Options options;
+    if (auto ca = ctx.value("ca-file")) options.caFile = *ca;
+    else if (auto stored = r.setting(kCaFileSetting)) options.caFile = *stored;
+    client::CurlTransport transport(options);
+    client::SyncClient c(r, transport);
+    auto info = c.login(*url, *user, password, ctx.value("device-name").value_or(hostName()));
+    password.assign(password.size(), '\0');
+    if (!info) fail(info.error());
+    if (auto ca = ctx.value("ca-file")) r.setSetting(kCaFileSetting, *ca);
+
+    if (ctx.json()) {
+        printJson(ctx.out(), json{{"server", info->server},
+                                  {"user", info->user},
+                                  {"role", info->role},
+                                  {"team", info->team.empty() ? json(nullptr) : json(info->team)},
+                                  {"device", r.deviceId().hex()}});
+        return;
+    }
+    ctx.out() << "signed in to " << info->server << " as " << info->user << " (" << info->role
+              << (info->team.empty() ? "" : ", team " + info->team) << ")\n";
+}
+
+void logout(Context& ctx)
+{
+    auto& r = ctx.replica();
+    auto server = r.setting(settings::kServer);
+    const bool wasSignedIn = r.setting(settings::kToken).has_value();
+    r.setSetting(settings::kToken, std::nullopt);
+    if (ctx.json()) {
+        printJson(ctx.out(), json{{"signed_out", wasSignedIn}, {"server", server ? json(*server) : json(nullptr)}});
+        return;
+    }
+    if (!wasSignedIn) {
+        ctx.out() << "not signed in\n";
+        return;
+    }
+    ctx.out() << "signed out of " << server.value_or("the server");
+    const size_t pending = r.pendingCount();
+    if (pending) ctx.out() << " (" << plural(pending, "change", "changes") << " not yet synced stay on this device)";
+    ctx.out() << '\n';
+}
+
+void sync(Context& ctx)
+{
+    auto& r = ctx.replica();
+    auto server = r.setting(settings::kServer);
+    if (!server || !r.setting(settings::kToken)) notSignedIn(server);
+
+    client::SyncClient::Options options;
+    std::optional<std::chrono::steady_clock::time_point> deadline;
+    if (auto text = ctx.value("timeout")) {
+        double seconds = 0;
+        try {
+            size_t used = 0;
+            seconds = std::stod(*text, &used);
+            if (used != text->size()) seconds = -1;
+        } catch (const std::exception&) {
+            seconds = -1;
+        }
+        if (!(seconds > 0) || !std::isfinite(seconds) || seconds > 86400.0 * 7)
+            ctx.usageError("--timeout takes a number of seconds above 0, got \"" + *text + "\"");
+        auto limit = std::chrono::milliseconds(static_cast<int64_t>(std::ceil(seconds * 1000)));
+        deadline = std::chrono::steady_clock::now() + limit;
+        options.requestTimeout = std::min(options.requestTimeout, limit);
+    }
+    auto transport = transportFor(r);
+    client::SyncClient c(r, *transport, options);
+    auto report = c.syncUntilDone(deadline);
+    if (!report) {
+        if (report.error().code == ErrorCode::Unauthenticated)
+            throw CliError(ExitCode::Failure, report.error().message + " (" + kLoginHint + ")");
+        fail(report.error());
+    }
+    const auto& s = *report;
+    const size_t pending = r.pendingCount();
+    if (ctx.json()) {
+        printJson(ctx.out(), json{{"server", *server},
+                                  {"pushed", s.pushed},
+                                  {"accepted", s.accepted},
+                                  {"duplicates", s.duplicates},
+                                  {"rejected", s.rejected},
+                                  {"pulled", s.pulled},
+                                  {"evicted", s.evicted},
+                                  {"conflicts", s.conflicts},
+                                  {"rounds", s.rounds},
+                                  {"clock_corrections", s.clockCorrections},
+                                  {"pending", pending},
+                                  {"cursor", r.cursor()},
+                                  {"up_to_date", s.upToDate}});
+        return;
+    }
+    std::string text = "Synced with " + *server + " in " + plural(s.rounds, "round", "rounds") + ": ";
+    if (s.pushed) {
+        text += "pushed " + plural(s.pushed, "change", "changes") + " (" + std::to_string(s.accepted) + " accepted";
+        if (s.duplicates) text += ", " + std::to_string(s.duplicates) + " already there";
+        if (s.rejected) text += ", " + std::to_string(s.rejected) + " rejected: see fieldsync rejected";
+        text += ")";
+    } else {
+        text += "nothing to push";
+    }
+    text += ", pulled " + plural(s.pulled, "change", "changes");
+    if (s.conflicts) text += " with " + plural(s.conflicts, "conflict entry", "conflict entries") + " (see fieldsync conflicts)";
+    if (s.evicted) text += "; " + plural(s.evicted, "customer", "customers") + " left your scope and were removed";
+    if (s.clockCorrections) text += "; this device's clock was corrected";
+    text += ". Up to date.";
+    ctx.out() << text << '\n';
+}
+
+void status(Context& ctx)
+{
+    auto& r = ctx.replica();
+    auto server = r.setting(settings::kServer);
+    auto user = r.setting(settings::kUser);
+    auto role = r.setting(settings::kRole);
+    const bool signedIn = server && r.setting(settings::kToken);
+    const size_t pending = r.pendingCount();
+    const size_t rejected = r.rejected().size();
+    const size_t evictions = r.pendingEvictions().size();
+    std::optional<int64_t> lastSync;
+    if (auto text = r.setting(settings::kLastSync)) {
+        try {
+            lastSync = std::stoll(*text);
+        } catch (const std::exception&) {  // unreadable: shown as never
+        }
+    }
+    auto orNull = [](const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); };
+    if (ctx.json()) {
+        printJson(ctx.out(), json{{"device", r.deviceId().hex()},
+                                  {"server", orNull(server)},
+                                  {"user", orNull(user)},
+                                  {"role", orNull(role)},
+                                  {"signed_in", signedIn},
+                                  {"pending", pending},
+                                  {"rejected", rejected},
+                                  {"pending_evictions", evictions},
+                                  {"cursor", r.cursor()},
+                                  {"acked", std::to_string(r.acked())},
+                                  {"last_sync", lastSync ? json(*lastSync) : json(nullptr)}});
+        return;
+    }
+    std::string who = !server ? "none (not signed in)"
+        : signedIn            ? *server + " as " + user.value_or("?") + (role ? " (" + *role + ")" : "")
+                              : *server + " (signed out)";
+    std::vector<std::pair<std::string, std::string>> rows = {
+        {"device", r.deviceId().hex()},
+        {"server", who},
+        {"pending", plural(pending, "change", "changes") + " not yet acknowledged by the server"},
+        {"rejected", rejected ? plural(rejected, "change", "changes") + " refused (see: fieldsync rejected)" : "none"},
+        {"cursor", std::to_string(r.cursor())},
+        {"last sync", lastSync ? formatTime(*lastSync) : "never"},
+    };
+    if (evictions)
+        rows.emplace_back("pending evictions", plural(evictions, "customer", "customers")
+                                                   + " to remove once their changes are synced");
+    printPairs(ctx.out(), rows);
+}
+
+void listRejected(Context& ctx)
+{
+    auto& r = ctx.replica();
+    auto rejected = r.rejected();
+    if (ctx.json()) {
+        json out = json::array();
+        for (const auto& c : rejected)
+            out.push_back({{"clock", crdt::Clock{c.clock, r.deviceId()}.str()},
+                           {"entity", c.entity},
+                           {"id", c.id},
+                           {"error", c.code},
+                           {"message", c.message},
+                           {"rejected_at", c.rejectedAt},
+                           {"change", c.record}});
+        printJson(ctx.out(), out);
+        return;
+    }
+    if (rejected.empty()) {
+        ctx.out() << "no rejected changes\n";
+        return;
+    }
+    Table table({"REJECTED AT", "ENTITY", "ROW", "CHANGES", "REASON"});
+    table.setMaxCellWidth(60);
+    for (const auto& c : rejected) {
+        std::string changes;
+        auto append = [&](const std::string& s) { changes += (changes.empty() ? "" : ", ") + s; };
+        if (c.record.contains("set") && c.record["set"].is_object())
+            for (const auto& [field, value] : c.record["set"].items()) append(field + "=" + formatJsonValue(value));
+        for (const char* key : {"add", "remove"})
+            if (c.record.contains(key) && c.record[key].is_array())
+                for (const auto& op : c.record[key])
+                    append(op.value("field", "?") + (std::string_view(key) == "add" ? " +" : " -")
+                           + op.value("value", "?"));
+        table.addRow({formatTime(c.rejectedAt), c.entity, c.id, changes, c.message.empty() ? c.code : c.message});
+    }
+    table.print(ctx.out());
+    ctx.out() << "(the server refused these for good; this device shows the server's state of those rows)\n";
+}
+
+} // namespace
+
+void addServerCommands(CommandTable& table)
+{
+    {
+        Command c;
+        c.words = {"login"};
+        c.synopsis = "--server URL --user NAME --password-stdin [--device-name N] [--ca-file PEM]";
+        c.summary = "sign this device in to a sync server (the password is read from standard input)";
+        c.details = "Reads one line from standard input as the password (typed without echo on a\n"
+                    "terminal), so it never shows in the process list or shell history:\n"
+                    "  printf '%s\\n' \"$PASSWORD\" | fieldsync --db phone.db login --server https://sync.example.com \\\n"
+                    "      --user lina --password-stdin\n"
+                    "The server and the sign-in are kept in the database. A database that has\n"
+                    "synced cannot be signed in to another server or as another user.\n";
+        c.options = [](po::options_description& d) {
+            d.add_options()
+                ("server", po::value<std::string>()->value_name("URL"), "the server, e.g. https://sync.example.com")
+                ("user", po::value<std::string>()->value_name("NAME"), "user name")
+                ("password-stdin", po::bool_switch(), "read the password from standard input (required)")
+                ("device-name", po::value<std::string>()->value_name("N"), "how the server lists this device (default: host name)")
+                ("ca-file", po::value<std::string>()->value_name("PEM"), "trust this CA certificate too (a private CA)");
+        };
+        c.run = login;
+        table.add(std::move(c));
+    }
+    {
+        Command c;
+        c.words = {"logout"};
+        c.summary = "forget the sign-in token (data and unsynced changes stay)";
+        c.run = logout;
+        table.add(std::move(c));
+    }
+    {
+        Command c;
+        c.words = {"sync"};
+        c.synopsis = "[--timeout S] [--json]";
+        c.summary = "push local changes and pull the server's until up to date";
+        c.details = "Exits 0 only when everything is pushed and pulled. Changes the server refuses\n"
+                    "for good (outside your scope or role) are moved aside: see fieldsync rejected.\n"
+                    "Fails with exit status 1 if the server cannot be reached, 3 if not signed in.\n";
+        c.options = [](po::options_description& d) {
+            d.add_options()("timeout", po::value<std::string>()->value_name("S"),
+                            "give up after S seconds (default: no limit; 30 s per request)");
+        };
+        c.run = sync;
+        table.add(std::move(c));
+    }
+    {
+        Command c;
+        c.words = {"status"};
+        c.synopsis = "[--json]";
+        c.summary = "show the sign-in, pending and rejected changes, and the last sync";
+        c.run = status;
+        table.add(std::move(c));
+    }
+    {
+        Command c;
+        c.words = {"rejected"};
+        c.synopsis = "[--json]";
+        c.summary = "list changes the server refused for good, with the reasons";
+        c.run = listRejected;
+        table.add(std::move(c));
+    }
+}
+
+} // namespace fieldsync::cli

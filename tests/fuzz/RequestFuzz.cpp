@@ -1,0 +1,273 @@
+// libFuzzer target: request decoding of the sync server (docs/api.md).
+//
+// Input: one byte that picks the endpoint, then the request body.
+//   first byte % 4 == 0 or 1   POST /v1/sync   as the rep "lina"  (device aaaa...aaaa)
+//                     == 2     POST /v1/login  (users lina, wang, admin; passwords <name>-secret-pw)
+//                     == 3     POST /v1/sync   as "admin"         (device bbbb...bbbb)
+// so seeds are readable: "0{...}" is a rep's sync body, "2{...}" a login,
+// "3{...}" an admin's sync body (corpus/request/).
+//
+// The bytes go through SyncApi::handle() over a real Hub and real Accounts
+// (SQLite files in a temp dir; TMPDIR is honoured) with a fake clock that
+// starts at 2026-11-22T00:00:00Z (kBaseMs, as in docs/api.md and the server
+// tests) and moves 3 s per input, so records stamped around kBaseMs are never
+// "ahead" and failed logins age out of the rate limiter.
+//
+// State carries over from input to input (what one rep pushes, the next
+// request pulls), and every kInputsPerWorld inputs the hub and accounts are
+// reopened on a fresh dir, so the files stay small. A crash found after many
+// inputs may therefore need the inputs before it; running the binary on the
+// crashing file alone replays it against a fresh world.
+//
+// FIELDSYNC_FUZZ_VERBOSE=1 prints each input's status and body (checking seeds).
+//
+// Invariants (a violation prints the request and the response, then traps):
+//   * the status is one of 200 400 401 403 405 409 413 426 429: never 500
+//     (handle() turns an exception into 500) nor anything else;
+//   * the body is a JSON object; a non-200 body has string "error", "message"
+//     and "retry";
+//   * a 200 sync has "server_time"; its pulled changes, and the "restore"
+//     records of a 403, decode with protocol::recordFromJson (a device must be
+//     able to apply whatever the server sends);
+//   * a 200 login has a token and a user.
+#include "api/Metrics.h"
+#include "api/SyncApi.h"
+#include "http/HttpTypes.h"
+#include "protocol/ChangeRecord.h"
+#include "replica/Hub.h"
+#include "schema/Schema.h"
+#include "store/Accounts.h"
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <tuple>
+
+namespace {
+
+using namespace fieldsync;
+using namespace fieldsync::server;
+using nlohmann::json;
+
+constexpr int64_t kBaseMs = 1'795'305'600'000;  // 2026-11-22T00:00:00Z
+constexpr int64_t kStepMs = 3'000;              // fake time per input
+constexpr size_t kInputsPerWorld = 10'000;      // then reopen on a fresh dir
+constexpr const char* kRepDevice = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+constexpr const char* kAdminDevice = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+constexpr const char* kFuzzAddress = "10.0.0.1";   // fuzzed logins
+constexpr const char* kOwnAddress = "127.0.0.1";   // the harness's own logins
+
+std::string passwordOf(const std::string& user) { return user + "-secret-pw"; }
+
+[[noreturn]] void fail(const char* what, const HttpRequest* request, const HttpResponse* response)
+{
+    std::fprintf(stderr, "\n*** request_fuzz invariant violated: %s\n", what);
+    if (request)
+        std::fprintf(stderr, "request: %s %s\n%.*s\n", request->method.c_str(), request->target.c_str(),
+                     static_cast<int>(std::min<size_t>(request->body.size(), 2000)), request->body.c_str());
+    if (response)
+        std::fprintf(stderr, "response: %d\n%.*s\n", response->status,
+                     static_cast<int>(std::min<size_t>(response->body.size(), 2000)), response->body.c_str());
+    __builtin_trap();
+}
+
+class World {
+public:
+    World() : m_verbose(std::getenv("FIELDSYNC_FUZZ_VERBOSE") != nullptr) { open(); }
+    ~World() { close(); }
+
+    // One fuzz input: picks the endpoint, sends the body, checks the answer.
+    void run(const uint8_t* data, size_t size)
+    {
+        if (size == 0) return;
+        if (++m_inputs > kInputsPerWorld) {
+            close();
+            open();
+            m_inputs = 1;
+        }
+        m_now += kStepMs;
+
+        const int mode = data[0] % 4;
+        HttpRequest request;
+        request.method = "POST";
+        request.headers["content-type"] = "application/json";
+        request.body.assign(reinterpret_cast<const char*>(data + 1), size - 1);
+        if (mode == 2) {
+            request.target = "/v1/login";
+            request.remoteAddress = kFuzzAddress;
+        } else {
+            request.target = "/v1/sync";
+            request.remoteAddress = kFuzzAddress;
+            request.headers["authorization"] = "Bearer " + (mode == 3 ? m_adminToken : m_repToken);
+        }
+
+        HttpResponse response = m_api->handle(request);
+        if (m_verbose)
+            std::fprintf(stderr, "%s -> %d %.*s\n", request.target.c_str(), response.status,
+                         static_cast<int>(std::min<size_t>(response.body.size(), 300)), response.body.c_str());
+        check(request, response);
+
+        // A fuzzed login may have replaced the token of one of our devices.
+        if (mode == 2 && response.status == 200) signInAll();
+    }
+
+private:
+    void open()
+    {
+        std::string pattern = (std::filesystem::temp_directory_path() / "fieldsync-fuzz-XXXXXX").string();
+        if (!mkdtemp(pattern.data())) {
+            std::perror("mkdtemp");
+            std::abort();
+        }
+        m_dir = pattern;
+        m_now = kBaseMs;
+        auto clock = [this] { return m_now; };
+        m_hub = replica::Hub::open((m_dir / "hub.db").string(), replica::Hub::Options{.time = clock});
+        m_accounts = std::make_unique<Accounts>((m_dir / "accounts.db").string(),
+                                                Accounts::Options{.opsLimit = 1, .memLimit = 8192, .now = clock});
+        m_metrics = std::make_unique<Metrics>();
+        // Small limits so that 413 and paging ("more") are reachable within 4 KB inputs.
+        m_api = std::make_unique<SyncApi>(*m_hub, *m_accounts, *m_metrics,
+                                          ApiOptions{.maxChangesPerPush = 50,
+                                                     .maxDriftMs = 300'000,
+                                                     .defaultPullLimit = 50,
+                                                     .maxPullLimit = 100,
+                                                     .now = clock});
+        if (!m_accounts->addTeam("north").ok()) std::abort();
+        for (auto [name, role, team] : {std::tuple{"lina", Role::Rep, "north"}, std::tuple{"wang", Role::Rep, "north"},
+                                        std::tuple{"admin", Role::Admin, ""}}) {
+            auto u = m_accounts->addUser(name, role, *team ? std::optional<std::string>(team) : std::nullopt,
+                                         passwordOf(name));
+            if (!u) {
+                std::fprintf(stderr, "request_fuzz: adding %s: %s\n", name, u.error().message.c_str());
+                std::abort();
+            }
+        }
+        signInAll();
+    }
+
+    void close()
+    {
+        m_api.reset();
+        m_metrics.reset();
+        m_accounts.reset();
+        m_hub.reset();
+        std::error_code ignored;
+        if (!m_dir.empty()) std::filesystem::remove_all(m_dir, ignored);
+        m_dir.clear();
+    }
+
+    void signInAll()
+    {
+        m_repToken = signIn("lina", kRepDevice);
+        m_adminToken = signIn("admin", kAdminDevice);
+    }
+
+    // Logs in through handle(), as a device does.
+    std::string signIn(const std::string& user, const char* device)
+    {
+        HttpRequest request;
+        request.method = "POST";
+        request.target = "/v1/login";
+        request.headers["content-type"] = "application/json";
+        request.remoteAddress = kOwnAddress;
+        request.body = json{{"user", user}, {"password", passwordOf(user)}, {"device", device}, {"device_name", "fuzz"}}
+                           .dump();
+        for (int attempt = 0; attempt < 5; ++attempt) {
+            HttpResponse response = m_api->handle(request);
+            check(request, response);
+            if (response.status == 200) return json::parse(response.body)["token"].get<std::string>();
+            // Fuzzed logins with this user name may have tripped the rate limit:
+            // let the failure window pass.
+            if (response.status != 429) fail("the harness's own login was refused", &request, &response);
+            m_now += 61'000;
+        }
+        fail("the harness's own login stays rate limited", &request, nullptr);
+    }
+
+    static void checkRecords(const json& list, const char* what, const HttpRequest& request,
+                             const HttpResponse& response)
+    {
+        if (!list.is_array()) fail(what, &request, &response);
+        for (const auto& j : list)
+            if (!protocol::recordFromJson(j, schema::fieldsyncSchema())) fail(what, &request, &response);
+    }
+
+    static void check(const HttpRequest& request, const HttpResponse& response)
+    {
+        switch (response.status) {
+        case 200: case 400: case 401: case 403: case 405: case 409: case 413: case 426: case 429: break;
+        default: fail("unexpected status", &request, &response);
+        }
+        json body = json::parse(response.body, nullptr, false);
+        if (!body.is_object()) fail("the response body is not a JSON object", &request, &response);
+        const bool login = request.target == "/v1/login";
+        if (response.status != 200) {
+            for (const char* key : {"error", "message", "retry"})
+                if (!body.contains(key) || !body[key].is_string() || body[key].get_ref<const std::string&>().empty())
+                    fail("an error body lacks \"error\", \"message\" or \"retry\"", &request, &response);
+            if (response.status == 403 && body.contains("restore"))
+                checkRecords(body["restore"], "a restore record does not decode", request, response);
+            return;
+        }
+        if (login) {
+            if (!body.contains("token") || !body["token"].is_string() || !body.contains("user")
+                || !body["user"].is_object())
+                fail("a 200 login lacks \"token\" or \"user\"", &request, &response);
+            return;
+        }
+        if (!body.contains("server_time") || !body["server_time"].is_number_integer())
+            fail("a 200 sync lacks \"server_time\"", &request, &response);
+        if (body.contains("push")) {
+            const auto& push = body["push"];
+            if (!push.is_object() || !push.contains("acked") || !push["acked"].is_string())
+                fail("a 200 sync's \"push\" lacks \"acked\"", &request, &response);
+        }
+        if (body.contains("pull")) {
+            const auto& pull = body["pull"];
+            if (!pull.is_object() || !pull.contains("changes") || !pull.contains("cursor")
+                || !pull["cursor"].is_number_unsigned())
+                fail("a 200 sync's \"pull\" is malformed", &request, &response);
+            checkRecords(pull["changes"], "a pulled change does not decode", request, response);
+        }
+    }
+
+    const bool m_verbose;  // FIELDSYNC_FUZZ_VERBOSE set: print every status and body
+    std::filesystem::path m_dir;
+    int64_t m_now = kBaseMs;
+    size_t m_inputs = 0;
+    std::unique_ptr<replica::Hub> m_hub;
+    std::unique_ptr<Accounts> m_accounts;
+    std::unique_ptr<Metrics> m_metrics;
+    std::unique_ptr<SyncApi> m_api;
+    std::string m_repToken, m_adminToken;
+};
+
+World* g_world = nullptr;
+
+} // namespace
+
+extern "C" int LLVMFuzzerInitialize(int*, char***)
+{
+    g_world = new World();
+    // libFuzzer leaves through exit(): close the databases and remove the temp dir.
+    std::atexit([] {
+        delete g_world;
+        g_world = nullptr;
+    });
+    return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
+{
+    g_world->run(data, size);
+    return 0;
+}

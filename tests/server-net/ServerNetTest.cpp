@@ -1,0 +1,835 @@
+// fs_server_net against a fake RequestHandler, with small Beast clients.
+// Every client operation is bounded (kTimeout); waits poll with short sleeps
+// up to a deadline instead of sleeping a fixed time.
+#include "net/Server.h"
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+#include <gtest/gtest.h>
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cctype>
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <future>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+namespace fieldsync::server::test {
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+namespace net = boost::asio;
+namespace ssl = net::ssl;
+using tcp = net::ip::tcp;
+using Clock = std::chrono::steady_clock;
+// Bare Asio streams: lighter to compile than Beast's tcp_stream, and Io
+// bounds every operation anyway.
+using PlainStream = tcp::socket;
+using TlsStream = ssl::stream<tcp::socket>;
+using namespace std::chrono_literals;
+
+constexpr auto kTimeout = 5s;
+
+std::string str(beast::string_view s)
+{
+    return std::string(s.data(), s.size());
+}
+
+// Polls `done` every few milliseconds, up to `limit`.
+bool eventually(const std::function<bool()>& done, Clock::duration limit = kTimeout)
+{
+    auto deadline = Clock::now() + limit;
+    while (!done()) {
+        if (Clock::now() > deadline) return false;
+        std::this_thread::sleep_for(2ms);
+    }
+    return true;
+}
+
+// ------------------------------------------------------------------ the fake handler
+
+class FakeHandler : public RequestHandler {
+public:
+    HttpResponse handle(const HttpRequest& request) override
+    {
+        {
+            std::lock_guard lock(m_mutex);
+            m_requests.push_back(request);
+        }
+        ++calls;
+        if (request.target == "/slow") {
+            slowEntered.set_value();
+            if (m_release.wait_for(10s) != std::future_status::ready) ADD_FAILURE() << "/slow was never released";
+            HttpResponse r;
+            r.body = R"({"slow":"done"})";
+            return r;
+        }
+        HttpResponse r;
+        r.status = 202;
+        r.contentType = "text/plain; charset=utf-8";
+        r.body = "echo:" + request.body;
+        r.headers = {{"X-Extra", "yes"}, {"Retry-After", "3"}};
+        return r;
+    }
+
+    Upgrade authorizeWebSocket(const HttpRequest& request) override
+    {
+        ++authorizations;
+        std::string token;
+        std::string auth = request.header("authorization");
+        if (auth.rfind("Bearer ", 0) == 0) token = auth.substr(7);
+        auto q = request.target.find("?token=");
+        if (q != std::string::npos) token = request.target.substr(q + 7);
+        Upgrade u;
+        if (token == "t-lina" || token == "t-lina2") {
+            u.accepted = true;
+            u.user = "lina";
+        } else if (token == "t-bob") {
+            u.accepted = true;
+            u.user = "bob";
+        } else {
+            u.refusal.status = 401;
+            u.refusal.body = R"({"error":"unauthenticated","message":"bad token","retry":"after_login"})";
+        }
+        return u;
+    }
+
+    std::vector<HttpRequest> requests()
+    {
+        std::lock_guard lock(m_mutex);
+        return m_requests;
+    }
+
+    void releaseSlow() { m_releasePromise.set_value(); }
+
+    std::atomic<int> calls{0};
+    std::atomic<int> authorizations{0};
+    std::promise<void> slowEntered;
+
+private:
+    std::mutex m_mutex;
+    std::vector<HttpRequest> m_requests;
+    std::promise<void> m_releasePromise;
+    std::shared_future<void> m_release = m_releasePromise.get_future().share();
+};
+
+// ------------------------------------------------------------------ bounded Beast clients
+
+// The completion handler of every client operation: one type, so each Beast
+// operation is compiled once per stream type rather than once per call site.
+struct Done {
+    bool* done;
+    beast::error_code* result;
+    void operator()(beast::error_code ec, std::size_t = 0) const
+    {
+        *result = ec;
+        *done = true;
+    }
+};
+
+// An io_context for one test thread's clients. await() starts an operation
+// and runs until it completes; past kTimeout `abort` closes the socket, which
+// completes it with an error (and the test fails).
+class Io {
+public:
+    template <class Start>
+    beast::error_code await(Start&& start, const std::function<void()>& abort)
+    {
+        bool done = false;
+        beast::error_code result;
+        start(Done{&done, &result});
+        if (!runUntil(done, kTimeout)) {
+            ADD_FAILURE() << "a client operation took longer than " << kTimeout.count() << " s";
+            abort();
+            if (!runUntil(done, kTimeout)) std::abort();  // would leave a handler pointing at this frame
+            if (!result) result = net::error::timed_out;
+        }
+        return result;
+    }
+
+    net::io_context ioc;
+
+private:
+    bool runUntil(const bool& done, Clock::duration limit)
+    {
+        ioc.restart();
+        auto deadline = Clock::now() + limit;
+        while (!done && Clock::now() < deadline)
+            if (ioc.run_one_until(deadline) == 0 && ioc.stopped()) break;
+        return done;
+    }
+};
+
+std::unique_ptr<ssl::context> clientTls(const std::string& caFile)
+{
+    auto ctx = std::make_unique<ssl::context>(ssl::context::tls_client);
+    ctx->load_verify_file(caFile);
+    ctx->set_verify_mode(ssl::verify_peer);
+    return ctx;
+}
+
+template <class Stream>
+constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
+// An HTTP client connection (plain or TLS).
+template <class Stream>
+class HttpClient {
+public:
+    explicit HttpClient(Io& io, ssl::context* tls = nullptr) : m_io(io)
+    {
+        if constexpr (kTls<Stream>)
+            m_stream.emplace(io.ioc, *tls);
+        else
+            m_stream.emplace(io.ioc);
+    }
+
+    beast::error_code connect(uint16_t port)
+    {
+        auto ec = op([&](Done h) { tcpLayer().async_connect(tcp::endpoint(net::ip::address_v4::loopback(), port), h); });
+        if constexpr (kTls<Stream>) {
+            if (ec) return ec;
+            SSL_set_tlsext_host_name(m_stream->native_handle(), "localhost");
+            m_stream->set_verify_callback(ssl::host_name_verification("localhost"));
+            ec = op([&](Done h) { m_stream->async_handshake(ssl::stream_base::client, h); });
+        }
+        return ec;
+    }
+
+    http::response<http::string_body> exchange(http::request<http::string_body> request, beast::error_code& ec)
+    {
+        request.set(http::field::host, "localhost");
+        request.prepare_payload();
+        http::response<http::string_body> response;
+        ec = op([&](Done h) { http::async_write(*m_stream, request, h); });
+        if (!ec) ec = readResponse(response);
+        return response;
+    }
+
+    http::response<http::string_body> post(const std::string& target, const std::string& body, beast::error_code& ec)
+    {
+        http::request<http::string_body> request{http::verb::post, target, 11};
+        request.body() = body;
+        return exchange(std::move(request), ec);
+    }
+
+    beast::error_code readResponse(http::response<http::string_body>& response)
+    {
+        return op([&](Done h) { http::async_read(*m_stream, m_buffer, response, h); });
+    }
+
+    beast::error_code writeRaw(const std::string& bytes)
+    {
+        return op([&](Done h) { net::async_write(*m_stream, net::buffer(bytes), h); });
+    }
+
+    // Reads until the server closes the connection; returns how it ended.
+    beast::error_code readUntilClosed()
+    {
+        std::array<char, 4096> scratch;
+        while (true) {
+            auto ec = op([&](Done h) { m_stream->async_read_some(net::buffer(scratch), h); });
+            if (ec) return ec;
+        }
+    }
+
+    template <class Start>
+    beast::error_code op(Start&& start)
+    {
+        return m_io.await(std::forward<Start>(start), [this] {
+            beast::error_code ignored;
+            tcpLayer().close(ignored);
+        });
+    }
+
+    tcp::socket& tcpLayer() { return beast::get_lowest_layer(*m_stream); }
+
+private:
+    Io& m_io;
+    std::optional<Stream> m_stream;
+    beast::flat_buffer m_buffer;
+};
+
+// A WebSocket client (ws:// or wss://).
+template <class Stream>
+class WsClient {
+public:
+    explicit WsClient(Io& io, ssl::context* tls = nullptr) : m_io(io)
+    {
+        if constexpr (kTls<Stream>)
+            m_ws.emplace(io.ioc, *tls);
+        else
+            m_ws.emplace(io.ioc);
+    }
+
+    // Connects and upgrades; a refusal ends in websocket::error::upgrade_declined
+    // with the server's answer in `response`.
+    beast::error_code open(uint16_t port, const std::string& target, const std::string& bearer,
+                           websocket::response_type* response = nullptr)
+    {
+        auto ec = op([&](Done h) {
+            beast::get_lowest_layer(*m_ws).async_connect(tcp::endpoint(net::ip::address_v4::loopback(), port), h);
+        });
+        if (ec) return ec;
+        if constexpr (kTls<Stream>) {
+            SSL_set_tlsext_host_name(m_ws->next_layer().native_handle(), "localhost");
+            m_ws->next_layer().set_verify_callback(ssl::host_name_verification("localhost"));
+            ec = op([&](Done h) { m_ws->next_layer().async_handshake(ssl::stream_base::client, h); });
+            if (ec) return ec;
+        }
+        m_ws->set_option(websocket::stream_base::decorator([bearer](websocket::request_type& request) {
+            if (!bearer.empty()) request.set(http::field::authorization, "Bearer " + bearer);
+        }));
+        websocket::response_type answer;
+        ec = op([&](Done h) { m_ws->async_handshake(answer, "localhost", target, h); });
+        if (response) *response = answer;
+        return ec;
+    }
+
+    std::string read(beast::error_code& ec)
+    {
+        beast::flat_buffer buffer;
+        ec = op([&](Done h) { m_ws->async_read(buffer, h); });
+        return beast::buffers_to_string(buffer.data());
+    }
+
+    std::string read()
+    {
+        beast::error_code ec;
+        std::string text = read(ec);
+        EXPECT_FALSE(ec) << ec.message();
+        return text;
+    }
+
+    beast::error_code close()
+    {
+        return op([&](Done h) { m_ws->async_close(websocket::close_code::normal, h); });
+    }
+
+    websocket::close_reason reason() const { return m_ws->reason(); }
+
+private:
+    template <class Start>
+    beast::error_code op(Start&& start)
+    {
+        return m_io.await(std::forward<Start>(start), [this] {
+            beast::error_code ignored;
+            beast::get_lowest_layer(*m_ws).close(ignored);
+        });
+    }
+
+    Io& m_io;
+    std::optional<websocket::stream<Stream>> m_ws;
+};
+
+beast::error_code tryConnect(uint16_t port)
+{
+    Io io;
+    HttpClient<PlainStream> client(io);
+    return client.connect(port);
+}
+
+// ------------------------------------------------------------------ fixtures
+
+class ServerNetTest : public ::testing::Test {
+protected:
+    ServerOptions options()
+    {
+        ServerOptions o;
+        o.address = "127.0.0.1";
+        o.port = 0;
+        o.threads = 2;
+        o.maxBodyBytes = 1024;
+        return o;
+    }
+
+    Server& start(ServerOptions o)
+    {
+        m_server = std::make_unique<Server>(std::move(o), handler);
+        m_server->start();
+        return *m_server;
+    }
+
+    Server& start() { return start(options()); }
+
+    FakeHandler handler;
+    Io io;
+
+private:
+    std::unique_ptr<Server> m_server;
+};
+
+// ------------------------------------------------------------------ HTTP
+
+TEST_F(ServerNetTest, PostRoundTripPassesRequestAndResponseThrough)
+{
+    Server& server = start();
+    ASSERT_NE(server.port(), 0);
+    EXPECT_EQ(server.url(), "http://127.0.0.1:" + std::to_string(server.port()));
+    HttpClient<PlainStream> client(io);
+    ASSERT_FALSE(client.connect(server.port()));
+
+    http::request<http::string_body> request{http::verb::post, "/v1/echo?x=1", 11};
+    request.set("X-Device-Name", "Lina's Phone");
+    request.insert("X-Twice", "a");
+    request.insert("X-Twice", "b");
+    request.set(http::field::content_type, "application/json");
+    request.body() = R"({"hello":"world"})";
+    beast::error_code ec;
+    auto response = client.exchange(request, ec);
+    ASSERT_FALSE(ec) << ec.message();
+
+    EXPECT_EQ(response.result_int(), 202);
+    EXPECT_EQ(response.body(), R"(echo:{"hello":"world"})");
+    EXPECT_EQ(str(response[http::field::content_type]), "text/plain; charset=utf-8");
+    EXPECT_EQ(str(response["X-Extra"]), "yes");
+    EXPECT_EQ(str(response[http::field::retry_after]), "3");
+    EXPECT_EQ(str(response[http::field::server]), "fieldsync");
+    EXPECT_TRUE(response.keep_alive());
+
+    auto requests = handler.requests();
+    ASSERT_EQ(requests.size(), 1u);
+    const HttpRequest& seen = requests[0];
+    EXPECT_EQ(seen.method, "POST");
+    EXPECT_EQ(seen.target, "/v1/echo?x=1");
+    EXPECT_EQ(seen.body, R"({"hello":"world"})");
+    EXPECT_EQ(seen.remoteAddress, "127.0.0.1");
+    EXPECT_EQ(seen.header("x-device-name"), "Lina's Phone");
+    EXPECT_EQ(seen.header("content-type"), "application/json");
+    EXPECT_EQ(seen.header("host"), "localhost");
+    EXPECT_EQ(seen.header("x-twice"), "a, b");
+    for (const auto& [name, value] : seen.headers)
+        for (char c : name) EXPECT_FALSE(std::isupper(static_cast<unsigned char>(c))) << name;
+}
+
+TEST_F(ServerNetTest, KeepAliveServesTwoRequestsOnOneConnection)
+{
+    Server& server = start();
+    HttpClient<PlainStream> client(io);
+    ASSERT_FALSE(client.connect(server.port()));
+    beast::error_code ec;
+    auto first = client.post("/v1/one", "1", ec);
+    ASSERT_FALSE(ec) << ec.message();
+    auto second = client.post("/v1/two", "2", ec);
+    ASSERT_FALSE(ec) << ec.message();
+    EXPECT_EQ(first.body(), "echo:1");
+    EXPECT_EQ(second.body(), "echo:2");
+    auto requests = handler.requests();
+    ASSERT_EQ(requests.size(), 2u);
+    EXPECT_EQ(requests[1].target, "/v1/two");
+}
+
+TEST_F(ServerNetTest, BodyOverTheLimitGets413AndTheHandlerIsNotCalled)
+{
+    Server& server = start();  // maxBodyBytes = 1024
+    HttpClient<PlainStream> client(io);
+    ASSERT_FALSE(client.connect(server.port()));
+    beast::error_code ec;
+    auto response = client.post("/v1/sync", std::string(4096, 'x'), ec);
+    ASSERT_FALSE(ec) << ec.message();
+    EXPECT_EQ(response.result_int(), 413);
+    EXPECT_EQ(str(response[http::field::content_type]), "application/json");
+    EXPECT_NE(response.body().find(R"("error":"payload_too_large")"), std::string::npos) << response.body();
+    EXPECT_NE(response.body().find(R"("retry":"never")"), std::string::npos) << response.body();
+    EXPECT_NE(response.body().find(R"("message":")"), std::string::npos) << response.body();
+    EXPECT_FALSE(response.keep_alive());
+    EXPECT_EQ(handler.calls, 0);
+    EXPECT_EQ(client.readUntilClosed(), net::error::eof);
+
+    // A body exactly at the limit is fine.
+    HttpClient<PlainStream> again(io);
+    ASSERT_FALSE(again.connect(server.port()));
+    response = again.post("/v1/sync", std::string(1024, 'y'), ec);
+    ASSERT_FALSE(ec) << ec.message();
+    EXPECT_EQ(response.result_int(), 202);
+    EXPECT_EQ(handler.calls, 1);
+}
+
+TEST_F(ServerNetTest, ExpectContinueGetsA100ThenTheAnswer)
+{
+    Server& server = start();
+    HttpClient<PlainStream> client(io);
+    ASSERT_FALSE(client.connect(server.port()));
+    ASSERT_FALSE(client.writeRaw("POST /v1/up HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\n"
+                                 "Expect: 100-continue\r\n\r\n"));
+    http::response<http::string_body> interim;
+    ASSERT_FALSE(client.readResponse(interim));
+    EXPECT_EQ(interim.result_int(), 100);
+    EXPECT_EQ(handler.calls, 0);
+    ASSERT_FALSE(client.writeRaw("hello"));
+    http::response<http::string_body> final;
+    ASSERT_FALSE(client.readResponse(final));
+    EXPECT_EQ(final.result_int(), 202);
+    EXPECT_EQ(final.body(), "echo:hello");
+}
+
+TEST_F(ServerNetTest, MalformedRequestGets400)
+{
+    Server& server = start();
+    HttpClient<PlainStream> client(io);
+    ASSERT_FALSE(client.connect(server.port()));
+    ASSERT_FALSE(client.writeRaw("this is not http\r\n\r\n"));
+    http::response<http::string_body> response;
+    ASSERT_FALSE(client.readResponse(response));
+    EXPECT_EQ(response.result_int(), 400);
+    EXPECT_NE(response.body().find(R"("error":"invalid_argument")"), std::string::npos) << response.body();
+    EXPECT_EQ(handler.calls, 0);
+    EXPECT_EQ(client.readUntilClosed(), net::error::eof);
+}
+
+TEST_F(ServerNetTest, IdleConnectionIsClosedAfterTheIdleTimeout)
+{
+    ServerOptions o = options();
+    o.idleTimeout = 1s;
+    Server& server = start(o);
+    HttpClient<PlainStream> client(io);
+    ASSERT_FALSE(client.connect(server.port()));
+    beast::error_code ec;
+    client.post("/v1/x", "", ec);
+    ASSERT_FALSE(ec) << ec.message();
+    auto idleSince = Clock::now();
+    auto end = client.readUntilClosed();  // bounded by kTimeout
+    auto waited = Clock::now() - idleSince;
+    EXPECT_TRUE(end == net::error::eof || end == net::error::connection_reset) << end.message();
+    EXPECT_GE(waited, 900ms);
+    EXPECT_LT(waited, 4s);
+}
+
+// ------------------------------------------------------------------ WebSockets
+
+TEST_F(ServerNetTest, PokeReachesOnlyTheNamedUsersSockets)
+{
+    Server& server = start();
+    WsClient<PlainStream> lina(io), bob(io);
+    ASSERT_FALSE(lina.open(server.port(), "/v1/ws", "t-lina"));      // Authorization: Bearer
+    ASSERT_FALSE(bob.open(server.port(), "/v1/ws?token=t-bob", ""));  // ?token=
+    ASSERT_TRUE(eventually([&] { return server.connectedWebSockets() == 2; }));
+    EXPECT_EQ(handler.calls, 0);  // upgrades go to authorizeWebSocket, not handle
+    EXPECT_EQ(handler.authorizations, 2);
+
+    server.poke({"lina"}, 7);
+    EXPECT_EQ(lina.read(), R"({"type":"changes","head":7})");
+    // Bob's first frame is the next poke's: he never got head 7.
+    server.poke({"bob"}, 8);
+    EXPECT_EQ(bob.read(), R"({"type":"changes","head":8})");
+}
+
+TEST_F(ServerNetTest, PokeWithNoUsersReachesEveryone)
+{
+    Server& server = start();
+    WsClient<PlainStream> lina(io), linaTablet(io), bob(io);
+    ASSERT_FALSE(lina.open(server.port(), "/v1/ws", "t-lina"));
+    ASSERT_FALSE(linaTablet.open(server.port(), "/v1/ws", "t-lina2"));
+    ASSERT_FALSE(bob.open(server.port(), "/v1/ws", "t-bob"));
+    ASSERT_TRUE(eventually([&] { return server.connectedWebSockets() == 3; }));
+    server.poke({}, 42);
+    const std::string expected = R"({"type":"changes","head":42})";
+    EXPECT_EQ(lina.read(), expected);
+    EXPECT_EQ(linaTablet.read(), expected);
+    EXPECT_EQ(bob.read(), expected);
+    server.poke({"lina", "nobody"}, 43);  // both of Lina's devices
+    EXPECT_EQ(lina.read(), R"({"type":"changes","head":43})");
+    EXPECT_EQ(linaTablet.read(), R"({"type":"changes","head":43})");
+}
+
+TEST_F(ServerNetTest, RefusedUpgradeGetsTheHandlersRefusal)
+{
+    Server& server = start();
+    WsClient<PlainStream> client(io);
+    websocket::response_type response;
+    auto ec = client.open(server.port(), "/v1/ws", "wrong", &response);
+    EXPECT_EQ(ec, websocket::error::upgrade_declined) << ec.message();
+    EXPECT_EQ(response.result_int(), 401);
+    EXPECT_NE(response.body().find("unauthenticated"), std::string::npos) << response.body();
+    EXPECT_EQ(server.connectedWebSockets(), 0u);
+}
+
+TEST_F(ServerNetTest, ConnectedWebSocketsCountsAndDropsAfterClose)
+{
+    Server& server = start();
+    EXPECT_EQ(server.connectedWebSockets(), 0u);
+    {
+        WsClient<PlainStream> lina(io), bob(io);
+        ASSERT_FALSE(lina.open(server.port(), "/v1/ws", "t-lina"));
+        ASSERT_FALSE(bob.open(server.port(), "/v1/ws", "t-bob"));
+        ASSERT_TRUE(eventually([&] { return server.connectedWebSockets() == 2; }));
+        EXPECT_FALSE(lina.close());
+        ASSERT_TRUE(eventually([&] { return server.connectedWebSockets() == 1; }));
+        server.poke({}, 5);  // still reaches Bob
+        EXPECT_EQ(bob.read(), R"({"type":"changes","head":5})");
+    }  // Bob's socket dropped without a close frame
+    ASSERT_TRUE(eventually([&] { return server.connectedWebSockets() == 0; }));
+    server.poke({}, 6);  // nobody left: harmless
+}
+
+// ------------------------------------------------------------------ stop
+
+TEST_F(ServerNetTest, StopLetsAnInFlightRequestFinishAndRefusesNewConnections)
+{
+    Server& server = start();
+    const uint16_t port = server.port();
+
+    // An idle keep-alive connection, closed by stop() without waiting for it.
+    HttpClient<PlainStream> idle(io);
+    ASSERT_FALSE(idle.connect(port));
+    beast::error_code ec;
+    idle.post("/v1/x", "", ec);
+    ASSERT_FALSE(ec);
+
+    // A slow request in flight on another thread.
+    http::response<http::string_body> slowResponse;
+    beast::error_code slowError;
+    std::thread slowClient([&] {
+        Io clientIo;
+        HttpClient<PlainStream> client(clientIo);
+        slowError = client.connect(port);
+        if (!slowError) slowResponse = client.post("/slow", "", slowError);
+    });
+    auto entered = handler.slowEntered.get_future();
+    ASSERT_EQ(entered.wait_for(kTimeout), std::future_status::ready);
+
+    auto stopStarted = Clock::now();
+    auto stopped = std::async(std::launch::async, [&] { server.stop(); });
+    // New connections are refused as soon as the listener is closed...
+    EXPECT_TRUE(eventually([&] { return tryConnect(port) == net::error::connection_refused; }));
+    // ...while the request being handled still gets its answer.
+    EXPECT_EQ(stopped.wait_for(50ms), std::future_status::timeout);
+    handler.releaseSlow();
+    slowClient.join();
+    ASSERT_FALSE(slowError) << slowError.message();
+    EXPECT_EQ(slowResponse.result_int(), 200);
+    EXPECT_EQ(slowResponse.body(), R"({"slow":"done"})");
+    EXPECT_FALSE(slowResponse.keep_alive());  // Connection: close
+
+    ASSERT_EQ(stopped.wait_for(kTimeout), std::future_status::ready);
+    EXPECT_LT(Clock::now() - stopStarted, 4s);  // drained, not timed out (stopTimeout is 5 s)
+    EXPECT_EQ(idle.readUntilClosed(), net::error::eof);
+    EXPECT_EQ(tryConnect(port), net::error::connection_refused);
+    server.stop();  // idempotent
+    server.poke({}, 1);  // harmless after stop
+}
+
+TEST_F(ServerNetTest, StopClosesWebSocketsWithACloseFrame)
+{
+    Server& server = start();
+    WsClient<PlainStream> lina(io);
+    ASSERT_FALSE(lina.open(server.port(), "/v1/ws", "t-lina"));
+    ASSERT_TRUE(eventually([&] { return server.connectedWebSockets() == 1; }));
+    auto stopStarted = Clock::now();
+    auto stopped = std::async(std::launch::async, [&] { server.stop(); });
+    beast::error_code ec;
+    lina.read(ec);  // Beast answers the close frame while reading
+    EXPECT_EQ(ec, websocket::error::closed) << ec.message();
+    EXPECT_EQ(lina.reason().code, websocket::close_code::going_away);
+    ASSERT_EQ(stopped.wait_for(kTimeout), std::future_status::ready);
+    EXPECT_LT(Clock::now() - stopStarted, 4s);
+    EXPECT_EQ(server.connectedWebSockets(), 0u);
+}
+
+TEST_F(ServerNetTest, StopBeforeStartAndDestructionAreSafe)
+{
+    {
+        Server unstarted(options(), handler);
+        unstarted.stop();
+        unstarted.stop();
+        EXPECT_THROW(unstarted.start(), std::runtime_error);  // stopped servers stay stopped
+    }
+    {
+        Server running(options(), handler);
+        running.start();
+        EXPECT_THROW(running.start(), std::runtime_error);
+        WsClient<PlainStream> lina(io);
+        ASSERT_FALSE(lina.open(running.port(), "/v1/ws", "t-lina"));
+    }  // the destructor stops it
+}
+
+// ------------------------------------------------------------------ options
+
+TEST_F(ServerNetTest, PlainHttpOnANonLoopbackAddressNeedsInsecure)
+{
+    ServerOptions o = options();
+    o.address = "0.0.0.0";
+    try {
+        Server server(o, handler);
+        FAIL() << "expected std::runtime_error";
+    } catch (const std::runtime_error& e) {
+        EXPECT_NE(std::string(e.what()).find("--insecure"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("0.0.0.0"), std::string::npos) << e.what();
+    }
+    o.insecure = true;
+    Server server(o, handler);
+    server.start();
+    EXPECT_NE(server.port(), 0);
+    HttpClient<PlainStream> client(io);  // 0.0.0.0 includes loopback
+    ASSERT_FALSE(client.connect(server.port()));
+}
+
+TEST_F(ServerNetTest, BadOptionsThrowClearMessages)
+{
+    auto message = [&](ServerOptions o) -> std::string {
+        try {
+            Server server(std::move(o), handler);
+        } catch (const std::runtime_error& e) {
+            return e.what();
+        }
+        return "(no exception)";
+    };
+    ServerOptions o = options();
+    o.address = "not-an-ip";
+    EXPECT_NE(message(o).find("not-an-ip"), std::string::npos) << message(o);
+    o = options();
+    o.threads = 0;
+    EXPECT_NE(message(o).find("thread"), std::string::npos) << message(o);
+    o = options();
+    o.tlsCertFile = "/nonexistent/c.pem";
+    EXPECT_NE(message(o).find("key"), std::string::npos) << message(o);  // both or neither
+    o.tlsKeyFile = "/nonexistent/k.pem";
+    EXPECT_NE(message(o).find("/nonexistent/c.pem"), std::string::npos) << message(o);
+    o = options();
+    o.address = "localhost";
+    EXPECT_EQ(message(o), "(no exception)");
+}
+
+TEST_F(ServerNetTest, PortInUseThrowsNamingAddressAndPort)
+{
+    Server& first = start();
+    ServerOptions o = options();
+    o.port = first.port();
+    Server second(o, handler);
+    try {
+        second.start();
+        FAIL() << "expected std::runtime_error";
+    } catch (const std::runtime_error& e) {
+        EXPECT_NE(std::string(e.what()).find("127.0.0.1:" + std::to_string(first.port())), std::string::npos) << e.what();
+    }
+}
+
+// ------------------------------------------------------------------ TLS
+
+class ServerTlsTest : public ServerNetTest {
+protected:
+    static void SetUpTestSuite()
+    {
+        const char* base = std::getenv("FIELDSYNC_TEST_TMP");
+        std::string pattern =
+            ((base && *base) ? std::filesystem::path(base) : std::filesystem::temp_directory_path()) / "server-net-XXXXXX";
+        ASSERT_NE(mkdtemp(pattern.data()), nullptr) << pattern;
+        s_dir = pattern;
+        std::string command = "openssl req -x509 -newkey rsa:2048 -nodes -keyout '" + key() + "' -out '" + cert() +
+                              "' -days 1 -subj /CN=localhost -addext subjectAltName=DNS:localhost >/dev/null 2>&1";
+        ASSERT_EQ(std::system(command.c_str()), 0) << "needs the openssl command: " << command;
+    }
+
+    static void TearDownTestSuite()
+    {
+        std::error_code ignored;
+        if (!s_dir.empty()) std::filesystem::remove_all(s_dir, ignored);
+    }
+
+    static std::string cert() { return (s_dir / "c.pem").string(); }
+    static std::string key() { return (s_dir / "k.pem").string(); }
+
+    ServerOptions tlsOptions()
+    {
+        ServerOptions o = options();
+        o.tlsCertFile = cert();
+        o.tlsKeyFile = key();
+        return o;
+    }
+
+    static inline std::filesystem::path s_dir;
+};
+
+TEST_F(ServerTlsTest, ServesHttpsAndPokesOverWss)
+{
+    Server& server = start(tlsOptions());
+    EXPECT_EQ(server.url(), "https://127.0.0.1:" + std::to_string(server.port()));
+    auto tls = clientTls(cert());  // verifies the server against the self-signed certificate
+
+    HttpClient<TlsStream> client(io, tls.get());
+    ASSERT_FALSE(client.connect(server.port()));
+    beast::error_code ec;
+    auto first = client.post("/v1/echo", "over tls", ec);
+    ASSERT_FALSE(ec) << ec.message();
+    EXPECT_EQ(first.result_int(), 202);
+    EXPECT_EQ(first.body(), "echo:over tls");
+    auto second = client.post("/v1/echo", "again", ec);  // keep-alive over TLS
+    ASSERT_FALSE(ec) << ec.message();
+    EXPECT_EQ(second.body(), "echo:again");
+    auto tooBig = client.post("/v1/echo", std::string(2000, 'z'), ec);
+    ASSERT_FALSE(ec) << ec.message();
+    EXPECT_EQ(tooBig.result_int(), 413);
+
+    WsClient<TlsStream> lina(io, tls.get()), bob(io, tls.get());
+    ASSERT_FALSE(lina.open(server.port(), "/v1/ws", "t-lina"));
+    ASSERT_FALSE(bob.open(server.port(), "/v1/ws?token=t-bob", ""));
+    ASSERT_TRUE(eventually([&] { return server.connectedWebSockets() == 2; }));
+    server.poke({"lina"}, 7);
+    EXPECT_EQ(lina.read(), R"({"type":"changes","head":7})");
+    server.poke({}, 8);
+    EXPECT_EQ(bob.read(), R"({"type":"changes","head":8})");
+    EXPECT_EQ(lina.read(), R"({"type":"changes","head":8})");
+
+    auto stopStarted = Clock::now();
+    auto stopped = std::async(std::launch::async, [&] { server.stop(); });
+    lina.read(ec);  // answers the close frame
+    EXPECT_EQ(ec, websocket::error::closed) << ec.message();
+    bob.read(ec);
+    EXPECT_EQ(ec, websocket::error::closed) << ec.message();
+    EXPECT_EQ(bob.reason().code, websocket::close_code::going_away);
+    ASSERT_EQ(stopped.wait_for(kTimeout), std::future_status::ready);
+    EXPECT_LT(Clock::now() - stopStarted, 4s);
+}
+
+TEST_F(ServerTlsTest, PlainClientsGetNoAnswerFromATlsServer)
+{
+    Server& server = start(tlsOptions());
+    HttpClient<PlainStream> client(io);
+    ASSERT_FALSE(client.connect(server.port()));
+    beast::error_code ec;
+    client.post("/v1/echo", "x", ec);
+    EXPECT_TRUE(ec);  // the TLS handshake fails and the server hangs up
+    EXPECT_EQ(handler.calls, 0);
+}
+
+TEST_F(ServerTlsTest, TlsAllowsNonLoopbackAddresses)
+{
+    ServerOptions o = tlsOptions();
+    o.address = "0.0.0.0";
+    Server& server = start(o);
+    EXPECT_NE(server.port(), 0);
+}
+
+TEST_F(ServerTlsTest, UnusableCertificateOrKeyThrows)
+{
+    ServerOptions o = tlsOptions();
+    o.tlsCertFile = (s_dir / "missing.pem").string();
+    try {
+        Server server(o, handler);
+        FAIL() << "expected std::runtime_error";
+    } catch (const std::runtime_error& e) {
+        EXPECT_NE(std::string(e.what()).find("missing.pem"), std::string::npos) << e.what();
+    }
+    o = tlsOptions();
+    o.tlsKeyFile = cert();  // a certificate is not a key
+    try {
+        Server server(o, handler);
+        FAIL() << "expected std::runtime_error";
+    } catch (const std::runtime_error& e) {
+        EXPECT_NE(std::string(e.what()).find("private key"), std::string::npos) << e.what();
+    }
+}
+
+} // namespace
+} // namespace fieldsync::server::test

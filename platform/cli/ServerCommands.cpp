@@ -165,6 +165,17 @@ void sync(Context& ctx)
         deadline = std::chrono::steady_clock::now() + limit;
         options.requestTimeout = std::min(options.requestTimeout, limit);
     }
+    if (auto text = ctx.value("batch")) {
+        size_t used = 0;
+        long long n = -1;
+        try {
+            n = std::stoll(*text, &used);
+        } catch (const std::exception&) {
+        }
+        if (used != text->size() || n < 1 || n > 5000)
+            ctx.usageError("--batch takes a number of changes from 1 to 5000, got \"" + *text + "\"");
+        options.batchSize = static_cast<size_t>(n);
+    }
     auto transport = transportFor(r);
     client::SyncClient c(r, *transport, options);
     auto report = c.syncUntilDone(deadline);
@@ -332,14 +343,16 @@ void addServerCommands(CommandTable& table)
     {
         Command c;
         c.words = {"sync"};
-        c.synopsis = "[--timeout S] [--json]";
+        c.synopsis = "[--timeout S] [--batch N] [--json]";
         c.summary = "push local changes and pull the server's until up to date";
         c.details = "Exits 0 only when everything is pushed and pulled. Changes the server refuses\n"
                     "for good (outside your scope or role) are moved aside: see fieldsync rejected.\n"
                     "Fails with exit status 1 if the server cannot be reached, 3 if not signed in.\n";
         c.options = [](po::options_description& d) {
             d.add_options()("timeout", po::value<std::string>()->value_name("S"),
-                            "give up after S seconds (default: no limit; 30 s per request)");
+                            "give up after S seconds (default: no limit; 30 s per request)")(
+                "batch", po::value<std::string>()->value_name("N"),
+                "push at most N changes per request (default 500; smaller on a poor connection)");
         };
         c.run = sync;
         table.add(std::move(c));

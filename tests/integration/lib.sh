@@ -28,13 +28,14 @@ finish() {
 # json FILE EXPR: evaluates a Python expression over the JSON in FILE (bound to j).
 json() { python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"; }
 
-start_server() {
+start_server() { # [PORT]: restart on the same port (devices keep their server URL)
   rm -f "$WORK/port"
-  "$FSS" --data "$WORK/server" serve --listen 127.0.0.1:0 --port-file "$WORK/port" "$@" >>"$WORK/server.log" 2>&1 &
+  "$FSS" --data "$WORK/server" serve --listen "127.0.0.1:${1:-0}" --port-file "$WORK/port" >>"$WORK/server.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 100); do [ -s "$WORK/port" ] && break; sleep 0.05; done
   [ -s "$WORK/port" ] || { cat "$WORK/server.log" >&2; echo "server did not start" >&2; exit 1; }
-  URL="http://127.0.0.1:$(cat "$WORK/port")"
+  PORT=$(cat "$WORK/port")
+  URL="http://127.0.0.1:$PORT"
 }
 stop_server() { kill -TERM "$SERVER_PID"; wait "$SERVER_PID" || true; SERVER_PID=""; }
 kill_server() { kill -9 "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""; }
@@ -54,3 +55,6 @@ same_as_server() { # device: its dump equals the server's dump of what its user 
   if cmp -s "$WORK/$1.dump" "$WORK/$1.server.dump"; then echo "ok - $1's replica equals the server's view of $1"
   else fail "$1's replica differs from the server's view"; diff "$WORK/$1.dump" "$WORK/$1.server.dump" | head -20 >&2 || true; fi
 }
+
+# sql FILE QUERY: one value from a SQLite file (python3's sqlite3 module).
+sql() { python3 -c 'import sqlite3,sys; r=sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone(); print(r[0] if r and r[0] is not None else 0)' "$1" "$2"; }

@@ -22,9 +22,9 @@ for round in $(seq "$rounds"); do
     visits=$((visits + 1))
   done
   fs lina customer set "$c" notes="round $round" >/dev/null
-  fs lina sync --batch 2 --timeout 30 >/dev/null 2>&1 &
+  fs lina sync --batch 1 --timeout 30 >/dev/null 2>&1 &
   pusher=$!
-  sleep "0.0$((RANDOM % 10))$((RANDOM % 10))"
+  sleep "0.0$((RANDOM % 3))$((RANDOM % 10))"
   kill_server
   wait "$pusher" 2>/dev/null || true
   # Did the kill land mid-push? (Some rounds must, or this test proves nothing.)

@@ -1,7 +1,7 @@
 #include "replica/Hub.h"
 
 #include "replica/Migrations.h"
-#include "replica/Replica.h"
+#include "replica/Ids.h"
 #include "storage/Statement.h"
 #include "storage/Transaction.h"
 
@@ -39,19 +39,7 @@ Hub::Hub(std::unique_ptr<storage::Database> db, Options options)
     : m_db(std::move(db)), m_schema(schema::fieldsyncSchema()), m_rows(*m_db, m_schema), m_hlc(std::move(options.time))
 {
     Transaction tx(*m_db);
-    std::optional<crdt::DeviceId> device;
-    {
-        UsingStatement st(*m_db, "SELECT value FROM meta WHERE key = 'device_id'");
-        if (st->step()) device = crdt::DeviceId::fromHex(st->getText(0));
-    }
-    if (!device) {
-        device = newDeviceId();
-        UsingStatement st(*m_db, "INSERT INTO meta (key, value) VALUES ('device_id', ?)");
-        st->bind(1, device->hex());
-        st->run();
-        m_rows.peerOf(*device);
-    }
-    m_device = *device;
+    m_device = ownDeviceId(*m_db, m_rows);
     UsingStatement st(*m_db, "SELECT value FROM meta WHERE key = 'hlc'");
     if (st->step()) m_hlc.observe(static_cast<crdt::Hlc>(st->getInt(0)));
     tx.commit();

@@ -59,6 +59,7 @@
 #include "base/Result.h"
 #include "crdt/Hlc.h"
 #include "protocol/ChangeRecord.h"
+#include "replica/Ids.h"
 #include "replica/RowStore.h"
 #include "schema/Schema.h"
 #include "storage/Database.h"
@@ -250,15 +251,5 @@ private:
     bool m_inBatch = false;
     bool m_batchFailed = false;
 };
-
-// Row ids: UUIDv7 (time-ordered, so new rows append to the B-tree) from the
-// given milliseconds and 74 random bits.
-std::string newRowId(int64_t unixMillis);
-crdt::DeviceId newDeviceId();
-
-// The id of the hub's conflict entry for (row, field, losing clock): the same
-// on every replica, so an entry is recorded once however often it is seen.
-std::string conflictRowId(std::string_view entity, std::string_view row, std::string_view field,
-                          const crdt::Clock& loserClock);
 
 } // namespace fieldsync::replica

@@ -59,7 +59,6 @@ using nlohmann::json;
 
 constexpr int64_t kBaseMs = 1'795'305'600'000;  // 2026-11-22T00:00:00Z
 constexpr int64_t kStepMs = 3'000;              // fake time per input
-constexpr size_t kInputsPerWorld = 10'000;      // then reopen on a fresh dir
 constexpr const char* kRepDevice = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 constexpr const char* kAdminDevice = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
 constexpr const char* kFuzzAddress = "10.0.0.1";   // fuzzed logins
@@ -81,18 +80,25 @@ std::string passwordOf(const std::string& user) { return user + "-secret-pw"; }
 
 class World {
 public:
-    World() : m_verbose(std::getenv("FIELDSYNC_FUZZ_VERBOSE") != nullptr) { open(); }
-    ~World() { close(); }
+    World()
+        : m_verbose(std::getenv("FIELDSYNC_FUZZ_VERBOSE") != nullptr)
+        , m_inputsPerWorld(std::getenv("FIELDSYNC_FUZZ_WORLD") ? std::strtoull(std::getenv("FIELDSYNC_FUZZ_WORLD"), nullptr, 10) : 500)
+    {
+        buildTemplate();
+        openWorld();
+    }
+    ~World()
+    {
+        closeServices();
+        std::error_code ignored;
+        std::filesystem::remove_all(m_root, ignored);
+    }
 
     // One fuzz input: picks the endpoint, sends the body, checks the answer.
     void run(const uint8_t* data, size_t size)
     {
         if (size == 0) return;
-        if (++m_inputs > kInputsPerWorld) {
-            close();
-            open();
-            m_inputs = 1;
-        }
+        if (m_inputs++ == m_inputsPerWorld) openWorld();
         m_now += kStepMs;
 
         const int mode = data[0] % 4;
@@ -120,27 +126,19 @@ public:
     }
 
 private:
-    void open()
+    // The template: the accounts (team north; reps lina and wang, admin) and an
+    // empty hub, with lina and admin signed in; built once, then closed.
+    void buildTemplate()
     {
         std::string pattern = (std::filesystem::temp_directory_path() / "fieldsync-fuzz-XXXXXX").string();
         if (!mkdtemp(pattern.data())) {
             std::perror("mkdtemp");
             std::abort();
         }
-        m_dir = pattern;
+        m_root = pattern;
+        std::filesystem::create_directory(m_root / "template");
         m_now = kBaseMs;
-        auto clock = [this] { return m_now; };
-        m_hub = replica::Hub::open((m_dir / "hub.db").string(), replica::Hub::Options{.time = clock});
-        m_accounts = std::make_unique<Accounts>((m_dir / "accounts.db").string(),
-                                                Accounts::Options{.opsLimit = 1, .memLimit = 8192, .now = clock});
-        m_metrics = std::make_unique<Metrics>();
-        // Small limits so that 413 and paging ("more") are reachable within 4 KB inputs.
-        m_api = std::make_unique<SyncApi>(*m_hub, *m_accounts, *m_metrics,
-                                          ApiOptions{.maxChangesPerPush = 50,
-                                                     .maxDriftMs = 300'000,
-                                                     .defaultPullLimit = 50,
-                                                     .maxPullLimit = 100,
-                                                     .now = clock});
+        openServices(m_root / "template");
         if (!m_accounts->addTeam("north").ok()) std::abort();
         for (auto [name, role, team] : {std::tuple{"lina", Role::Rep, "north"}, std::tuple{"wang", Role::Rep, "north"},
                                         std::tuple{"admin", Role::Admin, ""}}) {
@@ -152,17 +150,46 @@ private:
             }
         }
         signInAll();
+        closeServices();  // SQLite folds the WAL back in: the template is the .db files
+        m_template = {m_now, m_repToken, m_adminToken};
     }
 
-    void close()
+    // A fresh world: a copy of the template (tokens still valid), its clock reset.
+    void openWorld()
+    {
+        closeServices();
+        const auto world = m_root / "world";
+        std::filesystem::remove_all(world);
+        std::filesystem::copy(m_root / "template", world);
+        m_now = m_template.now;
+        m_inputs = 1;
+        m_repToken = m_template.repToken;
+        m_adminToken = m_template.adminToken;
+        openServices(world);
+    }
+
+    void openServices(const std::filesystem::path& dir)
+    {
+        auto clock = [this] { return m_now; };
+        m_hub = replica::Hub::open((dir / "hub.db").string(), replica::Hub::Options{.time = clock});
+        m_accounts = std::make_unique<Accounts>((dir / "accounts.db").string(),
+                                                Accounts::Options{.opsLimit = 1, .memLimit = 8192, .now = clock});
+        m_metrics = std::make_unique<Metrics>();
+        // Small limits so that 413 and paging ("more") are reachable within 4 KB inputs.
+        m_api = std::make_unique<SyncApi>(*m_hub, *m_accounts, *m_metrics,
+                                          ApiOptions{.maxChangesPerPush = 50,
+                                                     .maxDriftMs = 300'000,
+                                                     .defaultPullLimit = 50,
+                                                     .maxPullLimit = 100,
+                                                     .now = clock});
+    }
+
+    void closeServices()
     {
         m_api.reset();
         m_metrics.reset();
         m_accounts.reset();
         m_hub.reset();
-        std::error_code ignored;
-        if (!m_dir.empty()) std::filesystem::remove_all(m_dir, ignored);
-        m_dir.clear();
     }
 
     void signInAll()
@@ -241,8 +268,13 @@ private:
     }
 
     const bool m_verbose;  // FIELDSYNC_FUZZ_VERBOSE set: print every status and body
-    std::filesystem::path m_dir;
+    const size_t m_inputsPerWorld;
+    std::filesystem::path m_root;  // template/ and world/
     int64_t m_now = kBaseMs;
+    struct {
+        int64_t now = kBaseMs;
+        std::string repToken, adminToken;
+    } m_template;
     size_t m_inputs = 0;
     std::unique_ptr<replica::Hub> m_hub;
     std::unique_ptr<Accounts> m_accounts;

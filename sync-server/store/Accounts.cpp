@@ -200,6 +200,12 @@ bool Accounts::limited(const std::string& key, int64_t now)
 
 void Accounts::noteFailure(const std::string& key, int64_t now)
 {
+    // Forget keys whose failures have all aged out, so sign-in attempts under
+    // ever new names cannot grow this map without bound.
+    if (m_failures.size() > 1024) {
+        const int64_t window = std::chrono::duration_cast<std::chrono::milliseconds>(m_options.failureWindow).count();
+        std::erase_if(m_failures, [&](const auto& entry) { return entry.second.back() <= now - window; });
+    }
     m_failures[key].push_back(now);
 }
 

@@ -13,11 +13,14 @@
 // tests) and moves 3 s per input, so records stamped around kBaseMs are never
 // "ahead" and failed logins age out of the rate limiter.
 //
-// State carries over from input to input (what one rep pushes, the next
-// request pulls), and every kInputsPerWorld inputs the hub and accounts are
-// reopened on a fresh dir, so the files stay small. A crash found after many
-// inputs may therefore need the inputs before it; running the binary on the
-// crashing file alone replays it against a fresh world.
+// The users (team north: reps lina and wang; admin) and the signed-in devices
+// are set up once, through handle(), in a template dir that is then closed.
+// A world is a copy of that template, opened. State carries over from input
+// to input within a world (what one input pushes, the next pulls), and every
+// 10,000 inputs (FIELDSYNC_FUZZ_WORLD=N to change) a fresh copy replaces it,
+// so the hub stays small (a few MB). A crash found after many inputs may
+// need the inputs before it; running the binary on the crashing file alone
+// replays it against a fresh world.
 //
 // FIELDSYNC_FUZZ_VERBOSE=1 prints each input's status and body (checking seeds).
 //
@@ -82,7 +85,7 @@ class World {
 public:
     World()
         : m_verbose(std::getenv("FIELDSYNC_FUZZ_VERBOSE") != nullptr)
-        , m_inputsPerWorld(std::getenv("FIELDSYNC_FUZZ_WORLD") ? std::strtoull(std::getenv("FIELDSYNC_FUZZ_WORLD"), nullptr, 10) : 500)
+        , m_inputsPerWorld(std::getenv("FIELDSYNC_FUZZ_WORLD") ? std::strtoull(std::getenv("FIELDSYNC_FUZZ_WORLD"), nullptr, 10) : 10'000)
     {
         buildTemplate();
         openWorld();

@@ -270,6 +270,9 @@ void Hub::merge(const protocol::ChangeRecord& r, uint64_t seq, std::vector<proto
         crdt::Register incoming = m_rows.registerFor(f, w, r.clock);
         crdt::HubField current{fs.reg, fs.arrival};
         auto d = crdt::decideAtHub(f.rule, fs.written ? &current : nullptr, incoming, r.seen);
+        // The conflict log does not log itself: marking an entry resolved
+        // from a device that had it by bundle is not a conflict worth an entry.
+        if (e.name == schema::kConflictEntity) d.conflict = false;
         if (d.conflict) {
             const crdt::Register& loser = d.takeIncoming ? fs.reg : incoming;
             const crdt::Register& winner = d.takeIncoming ? incoming : fs.reg;

@@ -187,12 +187,15 @@ private:
         }
     }
 
-    void learnWrite(int d, int id)
+    // `delivered`: the device received this write's value (a pull or a
+    // bundle record), not only knowledge of it through another device's
+    // state. Only a delivered foreign value contests a pending local edit.
+    void learnWrite(int d, int id, bool delivered = true)
     {
         auto& dev = *m_devices[static_cast<size_t>(d)];
         if (!dev.known.insert(id).second) return;
         const auto& w = m_writes[static_cast<size_t>(id)];
-        if (w.device == d) return;
+        if (w.device == d || !delivered) return;
         auto it = dev.open.find(slot(w.entity, w.row, w.field));
         if (it != dev.open.end()) it->second.second = true;
     }
@@ -306,7 +309,7 @@ private:
     {
         auto& r = *m_devices[static_cast<size_t>(d)]->replica;
         for (const auto& c : r.conflicts(false)) {
-            if (c.provisional || c.rule == "once") continue;
+            if (c.provisional || c.rule == "once" || !isTracked(c.entity, c.field)) continue;
             json val = uniqueText("resolved");
             expectOk(r.resolveConflict(c.id, crdt::Value(val.get<std::string>())), "resolve");
             noteWrite(d, c.entity, c.row, c.field, val);
@@ -326,7 +329,8 @@ private:
         size_t before = b.replica->pendingCount();
         coverage.provisional += b.replica->importBundle(*bundle).provisionalConflicts;
         if (b.replica->pendingCount() != before) return fail("importing a bundle added to the outbox");
-        for (int id : a.known) learnWrite(to, id);
+        for (const auto& r : bundle->records) learn(to, r);       // the values it carries
+        for (int id : a.known) learnWrite(to, id, false);         // and what A had seen before them
     }
 
     // ------------------------------------------------------------ sync

@@ -143,9 +143,13 @@ RecordScope Hub::scopeOf(const protocol::ChangeRecord& r)
     return s;
 }
 
-std::vector<protocol::ChangeRecord> Hub::rowState(int entity, const std::string& id)
+std::vector<protocol::ChangeRecord> Hub::rowState(int entity, const std::string& id, const Viewer* viewer)
 {
     std::vector<protocol::ChangeRecord> out;
+    if (viewer) {
+        std::string customer = customerOf(entity, id, nullptr);
+        if (customer.empty() || !viewer->canSee(ownerOf(customer))) return out;
+    }
     m_rows.exportRow(m_schema.entity(entity), id, out);
     return out;
 }

@@ -123,8 +123,8 @@ public:
     crdt::Hlc ackedFor(const crdt::DeviceId& device);
 
     // The current state of one row, as records (restores a device's view of
-    // a row after its change was refused).
-    std::vector<protocol::ChangeRecord> rowState(int entity, const std::string& id);
+    // a row after its change was refused); nothing if `viewer` may not see it.
+    std::vector<protocol::ChangeRecord> rowState(int entity, const std::string& id, const Viewer* viewer = nullptr);
     // The current state of a customer and of every row hanging off it.
     std::vector<protocol::ChangeRecord> customerState(const std::string& customer);
     // Users whose scope holds this customer's current owner: who to poke.

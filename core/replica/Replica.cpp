@@ -445,7 +445,7 @@ void Replica::applyOne(const protocol::ChangeRecord& r, ApplyStats& stats)
         }
         // An unsynced edit that met a concurrent change must reach the hub even
         // if it is overwritten here or edited again: pin its value in the outbox.
-        if (unsynced && (d.takeIncoming || d.provisionalConflict)) materialize(e, r.id, fs, w.field);
+        if (unsynced && (d.takeIncoming || d.provisionalConflict)) materialize(e, fs, w.field);
         if (d.takeIncoming) {
             m_rows.assign(row, w.field, incoming);
             changed = true;
@@ -478,7 +478,7 @@ void Replica::applyOne(const protocol::ChangeRecord& r, ApplyStats& stats)
     }
 }
 
-void Replica::materialize(const EntityDef& e, std::string_view id, const FieldState& fs, int field)
+void Replica::materialize(const EntityDef& e, const FieldState& fs, int field)
 {
     // Copy the unsynced value into its outbox record, so it is pushed as it
     // was even after the row stops holding it, and is never coalesced away.
@@ -493,7 +493,6 @@ void Replica::materialize(const EntityDef& e, std::string_view id, const FieldSt
     UsingStatement up(*m_db, "UPDATE outbox SET payload = ? WHERE hlc = ?");
     up->bind(1, payload.dump()).bind(2, static_cast<int64_t>(fs.reg.clock.hlc));
     up->run();
-    (void)id;
 }
 
 void Replica::flagProvisional(const EntityDef& e, std::string_view id, const FieldDef& f, const crdt::Register& loser,

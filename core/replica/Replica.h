@@ -232,7 +232,7 @@ private:
     void retryEvictions();
     void loadState();
     void followFile();
-    void materialize(const schema::EntityDef& entity, std::string_view id, const FieldState& fs, int field);
+    void materialize(const schema::EntityDef& entity, const FieldState& fs, int field);
     void dropFromOutbox(crdt::Hlc hlc, int field, std::string_view fieldName);
     void setMeta(std::string_view key, int64_t value);
     void flagProvisional(const schema::EntityDef& entity, std::string_view id, const schema::FieldDef& field,

@@ -45,6 +45,7 @@
 
 #include "base/Result.h"
 #include "replica/Replica.h"
+#include "replica/SettingKeys.h"
 #include "sync/Transport.h"
 
 #include <atomic>
@@ -57,14 +58,7 @@
 
 namespace fieldsync::client {
 
-namespace settings {
-inline constexpr std::string_view kServer = "server";
-inline constexpr std::string_view kToken = "token";
-inline constexpr std::string_view kUser = "user";
-inline constexpr std::string_view kRole = "role";
-inline constexpr std::string_view kTeam = "team";
-inline constexpr std::string_view kLastSync = "last_sync";
-} // namespace settings
+namespace settings = replica::settings;
 
 struct LoginInfo {
     std::string server;  // base URL as stored

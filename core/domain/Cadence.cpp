@@ -1,0 +1,124 @@
+#include "domain/Cadence.h"
+
+#include "domain/Actor.h"
+#include "replica/Replica.h"
+
+#include <cctype>
+#include <charconv>
+#include <nlohmann/json.hpp>
+
+namespace fieldsync::domain {
+namespace {
+
+using nlohmann::json;
+
+std::string settingKey(std::string_view team) { return "team_config:" + std::string(team); }
+
+Status checkCadence(int days)
+{
+    if (days < 1 || days > kMaxCadenceDays)
+        return invalidArgument("a visit cadence is 1.." + std::to_string(kMaxCadenceDays) + " days, not "
+                               + std::to_string(days));
+    return Ok{};
+}
+
+Status checkRadius(double metres)
+{
+    if (!(metres >= 1.0 && metres <= kMaxCheckinRadiusM))
+        return invalidArgument("the check-in radius is 1..100000 metres");
+    return Ok{};
+}
+
+} // namespace
+
+std::optional<int> levelIndex(std::string_view level)
+{
+    for (size_t i = 0; i < kLevels.size(); ++i)
+        if (kLevels[i] == level) return static_cast<int>(i);
+    return std::nullopt;
+}
+
+std::optional<int> TeamConfig::cadenceFor(std::string_view level) const
+{
+    auto i = levelIndex(level);
+    if (!i) return std::nullopt;
+    return cadenceDays[static_cast<size_t>(*i)];
+}
+
+TeamConfig teamConfig(replica::Replica& replica, std::string_view team)
+{
+    TeamConfig config;
+    config.team = std::string(team);
+    auto stored = replica.setting(settingKey(team));
+    if (!stored) return config;
+    // The setting is written only by setTeamConfig; a value that does not
+    // parse (edited by hand) falls back to the defaults member by member.
+    json j = json::parse(*stored, nullptr, false);
+    if (!j.is_object()) return config;
+    if (auto c = j.find("cadence"); c != j.end() && c->is_object())
+        for (size_t i = 0; i < kLevels.size(); ++i)
+            if (auto d = c->find(std::string(kLevels[i])); d != c->end() && d->is_number_integer()
+                && checkCadence(d->get<int>()).ok())
+                config.cadenceDays[i] = d->get<int>();
+    if (auto r = j.find("checkin_radius_m"); r != j.end() && r->is_number() && checkRadius(r->get<double>()).ok())
+        config.checkinRadiusM = r->get<double>();
+    return config;
+}
+
+TeamConfig teamConfig(replica::Replica& replica) { return teamConfig(replica, Actor::of(replica).team); }
+
+std::optional<int> cadenceDays(replica::Replica& replica, std::string_view level)
+{
+    return teamConfig(replica).cadenceFor(level);
+}
+
+Status parseConfigAssignment(std::string_view text, TeamConfigChange& change)
+{
+    auto eq = text.find('=');
+    if (eq == std::string_view::npos || eq == 0)
+        return invalidArgument("expected LEVEL=DAYS (A=7) or radius=METRES, got '" + std::string(text) + "'");
+    std::string key(text.substr(0, eq));
+    std::string_view value = text.substr(eq + 1);
+    for (auto& ch : key) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    if (key == "RADIUS") {
+        double metres = 0;
+        auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), metres);
+        if (ec != std::errc() || end != value.data() + value.size() || value.empty())
+            return invalidArgument("radius must be a number of metres, got '" + std::string(value) + "'");
+        if (auto s = checkRadius(metres); !s) return s;
+        change.checkinRadiusM = metres;
+        return Ok{};
+    }
+    auto level = levelIndex(key);
+    if (!level) return invalidArgument("unknown level '" + key + "' (A, B, C, D or radius)");
+    int days = 0;
+    auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), days);
+    if (ec != std::errc() || end != value.data() + value.size() || value.empty())
+        return invalidArgument("cadence for " + key + " must be a whole number of days, got '" + std::string(value) + "'");
+    if (auto s = checkCadence(days); !s) return s;
+    change.cadenceDays[static_cast<size_t>(*level)] = days;
+    return Ok{};
+}
+
+Result<TeamConfig> setTeamConfig(replica::Replica& replica, const TeamConfigChange& change)
+{
+    Actor actor = Actor::of(replica);
+    if (!actor.isManager())
+        return Error{ErrorCode::PermissionDenied, "only a manager can change the team's visit cadence"};
+    for (const auto& d : change.cadenceDays)
+        if (d)
+            if (auto s = checkCadence(*d); !s) return s.error();
+    if (change.checkinRadiusM)
+        if (auto s = checkRadius(*change.checkinRadiusM); !s) return s.error();
+    TeamConfig config = teamConfig(replica, actor.team);
+    for (size_t i = 0; i < kLevels.size(); ++i)
+        if (change.cadenceDays[i]) config.cadenceDays[i] = *change.cadenceDays[i];
+    if (change.checkinRadiusM) config.checkinRadiusM = *change.checkinRadiusM;
+    json cadence = json::object();
+    for (size_t i = 0; i < kLevels.size(); ++i) cadence[std::string(kLevels[i])] = config.cadenceDays[i];
+    json stored = {{"cadence", cadence}, {"checkin_radius_m", config.checkinRadiusM}};
+    replica.setSetting(settingKey(actor.team), stored.dump());
+    return config;
+}
+
+} // namespace fieldsync::domain

@@ -1,8 +1,10 @@
 #include "storage/Migrations.h"
 
 #include "storage/Database.h"
+#include "storage/Statement.h"
 #include "storage/Transaction.h"
 
+#include <functional>
 #include <string>
 
 namespace fieldsync::storage {
@@ -28,9 +30,9 @@ void validate(std::span<const Migration> migrations)
     }
 }
 
-} // namespace
-
-int migrate(Database& db, std::span<const Migration> migrations, int target)
+// The ladder itself: `read`/`write` get and set the version the file is at.
+int climb(Database& db, std::span<const Migration> migrations, int target, const std::string& what,
+          const std::function<int()>& read, const std::function<void(int)>& write)
 {
     validate(migrations);
     const int newest = static_cast<int>(migrations.size());
@@ -40,9 +42,9 @@ int migrate(Database& db, std::span<const Migration> migrations, int target)
         throw MigrationError("migration target " + std::to_string(target) + " is outside 0.."
                              + std::to_string(newest));
 
-    int version = db.userVersion();
+    int version = read();
     if (version > newest)
-        throw MigrationError("database file " + db.path() + " is at schema version " + std::to_string(version)
+        throw MigrationError("database file " + db.path() + " is at " + what + " version " + std::to_string(version)
                              + ", newer than this build, which knows versions up to " + std::to_string(newest));
 
     for (; version < target; ++version) {
@@ -55,13 +57,54 @@ int migrate(Database& db, std::span<const Migration> migrations, int target)
                 db.exec(step.sql);
             if (step.apply)
                 step.apply(db);
-            db.setUserVersion(step.version);
+            write(step.version);
             transaction.commit();
         } catch (const std::exception& e) {
             throw MigrationError(describe(step) + " failed: " + e.what());
         }
     }
     return version;
+}
+
+constexpr const char* kTrackTable =
+    "CREATE TABLE IF NOT EXISTS _migration_track (name TEXT PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID";
+
+bool hasTrackTable(Database& db)
+{
+    Statement st(db, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = '_migration_track'");
+    return st.step();
+}
+
+} // namespace
+
+int migrate(Database& db, std::span<const Migration> migrations, int target)
+{
+    return climb(db, migrations, target, "schema", [&] { return db.userVersion(); },
+                 [&](int v) { db.setUserVersion(v); });
+}
+
+int trackVersion(Database& db, std::string_view track)
+{
+    if (!hasTrackTable(db)) return 0;
+    Statement st(db, "SELECT version FROM _migration_track WHERE name = ?");
+    st.bind(1, track);
+    return st.step() ? static_cast<int>(st.getInt(0)) : 0;
+}
+
+int migrate(Database& db, std::span<const Migration> migrations, std::string_view track, int target)
+{
+    if (track.empty()) throw MigrationError("a migration track needs a name");
+    const std::string name(track);
+    return climb(
+        db, migrations, target, "\"" + name + "\" schema", [&] { return trackVersion(db, name); },
+        [&](int v) {
+            // Inside the step's transaction: the table appears with the first step.
+            db.exec(kTrackTable);
+            Statement st(db, "INSERT INTO _migration_track (name, version) VALUES (?, ?) "
+                             "ON CONFLICT (name) DO UPDATE SET version = excluded.version");
+            st.bind(1, name).bind(2, v);
+            st.run();
+        });
 }
 
 } // namespace fieldsync::storage

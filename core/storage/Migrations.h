@@ -1,4 +1,11 @@
-// Numbered schema migrations, tracked in PRAGMA user_version.
+// Numbered schema migrations, tracked in PRAGMA user_version — or, for a
+// second, independent ladder in the same file (a layer above the owner of
+// the file adding tables of its own), in a named track:
+//
+//   _migration_track(name TEXT PRIMARY KEY, version INTEGER NOT NULL)
+//     One row per track: the number of the last migration of that track
+//     applied to this file. No row: version 0. Created by the first
+//     migrate() of any track.
 //
 // A database at version N gets migrations N+1, N+2, ... applied in order, each
 // inside its own transaction together with the user_version bump, so a failing
@@ -11,6 +18,7 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace fieldsync::storage {
 
@@ -34,5 +42,13 @@ public:
 // database is newer than the list, or if a step fails (with its number and
 // description in the message; that step is rolled back).
 int migrate(Database& db, std::span<const Migration> migrations, int target = -1);
+
+// The same, with the version kept in _migration_track under `track` (not in
+// user_version, so it never interferes with the file's own ladder). Each
+// step commits together with its track's version bump.
+int migrate(Database& db, std::span<const Migration> migrations, std::string_view track, int target = -1);
+
+// The version a track is at (0 if it was never migrated).
+int trackVersion(Database& db, std::string_view track);
 
 } // namespace fieldsync::storage

@@ -1,0 +1,69 @@
+// DomainMigrations: the CRM domain's own tables in a device replica file,
+// numbered in their own migration track ("domain", storage/Migrations.h), so
+// they never collide with the replica's ladder (PRAGMA user_version).
+//
+// Nothing here is synced: every table is derived from the synced rows (and
+// can be rebuilt from them) or is this device's own bookkeeping.
+//
+// Track "domain", version 1 (customer search, claims):
+//
+//   search_dirty(customer TEXT PK)
+//     Customers whose index entry may be stale. Filled by triggers on
+//     customer (insert, delete, update of name/phone/address), contact
+//     (insert, delete, update of customer/name/phone/archived) and visit
+//     (insert, delete, update of customer/checkin_at/voided) — pure SQL, so
+//     every write path (local capture, remote apply, bundle import, reject,
+//     eviction) and every connection marks them. SearchIndex::refresh()
+//     empties it.
+//
+//   search_doc(docid INTEGER PK, customer TEXT UNIQUE, source TEXT,
+//              sort_key BLOB, core_name TEXT, core_pinyin TEXT, last_visit INTEGER)
+//     One row per customer on this device. docid is the rowid of its
+//     search_fts entry. source: the indexed texts joined (the entry is only
+//     rebuilt when it changes). sort_key: ICU zh collation key of the name
+//     (pinyin order by memcmp). core_name / core_pinyin: the name without
+//     company suffixes and punctuation, and its full pinyin (duplicates).
+//     last_visit: latest check-in (ms) of its non-voided visits, null: never.
+//
+//   search_fts: FTS5 (unicode61, prefix indexes 1-3) with columns
+//     name    the name, Chinese characters as single-character tokens
+//     other   contact names and the address, tokenized the same way
+//     pinyin  for the name and each contact name: every suffix of its full
+//             pinyin and of its initials, one token each ("beijingzhaozhi…",
+//             "jingzhaozhi…", …, "bjzzjy", "jzzjy", …)
+//     phones  every suffix of ≥ 3 digits of every phone number (customer and
+//             contacts), so a prefix query finds any run of digits
+//
+//   search_phone(phone TEXT, customer TEXT, PK (phone, customer))
+//     Normalized phone numbers (Duplicates.h normalizePhone) of each customer
+//     and its contacts: exact-phone duplicate lookups.
+//
+//   pool_claim(hlc INTEGER PK, customer TEXT, name TEXT, claimed_by TEXT,
+//              claimed_at INTEGER)
+//     Every claim made on this device (Pool.h): the clock of the write that
+//     set the owner (its outbox/rejected key), the customer's name when
+//     claimed (so a lost claim still says which customer after eviction),
+//     who claimed and when (ms). Kept when the customer leaves the device.
+//
+//   visit_customer_checkin: index on visit(customer, checkin_at) for the
+//     last-visit lookups.
+#pragma once
+
+#include "storage/Migrations.h"
+
+#include <span>
+
+namespace fieldsync::replica {
+class Replica;
+}
+
+namespace fieldsync::domain {
+
+inline constexpr const char* kDomainTrack = "domain";
+
+std::span<const storage::Migration> domainMigrations();
+
+// Brings the replica file's domain track up to date (cheap when it is).
+void ensureDomainSchema(replica::Replica& replica);
+
+} // namespace fieldsync::domain

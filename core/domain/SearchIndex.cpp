@@ -1,0 +1,309 @@
+#include "domain/SearchIndex.h"
+
+#include "domain/DomainMigrations.h"
+#include "domain/Duplicates.h"
+
+#include "replica/Replica.h"
+#include "storage/Database.h"
+#include "storage/Statement.h"
+#include "storage/Transaction.h"
+
+#include <cctype>
+#include <set>
+#include <vector>
+
+namespace fieldsync::domain {
+
+using storage::Statement;
+using storage::UsingStatement;
+
+namespace {
+
+// Decodes one UTF-8 code point at `i` (advancing it); invalid bytes read as
+// U+FFFD, one byte each, so no input can stall the loop.
+char32_t nextCodePoint(std::string_view s, size_t& i)
+{
+    const auto b = static_cast<unsigned char>(s[i]);
+    int len = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 0;
+    if (len == 0 || i + static_cast<size_t>(len) > s.size()) {
+        ++i;
+        return 0xFFFD;
+    }
+    char32_t c = len == 1 ? b : len == 2 ? (b & 0x1F) : len == 3 ? (b & 0x0F) : (b & 0x07);
+    for (int k = 1; k < len; ++k) {
+        const auto cont = static_cast<unsigned char>(s[i + static_cast<size_t>(k)]);
+        if ((cont >> 6) != 2) {
+            ++i;
+            return 0xFFFD;
+        }
+        c = (c << 6) | (cont & 0x3F);
+    }
+    i += static_cast<size_t>(len);
+    return c;
+}
+
+// CJK ideographs (the blocks customer names use): basic, extension A,
+// compatibility, and the supplementary planes.
+bool isHanCodePoint(char32_t c)
+{
+    return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0xF900 && c <= 0xFAFF)
+        || (c >= 0x20000 && c <= 0x3134F);
+}
+
+// Chinese characters become tokens of their own ("北京昭智" → "北 京 昭 智");
+// everything else is left for unicode61 to split.
+std::string spacedHan(std::string_view text)
+{
+    std::string out;
+    out.reserve(text.size() * 2);
+    for (size_t i = 0; i < text.size();) {
+        const size_t start = i;
+        const char32_t c = nextCodePoint(text, i);
+        if (isHanCodePoint(c)) {
+            out += ' ';
+            out.append(text.substr(start, i - start));
+            out += ' ';
+        } else {
+            out.append(text.substr(start, i - start));
+        }
+    }
+    return out;
+}
+
+std::string digitsOf(std::string_view text)
+{
+    std::string out;
+    for (char c : text)
+        if (c >= '0' && c <= '9') out += c;
+    return out;
+}
+
+// Every suffix of the full pinyin ("beijingzhaozhi", "jingzhaozhi", ...,
+// "zhi") and of the initials of two letters or more ("bjzz", "jzz", "zz"; a
+// single initial is a prefix of the last full syllable anyway).
+void appendSuffixes(std::string& out, const std::vector<std::string>& syllables)
+{
+    std::string full, initials;
+    for (auto it = syllables.rbegin(); it != syllables.rend(); ++it) {
+        full.insert(0, *it);
+        initials.insert(initials.begin(), (*it)[0]);
+        out += full + ' ';
+        if (initials.size() >= 2) out += initials + ' ';
+    }
+}
+
+void appendPhoneSuffixes(std::string& out, std::string_view phone)
+{
+    const std::string digits = digitsOf(phone);
+    for (size_t i = 0; i + 3 <= digits.size(); ++i) out += digits.substr(i) + ' ';
+}
+
+enum class RunKind { Han, Word, Digits };
+
+struct Run {
+    RunKind kind;
+    std::string text;
+};
+
+// A term's runs: Chinese characters, ASCII letters-and-digits, or digits.
+std::vector<Run> runsOf(std::string_view term)
+{
+    std::vector<Run> runs;
+    auto add = [&](RunKind kind, std::string_view piece) {
+        if (!runs.empty() && runs.back().kind == kind && kind == RunKind::Han) {
+            runs.back().text += ' ';
+            runs.back().text.append(piece);
+            return;
+        }
+        runs.push_back({kind, std::string(piece)});
+    };
+    bool joinable = false;  // the previous code point continues an ASCII word
+    for (size_t i = 0; i < term.size();) {
+        const size_t start = i;
+        const char32_t c = nextCodePoint(term, i);
+        const std::string_view piece = term.substr(start, i - start);
+        if (isHanCodePoint(c)) {
+            add(RunKind::Han, piece);
+            joinable = false;
+        } else if (c < 0x80 && std::isalnum(static_cast<int>(c))) {
+            const char lower = static_cast<char>(std::tolower(static_cast<int>(c)));
+            if (joinable) {
+                runs.back().text += lower;
+                if (!(c >= '0' && c <= '9')) runs.back().kind = RunKind::Word;
+            } else {
+                runs.push_back({c >= '0' && c <= '9' ? RunKind::Digits : RunKind::Word, std::string(1, lower)});
+            }
+            joinable = true;
+        } else {
+            // Punctuation, spaces and other scripts separate runs; a Chinese
+            // phrase does not continue across them.
+            if (!runs.empty() && runs.back().kind == RunKind::Han) runs.push_back({RunKind::Word, ""});
+            joinable = false;
+        }
+    }
+    std::vector<Run> out;
+    for (auto& r : runs)
+        if (!r.text.empty()) out.push_back(std::move(r));
+    return out;
+}
+
+} // namespace
+
+SearchIndex::SearchIndex(replica::Replica& replica)
+    : m_replica(replica), m_pinyin(Pinyin::forThisThread())
+{
+    ensureDomainSchema(replica);
+}
+
+std::optional<std::string> SearchIndex::matchExpression(std::string_view typed)
+{
+    std::vector<std::string> parts;
+    size_t i = 0;
+    while (i < typed.size()) {
+        while (i < typed.size() && (typed[i] == ' ' || typed[i] == '\t' || typed[i] == '\n')) ++i;
+        size_t end = i;
+        while (end < typed.size() && typed[end] != ' ' && typed[end] != '\t' && typed[end] != '\n') ++end;
+        for (const auto& run : runsOf(typed.substr(i, end - i))) {
+            // Runs hold only ideographs, [a-z0-9] and spaces: nothing to escape.
+            switch (run.kind) {
+            case RunKind::Han: parts.push_back("({name other} : \"" + run.text + "\")"); break;
+            case RunKind::Word: parts.push_back("({name other pinyin} : \"" + run.text + "\" *)"); break;
+            case RunKind::Digits:
+                parts.push_back(run.text.size() >= 3 ? "({name other phones} : \"" + run.text + "\" *)"
+                                                     : "({name other} : \"" + run.text + "\" *)");
+                break;
+            }
+        }
+        i = end;
+    }
+    if (parts.empty()) return std::nullopt;
+    std::string expr;
+    for (const auto& p : parts) expr += (expr.empty() ? "" : " AND ") + p;
+    return expr;
+}
+
+size_t SearchIndex::refresh()
+{
+    auto& db = m_replica.database();
+    std::vector<std::string> dirty;
+    {
+        UsingStatement st(db, "SELECT customer FROM search_dirty");
+        while (st->step()) dirty.push_back(st->getText(0));
+    }
+    if (dirty.empty()) return 0;
+    storage::Transaction tx(db);
+    for (const auto& id : dirty) reindex(id);
+    db.exec("DELETE FROM search_dirty");
+    tx.commit();
+    return dirty.size();
+}
+
+void SearchIndex::reindex(const std::string& customer)
+{
+    auto& db = m_replica.database();
+    std::optional<int64_t> docid;
+    std::string oldSource;
+    {
+        UsingStatement st(db, "SELECT docid, source FROM search_doc WHERE customer = ?");
+        st->bind(1, customer);
+        if (st->step()) {
+            docid = st->getInt(0);
+            oldSource = st->getText(1);
+        }
+    }
+    std::string name, phone, address;
+    bool exists = false;
+    {
+        UsingStatement st(db, "SELECT name, phone, address FROM customer WHERE id = ?");
+        st->bind(1, customer);
+        if (st->step()) {
+            exists = true;
+            name = st->getText(0);
+            phone = st->getText(1);
+            address = st->getText(2);
+        }
+    }
+    if (!exists) {  // evicted or a refused creation: drop its entry
+        if (docid) {
+            UsingStatement fts(db, "DELETE FROM search_fts WHERE rowid = ?");
+            fts->bind(1, *docid).run();
+            UsingStatement doc(db, "DELETE FROM search_doc WHERE docid = ?");
+            doc->bind(1, *docid).run();
+        }
+        UsingStatement phones(db, "DELETE FROM search_phone WHERE customer = ?");
+        phones->bind(1, customer).run();
+        return;
+    }
+
+    std::optional<int64_t> lastVisit;
+    {
+        UsingStatement st(db, "SELECT max(checkin_at) FROM visit WHERE customer = ? AND checkin_at IS NOT NULL "
+                              "AND coalesce(voided, 0) = 0");
+        st->bind(1, customer);
+        if (st->step() && !st->isNull(0)) lastVisit = st->getInt(0);
+    }
+    std::vector<std::pair<std::string, std::string>> contacts;  // name, phone
+    {
+        UsingStatement st(db, "SELECT name, phone FROM contact WHERE customer = ? AND coalesce(archived, 0) = 0 "
+                              "ORDER BY id");
+        st->bind(1, customer);
+        while (st->step()) contacts.emplace_back(st->getText(0), st->getText(1));
+    }
+
+    // What the entry is built from; unchanged text (a visit, an archive)
+    // only moves last_visit.
+    std::string source = name + '\x1f' + phone + '\x1f' + address;
+    for (const auto& [n, p] : contacts) source += '\x1e' + n + '\x1f' + p;
+    if (docid && source == oldSource) {
+        UsingStatement st(db, "UPDATE search_doc SET last_visit = ? WHERE docid = ?");
+        st->bind(1, lastVisit).bind(2, *docid).run();
+        return;
+    }
+
+    std::string other, pinyin, phones;
+    appendSuffixes(pinyin, m_pinyin.syllables(name));
+    for (const auto& [n, p] : contacts) {
+        other += spacedHan(n) + " , ";
+        appendSuffixes(pinyin, m_pinyin.syllables(n));
+    }
+    other += spacedHan(address);
+    std::set<std::string> normalized;
+    appendPhoneSuffixes(phones, phone);
+    if (auto n = normalizePhone(phone); !n.empty()) normalized.insert(n);
+    for (const auto& [n, p] : contacts) {
+        appendPhoneSuffixes(phones, p);
+        if (auto np = normalizePhone(p); !np.empty()) normalized.insert(np);
+    }
+    const std::string core = coreName(name);
+    const std::string corePinyin = m_pinyin.full(core);
+    const std::string sortKey = m_pinyin.sortKey(name);
+
+    if (docid) {
+        UsingStatement st(db, "UPDATE search_doc SET source = ?, sort_key = ?, core_name = ?, core_pinyin = ?, "
+                              "last_visit = ? WHERE docid = ?");
+        st->bind(1, source).bind(2, storage::Blob{sortKey}).bind(3, core).bind(4, corePinyin).bind(5, lastVisit)
+            .bind(6, *docid);
+        st->run();
+        UsingStatement del(db, "DELETE FROM search_fts WHERE rowid = ?");
+        del->bind(1, *docid).run();
+    } else {
+        UsingStatement st(db, "INSERT INTO search_doc (customer, source, sort_key, core_name, core_pinyin, "
+                              "last_visit) VALUES (?, ?, ?, ?, ?, ?)");
+        st->bind(1, customer).bind(2, source).bind(3, storage::Blob{sortKey}).bind(4, core).bind(5, corePinyin)
+            .bind(6, lastVisit);
+        st->run();
+        docid = db.lastInsertRowid();
+    }
+    UsingStatement ins(db, "INSERT INTO search_fts (rowid, name, other, pinyin, phones) VALUES (?, ?, ?, ?, ?)");
+    ins->bind(1, *docid).bind(2, spacedHan(name)).bind(3, other).bind(4, pinyin).bind(5, phones);
+    ins->run();
+
+    UsingStatement delPhones(db, "DELETE FROM search_phone WHERE customer = ?");
+    delPhones->bind(1, customer).run();
+    for (const auto& p : normalized) {
+        UsingStatement st(db, "INSERT OR IGNORE INTO search_phone (phone, customer) VALUES (?, ?)");
+        st->bind(1, p).bind(2, customer).run();
+    }
+}
+
+} // namespace fieldsync::domain

@@ -1,5 +1,6 @@
 #include "ServerCommands.h"
 
+#include "SeedDemo.h"
 #include "api/Metrics.h"
 #include "api/Scope.h"
 #include "api/SyncApi.h"
@@ -38,12 +39,15 @@ Commands:
   device list [--json]  list signed-in devices
   device revoke DEVICE  sign a device out (a lost phone): its token stops working at once
   dump [--as USER]      canonical JSON of the merged state (as USER's devices see it)
+  seed-demo [--reps N] [--customers N] [--visits N] [--seed S]
+                        fill an empty data directory with a demo company (docs/demo.md)
 
 Global options:
   --data DIR            the server's data directory (created if missing)
   -h, --help            help; works after any command
 
-Exit status: 0 success, 1 failure, 2 usage error or invalid input, 3 not found.
+Exit status: 0 success, 1 failure, 2 usage error or invalid input, 3 not found,
+4 refused by the current state (seed-demo into a directory that holds data).
 )";
 
 struct Usage : std::runtime_error {
@@ -307,6 +311,9 @@ int runServerCli(const std::vector<std::string>& args)
         std::vector<std::string> tail(rest.begin() + 1, rest.end());
         if (vm.count("help")) tail.push_back("--help");
         if (command == "serve") return serve(vm, tail);
+        if (command == "seed-demo")
+            return seedDemoCommand(vm.count("data") ? std::optional(vm["data"].as<std::string>()) : std::nullopt, tail,
+                                   accountOptions(), std::cout, std::cerr);
         if (command == "help") {
             std::cout << kUsage;
             return 0;

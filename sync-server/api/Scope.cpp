@@ -45,7 +45,16 @@ std::optional<Error> Scope::allow(const protocol::ChangeRecord& r, const replica
         }
         if (s.writesOwner) {
             if (rep) {
-                if (!s.ownerAtWrite && s.newOwner == scope.user.name) return std::nullopt;  // a claim from the pool
+                // A claim from the pool: the first to reach the server wins.
+                // Judged by the current owner, not the owner at write time, so
+                // an earlier-stamped claim arriving second is refused here,
+                // where the rep hears of it, instead of being accepted and
+                // then silently outranked by the winner's later clock.
+                if (s.newOwner == scope.user.name) {
+                    if (s.owner && *s.owner != scope.user.name)
+                        return denied("claim lost: it is already owned by " + *s.owner);
+                    if (!s.ownerAtWrite || *s.ownerAtWrite == scope.user.name) return std::nullopt;
+                }
                 return denied("only a manager can reassign a customer");
             }
             if (!scope.owns(s.ownerAtWrite)) return denied("the customer belongs to another team");

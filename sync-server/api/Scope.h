@@ -9,6 +9,12 @@
 // conflict entries) follows its customer. A write is judged by who owned the
 // customer when it was written (RecordScope::ownerAtWrite), so a rep's visit
 // logged offline before a reassignment still lands.
+//
+// Claims from the pool (a rep setting `owner` to themselves): the first claim
+// to reach the server wins. A claim arriving when the customer already has
+// another owner is refused with "claim lost: it is already owned by <owner>",
+// and the device lists it as lost (core/domain/Pool.h). A visit's `voided` and
+// `void_reason` are written by managers and admins only.
 #pragma once
 
 #include "replica/Hub.h"

@@ -159,13 +159,13 @@ TEST_F(ScopeTest, PoolCustomersAreSeenByRepsAndTheFirstClaimWins)
     json b = bodyOf(r);
     EXPECT_EQ(b["error"], "permission_denied");
     EXPECT_EQ(b["retry"], "never");
-    EXPECT_EQ(b["message"], "refused: customer " + pool + ": only a manager can reassign a customer (and 1 more)");
+    EXPECT_EQ(b["message"], "refused: customer " + pool + ": claim lost: it is already owned by lina (and 1 more)");
     EXPECT_EQ(b["push"]["accepted"], 1);
     EXPECT_EQ(b["push"]["duplicates"], 0);
     EXPECT_EQ(b["push"]["acked"], std::to_string(wangPending[2].clock.hlc)) << "the refused ones are held too";
     EXPECT_EQ(b["push"]["rejected"],
               json::array({rejectedEntry(*wang, wangPending[0].clock.hlc, "customer", pool,
-                                         "customer " + pool + ": only a manager can reassign a customer"),
+                                         "customer " + pool + ": claim lost: it is already owned by lina"),
                            rejectedEntry(*wang, wangPending[1].clock.hlc, "customer", pool,
                                          "customer " + pool + ": the customer is owned by someone else")}));
     ASSERT_TRUE(b.contains("restore"));
@@ -184,7 +184,7 @@ TEST_F(ScopeTest, PoolCustomersAreSeenByRepsAndTheFirstClaimWins)
     ASSERT_EQ(rejected.size(), 2u);
     EXPECT_EQ(rejected[0].id, pool);
     EXPECT_EQ(rejected[0].code, "permission_denied");
-    EXPECT_EQ(rejected[0].message, "customer " + pool + ": only a manager can reassign a customer");
+    EXPECT_EQ(rejected[0].message, "customer " + pool + ": claim lost: it is already owned by lina");
     EXPECT_EQ(rejected[0].record["set"], json({{"owner", "wang"}}));
     EXPECT_EQ(rejected[1].record["set"], json({{"phone", "wang's number"}}));
     EXPECT_NE(field(*wang, "customer", pool, "owner"), "wang");
@@ -202,6 +202,44 @@ TEST_F(ScopeTest, PoolCustomersAreSeenByRepsAndTheFirstClaimWins)
     EXPECT_EQ(field(*lina, "customer", pool, "owner"), "lina");
     EXPECT_EQ(field(*lina, "customer", pool, "phone"), nullptr);
     EXPECT_FALSE(has(*lina, "customer", own));
+}
+
+TEST_F(ScopeTest, AnEarlierClaimThatReachesTheServerSecondIsLostNotSilentlyOutranked)
+{
+    const std::string pool = create(*zhang, "customer", Write().set("name", "Pool Co"s));
+    syncOk(*zhang);
+    syncOk(*lina);
+    syncOk(*wang);
+
+    // Wang claims first, offline; lina claims later but syncs first. Her
+    // later clock would win the owner field anyway: accepting wang's claim
+    // would lose it without a word.
+    now += 10;
+    update(*wang, "customer", pool, Write().set("owner", "wang"s));
+    now += 10;
+    update(*lina, "customer", pool, Write().set("owner", "lina"s));
+    syncOk(*lina);
+    const HubState before = hubState();
+
+    SyncOutcome w = sync(*wang);
+    ASSERT_EQ(w.rejected.size(), 1u);
+    EXPECT_EQ(w.rejected[0]["error"], "permission_denied");
+    EXPECT_EQ(w.rejected[0]["message"], "customer " + pool + ": claim lost: it is already owned by lina");
+    EXPECT_EQ(hub->head(), before.head) << "nothing of the lost claim was logged";
+    EXPECT_EQ(hubField("customer", pool, "owner"), "lina");
+    auto rejected = (*wang)->rejected();
+    ASSERT_EQ(rejected.size(), 1u);
+    EXPECT_EQ(rejected[0].record["set"], json({{"owner", "wang"}}));
+    EXPECT_FALSE(has(*wang, "customer", pool)) << "evicted: it left wang's scope";
+
+    // A claim of a customer still in the pool goes through.
+    const std::string second = create(*zhang, "customer", Write().set("name", "Second Co"s));
+    syncOk(*zhang);
+    syncOk(*wang);
+    update(*wang, "customer", second, Write().set("owner", "wang"s));
+    SyncOutcome ok = syncOk(*wang);
+    EXPECT_EQ(ok.accepted, 1u);
+    EXPECT_EQ(hubField("customer", second, "owner"), "wang");
 }
 
 TEST_F(ScopeTest, ARefusedWriteIsReplacedByTheServersValue)

@@ -68,6 +68,13 @@ std::optional<Error> Scope::allow(const protocol::ChangeRecord& r, const replica
     }
     if (!s.customerExists) return denied("its customer " + s.customer + " is unknown to the server");
     if (!scope.owns(s.ownerAtWrite)) return denied("its customer " + s.customer + " is not yours");
+    // A visit is an audit record: a rep never voids one (nor un-voids or
+    // edits the reason); a manager voids it with a reason and the row stays.
+    if (rep && e.name == "visit")
+        for (const auto& w : r.writes) {
+            const auto& name = e.fields.at(static_cast<size_t>(w.field)).name;
+            if (name == "voided" || name == "void_reason") return denied("only a manager can void a visit");
+        }
     return std::nullopt;
 }
 

@@ -387,6 +387,40 @@ TEST_F(ScopeTest, ARepCannotWriteForAnotherTeamsCustomer)
     EXPECT_EQ(ids(*zhou, "visit"), std::set<std::string>{south.visit});
 }
 
+// A completed visit is never deleted: a rep's device refuses to void one
+// (domain::voidVisit); a client that pushes the void anyway is refused by the
+// server, while the rep's other edits of the visit land. Her manager voids it
+// with a reason, and the row stays.
+TEST_F(ScopeTest, OnlyManagersVoidVisits)
+{
+    Owned l = customerWithVisit(*lina, "lina"s, "Lina Co");
+    syncOk(*zhang);
+    now += 10;
+    update(*lina, "visit", l.visit, Write().set("voided", true).set("void_reason", "录错了"s));
+    SyncOutcome refused = sync(*lina);
+    EXPECT_EQ(refused.statuses.front(), 403);
+    ASSERT_EQ(refused.rejected.size(), 1u);
+    EXPECT_EQ(refused.rejected[0]["message"], "visit " + l.visit + ": only a manager can void a visit");
+    EXPECT_EQ(hubField("visit", l.visit, "voided"), nullptr);
+    EXPECT_EQ(field(*lina, "visit", l.visit, "voided"), nullptr) << "the device shows the server's state again";
+
+    now += 10;
+    update(*lina, "visit", l.visit, Write().set("outcome", "signed"s));
+    SyncOutcome edit = syncOk(*lina);
+    EXPECT_EQ(edit.accepted, 1u);
+
+    now += 10;
+    syncOk(*zhang);
+    update(*zhang, "visit", l.visit, Write().set("voided", true).set("void_reason", "重复录入"s));
+    SyncOutcome voided = syncOk(*zhang);
+    EXPECT_EQ(voided.accepted, 1u);
+    EXPECT_EQ(hubField("visit", l.visit, "voided"), true);
+    EXPECT_EQ(hubField("visit", l.visit, "void_reason"), "重复录入");
+    EXPECT_EQ(hubField("visit", l.visit, "outcome"), "signed");
+    syncOk(*lina);
+    EXPECT_EQ(field(*lina, "visit", l.visit, "voided"), true);
+}
+
 // Lina's customer goes to wang: lina cannot do that herself; zhang can. Wang
 // then receives it whole, lina's visit logged offline before the move still
 // arrives, and lina's device lets go of the customer.

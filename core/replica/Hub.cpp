@@ -35,9 +35,21 @@ std::unique_ptr<Hub> Hub::open(const std::string& path, Options options)
     return std::unique_ptr<Hub>(new Hub(std::move(db), std::move(options)));
 }
 
-Hub::Hub(std::unique_ptr<storage::Database> db, Options options)
-    : m_db(std::move(db)), m_schema(schema::fieldsyncSchema()), m_rows(*m_db, m_schema), m_hlc(std::move(options.time))
+std::unique_ptr<Hub> Hub::openReader(const std::string& path)
 {
+    auto db = std::make_unique<storage::Database>(path, storage::Database::Mode::ReadWrite);
+    const int expected = static_cast<int>(hubMigrations().size());
+    if (db->userVersion() != expected)
+        throw std::runtime_error(path + " is at hub version " + std::to_string(db->userVersion()) + ", not "
+                                 + std::to_string(expected) + ": open it with Hub::open first");
+    return std::unique_ptr<Hub>(new Hub(std::move(db), Options{}, true));
+}
+
+Hub::Hub(std::unique_ptr<storage::Database> db, Options options, bool reader)
+    : m_db(std::move(db)), m_schema(schema::fieldsyncSchema()), m_rows(*m_db, m_schema), m_hlc(std::move(options.time)),
+      m_reader(reader)
+{
+    if (m_reader) return;  // the writer has set up meta; a reader only reads rows and the log
     Transaction tx(*m_db);
     m_device = ownDeviceId(*m_db, m_rows);
     UsingStatement st(*m_db, "SELECT value FROM meta WHERE key = 'hlc'");
@@ -173,6 +185,7 @@ std::vector<protocol::ChangeRecord> Hub::customerState(const std::string& custom
 Result<PushResult> Hub::push(const crdt::DeviceId& device, crdt::Hlc after,
                              std::span<const protocol::ChangeRecord> records, const PushContext& context)
 {
+    if (m_reader) throw std::logic_error("push() on a read-only hub connection");
     // Checks that need no state come first: a bad batch is refused whole.
     crdt::Hlc previous = 0;
     for (size_t i = 0; i < records.size(); ++i) {
@@ -336,15 +349,37 @@ void Hub::log(uint64_t seq, const crdt::DeviceId& device, const std::string& use
     st->run();
 }
 
-PullResult Hub::pull(uint64_t after, size_t limit, const Viewer* viewer)
+PullResult Hub::pull(uint64_t after, size_t limit, const Viewer* viewer, PullEncoding encoding)
+{
+    if (!m_reader) return pullInSnapshot(after, limit, viewer, encoding);
+    // Another connection writes meanwhile: read everything as of one commit,
+    // and learn the devices it added since this connection last looked.
+    storage::ReadTransaction snapshot(*m_db);
+    m_rows.loadNewPeers();
+    return pullInSnapshot(after, limit, viewer, encoding);
+}
+
+PullResult Hub::pullInSnapshot(uint64_t after, size_t limit, const Viewer* viewer, PullEncoding encoding)
 {
     PullResult out;
     out.cursor = after;
     limit = std::max<size_t>(limit, 1);
-    auto decode = [&](int64_t seq, std::string_view text) {
+    const bool asJson = encoding == PullEncoding::Json;
+    size_t returned = 0;
+    auto emitText = [&](int64_t seq, std::string_view text) {
+        ++returned;
+        if (asJson) {
+            out.json.emplace_back(text);
+            return;
+        }
         auto r = protocol::recordFromJson(json::parse(text), m_schema);
         if (!r) throw std::runtime_error("corrupt hub log at seq " + std::to_string(seq) + ": " + r.error().message);
-        return std::move(*r);
+        out.records.push_back(std::move(*r));
+    };
+    auto emitRecord = [&](protocol::ChangeRecord&& r) {
+        ++returned;
+        if (asJson) out.json.push_back(protocol::toJson(r, m_schema).dump());
+        else out.records.push_back(std::move(r));
     };
 
     // Who owns each customer, once per pull.
@@ -358,10 +393,19 @@ PullResult Hub::pull(uint64_t after, size_t limit, const Viewer* viewer)
     // Scan in chunks: a scoped pull may pass over many records it cannot see.
     const size_t chunk = std::max<size_t>(limit, 512);
     bool exhausted = false;
-    while (out.records.size() < limit && !exhausted) {
+    while (returned < limit && !exhausted) {
+        const int64_t from = static_cast<int64_t>(out.cursor);
+        if (!viewer) {
+            UsingStatement st(*m_db, "SELECT seq, record FROM hub_log WHERE seq > ? ORDER BY seq LIMIT ?");
+            st->bind(1, from).bind(2, static_cast<int64_t>(limit - returned));
+            while (st->step()) {
+                emitText(st->getInt(0), st->getTextView(1));
+                out.cursor = static_cast<uint64_t>(st->getInt(0));
+            }
+            break;  // no scope: every position is returned, one query is the page
+        }
         std::map<int64_t, std::tuple<std::string, std::optional<std::string>, std::optional<std::string>>> changes;
-        int64_t from = static_cast<int64_t>(out.cursor);
-        if (viewer) {
+        {
             UsingStatement oc(*m_db, "SELECT seq, customer, old_owner, new_owner FROM owner_change "
                                      "WHERE seq > ? AND seq <= ? ORDER BY seq");
             // Log positions are contiguous: this chunk covers (from, from + chunk].
@@ -369,37 +413,37 @@ PullResult Hub::pull(uint64_t after, size_t limit, const Viewer* viewer)
             auto opt = [&](int col) { return oc->isNull(col) ? std::nullopt : std::optional<std::string>(oc->getText(col)); };
             while (oc->step()) changes[oc->getInt(0)] = {oc->getText(1), opt(2), opt(3)};
         }
-        UsingStatement st(*m_db, "SELECT seq, customer, record FROM hub_log WHERE seq > ? ORDER BY seq LIMIT ?");
-        st->bind(1, from).bind(2, static_cast<int64_t>(chunk));
         size_t scanned = 0;
+        UsingStatement st(*m_db, "SELECT seq, customer FROM hub_log INDEXED BY hub_log_scan "
+                                 "WHERE seq > ? ORDER BY seq LIMIT ?");
+        st->bind(1, from).bind(2, static_cast<int64_t>(chunk));
         while (st->step()) {
             ++scanned;
-            int64_t seq = st->getInt(0);
-            if (viewer) {
-                auto oc = changes.find(seq);
-                std::string customer = st->getText(1);
-                if (oc != changes.end()) {
-                    const auto& [who, oldOwner, newOwner] = oc->second;
-                    bool was = viewer->canSee(oldOwner), now = viewer->canSee(newOwner);
-                    if (now && !was) {
-                        // Back within this page: it is not to be dropped after all.
-                        out.evict.erase(std::remove(out.evict.begin(), out.evict.end(), who), out.evict.end());
-                        for (auto& r : customerState(who)) {
-                            r.seq = static_cast<uint64_t>(seq);
-                            out.records.push_back(std::move(r));
-                        }
-                    } else if (was && !now) {
-                        out.evict.push_back(who);
+            const int64_t seq = st->getInt(0);
+            if (auto oc = changes.find(seq); oc != changes.end()) {
+                const auto& [who, oldOwner, newOwner] = oc->second;
+                bool was = viewer->canSee(oldOwner), now = viewer->canSee(newOwner);
+                if (now && !was) {
+                    // Back within this page: it is not to be dropped after all.
+                    out.evict.erase(std::remove(out.evict.begin(), out.evict.end(), who), out.evict.end());
+                    for (auto& r : customerState(who)) {
+                        r.seq = static_cast<uint64_t>(seq);
+                        emitRecord(std::move(r));
                     }
+                } else if (was && !now) {
+                    out.evict.push_back(who);
                 }
-                if (canSee(customer)) out.records.push_back(decode(seq, st->getTextView(2)));
-            } else {
-                out.records.push_back(decode(seq, st->getTextView(2)));
+            }
+            if (canSee(std::string(st->getTextView(1)))) {
+                UsingStatement rec(*m_db, "SELECT record FROM hub_log WHERE seq = ?");
+                rec->bind(1, seq);
+                if (!rec->step()) throw std::runtime_error("hub log position " + std::to_string(seq) + " vanished");
+                emitText(seq, rec->getTextView(0));
             }
             out.cursor = static_cast<uint64_t>(seq);
-            if (out.records.size() >= limit) break;
+            if (returned >= limit) break;
         }
-        if (scanned < chunk && out.records.size() < limit) exhausted = true;
+        if (scanned < chunk && returned < limit) exhausted = true;
     }
     UsingStatement more(*m_db, "SELECT 1 FROM hub_log WHERE seq > ? LIMIT 1");
     more->bind(1, static_cast<int64_t>(out.cursor));

@@ -14,6 +14,8 @@
 //
 // Hub-only tables:
 //   hub_log(seq PK, device, device_seq, user, customer, record, received_at)
+//     index hub_log_scan(seq, customer): a scoped pull walks this narrow
+//     index to decide visibility and reads `record` only for what it returns.
 //     Every accepted record in order, as JSON (protocol/ChangeRecord.h) with
 //     its "seq": what pulls return, and the audit trail (which user, which
 //     device, when). `customer` is the customer the row belongs to (the row
@@ -99,10 +101,15 @@ struct Viewer {
 
 struct PullResult {
     std::vector<protocol::ChangeRecord> records;
+    // With PullEncoding::Json: the same records as JSON text instead (the
+    // log's stored text, not decoded and re-encoded), `records` stays empty.
+    std::vector<std::string> json;
     uint64_t cursor = 0;      // where to continue: the last position scanned
     bool more = false;        // more positions after `cursor`
     std::vector<std::string> evict;  // customers that left the viewer's scope
 };
+
+enum class PullEncoding { Records, Json };
 
 class Hub {
 public:
@@ -112,13 +119,22 @@ public:
 
     static std::unique_ptr<Hub> open(const std::string& path, Options options);
     static std::unique_ptr<Hub> open(const std::string& path) { return open(path, Options{}); }
+    // A second connection to a hub file another Hub object has opened (and
+    // migrated), for pull() only. The sync server serves pulls from a few of
+    // these, so pulls run
+    // alongside the one writer instead of queueing behind it; each pull reads
+    // inside one snapshot (storage::ReadTransaction), so the log, the owner
+    // changes and the rows it backfills are all as of one commit. Its push()
+    // throws.
+    static std::unique_ptr<Hub> openReader(const std::string& path);
     ~Hub();
 
     const crdt::DeviceId& deviceId() const { return m_device; }
 
     Result<PushResult> push(const crdt::DeviceId& device, crdt::Hlc after,
                             std::span<const protocol::ChangeRecord> records, const PushContext& context = {});
-    PullResult pull(uint64_t after, size_t limit = 500, const Viewer* viewer = nullptr);
+    PullResult pull(uint64_t after, size_t limit = 500, const Viewer* viewer = nullptr,
+                    PullEncoding encoding = PullEncoding::Records);
     uint64_t head();
     crdt::Hlc ackedFor(const crdt::DeviceId& device);
 
@@ -136,7 +152,8 @@ public:
     storage::Database& database() { return *m_db; }
 
 private:
-    Hub(std::unique_ptr<storage::Database> db, Options options);
+    Hub(std::unique_ptr<storage::Database> db, Options options, bool reader = false);
+    PullResult pullInSnapshot(uint64_t after, size_t limit, const Viewer* viewer, PullEncoding encoding);
     void merge(const protocol::ChangeRecord& record, uint64_t seq, std::vector<protocol::ChangeRecord>& conflicts,
                std::vector<std::optional<std::string>>* formerOwners = nullptr);
     void log(uint64_t seq, const crdt::DeviceId& device, const std::string& user, const std::string& customer,
@@ -149,6 +166,7 @@ private:
     RowStore m_rows;
     crdt::HlcClock m_hlc;
     crdt::DeviceId m_device;
+    bool m_reader = false;
 };
 
 } // namespace fieldsync::replica

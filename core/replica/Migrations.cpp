@@ -148,6 +148,10 @@ const storage::Migration kHub[] = {
          db.exec(kStateV1);
          db.exec(kHubV1);
      }},
+    // A scoped pull reads (seq, customer) of every position it passes, and
+    // the record only of those it returns: a covering index ~20x narrower
+    // than the log's rows.
+    {2, "pull scan index", "CREATE INDEX hub_log_scan ON hub_log (seq, customer);"},
 };
 
 } // namespace

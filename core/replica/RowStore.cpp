@@ -38,10 +38,16 @@ void RowStore::reloadPeers()
 {
     m_devices.clear();
     m_peers.clear();
-    Statement peers(m_db, "SELECT idx, device FROM peer ORDER BY idx");
-    while (peers.step()) {
-        auto idx = static_cast<uint32_t>(peers.getInt(0));
-        auto bytes = peers.getBlobView(1);
+    loadNewPeers();
+}
+
+void RowStore::loadNewPeers()
+{
+    UsingStatement peers(m_db, "SELECT idx, device FROM peer WHERE idx >= ? ORDER BY idx");
+    peers->bind(1, static_cast<int64_t>(m_devices.size()));
+    while (peers->step()) {
+        auto idx = static_cast<uint32_t>(peers->getInt(0));
+        auto bytes = peers->getBlobView(1);
         crdt::DeviceId d;
         if (bytes.size() != 16) throw std::runtime_error("corrupt peer table");
         std::copy(bytes.begin(), bytes.end(), d.bytes.begin());

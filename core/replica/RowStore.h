@@ -32,6 +32,9 @@ public:
     // Re-reads the peer dictionary: call after a rolled-back transaction, which
     // may have taken back peers this cache still holds.
     void reloadPeers();
+    // Adds the peers other connections appended since this one last looked
+    // (the hub's read-only connections: peers are only ever appended there).
+    void loadNewPeers();
     const crdt::DeviceId& deviceOf(uint32_t peer) const;
 
     RowState load(const schema::EntityDef& entity, std::string_view id);

@@ -55,4 +55,21 @@ void Transaction::rollback()
         m_db.exec("ROLLBACK");
 }
 
+ReadTransaction::ReadTransaction(Database& db)
+    : m_db(db)
+{
+    if (m_db.inTransaction())
+        throw StorageError(SQLITE_MISUSE, "a transaction is already open on " + m_db.path());
+    m_db.exec("BEGIN DEFERRED");
+}
+
+ReadTransaction::~ReadTransaction()
+{
+    try {
+        if (m_db.inTransaction()) m_db.exec("ROLLBACK");
+    } catch (...) {
+        // As for Transaction: closing the connection ends it at the latest.
+    }
+}
+
 } // namespace fieldsync::storage

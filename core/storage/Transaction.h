@@ -1,4 +1,4 @@
-// BEGIN IMMEDIATE in the constructor (takes the write lock up front, so a
+// Transaction: BEGIN IMMEDIATE in the constructor (takes the write lock up front, so a
 // transaction never fails half-way with SQLITE_BUSY on its first write);
 // ROLLBACK in the destructor unless commit() succeeded. No nesting: opening a
 // Transaction while one is open throws, which catches a caller that assumed
@@ -23,6 +23,22 @@ public:
 private:
     Database& m_db;
     bool m_active = false;
+};
+
+// A read snapshot: BEGIN DEFERRED, so it takes no write lock; in WAL mode the
+// first read fixes the snapshot, and every read until the end sees the file
+// as of that moment however many commits other connections make meanwhile.
+// Ended (ROLLBACK: nothing to keep) by the destructor. Writing inside it is a
+// bug: it would upgrade to a write lock behind the writer's back.
+class ReadTransaction {
+public:
+    explicit ReadTransaction(Database& db);
+    ~ReadTransaction();
+    ReadTransaction(const ReadTransaction&) = delete;
+    ReadTransaction& operator=(const ReadTransaction&) = delete;
+
+private:
+    Database& m_db;
 };
 
 } // namespace fieldsync::storage

@@ -94,7 +94,8 @@ HttpResponse errorResponse(const Error& error, json extra)
 }
 
 SyncApi::SyncApi(replica::Hub& hub, Accounts& accounts, Metrics& metrics, ApiOptions options)
-    : m_hub(hub), m_accounts(accounts), m_metrics(metrics), m_options(std::move(options))
+    : m_hub(hub), m_accounts(accounts), m_metrics(metrics), m_options(std::move(options)),
+      m_hubPath(hub.database().path() == ":memory:" ? std::string() : hub.database().path())
 {
 }
 
@@ -293,20 +294,54 @@ HttpResponse SyncApi::sync(const HttpRequest& request)
                                   extra);
             }
         }
-        if (pull && !refusal) {
-            auto page = m_hub.pull(pull->first, pull->second, viewerPtr);
-            json changes = json::array();
-            for (const auto& r : page.records) changes.push_back(protocol::toJson(r, schema::fieldsyncSchema()));
-            response["pull"] = {{"changes", std::move(changes)},
-                                {"cursor", page.cursor},
-                                {"more", page.more},
-                                {"evict", page.evict}};
-        }
     }
+    std::optional<replica::PullResult> page;
+    if (pull && !refusal) page = pullPage(pull->first, pull->second, viewerPtr);
     if (!touched.empty() && head) pokeFor(touched, formerOwners, head);
     if (refusal) return *refusal;
+    std::string bodyText = response.dump();
+    if (page) {
+        // The page's records are the log's stored JSON text: spliced in as
+        // they are rather than parsed and written again.
+        json rest = {{"cursor", page->cursor}, {"more", page->more}, {"evict", page->evict}};
+        std::string pullText = "{\"changes\":[";
+        size_t size = pullText.size() + 64;
+        for (const auto& r : page->json) size += r.size() + 1;
+        pullText.reserve(size);
+        for (size_t i = 0; i < page->json.size(); ++i) {
+            if (i) pullText += ',';
+            pullText += page->json[i];
+        }
+        pullText += "],";
+        pullText.append(rest.dump(), 1, std::string::npos);  // {"cursor":..} without its "{"
+        bodyText.pop_back();  // the response object's closing "}"
+        bodyText += ",\"pull\":" + pullText + "}";
+    }
     m_metrics.syncSeconds(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-    return ok(response);
+    return {200, "application/json", std::move(bodyText), {}};
+}
+
+replica::PullResult SyncApi::pullPage(uint64_t cursor, size_t limit, const replica::Viewer* viewer)
+{
+    if (m_hubPath.empty()) {
+        std::lock_guard lock(m_hubMutex);
+        return m_hub.pull(cursor, limit, viewer, replica::PullEncoding::Json);
+    }
+    std::unique_ptr<replica::Hub> reader;
+    {
+        std::lock_guard lock(m_readersMutex);
+        if (!m_readers.empty()) {
+            reader = std::move(m_readers.back());
+            m_readers.pop_back();
+        }
+    }
+    // One connection per concurrent pull at most: the pool grows to the
+    // number of network threads and stays there.
+    if (!reader) reader = replica::Hub::openReader(m_hubPath);
+    auto page = reader->pull(cursor, limit, viewer, replica::PullEncoding::Json);
+    std::lock_guard lock(m_readersMutex);
+    m_readers.push_back(std::move(reader));
+    return page;
 }
 
 void SyncApi::pokeFor(const std::vector<std::string>& customers,

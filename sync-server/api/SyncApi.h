@@ -3,9 +3,14 @@
 // (sync-server/net) calls handle(); tests call it directly.
 //
 // It authenticates (Accounts), decodes and checks requests, applies the scope
-// policy, and calls the Hub, which owns merging. Hub calls are serialised by
-// one mutex (one SQLite writer); everything before and after — JSON decoding,
-// validation, encoding the response — runs in parallel on the network threads.
+// policy, and calls the Hub, which owns merging. Pushes are serialised by one
+// mutex (one SQLite writer). Pulls do not wait for it: each is served by a
+// read-only hub connection (Hub::openReader) lent from a small pool, inside
+// one snapshot, so it runs while the next push merges. A pull that follows a
+// push in the same request starts after that push committed and sees it.
+// Everything else — JSON decoding, validation, encoding — runs in parallel
+// on the network threads. An in-memory hub has no second connection: then
+// pulls take the writer's mutex too.
 #pragma once
 
 #include "api/Metrics.h"
@@ -14,8 +19,11 @@
 #include "store/Accounts.h"
 
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 namespace fieldsync::server {
 
@@ -45,12 +53,17 @@ private:
     void pokeFor(const std::vector<std::string>& customers, const std::vector<std::optional<std::string>>& formerOwners,
                  uint64_t head);
 
+    replica::PullResult pullPage(uint64_t cursor, size_t limit, const replica::Viewer* viewer);
+
     replica::Hub& m_hub;
     Accounts& m_accounts;
     Metrics& m_metrics;
     ApiOptions m_options;
     PokeSink* m_poke = nullptr;
     std::mutex m_hubMutex;
+    std::string m_hubPath;  // empty: in memory, no readers
+    std::mutex m_readersMutex;
+    std::vector<std::unique_ptr<replica::Hub>> m_readers;  // idle reader connections
 };
 
 // The JSON error body of docs/api.md, with the HTTP status for the code.

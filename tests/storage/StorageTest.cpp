@@ -478,6 +478,39 @@ TEST(UsingStatementTest, ReleasesTheReadSnapshot)
     EXPECT_EQ(queryInt(reader, "SELECT count(*) FROM t"), 4);
 }
 
+// ---------------------------------------------------------- ReadTransaction
+
+// Every read inside one ReadTransaction sees the same snapshot, while a writer
+// on another connection commits (the sync server's pulls rely on it: the log
+// and the owner changes must be read as of one moment).
+TEST(ReadTransactionTest, KeepsOneSnapshotAcrossStatementsWhileAWriterCommits)
+{
+    TempDir dir;
+    Database reader(dir.file("a.db"));
+    reader.exec("CREATE TABLE t(x); INSERT INTO t VALUES (1)");
+    Database writer(dir.file("a.db"));
+    {
+        ReadTransaction snapshot(reader);
+        EXPECT_TRUE(reader.inTransaction());
+        EXPECT_EQ(queryInt(reader, "SELECT count(*) FROM t"), 1);
+        // It takes no write lock: the writer commits without waiting.
+        writer.exec("INSERT INTO t VALUES (2)");
+        EXPECT_EQ(queryInt(reader, "SELECT count(*) FROM t"), 1);
+        EXPECT_EQ(queryInt(reader, "SELECT max(x) FROM t"), 1);
+    }
+    EXPECT_FALSE(reader.inTransaction());
+    EXPECT_EQ(queryInt(reader, "SELECT count(*) FROM t"), 2);
+}
+
+TEST(ReadTransactionTest, RefusesToNestInAnOpenTransaction)
+{
+    TempDir dir;
+    Database db(dir.file("a.db"));
+    Transaction tx(db);
+    EXPECT_THROW(ReadTransaction{db}, StorageError);
+    EXPECT_TRUE(tx.active());
+}
+
 // ------------------------------------------------------------- Transaction
 
 class TransactionTest : public ::testing::Test {

@@ -9,6 +9,11 @@ namespace fieldsync::cli {
 void addInitCommand(CommandTable& table);
 // EntityCommands.cpp: customer, contact, visit, task, complaint.
 void addEntityCommands(CommandTable& table);
+// CustomerCommands.cpp: customer list, duplicates, claim, claims and
+// return-to-pool (core/domain), registered by addEntityCommands; and the
+// duplicate check `customer add` runs before saving (refused unless --force).
+void addCustomerQueryCommands(CommandTable& table);
+void checkDuplicatesBeforeAdd(Context& ctx, const std::string& name, const std::vector<std::string>& phones);
 // SyncCommands.cpp: changes export/import/pending, conflicts, dump; then
 // the server commands below.
 void addSyncCommands(CommandTable& table);

@@ -389,6 +389,15 @@ void addCustomer(Context& ctx)
                                                                [](const std::string& a) { return a.rfind("owner=", 0) == 0; });
     if (!ownerGiven && r.setting("role") == "rep")
         if (auto user = r.setting("user")) write.set("owner", *user);
+    // 撞单: likely duplicates already on this device stop the add unless --force.
+    std::string name;
+    std::vector<std::string> phones;
+    for (const auto& item : write.items()) {
+        if (item.kind != Write::Item::Set || !std::holds_alternative<std::string>(item.value)) continue;
+        if (item.field == "name") name = std::get<std::string>(item.value);
+        if (item.field == "phone") phones.push_back(std::get<std::string>(item.value));
+    }
+    checkDuplicatesBeforeAdd(ctx, name, phones);
     printNewId(ctx, unwrap(r.create(e.name, write)));
 }
 
@@ -536,7 +545,7 @@ void addRowCommands(CommandTable& table, const EntityDef& e)
         c.run = [&e](Context& ctx) { showRow(ctx, e); };
         table.add(std::move(c));
     }
-    addListCommand(table, e);
+    if (e.name != "customer") addListCommand(table, e);  // customer list: CustomerCommands.cpp
 }
 
 void addCustomerCommands(CommandTable& table)
@@ -546,8 +555,11 @@ void addCustomerCommands(CommandTable& table)
     Command c;
     c.words = {"customer", "add"};
     c.synopsis = "--name NAME [--phone P] [--level A|B|C|D] [--address A] [--region R] [--owner U]\n"
-                 "                 [--tag T ...] [FIELD=VALUE ...]";
+                 "                 [--tag T ...] [--force] [FIELD=VALUE ...]";
     c.summary = "add a customer and print its id";
+    c.details = "Before saving, the customers already on this device that are probably the same\n"
+                "one (same phone, same or same-sounding name, one name inside the other; see\n"
+                "customer duplicates) are listed and nothing is saved (exit 4), unless --force.\n";
     c.reference = fieldsHelp(e);
     c.options = [](po::options_description& d) {
         d.add_options()
@@ -557,11 +569,13 @@ void addCustomerCommands(CommandTable& table)
             ("address", po::value<std::string>()->value_name("A"), "street address")
             ("region", po::value<std::string>()->value_name("R"), "sales region")
             ("owner", po::value<std::string>()->value_name("U"), "user name of the owning rep (default for a signed-in rep: themselves)")
-            ("tag", po::value<std::vector<std::string>>()->composing()->value_name("T"), "a tag (repeatable)");
+            ("tag", po::value<std::vector<std::string>>()->composing()->value_name("T"), "a tag (repeatable)")
+            ("force", po::bool_switch(), "save even if likely duplicates exist");
     };
     c.maxOperands = Command::kUnbounded;
     c.run = addCustomer;
     table.add(std::move(c));
+    addCustomerQueryCommands(table);
     addRowCommands(table, e);
 }
 

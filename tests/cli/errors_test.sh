@@ -120,7 +120,7 @@ pass
 
 # The good bundle still imports afterwards.
 db changes import good.json > /dev/null
-expect_eq "$(db customer list --json | pyj 'sorted(c["name"] for c in d)')" '["上海门店", "北京昭智教育"]' "good bundle imports"
+expect_eq "$(db customer list --json | pyj 'sorted(c["name"] for c in d["customers"])')" '["上海门店", "北京昭智教育"]' "good bundle imports"
 
 # Values that start with '-' are values, not options.
 N=$(db customer add --name -临时- --phone -1)

@@ -33,7 +33,7 @@ r2 changes import - < hand-over.json > import0.txt
 expect_contains "$(cat import0.txt)" "records applied" "import summary"
 expect_eq "$(r2 customer show "$C" --json | pyj 'd["name"]')" "北京昭智教育" "UTF-8 name after hand-over"
 expect_eq "$(r2 customer show "$C" --json | pyj 'd["tags"]')" '["vip", "教育"]' "tags after hand-over"
-expect_eq "$(r2 customer list --json | pyj 'len(d)')" "2" "customers on rep 2"
+expect_eq "$(r2 customer list --json | pyj 'd["total"]')" "2" "customers on rep 2"
 
 # ---------------------------------------------------------------- concurrent edits
 # Rep 1 first, rep 2 later (wall clock): under last-writer-wins rep 2's edit wins.
@@ -47,7 +47,7 @@ V=$(r2 visit log --customer "$S" --notes 现场拜访 --outcome 下单 --rep wan
       --lat 31.2304 --lng 121.4737 --accuracy 8 --at 2026-11-22T09:30+08:00)
 [[ $V =~ $UUID_RE ]] || fail "visit log printed [$V], not an id"
 
-expect_eq "$(r1 customer list --json | pyj '[c["name"] for c in d]')" '["北京昭智教育"]' "archived customer hidden on rep 1"
+expect_eq "$(r1 customer list --json | pyj '[c["name"] for c in d["customers"]]')" '["北京昭智教育"]' "archived customer hidden on rep 1"
 
 # ---------------------------------------------------------------- exchange both ways
 r1 changes export r1.json > /dev/null
@@ -103,9 +103,9 @@ for r in r1 r2; do
   expect_eq "$($r visit list --customer "$S" --json | pyj 'len(d)')" "1" "$r: visit list --customer"
 
   # The archived customer: hidden by default, there with --all.
-  expect_eq "$($r customer list --json | pyj '[c["id"] for c in d]')" "[\"$C\"]" "$r: customer list hides archived"
-  expect_eq "$($r customer list --all --json | pyj '{c["name"]: c["archived"] for c in d}')" \
-    '{"上海门店": true, "北京昭智教育": null}' "$r: customer list --all"
+  expect_eq "$($r customer list --json | pyj '[c["id"] for c in d["customers"]]')" "[\"$C\"]" "$r: customer list hides archived"
+  expect_eq "$($r customer list --all --json | pyj '{c["name"]: c["archived"] for c in d["customers"]}')" \
+    '{"上海门店": true, "北京昭智教育": false}' "$r: customer list --all"
 
   # Both replicas flag the concurrent edits provisionally, the same way round.
   conflicts=$($r conflicts --json)

@@ -626,6 +626,7 @@ size_t Replica::pendingCount()
 
 Result<json> Replica::get(std::string_view entity, std::string_view id)
 {
+    followFile();  // rows another connection wrote may name peers not cached yet
     Error err{ErrorCode::Internal, ""};
     const auto* e = findEntity(m_schema, entity, err);
     if (!e) return err;
@@ -636,6 +637,7 @@ Result<json> Replica::get(std::string_view entity, std::string_view id)
 
 std::vector<json> Replica::list(std::string_view entity)
 {
+    followFile();
     std::vector<json> out;
     const auto* e = m_schema.entity(entity);
     if (!e) return out;
@@ -645,11 +647,13 @@ std::vector<json> Replica::list(std::string_view entity)
 
 json Replica::dump()
 {
+    followFile();
     return m_rows.dump();
 }
 
 std::vector<ConflictEntry> Replica::conflicts(bool includeResolved)
 {
+    followFile();
     std::vector<ConflictEntry> out;
     auto text = [](const json& row, const char* name) {
         auto it = row.find(name);

@@ -178,10 +178,10 @@ Result<CheckOutResult> checkOut(replica::Replica& replica, const std::string& vi
     if (visit->checkoutAt || visit->status == "completed")
         return failedPrecondition("visit " + visitId + " is already completed");
     if (auto s = checkPosition(out.lat, out.lng, std::nullopt); !s) return s.error();
-    if (out.at < *visit->checkinAt) return invalidArgument("check-out cannot be before the check-in");
     if (out.satisfaction && (*out.satisfaction < 1 || *out.satisfaction > 5))
         return invalidArgument("satisfaction is 1 to 5");
     if (out.orderAmount && !(*out.orderAmount >= 0)) return invalidArgument("an order amount cannot be negative");
+    if (out.at < *visit->checkinAt) return invalidArgument("check-out cannot be before the check-in");
     if (out.nextFollowUp && *out.nextFollowUp < out.at)
         return invalidArgument("the next follow-up must be after the visit");
 

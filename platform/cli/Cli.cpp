@@ -126,6 +126,7 @@ Cli::Cli()
 {
     addInitCommand(m_commands);
     addEntityCommands(m_commands);
+    addActivityCommands(m_commands);
     addSyncCommands(m_commands);
 }
 

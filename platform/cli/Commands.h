@@ -14,6 +14,12 @@ void addEntityCommands(CommandTable& table);
 // duplicate check `customer add` runs before saving (refused unless --force).
 void addCustomerQueryCommands(CommandTable& table);
 void checkDuplicatesBeforeAdd(Context& ctx, const std::string& name, const std::vector<std::string>& phones);
+// ActivityCommands.cpp: visit plan/checkin/checkout/void, task done,
+// complaint add/move/list, today, report, export, config (core/domain).
+void addActivityCommands(CommandTable& table);
+// The entity commands ActivityCommands.cpp provides instead of the generic
+// ones ("visit", "void"): addEntityCommands skips them.
+bool replacedByActivityCommands(std::string_view group, std::string_view name);
 // SyncCommands.cpp: changes export/import/pending, conflicts, dump; then
 // the server commands below.
 void addSyncCommands(CommandTable& table);

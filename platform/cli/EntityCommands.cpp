@@ -9,7 +9,10 @@
 #include "Commands.h"
 #include "Output.h"
 
+#include "domain/Cadence.h"
+
 #include <algorithm>
+#include <cstdint>
 #include <map>
 #include <ostream>
 
@@ -186,6 +189,35 @@ void flagCustomer(json& row, const std::map<std::string, json>& customers)
     row["customer_missing"] = it == customers.end();
 }
 
+// The visit flags of domain::Visit (core/domain/Visits.h), on a listed row:
+// far (distance_m beyond the team's check-in radius), no_location (checked
+// in without a position), voided, and the customer flags above; "flags"
+// lists the ones that are set.
+void flagVisit(json& row, const std::map<std::string, json>& customers, double radiusM)
+{
+    flagCustomer(row, customers);
+    const json& distance = row["distance_m"];
+    row["far"] = distance.is_number() && distance.get<double>() > radiusM;
+    row["no_location"] = !row["checkin_at"].is_null() && row["checkin_lat"].is_null();
+    json flags = json::array();
+    for (const char* f : {"far", "no_location", "voided", "customer_archived", "customer_missing"})
+        if (isTrue(row, f)) flags.push_back(f);
+    row["flags"] = flags;
+}
+
+std::string visitFlagsText(const json& row)
+{
+    std::string out;
+    for (const auto& f : row["flags"]) {
+        std::string name = f.get<std::string>();
+        if (name == "far") name = "far check-in";
+        for (auto& c : name)
+            if (c == '_') c = ' ';
+        out += (out.empty() ? "" : ", ") + name;
+    }
+    return out;
+}
+
 std::string customerLabel(const json& row, const std::map<std::string, json>& customers)
 {
     std::string id = text(row, "customer");
@@ -203,7 +235,7 @@ void showRow(Context& ctx, const EntityDef& e)
     std::map<std::string, json> customers;
     const bool refersToCustomer = e.field("customer") && e.field("customer")->type == FieldType::Ref;
     if (refersToCustomer) customers = customersById(r);
-    if (e.name == "visit") flagCustomer(row, customers);
+    if (e.name == "visit") flagVisit(row, customers, domain::teamConfig(r).checkinRadiusM);
     if (ctx.json()) {
         printJson(ctx.out(), row);
         return;
@@ -261,17 +293,29 @@ void listRows(Context& ctx, const EntityDef& e)
     std::map<std::string, json> customers;
     if (refersToCustomer) customers = customersById(r);
 
+    // A customer's visits are its timeline: voided ones stay in it, marked,
+    // latest first (check-in, else planned time).
+    const bool timeline = e.name == "visit" && customerFilter;
+    const double radius = e.name == "visit" ? domain::teamConfig(r).checkinRadiusM : 0;
     std::vector<json> rows;
     size_t hidden = 0;
     for (auto& row : r.list(e.name)) {
         if (customerFilter && text(row, "customer") != *customerFilter) continue;
-        if (tombstone && !all && isTrue(row, tombstone)) {
+        if (tombstone && !all && !timeline && isTrue(row, tombstone)) {
             ++hidden;
             continue;
         }
-        if (e.name == "visit") flagCustomer(row, customers);
+        if (e.name == "visit") flagVisit(row, customers, radius);
         rows.push_back(std::move(row));
     }
+    if (timeline)
+        std::stable_sort(rows.begin(), rows.end(), [](const json& a, const json& b) {
+            auto when = [](const json& v) {
+                const json& t = v["checkin_at"].is_null() ? v["planned_at"] : v["checkin_at"];
+                return t.is_null() ? INT64_MIN : t.get<int64_t>();
+            };
+            return when(a) > when(b);
+        });
     if (ctx.json()) {
         printJson(ctx.out(), json(rows));
         return;
@@ -290,10 +334,7 @@ void listRows(Context& ctx, const EntityDef& e)
             } else if (c.field == "customer" && refersToCustomer) {
                 cells.push_back(customerLabel(row, customers));
             } else if (c.field == "flags") {
-                std::string flags;
-                if (isTrue(row, "customer_archived")) flags = "customer archived";
-                if (isTrue(row, "customer_missing")) flags = "customer missing";
-                cells.push_back(flags);
+                cells.push_back(visitFlagsText(row));
             } else if (tombstone && c.field == tombstone) {
                 cells.push_back(isTrue(row, tombstone) ? "yes" : "");
             } else {
@@ -331,6 +372,10 @@ void setFields(Context& ctx, const EntityDef& e)
 {
     Write write;
     addAssignments(write, e, ctx.operands(), 1, false);
+    if (e.name == "visit")
+        for (const auto& item : write.items())
+            if (item.field == "voided" || item.field == "void_reason")
+                usageError("visit." + item.field + " is set by: fieldsync visit void ID --reason TEXT (managers only)");
     auto& r = ctx.replica();
     checkWriteOnce(r, e, ctx.operands()[0], write);
     check(r.update(e.name, ctx.operands()[0], write));
@@ -467,7 +512,10 @@ void addListCommand(CommandTable& table, const EntityDef& e)
     if (e.name == "visit")
         c.details = "Visits of archived customers are always listed, flagged \"customer archived\"\n"
                     "(JSON: \"customer_archived\": true); a visit whose customer is not on this\n"
-                    "replica is flagged \"customer missing\" (\"customer_missing\": true).\n";
+                    "replica is flagged \"customer missing\" (\"customer_missing\": true). A check-in\n"
+                    "beyond the team's radius is flagged \"far\", one without a position \"no location\".\n"
+                    "With --customer the list is the customer's timeline: latest first, voided\n"
+                    "visits included and flagged \"voided\".\n";
     c.options = [tombstone, refersToCustomer](po::options_description& d) {
         if (refersToCustomer)
             d.add_options()("customer", po::value<std::string>()->value_name("ID"), "only rows of this customer");
@@ -505,7 +553,7 @@ void addRowCommands(CommandTable& table, const EntityDef& e)
         table.add(std::move(c));
         break;
     }
-    if (const char* tombstone = tombstoneOf(e)) {
+    if (const char* tombstone = tombstoneOf(e); tombstone && !replacedByActivityCommands(e.name, "void")) {
         const bool isVoid = std::string_view(tombstone) == "voided";
         Command c;
         c.words = {e.name, isVoid ? "void" : "archive"};
@@ -545,7 +593,7 @@ void addRowCommands(CommandTable& table, const EntityDef& e)
         c.run = [&e](Context& ctx) { showRow(ctx, e); };
         table.add(std::move(c));
     }
-    if (e.name != "customer") addListCommand(table, e);  // customer list: CustomerCommands.cpp
+    if (e.name != "customer" && !replacedByActivityCommands(e.name, "list")) addListCommand(table, e);  // customer list: CustomerCommands.cpp
 }
 
 void addCustomerCommands(CommandTable& table)
@@ -638,6 +686,10 @@ void addGenericCommands(CommandTable& table, const EntityDef& e, const std::stri
 {
     table.addGroup({e.name, summary, {}});
     const bool refersToCustomer = e.field("customer") != nullptr;
+    if (replacedByActivityCommands(e.name, "add")) {
+        addRowCommands(table, e);
+        return;
+    }
     Command c;
     c.words = {e.name, "add"};
     c.synopsis = std::string(refersToCustomer ? "--customer ID " : "") + "FIELD=VALUE [FIELD=VALUE ...]";

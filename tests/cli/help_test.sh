@@ -8,13 +8,17 @@ COMMANDS=(
   "init" "dump"
   "customer add" "customer set" "customer tag" "customer archive" "customer show" "customer list"
   "contact add" "contact set" "contact archive" "contact show" "contact list"
-  "visit log" "visit set" "visit void" "visit reopen" "visit show" "visit list"
-  "task add" "task set" "task archive" "task reopen" "task show" "task list"
-  "complaint add" "complaint set" "complaint void" "complaint reopen" "complaint show" "complaint list"
+  "visit log" "visit set" "visit reopen" "visit show" "visit list"
+  "visit plan" "visit checkin" "visit checkout" "visit void"
+  "task add" "task set" "task archive" "task reopen" "task show" "task list" "task done"
+  "complaint set" "complaint void" "complaint reopen" "complaint show"
+  "complaint add" "complaint move" "complaint list"
+  "today" "report abc" "report churn" "report coverage" "report feed" "report per-rep" "report lifecycle"
+  "report complaints" "export visits" "export customers" "config cadence"
   "changes export" "changes import" "changes pending"
   "conflicts list" "conflicts resolve"
 )
-CMD_GROUPS=(customer contact visit task complaint changes conflicts)
+CMD_GROUPS=(customer contact visit task complaint report export config changes conflicts)
 
 # expect_help EXPECTED_USAGE_PREFIX ARGS...
 expect_help() {
@@ -69,6 +73,6 @@ done
 status=0
 "$FS" frobnicate --help > out.txt 2> err.txt || status=$?
 expect_eq "$status" "2" "help for an unknown command"
-expect_eq "$(cat err.txt)" "fieldsync: unknown command 'frobnicate' (commands: init, customer, contact, visit, task, complaint, changes, conflicts, dump, login, logout, sync, status, rejected)" "unknown command message"
+expect_eq "$(cat err.txt)" "fieldsync: unknown command 'frobnicate' (commands: init, customer, contact, visit, task, complaint, today, report, export, config, changes, conflicts, dump, login, logout, sync, status, rejected)" "unknown command message"
 
 echo "ok: help, $CHECKS checks"

@@ -1,0 +1,59 @@
+#include "PagedListModel.h"
+
+#include "Session.h"
+
+namespace fieldsync::app {
+
+PagedListModel::PagedListModel(QObject* parent) : QAbstractListModel(parent) {}
+
+void PagedListModel::setSession(Session* session)
+{
+    if (m_session == session) return;
+    if (m_session) m_session->disconnect(this);
+    m_session = session;
+    if (m_session) connect(m_session, &Session::dataChanged, this, &PagedListModel::reload);
+    emit sessionChanged();
+    reload();
+}
+
+// Nothing is fetched from inside a change's own notifications (a reset or an
+// insertion): views and QAbstractItemModelTester ask again after it.
+void PagedListModel::reload()
+{
+    const int before = m_available;
+    m_notifying = true;
+    beginResetModel();
+    if (m_session) {
+        m_available = load();
+    } else {
+        clear();
+        m_available = 0;
+    }
+    m_shown = std::min(m_available, kPageSize);
+    endResetModel();
+    m_notifying = false;
+    if (before != m_available) emit countChanged();
+}
+
+int PagedListModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : m_shown;
+}
+
+bool PagedListModel::canFetchMore(const QModelIndex& parent) const
+{
+    return !parent.isValid() && !m_notifying && m_shown < m_available;
+}
+
+void PagedListModel::fetchMore(const QModelIndex& parent)
+{
+    if (!canFetchMore(parent)) return;
+    const int next = std::min(m_available, m_shown + kPageSize);
+    m_notifying = true;
+    beginInsertRows({}, m_shown, next - 1);
+    m_shown = next;
+    endInsertRows();
+    m_notifying = false;
+}
+
+} // namespace fieldsync::app

@@ -1,0 +1,272 @@
+#include "Session.h"
+
+#include "Connectivity.h"
+#include "replica/Replica.h"
+#include "replica/SettingKeys.h"
+#include "sync/CurlTransport.h"
+#include "sync/SyncClient.h"
+
+#include <QCoreApplication>
+#include <QFile>
+#include <QSysInfo>
+#include <chrono>
+
+namespace fieldsync::app {
+
+namespace {
+
+namespace settings = replica::settings;
+
+// The CLI's setting for a private CA (platform/cli, login --ca-file).
+constexpr std::string_view kCaFileSetting = "ca_file";
+// How long sign-out tries to push before asking the user.
+constexpr std::chrono::seconds kSignOutPushTimeout{20};
+
+QString settingOf(replica::Replica& r, std::string_view key)
+{
+    auto v = r.setting(key);
+    return v ? QString::fromStdString(*v) : QString();
+}
+
+QString deviceName()
+{
+    const QString host = QSysInfo::machineHostName();
+    return host.isEmpty() ? QStringLiteral("fieldsync app") : host;
+}
+
+} // namespace
+
+QString describeError(const Error& error)
+{
+    const QString detail = QString::fromStdString(error.message);
+    switch (error.code) {
+    case ErrorCode::Unauthenticated:
+        return QCoreApplication::translate("Session", "Wrong user name or password, or this device was signed out "
+                                                      "by an administrator.");
+    case ErrorCode::Unavailable:
+        return QCoreApplication::translate("Session", "Cannot reach the server (%1). Check the address and the "
+                                                      "network.").arg(detail);
+    case ErrorCode::InvalidArgument:
+        return QCoreApplication::translate("Session", "Invalid input: %1").arg(detail);
+    case ErrorCode::ResourceExhausted:
+        return QCoreApplication::translate("Session", "Too many attempts; try again later (%1).").arg(detail);
+    case ErrorCode::FailedPrecondition:
+        return QCoreApplication::translate("Session", "Refused: %1").arg(detail);
+    case ErrorCode::PermissionDenied:
+        return QCoreApplication::translate("Session", "Not allowed: %1").arg(detail);
+    case ErrorCode::NotFound:
+    case ErrorCode::Internal:
+        break;
+    }
+    return QCoreApplication::translate("Session", "Error: %1").arg(detail);
+}
+
+Session::Session(QString databasePath, QObject* parent) : Session(std::move(databasePath), Options{}, parent) {}
+
+Session::Session(QString databasePath, Options options, QObject* parent)
+    : QObject(parent), m_path(std::move(databasePath)), m_options(std::move(options))
+{
+    m_workers.setMaxThreadCount(1);
+    openReplica();
+    m_connectivity = new Connectivity(this);
+    m_sync = new SyncMonitor(
+        m_path, m_connectivity,
+        [this] {
+            LocalCounts c;
+            c.pending = m_replica->pendingCount();
+            c.rejected = m_replica->rejected().size();
+            const QString last = settingOf(*m_replica, settings::kLastSync);
+            c.lastSync = last.toLongLong();
+            return c;
+        },
+        m_options.sync, this);
+    connect(m_sync, &SyncMonitor::syncFinished, this, [this] {
+        readIdentity();  // the engine may have found the token revoked; re-read
+        emit dataChanged();
+    });
+    readIdentity();
+    startSync();
+}
+
+Session::~Session()
+{
+    m_workers.waitForDone();
+    m_sync->stop();
+}
+
+bool Session::isManager() const
+{
+    return m_role == QLatin1String("manager") || m_role == QLatin1String("admin");
+}
+
+void Session::openReplica()
+{
+    m_replica = replica::Replica::open(m_path.toStdString());
+}
+
+void Session::readIdentity()
+{
+    const QString user = settingOf(*m_replica, settings::kUser), role = settingOf(*m_replica, settings::kRole),
+                  team = settingOf(*m_replica, settings::kTeam), server = settingOf(*m_replica, settings::kServer),
+                  token = settingOf(*m_replica, settings::kToken);
+    if (user == m_user && role == m_role && team == m_team && server == m_server && token == m_token) return;
+    m_user = user;
+    m_role = role;
+    m_team = team;
+    m_server = server;
+    m_token = token;
+    emit identityChanged();
+}
+
+std::shared_ptr<client::Transport> Session::transportFor(replica::Replica& r)
+{
+    if (m_options.transport) return m_options.transport(r);
+    client::CurlTransport::Options o;
+    if (auto ca = r.setting(kCaFileSetting)) o.caFile = *ca;
+    return std::make_shared<client::CurlTransport>(o);
+}
+
+void Session::startSync()
+{
+    if (!m_options.startSync || !signedIn()) return;
+    // The transport is made now, on the GUI thread, from the UI's replica.
+    auto transport = transportFor(*m_replica);
+    m_sync->start(m_server, m_token, [transport] { return transport; });
+}
+
+void Session::setBusy(bool busy)
+{
+    if (m_busy == busy) return;
+    m_busy = busy;
+    emit busyChanged();
+}
+
+void Session::setError(const QString& text)
+{
+    if (m_error == text) return;
+    m_error = text;
+    emit errorTextChanged();
+}
+
+void Session::signIn(const QString& server, const QString& user, const QString& password)
+{
+    if (m_busy) return;
+    auto url = client::normalizeServerUrl(server.trimmed().toStdString());
+    if (!url) {
+        setError(tr("The server address must start with http:// or https://"));
+        emit signInFinished(false);
+        return;
+    }
+    if (user.trimmed().isEmpty() || password.isEmpty()) {
+        setError(tr("Enter your user name and password."));
+        emit signInFinished(false);
+        return;
+    }
+    setError({});
+    setBusy(true);
+    auto transport = transportFor(*m_replica);
+    const std::string path = m_path.toStdString(), name = deviceName().toStdString();
+    m_workers.start([this, transport, path, name, url = *url, u = user.trimmed().toStdString(),
+                     p = password.toStdString()] {
+        QString error;
+        try {
+            auto r = replica::Replica::open(path);
+            client::SyncClient c(*r, *transport);
+            auto info = c.login(url, u, p, name);
+            if (!info) error = describeError(info.error());
+        } catch (const std::exception& e) {
+            error = describeError(Error{ErrorCode::Internal, e.what()});
+        }
+        QMetaObject::invokeMethod(this, [this, error] { finishSignIn(error); }, Qt::QueuedConnection);
+    });
+}
+
+void Session::finishSignIn(const QString& error)
+{
+    setBusy(false);
+    setError(error);
+    readIdentity();
+    if (error.isEmpty()) {
+        startSync();
+        emit dataChanged();
+    }
+    emit signInFinished(error.isEmpty());
+}
+
+void Session::signOut()
+{
+    if (m_busy) return;
+    setError({});
+    setBusy(true);
+    // No other sync may run on the file while this one pushes.
+    m_sync->stop();
+    auto transport = transportFor(*m_replica);
+    const std::string path = m_path.toStdString();
+    m_workers.start([this, transport, path] {
+        int pending = 0;
+        QString error;
+        try {
+            auto r = replica::Replica::open(path);
+            {
+                client::SyncClient c(*r, *transport);
+                if (c.signedIn()) {
+                    auto done = c.syncUntilDone(std::chrono::steady_clock::now() + kSignOutPushTimeout);
+                    if (!done) error = describeError(done.error());
+                }
+            }
+            pending = static_cast<int>(r->pendingCount());
+            if (pending > 0 && error.isEmpty()) error = tr("The server did not accept every change.");
+        } catch (const std::exception& e) {
+            error = describeError(Error{ErrorCode::Internal, e.what()});
+            pending = -1;
+        }
+        QMetaObject::invokeMethod(this, [this, pending, error] { finishPushBeforeSignOut(pending, error); },
+                                  Qt::QueuedConnection);
+    });
+}
+
+void Session::finishPushBeforeSignOut(int pending, const QString& error)
+{
+    setBusy(false);
+    m_sync->refreshCounts();
+    if (pending == 0) {
+        wipe();
+        return;
+    }
+    // Unsynced work would be lost: ask first, and keep syncing meanwhile.
+    startSync();
+    emit signOutNeedsConfirmation(std::max(pending, 0), error);
+}
+
+void Session::signOutDiscardingUnsynced()
+{
+    if (m_busy) return;
+    wipe();
+}
+
+void Session::wipe()
+{
+    m_sync->stop();
+    m_replica.reset();
+    QString failed;
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+        const QString file = m_path + QLatin1String(suffix);
+        if (QFile::exists(file) && !QFile::remove(file)) failed = file;
+    }
+    openReplica();
+    // The main file is removed first: if a side file stays, the new replica
+    // starts empty anyway; if the main file stays, nothing was wiped.
+    setError(failed.isEmpty() ? QString() : tr("Could not remove %1").arg(failed));
+    readIdentity();
+    m_sync->refreshCounts();
+    emit dataChanged();
+    emit signedOut();
+}
+
+void Session::localWriteDone()
+{
+    m_sync->localWrite();
+    emit dataChanged();
+}
+
+} // namespace fieldsync::app

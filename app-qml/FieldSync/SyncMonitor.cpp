@@ -1,0 +1,120 @@
+#include "SyncMonitor.h"
+
+#include "Connectivity.h"
+#include "PokeListener.h"
+
+namespace fieldsync::app {
+
+SyncMonitor::SyncMonitor(QString databasePath, Connectivity* connectivity, std::function<LocalCounts()> counts,
+                         Options options, QObject* parent)
+    : QObject(parent),
+      m_path(databasePath.toStdString()),
+      m_connectivity(connectivity),
+      m_countsFn(std::move(counts)),
+      m_options(std::move(options))
+{
+    m_counts = m_countsFn();
+    connect(m_connectivity, &Connectivity::reachableChanged, this, &SyncMonitor::statusChanged);
+    connect(m_connectivity, &Connectivity::reconnected, this, [this] {
+        if (m_engine) m_engine->reconnect();
+    });
+}
+
+SyncMonitor::~SyncMonitor()
+{
+    stop();
+}
+
+void SyncMonitor::start(const QString& server, const QString& token, TransportFactory transport)
+{
+    stop();
+    m_engine = std::make_unique<client::SyncEngine>(m_path, transport(), m_options.engine);
+    // Worker thread: copy and hand over to the GUI thread, nothing else.
+    m_engine->onStatus([this](const client::SyncStatus& status) {
+        QMetaObject::invokeMethod(this, [this, status] { apply(status); }, Qt::QueuedConnection);
+    });
+    m_state = client::SyncState::Idle;
+    m_error.clear();
+    if (m_options.listenForPokes) {
+        m_pokes = new PokeListener(this);
+        connect(m_pokes, &PokeListener::poked, this, [this] {
+            if (m_engine) m_engine->poke();
+        });
+        connect(m_pokes, &PokeListener::connectedChanged, this, &SyncMonitor::statusChanged);
+        m_pokes->open(server, token);
+    }
+    m_engine->start();
+    emit statusChanged();
+}
+
+void SyncMonitor::stop()
+{
+    if (m_pokes) {
+        m_pokes->close();
+        m_pokes->deleteLater();
+        m_pokes = nullptr;
+    }
+    if (!m_engine) return;
+    m_engine->stop();
+    m_engine.reset();
+    m_state = client::SyncState::Idle;
+    m_error.clear();
+    emit statusChanged();
+}
+
+bool SyncMonitor::online() const
+{
+    return m_connectivity->reachable() && running() && m_state != client::SyncState::Offline;
+}
+
+QString SyncMonitor::state() const
+{
+    if (!running()) return QStringLiteral("stopped");
+    return QString::fromUtf8(client::syncStateName(m_state).data());
+}
+
+QDateTime SyncMonitor::lastSync() const
+{
+    const int64_t ms = std::max(m_counts.lastSync, m_engineLastSync);
+    return ms > 0 ? QDateTime::fromMSecsSinceEpoch(ms) : QDateTime();
+}
+
+bool SyncMonitor::pokesConnected() const
+{
+    return m_pokes && m_pokes->connected();
+}
+
+void SyncMonitor::syncNow()
+{
+    if (m_engine) m_engine->poke();
+}
+
+void SyncMonitor::localWrite()
+{
+    refreshCounts();
+    if (m_engine) m_engine->requestSync();
+}
+
+void SyncMonitor::refreshCounts()
+{
+    m_counts = m_countsFn();
+    emit statusChanged();
+}
+
+void SyncMonitor::apply(const client::SyncStatus& status)
+{
+    if (!m_engine) return;  // a report from before stop()
+    const bool ended = m_state == client::SyncState::Syncing && status.state != client::SyncState::Syncing;
+    m_state = status.state;
+    m_engineLastSync = status.lastSync;
+    m_error = QString::fromStdString(status.lastError);
+    if (ended) {
+        m_counts = m_countsFn();
+        emit statusChanged();
+        emit syncFinished();
+        return;
+    }
+    emit statusChanged();
+}
+
+} // namespace fieldsync::app

@@ -1,0 +1,71 @@
+// Conflicts to resolve: both values shown, keep one or write another.
+// Wide windows: list and detail side by side; narrow: the detail replaces the
+// list until "back".
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Controls.Material
+import QtQuick.Layouts
+import FieldSync
+
+Page {
+    id: page
+
+    required property Session session
+    property bool wide: false
+    property var selected: null
+
+    title: qsTr("Conflicts")
+
+    ConflictsModel {
+        id: conflicts
+        session: page.session
+        onModelReset: page.selected = null
+    }
+
+    RowLayout {
+        anchors.fill: parent
+        spacing: 0
+
+        ListView {
+            id: list
+            objectName: "conflictList"
+            Layout.fillHeight: true
+            Layout.fillWidth: !page.wide
+            Layout.preferredWidth: page.wide ? 380 : -1
+            visible: page.wide || page.selected === null
+            clip: true
+            model: conflicts
+            delegate: ConflictDelegate {
+                width: ListView.view.width
+                highlighted: page.selected !== null && page.selected.row === index
+                onClicked: page.selected = {
+                    row: index, entity: entity, rowId: rowId, field: field,
+                    entityLabel: entityLabel, fieldLabel: fieldLabel,
+                    currentValue: currentValue, otherValue: otherValue, provisional: provisional
+                }
+            }
+            Label {
+                objectName: "noConflictsLabel"
+                anchors.centerIn: parent
+                visible: list.count === 0
+                text: qsTr("No conflicts to resolve")
+                color: Material.color(Material.Grey)
+            }
+        }
+        ToolSeparator {
+            Layout.fillHeight: true
+            orientation: Qt.Vertical
+            visible: page.wide
+        }
+        ConflictDetail {
+            objectName: "conflictDetail"
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            visible: page.wide || page.selected !== null
+            model: conflicts
+            entry: page.selected
+            showBack: !page.wide
+            onDone: page.selected = null
+        }
+    }
+}

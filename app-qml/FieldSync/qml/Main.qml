@@ -1,0 +1,123 @@
+// The window: sign-in until a device token exists, then the main layout with
+// the status bar always on top. Narrow windows (phones) get a tab bar at the
+// bottom; wide ones (>= 900 px: tablets, desktops) a navigation column beside
+// the page, and pages show master and detail side by side.
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Controls.Material
+import QtQuick.Layouts
+import FieldSync
+
+ApplicationWindow {
+    id: window
+
+    required property Session session
+    required property Translator translator
+
+    readonly property bool wide: width >= 900
+    // The main pages that exist so far, in navigation order.
+    readonly property var pages: [
+        { key: "conflicts", title: qsTr("Conflicts") },
+        { key: "settings", title: qsTr("Settings") }
+    ]
+    property string currentPage: "conflicts"
+
+    // Tests and the screenshot tool navigate with this.
+    function showPage(key) { currentPage = key }
+    function showRejected() { rejectedPopup.open() }
+
+    width: 390
+    height: 844
+    visible: true
+    title: qsTr("fieldsync")
+    font.family: "Noto Sans CJK SC"
+    Material.theme: Material.Light
+    Material.primary: Material.Indigo
+    Material.accent: Material.Teal
+
+    header: StatusBar {
+        visible: window.session.signedIn
+        sync: window.session.sync
+        onRejectedClicked: rejectedPopup.open()
+    }
+
+    footer: TabBar {
+        id: tabs
+        objectName: "tabBar"
+        visible: window.session.signedIn && !window.wide
+        currentIndex: window.pages.findIndex(p => p.key === window.currentPage)
+        Repeater {
+            model: window.pages
+            TabButton {
+                required property var modelData
+                text: modelData.title
+                onClicked: window.currentPage = modelData.key
+            }
+        }
+    }
+
+    SignInPage {
+        anchors.fill: parent
+        visible: !window.session.signedIn
+        session: window.session
+    }
+
+    RowLayout {
+        anchors.fill: parent
+        visible: window.session.signedIn
+        spacing: 0
+
+        // Navigation column (wide windows only).
+        Pane {
+            Layout.fillHeight: true
+            Layout.preferredWidth: 220
+            visible: window.wide
+            padding: 0
+            Material.elevation: 1
+            ListView {
+                objectName: "navigation"
+                anchors.fill: parent
+                model: window.pages
+                delegate: ItemDelegate {
+                    required property var modelData
+                    width: ListView.view.width
+                    text: modelData.title
+                    highlighted: window.currentPage === modelData.key
+                    onClicked: window.currentPage = modelData.key
+                }
+            }
+        }
+
+        StackLayout {
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            currentIndex: window.pages.findIndex(p => p.key === window.currentPage)
+
+            ConflictsPage {
+                session: window.session
+                wide: window.wide
+            }
+            SettingsPage {
+                session: window.session
+                translator: window.translator
+            }
+        }
+    }
+
+    Popup {
+        id: rejectedPopup
+        objectName: "rejectedPopup"
+        parent: Overlay.overlay
+        modal: true
+        width: Math.min(window.width, 720)
+        height: window.height * (window.wide ? 0.8 : 1)
+        x: (window.width - width) / 2
+        y: (window.height - height) / 2
+        padding: 0
+        RejectedPage {
+            anchors.fill: parent
+            session: window.session
+            onCloseRequested: rejectedPopup.close()
+        }
+    }
+}

@@ -1,0 +1,559 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en">
+  <context>
+    <name>ConflictDelegate</name>
+    <message>
+      <source>%1 · %2</source>
+      <translation>%1 · %2</translation>
+    </message>
+    <message>
+      <source>on this device only</source>
+      <translation>on this device only</translation>
+    </message>
+    <message>
+      <source>needs you</source>
+      <translation>needs you</translation>
+    </message>
+    <message>
+      <source>logged</source>
+      <translation>logged</translation>
+    </message>
+    <message>
+      <source>Kept: %1</source>
+      <translation>Kept: %1</translation>
+    </message>
+    <message>
+      <source>Other: %1</source>
+      <translation>Other: %1</translation>
+    </message>
+  </context>
+  <context>
+    <name>ConflictDetail</name>
+    <message>
+      <source>‹ Back</source>
+      <translation>‹ Back</translation>
+    </message>
+    <message>
+      <source>%1 · %2</source>
+      <translation>%1 · %2</translation>
+    </message>
+    <message>
+      <source>Row %1</source>
+      <translation>Row %1</translation>
+    </message>
+    <message>
+      <source>Kept value</source>
+      <translation>Kept value</translation>
+    </message>
+    <message>
+      <source>Other value</source>
+      <translation>Other value</translation>
+    </message>
+    <message>
+      <source>Keep this</source>
+      <translation>Keep this</translation>
+    </message>
+    <message>
+      <source>Use this</source>
+      <translation>Use this</translation>
+    </message>
+    <message>
+      <source>Or write another value:</source>
+      <translation>Or write another value:</translation>
+    </message>
+    <message>
+      <source>Save</source>
+      <translation>Save</translation>
+    </message>
+    <message>
+      <source>Seen on this device only: the server logs it on the next sync, then it can be resolved.</source>
+      <translation>Seen on this device only: the server logs it on the next sync, then it can be resolved.</translation>
+    </message>
+    <message>
+      <source>Select a conflict</source>
+      <translation>Select a conflict</translation>
+    </message>
+  </context>
+  <context>
+    <name>ConflictsPage</name>
+    <message>
+      <source>Conflicts</source>
+      <translation>Conflicts</translation>
+    </message>
+    <message>
+      <source>No conflicts to resolve</source>
+      <translation>No conflicts to resolve</translation>
+    </message>
+  </context>
+  <context>
+    <name>FieldLabels</name>
+    <message>
+      <source>Customer</source>
+      <translation>Customer</translation>
+    </message>
+    <message>
+      <source>Contact</source>
+      <translation>Contact</translation>
+    </message>
+    <message>
+      <source>Visit</source>
+      <translation>Visit</translation>
+    </message>
+    <message>
+      <source>Task</source>
+      <translation>Task</translation>
+    </message>
+    <message>
+      <source>Complaint</source>
+      <translation>Complaint</translation>
+    </message>
+    <message>
+      <source>Conflict</source>
+      <translation>Conflict</translation>
+    </message>
+    <message>
+      <source>Name</source>
+      <translation>Name</translation>
+    </message>
+    <message>
+      <source>Phone</source>
+      <translation>Phone</translation>
+    </message>
+    <message>
+      <source>Address</source>
+      <translation>Address</translation>
+    </message>
+    <message>
+      <source>Region</source>
+      <translation>Region</translation>
+    </message>
+    <message>
+      <source>Industry</source>
+      <translation>Industry</translation>
+    </message>
+    <message>
+      <source>Company size</source>
+      <translation>Company size</translation>
+    </message>
+    <message>
+      <source>Level</source>
+      <translation>Level</translation>
+    </message>
+    <message>
+      <source>Lifecycle</source>
+      <translation>Lifecycle</translation>
+    </message>
+    <message>
+      <source>Source</source>
+      <translation>Source</translation>
+    </message>
+    <message>
+      <source>Annual sales</source>
+      <translation>Annual sales</translation>
+    </message>
+    <message>
+      <source>Owner</source>
+      <translation>Owner</translation>
+    </message>
+    <message>
+      <source>Tags</source>
+      <translation>Tags</translation>
+    </message>
+    <message>
+      <source>Notes</source>
+      <translation>Notes</translation>
+    </message>
+    <message>
+      <source>Archived</source>
+      <translation>Archived</translation>
+    </message>
+    <message>
+      <source>Title</source>
+      <translation>Title</translation>
+    </message>
+    <message>
+      <source>Email</source>
+      <translation>Email</translation>
+    </message>
+    <message>
+      <source>Birthday</source>
+      <translation>Birthday</translation>
+    </message>
+    <message>
+      <source>Primary contact</source>
+      <translation>Primary contact</translation>
+    </message>
+    <message>
+      <source>Sales rep</source>
+      <translation>Sales rep</translation>
+    </message>
+    <message>
+      <source>Kind</source>
+      <translation>Kind</translation>
+    </message>
+    <message>
+      <source>Planned for</source>
+      <translation>Planned for</translation>
+    </message>
+    <message>
+      <source>Purpose</source>
+      <translation>Purpose</translation>
+    </message>
+    <message>
+      <source>Outcome</source>
+      <translation>Outcome</translation>
+    </message>
+    <message>
+      <source>Satisfaction</source>
+      <translation>Satisfaction</translation>
+    </message>
+    <message>
+      <source>Next follow-up</source>
+      <translation>Next follow-up</translation>
+    </message>
+    <message>
+      <source>Order amount</source>
+      <translation>Order amount</translation>
+    </message>
+    <message>
+      <source>Status</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <source>Assignee</source>
+      <translation>Assignee</translation>
+    </message>
+    <message>
+      <source>Due</source>
+      <translation>Due</translation>
+    </message>
+    <message>
+      <source>Description</source>
+      <translation>Description</translation>
+    </message>
+    <message>
+      <source>Severity</source>
+      <translation>Severity</translation>
+    </message>
+    <message>
+      <source>Handler</source>
+      <translation>Handler</translation>
+    </message>
+    <message>
+      <source>Resolution</source>
+      <translation>Resolution</translation>
+    </message>
+    <message>
+      <source>Channel</source>
+      <translation>Channel</translation>
+    </message>
+    <message>
+      <source>Received</source>
+      <translation>Received</translation>
+    </message>
+    <message>
+      <source>Satisfaction afterwards</source>
+      <translation>Satisfaction afterwards</translation>
+    </message>
+    <message>
+      <source>Voided</source>
+      <translation>Voided</translation>
+    </message>
+    <message>
+      <source>Reason for voiding</source>
+      <translation>Reason for voiding</translation>
+    </message>
+    <message>
+      <source>Visit notes</source>
+      <translation>Visit notes</translation>
+    </message>
+    <message>
+      <source>Job title</source>
+      <translation>Job title</translation>
+    </message>
+  </context>
+  <context>
+    <name>Main</name>
+    <message>
+      <source>Conflicts</source>
+      <translation>Conflicts</translation>
+    </message>
+    <message>
+      <source>Settings</source>
+      <translation>Settings</translation>
+    </message>
+    <message>
+      <source>fieldsync</source>
+      <translation>fieldsync</translation>
+    </message>
+  </context>
+  <context>
+    <name>RejectedPage</name>
+    <message>
+      <source>Rejected changes</source>
+      <translation>Rejected changes</translation>
+    </message>
+    <message>
+      <source>Close</source>
+      <translation>Close</translation>
+    </message>
+    <message>
+      <source>%1 %2</source>
+      <translation>%1 %2</translation>
+    </message>
+    <message>
+      <source>Why: %1 (%2)</source>
+      <translation>Why: %1 (%2)</translation>
+    </message>
+    <message>
+      <source>No rejected changes</source>
+      <translation>No rejected changes</translation>
+    </message>
+  </context>
+  <context>
+    <name>Session</name>
+    <message>
+      <source>Wrong user name or password, or this device was signed out by an administrator.</source>
+      <translation>Wrong user name or password, or this device was signed out by an administrator.</translation>
+    </message>
+    <message>
+      <source>Cannot reach the server (%1). Check the address and the network.</source>
+      <translation>Cannot reach the server (%1). Check the address and the network.</translation>
+    </message>
+    <message>
+      <source>Invalid input: %1</source>
+      <translation>Invalid input: %1</translation>
+    </message>
+    <message>
+      <source>Too many attempts; try again later (%1).</source>
+      <translation>Too many attempts; try again later (%1).</translation>
+    </message>
+    <message>
+      <source>Refused: %1</source>
+      <translation>Refused: %1</translation>
+    </message>
+    <message>
+      <source>Not allowed: %1</source>
+      <translation>Not allowed: %1</translation>
+    </message>
+    <message>
+      <source>Error: %1</source>
+      <translation>Error: %1</translation>
+    </message>
+  </context>
+  <context>
+    <name>SettingsPage</name>
+    <message>
+      <source>Settings</source>
+      <translation>Settings</translation>
+    </message>
+    <message>
+      <source>Account</source>
+      <translation>Account</translation>
+    </message>
+    <message>
+      <source>Server</source>
+      <translation>Server</translation>
+    </message>
+    <message>
+      <source>User</source>
+      <translation>User</translation>
+    </message>
+    <message>
+      <source>Role</source>
+      <translation>Role</translation>
+    </message>
+    <message>
+      <source>Manager</source>
+      <translation>Manager</translation>
+    </message>
+    <message>
+      <source>Administrator</source>
+      <translation>Administrator</translation>
+    </message>
+    <message>
+      <source>Sales rep</source>
+      <translation>Sales rep</translation>
+    </message>
+    <message>
+      <source>Language</source>
+      <translation>Language</translation>
+    </message>
+    <message>
+      <source>System default</source>
+      <translation>System default</translation>
+    </message>
+    <message>
+      <source>Sync</source>
+      <translation>Sync</translation>
+    </message>
+    <message>
+      <source>Last problem: %1</source>
+      <translation>Last problem: %1</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n change(s) waiting to be sent</source>
+      <translation>
+        <numerusform>%n change waiting to be sent</numerusform>
+        <numerusform>%n changes waiting to be sent</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>Sync now</source>
+      <translation>Sync now</translation>
+    </message>
+    <message>
+      <source>Sign out</source>
+      <translation>Sign out</translation>
+    </message>
+    <message>
+      <source>Signing out sends your pending changes, then removes all customer data from this device.</source>
+      <translation>Signing out sends your pending changes, then removes all customer data from this device.</translation>
+    </message>
+    <message>
+      <source>Sending changes…</source>
+      <translation>Sending changes…</translation>
+    </message>
+    <message>
+      <source>Sign out?</source>
+      <translation>Sign out?</translation>
+    </message>
+    <message>
+      <source>All data on this device will be removed after your changes are sent.</source>
+      <translation>All data on this device will be removed after your changes are sent.</translation>
+    </message>
+    <message>
+      <source>Changes not sent</source>
+      <translation>Changes not sent</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n change(s) could not be sent to the server and will be lost if you sign out now.</source>
+      <translation>
+        <numerusform>%n change could not be sent to the server and will be lost if you sign out now.</numerusform>
+        <numerusform>%n changes could not be sent to the server and will be lost if you sign out now.</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>Sign out and lose them</source>
+      <translation>Sign out and lose them</translation>
+    </message>
+  </context>
+  <context>
+    <name>SignInPage</name>
+    <message>
+      <source>fieldsync</source>
+      <translation>fieldsync</translation>
+    </message>
+    <message>
+      <source>Sign in to your company's sync server. After the first sign-in the app works offline.</source>
+      <translation>Sign in to your company's sync server. After the first sign-in the app works offline.</translation>
+    </message>
+    <message>
+      <source>Server address, e.g. https://sync.example.com</source>
+      <translation>Server address, e.g. https://sync.example.com</translation>
+    </message>
+    <message>
+      <source>User name</source>
+      <translation>User name</translation>
+    </message>
+    <message>
+      <source>Password</source>
+      <translation>Password</translation>
+    </message>
+    <message>
+      <source>Signing in…</source>
+      <translation>Signing in…</translation>
+    </message>
+    <message>
+      <source>Sign in</source>
+      <translation>Sign in</translation>
+    </message>
+  </context>
+  <context>
+    <name>StatusBar</name>
+    <message>
+      <source>Syncing…</source>
+      <translation>Syncing…</translation>
+    </message>
+    <message>
+      <source>Online</source>
+      <translation>Online</translation>
+    </message>
+    <message>
+      <source>Offline</source>
+      <translation>Offline</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n pending</source>
+      <translation>
+        <numerusform>%n pending</numerusform>
+        <numerusform>%n pending</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n rejected</source>
+      <translation>
+        <numerusform>%n rejected</numerusform>
+        <numerusform>%n rejected</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>Synced %1</source>
+      <translation>Synced %1</translation>
+    </message>
+    <message>
+      <source>Never synced</source>
+      <translation>Never synced</translation>
+    </message>
+  </context>
+  <context>
+    <name>fieldsync::app::ConflictsModel</name>
+    <message>
+      <source>No such conflict.</source>
+      <translation>No such conflict.</translation>
+    </message>
+    <message>
+      <source>This conflict is only known on this device so far; sync first, then resolve it.</source>
+      <translation>This conflict is only known on this device so far; sync first, then resolve it.</translation>
+    </message>
+  </context>
+  <context>
+    <name>fieldsync::app::LocationSource</name>
+    <message>
+      <source>No location source on this device</source>
+      <translation>No location source on this device</translation>
+    </message>
+    <message>
+      <source>Location permission denied</source>
+      <translation>Location permission denied</translation>
+    </message>
+    <message>
+      <source>No location fix in time</source>
+      <translation>No location fix in time</translation>
+    </message>
+    <message>
+      <source>Location unavailable</source>
+      <translation>Location unavailable</translation>
+    </message>
+  </context>
+  <context>
+    <name>fieldsync::app::Session</name>
+    <message>
+      <source>The server address must start with http:// or https://</source>
+      <translation>The server address must start with http:// or https://</translation>
+    </message>
+    <message>
+      <source>Enter your user name and password.</source>
+      <translation>Enter your user name and password.</translation>
+    </message>
+    <message>
+      <source>The server did not accept every change.</source>
+      <translation>The server did not accept every change.</translation>
+    </message>
+    <message>
+      <source>Could not remove %1</source>
+      <translation>Could not remove %1</translation>
+    </message>
+  </context>
+</TS>

@@ -1,0 +1,555 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+  <context>
+    <name>ConflictDelegate</name>
+    <message>
+      <source>%1 · %2</source>
+      <translation>%1 · %2</translation>
+    </message>
+    <message>
+      <source>on this device only</source>
+      <translation>仅本设备</translation>
+    </message>
+    <message>
+      <source>needs you</source>
+      <translation>待处理</translation>
+    </message>
+    <message>
+      <source>logged</source>
+      <translation>已记录</translation>
+    </message>
+    <message>
+      <source>Kept: %1</source>
+      <translation>保留：%1</translation>
+    </message>
+    <message>
+      <source>Other: %1</source>
+      <translation>另一个：%1</translation>
+    </message>
+  </context>
+  <context>
+    <name>ConflictDetail</name>
+    <message>
+      <source>‹ Back</source>
+      <translation>‹ 返回</translation>
+    </message>
+    <message>
+      <source>%1 · %2</source>
+      <translation>%1 · %2</translation>
+    </message>
+    <message>
+      <source>Row %1</source>
+      <translation>记录 %1</translation>
+    </message>
+    <message>
+      <source>Kept value</source>
+      <translation>保留的值</translation>
+    </message>
+    <message>
+      <source>Other value</source>
+      <translation>另一个值</translation>
+    </message>
+    <message>
+      <source>Keep this</source>
+      <translation>保留此值</translation>
+    </message>
+    <message>
+      <source>Use this</source>
+      <translation>采用此值</translation>
+    </message>
+    <message>
+      <source>Or write another value:</source>
+      <translation>或填写新的值：</translation>
+    </message>
+    <message>
+      <source>Save</source>
+      <translation>保存</translation>
+    </message>
+    <message>
+      <source>Seen on this device only: the server logs it on the next sync, then it can be resolved.</source>
+      <translation>仅在本设备上发现：下次同步后服务器会记录此冲突，届时即可处理。</translation>
+    </message>
+    <message>
+      <source>Select a conflict</source>
+      <translation>请选择一条冲突</translation>
+    </message>
+  </context>
+  <context>
+    <name>ConflictsPage</name>
+    <message>
+      <source>Conflicts</source>
+      <translation>冲突</translation>
+    </message>
+    <message>
+      <source>No conflicts to resolve</source>
+      <translation>没有需要处理的冲突</translation>
+    </message>
+  </context>
+  <context>
+    <name>FieldLabels</name>
+    <message>
+      <source>Customer</source>
+      <translation>客户</translation>
+    </message>
+    <message>
+      <source>Contact</source>
+      <translation>联系人</translation>
+    </message>
+    <message>
+      <source>Visit</source>
+      <translation>拜访</translation>
+    </message>
+    <message>
+      <source>Task</source>
+      <translation>任务</translation>
+    </message>
+    <message>
+      <source>Complaint</source>
+      <translation>投诉</translation>
+    </message>
+    <message>
+      <source>Conflict</source>
+      <translation>冲突</translation>
+    </message>
+    <message>
+      <source>Name</source>
+      <translation>名称</translation>
+    </message>
+    <message>
+      <source>Phone</source>
+      <translation>电话</translation>
+    </message>
+    <message>
+      <source>Address</source>
+      <translation>地址</translation>
+    </message>
+    <message>
+      <source>Region</source>
+      <translation>区域</translation>
+    </message>
+    <message>
+      <source>Industry</source>
+      <translation>行业</translation>
+    </message>
+    <message>
+      <source>Company size</source>
+      <translation>企业规模</translation>
+    </message>
+    <message>
+      <source>Level</source>
+      <translation>客户等级</translation>
+    </message>
+    <message>
+      <source>Lifecycle</source>
+      <translation>生命周期</translation>
+    </message>
+    <message>
+      <source>Source</source>
+      <translation>来源</translation>
+    </message>
+    <message>
+      <source>Annual sales</source>
+      <translation>年销售额</translation>
+    </message>
+    <message>
+      <source>Owner</source>
+      <translation>负责人</translation>
+    </message>
+    <message>
+      <source>Tags</source>
+      <translation>标签</translation>
+    </message>
+    <message>
+      <source>Notes</source>
+      <translation>备注</translation>
+    </message>
+    <message>
+      <source>Archived</source>
+      <translation>已归档</translation>
+    </message>
+    <message>
+      <source>Title</source>
+      <translation>标题</translation>
+    </message>
+    <message>
+      <source>Email</source>
+      <translation>邮箱</translation>
+    </message>
+    <message>
+      <source>Birthday</source>
+      <translation>生日</translation>
+    </message>
+    <message>
+      <source>Primary contact</source>
+      <translation>主要联系人</translation>
+    </message>
+    <message>
+      <source>Sales rep</source>
+      <translation>销售代表</translation>
+    </message>
+    <message>
+      <source>Kind</source>
+      <translation>类型</translation>
+    </message>
+    <message>
+      <source>Planned for</source>
+      <translation>计划时间</translation>
+    </message>
+    <message>
+      <source>Purpose</source>
+      <translation>目的</translation>
+    </message>
+    <message>
+      <source>Outcome</source>
+      <translation>结果</translation>
+    </message>
+    <message>
+      <source>Satisfaction</source>
+      <translation>满意度</translation>
+    </message>
+    <message>
+      <source>Next follow-up</source>
+      <translation>下次回访</translation>
+    </message>
+    <message>
+      <source>Order amount</source>
+      <translation>订单金额</translation>
+    </message>
+    <message>
+      <source>Status</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <source>Assignee</source>
+      <translation>负责人</translation>
+    </message>
+    <message>
+      <source>Due</source>
+      <translation>截止时间</translation>
+    </message>
+    <message>
+      <source>Description</source>
+      <translation>描述</translation>
+    </message>
+    <message>
+      <source>Severity</source>
+      <translation>严重程度</translation>
+    </message>
+    <message>
+      <source>Handler</source>
+      <translation>处理人</translation>
+    </message>
+    <message>
+      <source>Resolution</source>
+      <translation>处理结果</translation>
+    </message>
+    <message>
+      <source>Channel</source>
+      <translation>渠道</translation>
+    </message>
+    <message>
+      <source>Received</source>
+      <translation>受理时间</translation>
+    </message>
+    <message>
+      <source>Satisfaction afterwards</source>
+      <translation>处理后满意度</translation>
+    </message>
+    <message>
+      <source>Voided</source>
+      <translation>已作废</translation>
+    </message>
+    <message>
+      <source>Reason for voiding</source>
+      <translation>作废原因</translation>
+    </message>
+    <message>
+      <source>Visit notes</source>
+      <translation>拜访记录</translation>
+    </message>
+    <message>
+      <source>Job title</source>
+      <translation>职务</translation>
+    </message>
+  </context>
+  <context>
+    <name>Main</name>
+    <message>
+      <source>Conflicts</source>
+      <translation>冲突</translation>
+    </message>
+    <message>
+      <source>Settings</source>
+      <translation>设置</translation>
+    </message>
+    <message>
+      <source>fieldsync</source>
+      <translation>fieldsync 外勤</translation>
+    </message>
+  </context>
+  <context>
+    <name>RejectedPage</name>
+    <message>
+      <source>Rejected changes</source>
+      <translation>被拒绝的更改</translation>
+    </message>
+    <message>
+      <source>Close</source>
+      <translation>关闭</translation>
+    </message>
+    <message>
+      <source>%1 %2</source>
+      <translation>%1 %2</translation>
+    </message>
+    <message>
+      <source>Why: %1 (%2)</source>
+      <translation>原因：%1（%2）</translation>
+    </message>
+    <message>
+      <source>No rejected changes</source>
+      <translation>没有被拒绝的更改</translation>
+    </message>
+  </context>
+  <context>
+    <name>Session</name>
+    <message>
+      <source>Wrong user name or password, or this device was signed out by an administrator.</source>
+      <translation>用户名或密码错误，或本设备已被管理员注销。</translation>
+    </message>
+    <message>
+      <source>Cannot reach the server (%1). Check the address and the network.</source>
+      <translation>无法连接服务器（%1）。请检查地址和网络。</translation>
+    </message>
+    <message>
+      <source>Invalid input: %1</source>
+      <translation>输入无效：%1</translation>
+    </message>
+    <message>
+      <source>Too many attempts; try again later (%1).</source>
+      <translation>尝试次数过多，请稍后再试（%1）。</translation>
+    </message>
+    <message>
+      <source>Refused: %1</source>
+      <translation>被拒绝：%1</translation>
+    </message>
+    <message>
+      <source>Not allowed: %1</source>
+      <translation>无权操作：%1</translation>
+    </message>
+    <message>
+      <source>Error: %1</source>
+      <translation>错误：%1</translation>
+    </message>
+  </context>
+  <context>
+    <name>SettingsPage</name>
+    <message>
+      <source>Settings</source>
+      <translation>设置</translation>
+    </message>
+    <message>
+      <source>Account</source>
+      <translation>账号</translation>
+    </message>
+    <message>
+      <source>Server</source>
+      <translation>服务器</translation>
+    </message>
+    <message>
+      <source>User</source>
+      <translation>用户</translation>
+    </message>
+    <message>
+      <source>Role</source>
+      <translation>角色</translation>
+    </message>
+    <message>
+      <source>Manager</source>
+      <translation>经理</translation>
+    </message>
+    <message>
+      <source>Administrator</source>
+      <translation>管理员</translation>
+    </message>
+    <message>
+      <source>Sales rep</source>
+      <translation>销售代表</translation>
+    </message>
+    <message>
+      <source>Language</source>
+      <translation>语言</translation>
+    </message>
+    <message>
+      <source>System default</source>
+      <translation>跟随系统</translation>
+    </message>
+    <message>
+      <source>Sync</source>
+      <translation>同步</translation>
+    </message>
+    <message>
+      <source>Last problem: %1</source>
+      <translation>上次问题：%1</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n change(s) waiting to be sent</source>
+      <translation>
+        <numerusform>%n 条更改等待发送</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>Sync now</source>
+      <translation>立即同步</translation>
+    </message>
+    <message>
+      <source>Sign out</source>
+      <translation>退出登录</translation>
+    </message>
+    <message>
+      <source>Signing out sends your pending changes, then removes all customer data from this device.</source>
+      <translation>退出登录会先发送待同步的更改，然后删除本设备上的全部客户数据。</translation>
+    </message>
+    <message>
+      <source>Sending changes…</source>
+      <translation>正在发送更改…</translation>
+    </message>
+    <message>
+      <source>Sign out?</source>
+      <translation>退出登录？</translation>
+    </message>
+    <message>
+      <source>All data on this device will be removed after your changes are sent.</source>
+      <translation>发送您的更改后，本设备上的所有数据将被删除。</translation>
+    </message>
+    <message>
+      <source>Changes not sent</source>
+      <translation>更改未发送</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n change(s) could not be sent to the server and will be lost if you sign out now.</source>
+      <translation>
+        <numerusform>有 %n 条更改未能发送到服务器，现在退出将会丢失。</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>Sign out and lose them</source>
+      <translation>退出并丢弃这些更改</translation>
+    </message>
+  </context>
+  <context>
+    <name>SignInPage</name>
+    <message>
+      <source>fieldsync</source>
+      <translation>fieldsync 外勤</translation>
+    </message>
+    <message>
+      <source>Sign in to your company's sync server. After the first sign-in the app works offline.</source>
+      <translation>登录公司的同步服务器。首次登录后即可离线使用。</translation>
+    </message>
+    <message>
+      <source>Server address, e.g. https://sync.example.com</source>
+      <translation>服务器地址，例如 https://sync.example.com</translation>
+    </message>
+    <message>
+      <source>User name</source>
+      <translation>用户名</translation>
+    </message>
+    <message>
+      <source>Password</source>
+      <translation>密码</translation>
+    </message>
+    <message>
+      <source>Signing in…</source>
+      <translation>正在登录…</translation>
+    </message>
+    <message>
+      <source>Sign in</source>
+      <translation>登录</translation>
+    </message>
+  </context>
+  <context>
+    <name>StatusBar</name>
+    <message>
+      <source>Syncing…</source>
+      <translation>正在同步…</translation>
+    </message>
+    <message>
+      <source>Online</source>
+      <translation>在线</translation>
+    </message>
+    <message>
+      <source>Offline</source>
+      <translation>离线</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n pending</source>
+      <translation>
+        <numerusform>%n 条待同步</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n rejected</source>
+      <translation>
+        <numerusform>%n 条被拒绝</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>Synced %1</source>
+      <translation>%1 已同步</translation>
+    </message>
+    <message>
+      <source>Never synced</source>
+      <translation>从未同步</translation>
+    </message>
+  </context>
+  <context>
+    <name>fieldsync::app::ConflictsModel</name>
+    <message>
+      <source>No such conflict.</source>
+      <translation>没有这条冲突。</translation>
+    </message>
+    <message>
+      <source>This conflict is only known on this device so far; sync first, then resolve it.</source>
+      <translation>此冲突目前只在本设备上出现；请先同步，再处理。</translation>
+    </message>
+  </context>
+  <context>
+    <name>fieldsync::app::LocationSource</name>
+    <message>
+      <source>No location source on this device</source>
+      <translation>本设备没有定位来源</translation>
+    </message>
+    <message>
+      <source>Location permission denied</source>
+      <translation>定位权限被拒绝</translation>
+    </message>
+    <message>
+      <source>No location fix in time</source>
+      <translation>定位超时</translation>
+    </message>
+    <message>
+      <source>Location unavailable</source>
+      <translation>无法定位</translation>
+    </message>
+  </context>
+  <context>
+    <name>fieldsync::app::Session</name>
+    <message>
+      <source>The server address must start with http:// or https://</source>
+      <translation>服务器地址必须以 http:// 或 https:// 开头</translation>
+    </message>
+    <message>
+      <source>Enter your user name and password.</source>
+      <translation>请输入用户名和密码。</translation>
+    </message>
+    <message>
+      <source>The server did not accept every change.</source>
+      <translation>服务器没有接受全部更改。</translation>
+    </message>
+    <message>
+      <source>Could not remove %1</source>
+      <translation>无法删除 %1</translation>
+    </message>
+  </context>
+</TS>

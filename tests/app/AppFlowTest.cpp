@@ -1,0 +1,372 @@
+// Page flows of the app against a real fieldsync-server started on
+// 127.0.0.1 by the test (FIELDSYNC_SERVER names the binary): Main.qml is
+// loaded as the app loads it, shown offscreen, and driven by mouse clicks and
+// text on its named objects.
+//
+// The sync engine runs with a one-hour debounce and no timer, so after the
+// first sync only "sync now" and the server's WebSocket poke make it sync:
+// each of those is what the test proves.
+#include "AppFixtures.h"
+#include "AppSetup.h"
+#include "Session.h"
+#include "Translator.h"
+#include "replica/Replica.h"
+
+#include <QGuiApplication>
+#include <QProcess>
+#include <QQmlApplicationEngine>
+#include <QQuickItem>
+#include <QQuickWindow>
+#include <QSet>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <QtQml/QQmlExtensionPlugin>
+#include <csignal>
+#include <sys/prctl.h>
+
+Q_IMPORT_QML_PLUGIN(FieldSyncPlugin)
+
+using namespace fieldsync;
+using namespace fieldsync::app;
+
+namespace {
+
+const QString kPassword = QStringLiteral("correct-horse-battery");
+
+Session::Options quietEngine()
+{
+    Session::Options o;
+    o.sync.engine.debounce = std::chrono::hours(1);
+    o.sync.engine.period = std::chrono::milliseconds(0);
+    o.sync.engine.backoffBase = std::chrono::milliseconds(200);
+    o.sync.engine.backoffCap = std::chrono::milliseconds(1000);
+    return o;
+}
+
+// Depth-first over items, plain children and popups' content.
+QObject* findNamed(QObject* from, const QString& name, QSet<QObject*>& seen)
+{
+    if (!from || seen.contains(from)) return nullptr;
+    seen.insert(from);
+    if (from->objectName() == name) return from;
+    QList<QObject*> next = from->children();
+    if (auto* item = qobject_cast<QQuickItem*>(from))
+        for (auto* child : item->childItems()) next << child;
+    if (auto* content = from->property("contentItem").value<QObject*>()) next << content;
+    for (auto* child : next)
+        if (auto* hit = findNamed(child, name, seen)) return hit;
+    return nullptr;
+}
+
+class AppWindow {
+public:
+    explicit AppWindow(Session& session) : m_translator(&m_engine)
+    {
+        prepareEngine(m_engine);
+        m_translator.overrideLanguage(QStringLiteral("en"));
+        m_engine.setInitialProperties({{QStringLiteral("session"), QVariant::fromValue(&session)},
+                                       {QStringLiteral("translator"), QVariant::fromValue(&m_translator)}});
+        m_engine.load(QUrl(QString::fromLatin1(kMainQml)));
+        if (!m_engine.rootObjects().isEmpty()) m_window = qobject_cast<QQuickWindow*>(m_engine.rootObjects().first());
+    }
+
+    QQuickWindow* window() const { return m_window; }
+
+    QQuickItem* item(const QString& name) const
+    {
+        QSet<QObject*> seen;
+        QObject* found = findNamed(m_window, name, seen);
+        if (!found) found = findNamed(m_window->contentItem()->parentItem(), name, seen);
+        return qobject_cast<QQuickItem*>(found);
+    }
+    QObject* object(const QString& name) const
+    {
+        QSet<QObject*> seen;
+        QObject* found = findNamed(m_window, name, seen);
+        return found ? found : findNamed(m_window->contentItem()->parentItem(), name, seen);
+    }
+
+    // A real click in the middle of a visible, enabled item.
+    bool click(const QString& name) const
+    {
+        QQuickItem* i = item(name);
+        if (!i || !i->isVisible() || !i->isEnabled()) return false;
+        const QPointF centre = i->mapToScene(QPointF(i->width() / 2, i->height() / 2));
+        QTest::mouseClick(m_window, Qt::LeftButton, {}, centre.toPoint());
+        return true;
+    }
+    void type(const QString& name, const QString& text) const { item(name)->setProperty("text", text); }
+    QString text(const QString& name) const { return item(name)->property("text").toString(); }
+    bool visible(const QString& name) const
+    {
+        QQuickItem* i = item(name);
+        return i && i->isVisible();
+    }
+    void showPage(const QString& key) const
+    {
+        QMetaObject::invokeMethod(m_window, "showPage", Q_ARG(QVariant, key));
+    }
+
+private:
+    QQmlApplicationEngine m_engine;
+    Translator m_translator;
+    QQuickWindow* m_window = nullptr;
+};
+
+} // namespace
+
+class AppFlowTest : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    QString m_serverBin, m_data, m_url;
+    QProcess m_server;
+    quint16 m_port = 0;
+
+    QString path(const QString& name) const { return m_dir.filePath(name); }
+
+    bool runServerCommand(const QStringList& args, const QByteArray& input, QByteArray* output = nullptr)
+    {
+        QProcess p;
+        p.start(m_serverBin, QStringList{"--data", m_data} + args);
+        if (!p.waitForStarted()) return false;
+        p.write(input);
+        p.closeWriteChannel();
+        if (!p.waitForFinished(30000)) return false;
+        if (output) *output = p.readAllStandardOutput();
+        if (p.exitCode() != 0) qWarning() << p.readAllStandardError();
+        return p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
+    }
+
+    void startServer()
+    {
+        const QString portFile = path("port");
+        QFile::remove(portFile);
+        const QString listen = QStringLiteral("127.0.0.1:%1").arg(m_port);
+        m_server.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        // The server dies with the test, even if the test crashes.
+        m_server.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
+        m_server.start(m_serverBin, {"--data", m_data, "serve", "--listen", listen, "--port-file", portFile});
+        QVERIFY(m_server.waitForStarted());
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(portFile).size() > 0, 10000);
+        QFile f(portFile);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        m_port = static_cast<quint16>(f.readAll().trimmed().toUInt());
+        QVERIFY(m_port > 0);
+        m_url = QStringLiteral("http://127.0.0.1:%1").arg(m_port);
+    }
+    void killServer()
+    {
+        m_server.kill();
+        m_server.waitForFinished(5000);
+    }
+
+    // The customer names the server holds for `user`.
+    QString serverView(const QString& user)
+    {
+        QByteArray out;
+        if (!runServerCommand({"dump", "--as", user}, {}, &out)) return QStringLiteral("<dump failed>");
+        return QString::fromUtf8(out);
+    }
+
+    static bool hasCustomerNamed(replica::Replica& r, const std::string& name)
+    {
+        for (const auto& row : r.list("customer"))
+            if (row.value("name", "") == name) return true;
+        return false;
+    }
+
+    static Status addCustomer(Session& s, const std::string& name)
+    {
+        replica::Write w;
+        w.set("name", name).set("owner", s.user().toStdString()).set("level", std::string("A"));
+        auto id = s.replica().create("customer", w);
+        if (!id) return id.error();
+        s.localWriteDone();
+        return Ok{};
+    }
+
+    void signInThroughPage(AppWindow& w, Session& s, const QString& user)
+    {
+        QTRY_VERIFY(w.visible("serverField"));
+        w.type("serverField", m_url);
+        w.type("userField", user);
+        w.type("passwordField", kPassword);
+        QVERIFY(w.click("signInButton"));
+        QTRY_VERIFY_WITH_TIMEOUT(s.signedIn(), 20000);
+        QVERIFY(!w.visible("serverField"));
+    }
+
+private slots:
+    void initTestCase()
+    {
+        m_serverBin = qEnvironmentVariable("FIELDSYNC_SERVER");
+        QVERIFY2(QFileInfo(m_serverBin).isExecutable(), "FIELDSYNC_SERVER must name the fieldsync-server binary");
+        QVERIFY(m_dir.isValid());
+        m_data = path("server");
+        QVERIFY(runServerCommand({"team", "add", "north"}, {}));
+        for (const auto& [name, role] : {std::pair{"lina", "rep"}, std::pair{"wang", "manager"}})
+            QVERIFY(runServerCommand({"user", "add", "--name", name, "--role", role, "--team", "north",
+                                      "--password-stdin"},
+                                     kPassword.toUtf8() + "\n"));
+        startServer();
+    }
+
+    void cleanupTestCase() { killServer(); }
+
+    // Sign-in page: a wrong password is refused with a message, the right
+    // one opens the main page; a local write raises the pending count at
+    // once and "sync now" brings it to 0; the write reaches the server.
+    void signInWriteAndSyncNow()
+    {
+        Session session(path("a.db"), quietEngine());
+        AppWindow w(session);
+        QVERIFY(w.window());
+        w.window()->show();
+        QVERIFY(QTest::qWaitForWindowExposed(w.window()));
+
+        QVERIFY(w.visible("serverField"));
+        QVERIFY(!w.visible("connectionLabel"));  // no status bar before sign-in
+        w.type("serverField", m_url);
+        w.type("userField", "lina");
+        w.type("passwordField", "wrong password");
+        QVERIFY(w.click("signInButton"));
+        QTRY_VERIFY_WITH_TIMEOUT(w.visible("signInError"), 20000);
+        QCOMPARE(w.text("signInError"),
+                 QString("Wrong user name or password, or this device was signed out by an administrator."));
+        QVERIFY(!session.signedIn());
+
+        signInThroughPage(w, session, "lina");
+        QCOMPARE(session.user(), QString("lina"));
+        QCOMPARE(session.role(), QString("rep"));
+        // The first sync runs at start; then the bar says online, never synced no more.
+        QTRY_VERIFY_WITH_TIMEOUT(session.sync()->lastSync().isValid(), 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(w.text("connectionLabel"), QString("Online"), 10000);
+        QVERIFY(w.text("lastSyncLabel").startsWith("Synced "));
+        QCOMPARE(w.text("pendingLabel"), QString("0 pending"));
+
+        QVERIFY(addCustomer(session, "北京昭智教育").ok());
+        QCOMPARE(session.sync()->pendingCount(), 1);
+        QCOMPARE(w.text("pendingLabel"), QString("1 pending"));
+        QTest::qWait(300);  // the debounced sync is an hour away: nothing moves
+        QCOMPARE(session.sync()->pendingCount(), 1);
+
+        w.showPage("settings");
+        QTRY_VERIFY(w.visible("syncNowButton"));
+        QCOMPARE(w.text("userLabel"), QString("lina"));
+        QCOMPARE(w.text("serverLabel"), m_url);
+        QVERIFY(w.click("syncNowButton"));
+        QTRY_COMPARE_WITH_TIMEOUT(session.sync()->pendingCount(), 0, 20000);
+        QCOMPARE(w.text("pendingLabel"), QString("0 pending"));
+        QVERIFY(serverView("lina").contains("北京昭智教育"));
+    }
+
+    // Opening the same replica again goes straight to the main page (the
+    // token is kept: works offline), and the server's WebSocket poke makes
+    // it sync what another device of the same user wrote.
+    void reopenSignedInAndFollowPokes()
+    {
+        Session session(path("a.db"), quietEngine());
+        QVERIFY(session.signedIn());
+        AppWindow w(session);
+        w.window()->show();
+        QVERIFY(QTest::qWaitForWindowExposed(w.window()));
+        QVERIFY(!w.visible("serverField"));
+        QVERIFY(w.visible("connectionLabel"));
+        QTRY_VERIFY_WITH_TIMEOUT(session.sync()->pokesConnected(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(!session.sync()->syncing() && session.sync()->state() == "idle", 10000);
+
+        Session other(path("b.db"), quietEngine());
+        QSignalSpy signedIn(&other, &Session::signInFinished);
+        other.signIn(m_url, "lina", kPassword);
+        QVERIFY(signedIn.wait(20000));
+        QVERIFY(signedIn.first().first().toBool());
+        QTRY_VERIFY_WITH_TIMEOUT(hasCustomerNamed(other.replica(), "北京昭智教育"), 20000);
+
+        QVERIFY(addCustomer(other, "上海宏达贸易").ok());
+        other.sync()->syncNow();
+        QTRY_COMPARE_WITH_TIMEOUT(other.sync()->pendingCount(), 0, 20000);
+        // No timer, an hour's debounce, nobody pressed sync now: only the poke.
+        QTRY_VERIFY_WITH_TIMEOUT(hasCustomerNamed(session.replica(), "上海宏达贸易"), 20000);
+    }
+
+    // Sign-out asks first, pushes what is pending, then wipes the replica
+    // and shows the sign-in page.
+    void signOutPushesThenWipes()
+    {
+        Session session(path("c.db"), quietEngine());
+        AppWindow w(session);
+        w.window()->show();
+        QVERIFY(QTest::qWaitForWindowExposed(w.window()));
+        signInThroughPage(w, session, "lina");
+        QTRY_VERIFY_WITH_TIMEOUT(session.sync()->lastSync().isValid(), 20000);
+        QVERIFY(addCustomer(session, "广州南方物流").ok());
+        QCOMPARE(session.sync()->pendingCount(), 1);
+
+        w.showPage("settings");
+        QTRY_VERIFY(w.visible("signOutButton"));
+        QVERIFY(w.click("signOutButton"));
+        QObject* confirm = w.object("confirmSignOutDialog");
+        QVERIFY(confirm);
+        QTRY_VERIFY(confirm->property("opened").toBool());
+        QVERIFY(session.signedIn());  // nothing happens before the confirmation
+        QMetaObject::invokeMethod(confirm, "accept");
+        QTRY_VERIFY_WITH_TIMEOUT(!session.signedIn(), 30000);
+        QTRY_VERIFY(w.visible("serverField"));
+        QVERIFY(!w.object("unsyncedDialog")->property("opened").toBool());
+
+        QVERIFY(serverView("lina").contains("广州南方物流"));
+        QCOMPARE(session.replica().list("customer").size(), size_t(0));
+        QCOMPARE(session.sync()->pendingCount(), 0);
+        QVERIFY(!session.replica().setting("token"));
+    }
+
+    // With the server gone, sign-out cannot push: it warns and keeps the
+    // data until the user confirms losing it. Last: it stops the server.
+    void signOutWithUnsentChangesAsks()
+    {
+        Session session(path("d.db"), quietEngine());
+        AppWindow w(session);
+        w.window()->show();
+        QVERIFY(QTest::qWaitForWindowExposed(w.window()));
+        signInThroughPage(w, session, "lina");
+        QTRY_VERIFY_WITH_TIMEOUT(session.sync()->lastSync().isValid(), 20000);
+
+        killServer();
+        QVERIFY(addCustomer(session, "深圳前海科技").ok());
+        w.showPage("settings");
+        QTRY_VERIFY(w.visible("signOutButton"));
+        QVERIFY(w.click("signOutButton"));
+        QObject* confirm = w.object("confirmSignOutDialog");
+        QTRY_VERIFY(confirm->property("opened").toBool());
+        QMetaObject::invokeMethod(confirm, "accept");
+
+        QObject* unsynced = w.object("unsyncedDialog");
+        QVERIFY(unsynced);
+        QTRY_VERIFY_WITH_TIMEOUT(unsynced->property("opened").toBool(), 30000);
+        QCOMPARE(unsynced->property("pending").toInt(), 1);
+        QVERIFY(session.signedIn());
+        QVERIFY(hasCustomerNamed(session.replica(), "深圳前海科技"));
+        QCOMPARE(session.sync()->pendingCount(), 1);
+
+        QVERIFY(w.click("discardAndSignOutButton"));
+        QTRY_VERIFY_WITH_TIMEOUT(!session.signedIn(), 10000);
+        QTRY_VERIFY(w.visible("serverField"));
+        QCOMPARE(session.replica().list("customer").size(), size_t(0));
+        QCOMPARE(session.sync()->pendingCount(), 0);
+    }
+};
+
+int main(int argc, char* argv[])
+{
+    apptest::prepareTestEnvironment();
+    setApplicationIdentity();
+    QGuiApplication app(argc, argv);
+    configureApplication();
+    AppFlowTest test;
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "AppFlowTest.moc"

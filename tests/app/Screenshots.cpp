@@ -1,0 +1,174 @@
+// fieldsync_screenshots OUTDIR: renders every main page of the app that
+// exists, in Chinese and English, at phone (390x844) and desktop (1280x800)
+// sizes, to OUTDIR/<page>-<size>-<lang>.png (./dev screenshots writes
+// docs/screenshots/).
+//
+// Rendering is offscreen (QQuickWindow::grabWindow, software scene graph):
+// compare screenshots only with others made the same way (an Xvfb/OpenGL
+// rendering differs pixel by pixel).
+//
+// Data: a fixture replica built through Replica and an in-process Hub
+// (AppFixtures): two conflicts on one customer, one refused change, one
+// change waiting to be sent; signed in as rep lina on a server that is not
+// running, with the engine stopped, so the status bar shows the offline app.
+#include "AppFixtures.h"
+#include "AppSetup.h"
+#include "Session.h"
+#include "Translator.h"
+#include "replica/Replica.h"
+#include "replica/SettingKeys.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QEventLoop>
+#include <QGuiApplication>
+#include <QQmlApplicationEngine>
+#include <QQuickItem>
+#include <QQuickWindow>
+#include <QTemporaryDir>
+#include <QTimer>
+#include <QtQml/QQmlExtensionPlugin>
+#include <iostream>
+
+Q_IMPORT_QML_PLUGIN(FieldSyncPlugin)
+
+using namespace fieldsync;
+using namespace fieldsync::app;
+
+namespace {
+
+void settle(int ms = 400)
+{
+    QEventLoop loop;
+    QTimer::singleShot(ms, &loop, &QEventLoop::quit);
+    loop.exec();
+}
+
+QQuickItem* findItem(QQuickItem* from, const QString& name)
+{
+    if (!from) return nullptr;
+    if (from->objectName() == name) return from;
+    for (auto* child : from->childItems())
+        if (auto* hit = findItem(child, name)) return hit;
+    return nullptr;
+}
+
+struct Size {
+    const char* name;
+    int width, height;
+};
+
+class Shooter {
+public:
+    Shooter(QString out) : m_out(std::move(out)) {}
+
+    // Renders `pages` (key -> action run before grabbing) of one session.
+    bool shoot(Session& session, const QString& lang, const Size& size,
+               const std::vector<std::pair<QString, std::function<void(QQuickWindow*)>>>& pages)
+    {
+        QQmlApplicationEngine engine;
+        prepareEngine(engine);
+        Translator translator(&engine);
+        translator.overrideLanguage(lang);
+        engine.setInitialProperties({{QStringLiteral("session"), QVariant::fromValue(&session)},
+                                     {QStringLiteral("translator"), QVariant::fromValue(&translator)}});
+        engine.load(QUrl(QString::fromLatin1(kMainQml)));
+        if (engine.rootObjects().isEmpty()) return false;
+        auto* window = qobject_cast<QQuickWindow*>(engine.rootObjects().first());
+        window->resize(size.width, size.height);
+        window->show();
+        settle();
+        for (const auto& [key, prepare] : pages) {
+            prepare(window);
+            settle();
+            const QString file = QDir(m_out).filePath(QStringLiteral("%1-%2-%3.png").arg(key, size.name, lang));
+            if (!window->grabWindow().save(file)) {
+                std::cerr << "cannot write " << file.toStdString() << "\n";
+                return false;
+            }
+            std::cout << file.toStdString() << "\n";
+        }
+        window->close();
+        return true;
+    }
+
+private:
+    QString m_out;
+};
+
+void showPage(QQuickWindow* w, const char* key)
+{
+    QMetaObject::invokeMethod(w, "showPage", Q_ARG(QVariant, QString::fromLatin1(key)));
+}
+
+// Clicks the first conflict of the list (the detail opens).
+void selectFirstConflict(QQuickWindow* w)
+{
+    showPage(w, "conflicts");
+    settle(200);
+    auto* list = findItem(w->contentItem(), QStringLiteral("conflictList"));
+    QQuickItem* first = nullptr;
+    if (list) QMetaObject::invokeMethod(list, "itemAtIndex", Q_RETURN_ARG(QQuickItem*, first), Q_ARG(int, 0));
+    if (first) QMetaObject::invokeMethod(first, "clicked");
+}
+
+} // namespace
+
+int main(int argc, char* argv[])
+{
+    if (argc != 2) {
+        std::cerr << "usage: fieldsync_screenshots OUTDIR\n";
+        return 2;
+    }
+    apptest::prepareTestEnvironment();
+    setApplicationIdentity();
+    QGuiApplication app(argc, argv);
+    configureApplication();
+    const QString out = QString::fromLocal8Bit(argv[1]);
+    if (!QDir().mkpath(out)) {
+        std::cerr << "cannot create " << argv[1] << "\n";
+        return 1;
+    }
+
+    QTemporaryDir dir;
+    const QString db = dir.filePath("lina.db");
+    {
+        auto r = replica::Replica::open(db.toStdString());
+        apptest::makeConflicts(dir.path().toStdString(), *r, "https://sync.example.com");
+        // A change the server refused (a customer that is not lina's) ...
+        replica::Write refused;
+        refused.set("name", std::string("天津港务集团")).set("level", std::string("A")).set("owner", std::string("zhang"));
+        if (!r->create("customer", refused)) return 1;
+        apptest::rejectPending(*r, 1);
+        // ... and one waiting to be sent.
+        replica::Write waiting;
+        waiting.set("name", std::string("成都天府餐饮")).set("owner", std::string("lina")).set("level", std::string("B"));
+        if (!r->create("customer", waiting)) return 1;
+        const auto lastSync = QDateTime(QDate(2026, 11, 20), QTime(9, 30)).toMSecsSinceEpoch();
+        r->setSetting(replica::settings::kLastSync, std::to_string(lastSync));
+    }
+    const QString emptyDb = dir.filePath("new-device.db");
+
+    Session::Options still;
+    still.startSync = false;  // no server: the pictures show the offline app
+    Session signedIn(db, still), fresh(emptyDb, still);
+
+    Shooter shooter(out);
+    const Size sizes[] = {{"phone", 390, 844}, {"desktop", 1280, 800}};
+    for (const char* code : {"zh", "en"}) {
+        const QString lang = QString::fromLatin1(code);
+        for (const auto& size : sizes) {
+            bool ok = shooter.shoot(fresh, lang, size, {{QStringLiteral("signin"), [](QQuickWindow*) {}}});
+            ok = ok && shooter.shoot(signedIn, lang, size,
+                                     {{QStringLiteral("conflicts"), [](QQuickWindow* w) { showPage(w, "conflicts"); }},
+                                      {QStringLiteral("conflict-detail"), selectFirstConflict},
+                                      {QStringLiteral("settings"), [](QQuickWindow* w) { showPage(w, "settings"); }},
+                                      {QStringLiteral("rejected"), [](QQuickWindow* w) {
+                                           showPage(w, "conflicts");
+                                           QMetaObject::invokeMethod(w, "showRejected");
+                                       }}});
+            if (!ok) return 1;
+        }
+    }
+    return 0;
+}

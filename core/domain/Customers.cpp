@@ -117,59 +117,68 @@ Result<CustomerPage> Customers::list(const CustomerQuery& q)
     std::string overdue;
     auto overdueExpr = [&]() -> const std::string& {
         if (!overdue.empty()) return overdue;
-        std::string cutoff = "CASE c.level";
+        std::string cutoff = "CASE d.level_rank";
         for (size_t i = 0; i < kLevels.size(); ++i)
-            cutoff += " WHEN '" + std::string(kLevels[i]) + "' THEN " + b.add(now - config.cadenceDays[i] * kDayMs);
+            cutoff += " WHEN " + std::to_string(i) + " THEN " + b.add(now - config.cadenceDays[i] * kDayMs);
         cutoff += " END";
-        overdue = "(c.level IN ('A', 'B', 'C', 'D') AND (d.last_visit IS NULL OR d.last_visit < " + cutoff + "))";
+        overdue = "(d.level_rank < 4 AND (d.last_visit IS NULL OR d.last_visit < " + cutoff + "))";
         return overdue;
     };
 
+    // Everything but the page's own columns is read from search_doc, whose
+    // indexes serve the filters and sorts; the FTS tables give the matches.
     std::string where = " WHERE 1";
     if (!q.search.empty()) {
         auto match = SearchIndex::matchExpression(q.search);
         // Only punctuation: nothing can match it.
         if (!match) return CustomerPage{{}, 0, q.offset};
-        where += " AND d.docid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH " + b.add(*match) + ")";
+        if (!match->keys.empty())
+            where += " AND d.docid IN (SELECT rowid FROM search_keys WHERE search_keys MATCH " + b.add(match->keys) + ")";
+        if (!match->text.empty())
+            where += " AND d.docid IN (SELECT rowid FROM search_text WHERE search_text MATCH " + b.add(match->text) + ")";
     }
-    if (!q.includeArchived) where += " AND coalesce(c.archived, 0) = 0";
-    if (q.level) where += " AND c.level = " + b.add(*q.level);
-    if (q.region) where += " AND c.region = " + b.add(*q.region);
-    if (q.stage) where += " AND c.lifecycle = " + b.add(*q.stage);
-    if (q.owner) where += " AND c.owner = " + b.add(*q.owner);
-    if (q.poolOnly) where += " AND c.owner IS NULL";
-    if (q.tag) where += " AND EXISTS (SELECT 1 FROM json_each(c.tags) WHERE json_each.value = " + b.add(*q.tag) + ")";
+    if (!q.includeArchived) where += " AND d.archived = 0";
+    if (q.level) where += " AND d.level = " + b.add(*q.level);
+    if (q.region) where += " AND d.region = " + b.add(*q.region);
+    if (q.stage) where += " AND d.lifecycle = " + b.add(*q.stage);
+    if (q.owner) where += " AND d.owner = " + b.add(*q.owner);
+    if (q.poolOnly) where += " AND d.owner IS NULL";
+    if (q.tag) where += " AND EXISTS (SELECT 1 FROM json_each(d.tags) WHERE json_each.value = " + b.add(*q.tag) + ")";
     if (q.overdueOnly) where += " AND " + overdueExpr();
     const size_t whereParameters = b.values.size();
 
-    const std::string from = " FROM search_doc d JOIN customer c ON c.id = d.customer";
+    // SQLite sorts nulls first ascending and last descending: "never
+    // visited" comes first when the longest unvisited come first.
     const char* dir = q.descending ? " DESC" : "";
-    std::string order;
+    std::vector<std::string> terms;
     switch (q.sort) {
-    case CustomerSort::Name: order = " ORDER BY d.sort_key" + std::string(dir) + ", c.id" + dir; break;
-    case CustomerSort::LastVisit:
-        order = std::string(" ORDER BY d.last_visit") + (q.descending ? " DESC NULLS LAST" : " NULLS FIRST")
-                + ", d.sort_key, c.id";
-        break;
-    case CustomerSort::Level:
-        order = std::string(" ORDER BY c.level IS NULL, c.level") + dir + ", d.sort_key, c.id";
-        break;
+    case CustomerSort::Name: terms = {std::string("sort_key") + dir, std::string("customer") + dir}; break;
+    case CustomerSort::LastVisit: terms = {std::string("last_visit") + dir, "sort_key", "customer"}; break;
+    case CustomerSort::Level: terms = {std::string("level_rank") + dir, "sort_key", "customer"}; break;
     }
+    auto orderBy = [&](const char* prefix) {
+        std::string out = " ORDER BY ";
+        for (size_t i = 0; i < terms.size(); ++i) out += (i ? ", " : "") + std::string(prefix) + terms[i];
+        return out;
+    };
 
     CustomerPage page;
     page.offset = q.offset;
     auto& db = m_replica.database();
     {
-        storage::UsingStatement count(db, "SELECT count(*)" + from + where);
+        storage::UsingStatement count(db, "SELECT count(*) FROM search_doc d" + where);
         b.bindTo(*count, whereParameters);
         if (count->step()) page.total = count->getInt(0);
     }
     if (page.total <= q.offset) return page;
     const std::string limit = " LIMIT " + b.add(static_cast<int64_t>(q.limit)) + " OFFSET "
                               + b.add(static_cast<int64_t>(q.offset));
-    storage::UsingStatement st(db, "SELECT c.id, c.name, c.phone, c.address, c.region, c.level, c.lifecycle, c.owner, "
-                                   "c.tags, coalesce(c.archived, 0), d.last_visit, " + overdueExpr() + from + where + order
-                                   + limit);
+    // The page first (LIMIT inside), then its customer rows.
+    storage::UsingStatement st(
+        db, "SELECT c.id, c.name, c.phone, c.address, p.region, p.level, p.lifecycle, p.owner, p.tags, p.archived, "
+            "p.last_visit, p.overdue FROM (SELECT d.customer, d.sort_key, d.last_visit, d.level_rank, d.level, "
+            "d.region, d.lifecycle, d.owner, d.tags, d.archived, " + overdueExpr() + " AS overdue FROM search_doc d"
+            + where + orderBy("d.") + limit + ") p JOIN customer c ON c.id = p.customer" + orderBy("p."));
     b.bindTo(*st);
     while (st->step()) {
         CustomerRow r;

@@ -16,11 +16,23 @@ CREATE TABLE search_doc (
     sort_key    BLOB NOT NULL,
     core_name   TEXT NOT NULL,
     core_pinyin TEXT NOT NULL,
-    last_visit  INTEGER
+    last_visit  INTEGER,
+    level       TEXT,
+    level_rank  INTEGER NOT NULL,
+    region      TEXT,
+    lifecycle   TEXT,
+    owner       TEXT,
+    tags        TEXT,
+    archived    INTEGER NOT NULL
 );
-CREATE INDEX search_doc_sort ON search_doc (sort_key);
+CREATE INDEX search_doc_sort ON search_doc (sort_key, customer);
+CREATE INDEX search_doc_last_visit ON search_doc (last_visit, sort_key, customer);
+CREATE INDEX search_doc_level ON search_doc (level_rank, sort_key, customer);
+CREATE INDEX search_doc_filter ON search_doc (archived, level);
+CREATE INDEX search_doc_owner ON search_doc (owner);
 CREATE INDEX search_doc_core_pinyin ON search_doc (core_pinyin);
-CREATE VIRTUAL TABLE search_fts USING fts5 (name, other, pinyin, phones, tokenize = 'unicode61', prefix = '1 2 3');
+CREATE VIRTUAL TABLE search_text USING fts5 (name, other, tokenize = 'unicode61');
+CREATE VIRTUAL TABLE search_keys USING fts5 (keys, tokenize = 'unicode61', detail = none, prefix = '1 2 3');
 CREATE TABLE search_phone (
     phone    TEXT NOT NULL,
     customer TEXT NOT NULL,
@@ -32,7 +44,8 @@ CREATE INDEX visit_customer_checkin ON visit (customer, checkin_at);
 CREATE TRIGGER search_customer_insert AFTER INSERT ON customer BEGIN
     INSERT OR IGNORE INTO search_dirty (customer) VALUES (new.id);
 END;
-CREATE TRIGGER search_customer_update AFTER UPDATE OF name, phone, address ON customer BEGIN
+CREATE TRIGGER search_customer_update AFTER UPDATE OF name, phone, address, level, region, lifecycle, owner, tags,
+    archived ON customer BEGIN
     INSERT OR IGNORE INTO search_dirty (customer) VALUES (new.id);
 END;
 CREATE TRIGGER search_customer_delete AFTER DELETE ON customer BEGIN

@@ -9,30 +9,40 @@
 //
 //   search_dirty(customer TEXT PK)
 //     Customers whose index entry may be stale. Filled by triggers on
-//     customer (insert, delete, update of name/phone/address), contact
-//     (insert, delete, update of customer/name/phone/archived) and visit
-//     (insert, delete, update of customer/checkin_at/voided) — pure SQL, so
-//     every write path (local capture, remote apply, bundle import, reject,
-//     eviction) and every connection marks them. SearchIndex::refresh()
-//     empties it.
+//     customer (insert, delete, update of a searched or filtered column:
+//     name, phone, address, level, region, lifecycle, owner, tags,
+//     archived), contact (insert, delete, update of customer/name/phone/
+//     archived) and visit (insert, delete, update of customer/checkin_at/
+//     voided) — pure SQL, so every write path (local capture, remote apply,
+//     bundle import, reject, eviction) and every connection marks them.
+//     SearchIndex::refresh() empties it.
 //
 //   search_doc(docid INTEGER PK, customer TEXT UNIQUE, source TEXT,
-//              sort_key BLOB, core_name TEXT, core_pinyin TEXT, last_visit INTEGER)
-//     One row per customer on this device. docid is the rowid of its
-//     search_fts entry. source: the indexed texts joined (the entry is only
-//     rebuilt when it changes). sort_key: ICU zh collation key of the name
-//     (pinyin order by memcmp). core_name / core_pinyin: the name without
-//     company suffixes and punctuation, and its full pinyin (duplicates).
-//     last_visit: latest check-in (ms) of its non-voided visits, null: never.
+//              sort_key BLOB, core_name TEXT, core_pinyin TEXT,
+//              last_visit INTEGER, level TEXT, level_rank INTEGER,
+//              region TEXT, lifecycle TEXT, owner TEXT, tags TEXT,
+//              archived INTEGER)
+//     One row per customer on this device; the list query reads only this
+//     table (and the customer rows of the page it returns). docid is the
+//     rowid of the customer's search_text and search_keys entries. source:
+//     the indexed texts joined (the entries are rebuilt only when it
+//     changes). sort_key: Pinyin::sortKey of the name. core_name /
+//     core_pinyin: the name without company forms and punctuation, and its
+//     full pinyin (duplicates). last_visit: latest check-in (ms) of its
+//     non-voided visits, null: never. level .. archived: copies of the
+//     customer's columns (level_rank 0-3 for A-D, 4 for none; archived 0/1)
+//     for the filters and sorts, indexed.
 //
-//   search_fts: FTS5 (unicode61, prefix indexes 1-3) with columns
+//   search_text: FTS5 (unicode61, detail full) with columns
 //     name    the name, Chinese characters as single-character tokens
 //     other   contact names and the address, tokenized the same way
-//     pinyin  for the name and each contact name: every suffix of its full
-//             pinyin and of its initials, one token each ("beijingzhaozhi…",
-//             "jingzhaozhi…", …, "bjzzjy", "jzzjy", …)
-//     phones  every suffix of ≥ 3 digits of every phone number (customer and
-//             contacts), so a prefix query finds any run of digits
+//   search_keys: FTS5 (unicode61, detail none, prefix indexes 1-3), one
+//     column `keys` of tokens only matched by prefix (no positions kept):
+//       for the name and each contact name, every suffix of its full pinyin
+//       and of its initials ("beijingzhaozhi…", "jingzhaozhi…", …,
+//       "bjzzjy", "jzzjy", …), and every suffix of ≥ 3 digits of every phone
+//       number (customer and contacts), so a prefix query finds any run of
+//       digits.
 //
 //   search_phone(phone TEXT, customer TEXT, PK (phone, customer))
 //     Normalized phone numbers (Duplicates.h normalizePhone) of each customer

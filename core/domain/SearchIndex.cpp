@@ -155,9 +155,9 @@ SearchIndex::SearchIndex(replica::Replica& replica)
     ensureDomainSchema(replica);
 }
 
-std::optional<std::string> SearchIndex::matchExpression(std::string_view typed)
+std::optional<SearchIndex::Match> SearchIndex::matchExpression(std::string_view typed)
 {
-    std::vector<std::string> parts;
+    Match m;
     size_t i = 0;
     while (i < typed.size()) {
         while (i < typed.size() && (typed[i] == ' ' || typed[i] == '\t' || typed[i] == '\n')) ++i;
@@ -165,21 +165,13 @@ std::optional<std::string> SearchIndex::matchExpression(std::string_view typed)
         while (end < typed.size() && typed[end] != ' ' && typed[end] != '\t' && typed[end] != '\n') ++end;
         for (const auto& run : runsOf(typed.substr(i, end - i))) {
             // Runs hold only ideographs, [a-z0-9] and spaces: nothing to escape.
-            switch (run.kind) {
-            case RunKind::Han: parts.push_back("({name other} : \"" + run.text + "\")"); break;
-            case RunKind::Word: parts.push_back("({name other pinyin} : \"" + run.text + "\" *)"); break;
-            case RunKind::Digits:
-                parts.push_back(run.text.size() >= 3 ? "({name other phones} : \"" + run.text + "\" *)"
-                                                     : "({name other} : \"" + run.text + "\" *)");
-                break;
-            }
+            std::string& target = run.kind == RunKind::Han ? m.text : m.keys;
+            target += (target.empty() ? "\"" : " AND \"") + run.text + (run.kind == RunKind::Han ? "\"" : "\" *");
         }
         i = end;
     }
-    if (parts.empty()) return std::nullopt;
-    std::string expr;
-    for (const auto& p : parts) expr += (expr.empty() ? "" : " AND ") + p;
-    return expr;
+    if (m.text.empty() && m.keys.empty()) return std::nullopt;
+    return m;
 }
 
 size_t SearchIndex::refresh()
@@ -212,21 +204,34 @@ void SearchIndex::reindex(const std::string& customer)
         }
     }
     std::string name, phone, address;
-    bool exists = false;
+    std::optional<std::string> level, region, lifecycle, owner, tags;
+    bool exists = false, archived = false;
     {
-        UsingStatement st(db, "SELECT name, phone, address FROM customer WHERE id = ?");
+        UsingStatement st(db, "SELECT name, phone, address, level, region, lifecycle, owner, tags, "
+                              "coalesce(archived, 0) FROM customer WHERE id = ?");
         st->bind(1, customer);
         if (st->step()) {
             exists = true;
             name = st->getText(0);
             phone = st->getText(1);
             address = st->getText(2);
+            auto optional = [&](int column) {
+                return st->isNull(column) ? std::nullopt : std::optional<std::string>(st->getText(column));
+            };
+            level = optional(3);
+            region = optional(4);
+            lifecycle = optional(5);
+            owner = optional(6);
+            tags = optional(7);
+            archived = st->getInt(8) != 0;
         }
     }
     if (!exists) {  // evicted or a refused creation: drop its entry
         if (docid) {
-            UsingStatement fts(db, "DELETE FROM search_fts WHERE rowid = ?");
-            fts->bind(1, *docid).run();
+            UsingStatement text(db, "DELETE FROM search_text WHERE rowid = ?");
+            text->bind(1, *docid).run();
+            UsingStatement keys(db, "DELETE FROM search_keys WHERE rowid = ?");
+            keys->bind(1, *docid).run();
             UsingStatement doc(db, "DELETE FROM search_doc WHERE docid = ?");
             doc->bind(1, *docid).run();
         }
@@ -249,29 +254,37 @@ void SearchIndex::reindex(const std::string& customer)
         st->bind(1, customer);
         while (st->step()) contacts.emplace_back(st->getText(0), st->getText(1));
     }
+    int levelRank = 4;  // no level: last
+    if (level && level->size() == 1 && (*level)[0] >= 'A' && (*level)[0] <= 'D') levelRank = (*level)[0] - 'A';
 
-    // What the entry is built from; unchanged text (a visit, an archive)
-    // only moves last_visit.
+    // The columns every refresh rewrites (cheap); the texts only when changed.
+    auto bindColumns = [&](storage::Statement& st, int from) {
+        st.bind(from, lastVisit).bind(from + 1, level).bind(from + 2, levelRank).bind(from + 3, region)
+            .bind(from + 4, lifecycle).bind(from + 5, owner).bind(from + 6, tags).bind(from + 7, archived);
+    };
     std::string source = name + '\x1f' + phone + '\x1f' + address;
     for (const auto& [n, p] : contacts) source += '\x1e' + n + '\x1f' + p;
     if (docid && source == oldSource) {
-        UsingStatement st(db, "UPDATE search_doc SET last_visit = ? WHERE docid = ?");
-        st->bind(1, lastVisit).bind(2, *docid).run();
+        UsingStatement st(db, "UPDATE search_doc SET last_visit = ?, level = ?, level_rank = ?, region = ?, "
+                              "lifecycle = ?, owner = ?, tags = ?, archived = ? WHERE docid = ?");
+        bindColumns(*st, 1);
+        st->bind(9, *docid);
+        st->run();
         return;
     }
 
-    std::string other, pinyin, phones;
-    appendSuffixes(pinyin, m_pinyin.syllables(name));
+    std::string other, keys;
+    appendSuffixes(keys, m_pinyin.syllables(name));
     for (const auto& [n, p] : contacts) {
         other += spacedHan(n) + " , ";
-        appendSuffixes(pinyin, m_pinyin.syllables(n));
+        appendSuffixes(keys, m_pinyin.syllables(n));
     }
     other += spacedHan(address);
     std::set<std::string> normalized;
-    appendPhoneSuffixes(phones, phone);
+    appendPhoneSuffixes(keys, phone);
     if (auto n = normalizePhone(phone); !n.empty()) normalized.insert(n);
     for (const auto& [n, p] : contacts) {
-        appendPhoneSuffixes(phones, p);
+        appendPhoneSuffixes(keys, p);
         if (auto np = normalizePhone(p); !np.empty()) normalized.insert(np);
     }
     const std::string core = coreName(name);
@@ -280,23 +293,29 @@ void SearchIndex::reindex(const std::string& customer)
 
     if (docid) {
         UsingStatement st(db, "UPDATE search_doc SET source = ?, sort_key = ?, core_name = ?, core_pinyin = ?, "
-                              "last_visit = ? WHERE docid = ?");
-        st->bind(1, source).bind(2, storage::Blob{sortKey}).bind(3, core).bind(4, corePinyin).bind(5, lastVisit)
-            .bind(6, *docid);
+                              "last_visit = ?, level = ?, level_rank = ?, region = ?, lifecycle = ?, owner = ?, "
+                              "tags = ?, archived = ? WHERE docid = ?");
+        st->bind(1, source).bind(2, storage::Blob{sortKey}).bind(3, core).bind(4, corePinyin);
+        bindColumns(*st, 5);
+        st->bind(13, *docid);
         st->run();
-        UsingStatement del(db, "DELETE FROM search_fts WHERE rowid = ?");
-        del->bind(1, *docid).run();
+        UsingStatement text(db, "DELETE FROM search_text WHERE rowid = ?");
+        text->bind(1, *docid).run();
+        UsingStatement k(db, "DELETE FROM search_keys WHERE rowid = ?");
+        k->bind(1, *docid).run();
     } else {
         UsingStatement st(db, "INSERT INTO search_doc (customer, source, sort_key, core_name, core_pinyin, "
-                              "last_visit) VALUES (?, ?, ?, ?, ?, ?)");
-        st->bind(1, customer).bind(2, source).bind(3, storage::Blob{sortKey}).bind(4, core).bind(5, corePinyin)
-            .bind(6, lastVisit);
+                              "last_visit, level, level_rank, region, lifecycle, owner, tags, archived) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        st->bind(1, customer).bind(2, source).bind(3, storage::Blob{sortKey}).bind(4, core).bind(5, corePinyin);
+        bindColumns(*st, 6);
         st->run();
         docid = db.lastInsertRowid();
     }
-    UsingStatement ins(db, "INSERT INTO search_fts (rowid, name, other, pinyin, phones) VALUES (?, ?, ?, ?, ?)");
-    ins->bind(1, *docid).bind(2, spacedHan(name)).bind(3, other).bind(4, pinyin).bind(5, phones);
-    ins->run();
+    UsingStatement text(db, "INSERT INTO search_text (rowid, name, other) VALUES (?, ?, ?)");
+    text->bind(1, *docid).bind(2, spacedHan(name)).bind(3, other).run();
+    UsingStatement k(db, "INSERT INTO search_keys (rowid, keys) VALUES (?, ?)");
+    k->bind(1, *docid).bind(2, keys).run();
 
     UsingStatement delPhones(db, "DELETE FROM search_phone WHERE customer = ?");
     delPhones->bind(1, customer).run();

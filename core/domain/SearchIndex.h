@@ -11,15 +11,16 @@
 //
 // Matching what a user types (matchExpression): the text is split at
 // whitespace into terms, all of which must match (AND); each term into runs:
-//   Chinese characters  a phrase of single characters in name/other: 1-, 2-
-//                        and longer substrings all match (昭, 昭智, 北京昭智)
-//   letters (+digits)   a prefix of a pinyin token, or of a word of name/other:
-//                        initials (bjzz), full pinyin from any syllable on
-//                        (beijing, zhaozhi, beij…), Latin words (abc)
-//   digits only         ≥ 3: a prefix of a phone suffix token — any run of
-//                        digits of any of the customer's or contacts' phones —
-//                        or of a number in name/other; shorter: name/other
-// Punctuation separates runs; it never reaches FTS5 query syntax.
+//   Chinese characters  a phrase of single characters in search_text (name,
+//                        contacts, address): 1-, 2- and longer substrings
+//                        all match (昭, 昭智, 北京昭智), in order and adjacent
+//   letters and digits  a prefix of a search_keys token: initials (bjzz),
+//                        full pinyin from any syllable on (beijing, zhaozhi,
+//                        beij…), Latin words of names (abc), and — for digits
+//                        — any run of digits of the customer's or contacts'
+//                        phones
+// Punctuation separates runs; it never reaches FTS5 query syntax. Latin
+// words and numbers of addresses are not searched (only their Chinese text).
 #pragma once
 
 #include "domain/Pinyin.h"
@@ -44,9 +45,14 @@ public:
     // Must not be called inside Replica::batch (it opens a transaction).
     size_t refresh();
 
-    // The FTS5 MATCH expression for what a user typed; nullopt when it holds
-    // nothing searchable (only spaces or punctuation).
-    static std::optional<std::string> matchExpression(std::string_view typed);
+    // The FTS5 MATCH expressions for what a user typed, for search_text and
+    // for search_keys (an empty one puts no condition); nullopt when the text
+    // holds nothing searchable (only spaces or punctuation).
+    struct Match {
+        std::string text, keys;
+        bool operator==(const Match&) const = default;
+    };
+    static std::optional<Match> matchExpression(std::string_view typed);
 
     replica::Replica& replica() { return m_replica; }
 

@@ -63,26 +63,25 @@ TEST(Pinyin, SortKeysOrderByReadingThenByName)
                             "昭智书店"}));
 }
 
-TEST(MatchExpression, EachRunOfATermSearchesItsColumns)
+using Match = SearchIndex::Match;
+
+TEST(MatchExpression, ChineseRunsArePhrasesOfTextLettersAndDigitsArePrefixesOfKeys)
 {
-    EXPECT_EQ(SearchIndex::matchExpression("bjzz"), "({name other pinyin} : \"bjzz\" *)");
-    EXPECT_EQ(SearchIndex::matchExpression("BJzz"), "({name other pinyin} : \"bjzz\" *)");
-    EXPECT_EQ(SearchIndex::matchExpression("昭智"), "({name other} : \"昭 智\")");
-    EXPECT_EQ(SearchIndex::matchExpression("昭"), "({name other} : \"昭\")");
-    EXPECT_EQ(SearchIndex::matchExpression("138"), "({name other phones} : \"138\" *)");
-    EXPECT_EQ(SearchIndex::matchExpression("12"), "({name other} : \"12\" *)");
-    EXPECT_EQ(SearchIndex::matchExpression("abc123"), "({name other pinyin} : \"abc123\" *)");
-    EXPECT_EQ(SearchIndex::matchExpression(" 北京  bj "),
-              "({name other} : \"北 京\") AND ({name other pinyin} : \"bj\" *)");
-    EXPECT_EQ(SearchIndex::matchExpression("昭智bj"), "({name other} : \"昭 智\") AND ({name other pinyin} : \"bj\" *)");
-    EXPECT_EQ(SearchIndex::matchExpression("昭-智"), "({name other} : \"昭\") AND ({name other} : \"智\")");
+    EXPECT_EQ(SearchIndex::matchExpression("bjzz"), (Match{"", "\"bjzz\" *"}));
+    EXPECT_EQ(SearchIndex::matchExpression("BJzz"), (Match{"", "\"bjzz\" *"}));
+    EXPECT_EQ(SearchIndex::matchExpression("昭智"), (Match{"\"昭 智\"", ""}));
+    EXPECT_EQ(SearchIndex::matchExpression("昭"), (Match{"\"昭\"", ""}));
+    EXPECT_EQ(SearchIndex::matchExpression("138"), (Match{"", "\"138\" *"}));
+    EXPECT_EQ(SearchIndex::matchExpression("abc123"), (Match{"", "\"abc123\" *"}));
+    EXPECT_EQ(SearchIndex::matchExpression(" 北京  bj "), (Match{"\"北 京\"", "\"bj\" *"}));
+    EXPECT_EQ(SearchIndex::matchExpression("昭智bj 0013"), (Match{"\"昭 智\"", "\"bj\" * AND \"0013\" *"}));
+    EXPECT_EQ(SearchIndex::matchExpression("昭-智"), (Match{"\"昭\" AND \"智\"", ""}));
 }
 
 TEST(MatchExpression, QuerySyntaxNeverPassesThrough)
 {
     EXPECT_EQ(SearchIndex::matchExpression("\"x\" OR y* NEAR(z)"),
-              "({name other pinyin} : \"x\" *) AND ({name other pinyin} : \"or\" *) AND ({name other pinyin} : \"y\" *) "
-              "AND ({name other pinyin} : \"near\" *) AND ({name other pinyin} : \"z\" *)");
+              (Match{"", "\"x\" * AND \"or\" * AND \"y\" * AND \"near\" * AND \"z\" *"}));
     EXPECT_EQ(SearchIndex::matchExpression("!!! ，。 *"), std::nullopt);
     EXPECT_EQ(SearchIndex::matchExpression(""), std::nullopt);
     EXPECT_EQ(SearchIndex::matchExpression("\xff\xfe"), std::nullopt) << "invalid UTF-8 is skipped";
@@ -197,6 +196,10 @@ TEST_F(SearchTest, FollowsLocalUpdatesOfNamesContactsAndArchive)
     EXPECT_EQ(search("186123"), Names{});
     EXPECT_EQ(search("zhaomin"), Names{});
 
+    CustomerQuery levelA;
+    levelA.level = "A";
+    FS_ASSERT_OK(r->update("customer", ids["cs"], Write().set("level", "A"s)));
+    EXPECT_EQ(find(levelA), (Names{"abc", "bank", "zz", "cs"})) << "filters follow the row too";
     FS_ASSERT_OK(r->archive("customer", ids["cs"]));
     EXPECT_EQ(search("changsha"), Names{});
     FS_ASSERT_OK(r->update("customer", ids["cs"], Write().set("archived", false)));
@@ -244,8 +247,10 @@ TEST_F(SearchTest, RefreshTouchesOnlyWhatChanged)
     SearchIndex index(*r);
     EXPECT_EQ(index.refresh(), 11u) << "the first refresh indexes every customer";
     EXPECT_EQ(index.refresh(), 0u);
+    FS_ASSERT_OK(r->update("customer", ids["zz"], Write().set("notes", "下周回访"s)));
+    EXPECT_EQ(index.refresh(), 0u) << "notes are neither searched nor filtered";
     FS_ASSERT_OK(r->update("customer", ids["zz"], Write().set("level", "B"s)));
-    EXPECT_EQ(index.refresh(), 0u) << "a level is not searched text";
+    EXPECT_EQ(index.refresh(), 1u) << "a level is filtered by";
     visit("zz", 0);
     EXPECT_EQ(index.refresh(), 1u) << "a visit moves the last visit";
 }

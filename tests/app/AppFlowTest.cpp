@@ -246,6 +246,12 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(w.text("connectionLabel"), QString("Online"), 10000);
         QVERIFY(w.text("lastSyncLabel").startsWith("Synced "));
         QCOMPARE(w.text("pendingLabel"), QString("0 pending"));
+        // Connecting the poke socket syncs once (pokes may have been missed):
+        // let that happen before writing.
+        QTRY_VERIFY_WITH_TIMEOUT(session.sync()->pokesConnected(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(session.sync()->state() == "idle", 10000);
+        QTest::qWait(200);
+        QTRY_VERIFY_WITH_TIMEOUT(session.sync()->state() == "idle", 10000);
 
         QVERIFY(addCustomer(session, "北京昭智教育").ok());
         QCOMPARE(session.sync()->pendingCount(), 1);

@@ -159,9 +159,7 @@ Status checkIn(replica::Replica& replica, const std::string& visitId, const Chec
         w.set("checkin_lat", *in.lat);
         w.set("checkin_lng", *in.lng);
         if (in.accuracy) w.set("checkin_accuracy", *in.accuracy);
-        auto customer = rows::customer(replica.database(), visit->customer);
-        if (customer && customer->lat && customer->lng)
-            w.set("distance_m", haversineMetres(*customer->lat, *customer->lng, *in.lat, *in.lng));
+        if (auto d = distanceFromCustomer(replica, visit->customer, *in.lat, *in.lng)) w.set("distance_m", *d);
     }
     w.set("status", std::string("checked_in"));
     if (visit->rep.empty())
@@ -232,6 +230,14 @@ Status voidVisit(replica::Replica& replica, const std::string& visitId, const st
         return invalidArgument("voiding a visit needs a reason");
     if (visit->voided) return failedPrecondition("visit " + visitId + " is already voided");
     return replica.update("visit", visitId, Write().set("voided", true).set("void_reason", reason));
+}
+
+std::optional<double> distanceFromCustomer(replica::Replica& replica, const std::string& customer, double lat,
+                                           double lng)
+{
+    auto c = rows::customer(replica.database(), customer);
+    if (!c || !c->lat || !c->lng) return std::nullopt;
+    return haversineMetres(*c->lat, *c->lng, lat, lng);
 }
 
 std::optional<Visit> findVisit(replica::Replica& replica, const std::string& visitId, double radiusM)

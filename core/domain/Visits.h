@@ -101,6 +101,12 @@ Result<CheckOutResult> checkOut(replica::Replica& replica, const std::string& vi
 // Managers only; a reason is required; a voided visit cannot be voided again.
 Status voidVisit(replica::Replica& replica, const std::string& visitId, const std::string& reason);
 
+// Metres from the customer's recorded location to (lat, lng); nullopt when
+// the customer is not on this replica or has no location. What checkIn
+// stores in distance_m; `visit log` uses it for a visit recorded in one go.
+std::optional<double> distanceFromCustomer(replica::Replica& replica, const std::string& customer, double lat,
+                                           double lng);
+
 // Reads. `radiusM`: the check-in radius for the `far` flag.
 std::optional<Visit> findVisit(replica::Replica& replica, const std::string& visitId, double radiusM);
 // All visits on this replica (voided included), flags set, in no order.

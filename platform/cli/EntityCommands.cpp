@@ -10,6 +10,8 @@
 #include "Output.h"
 
 #include "domain/Cadence.h"
+#include "domain/Geo.h"
+#include "domain/Visits.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -484,6 +486,23 @@ void logVisit(Context& ctx)
     setFromOption(ctx, write, e, "lat", "checkin_lat");
     setFromOption(ctx, write, e, "lng", "checkin_lng");
     setFromOption(ctx, write, e, "accuracy", "checkin_accuracy");
+    if (hasLat) {
+        // The distance to the customer is stored with the check-in, as by
+        // `visit checkin` (domain::checkIn), so the far flag works for both.
+        auto number = [&](const char* option, const char* field) -> std::optional<double> {
+            crdt::Value v = parseField(e, *e.field(field), *ctx.value(option));
+            if (const auto* d = std::get_if<double>(&v)) return *d;
+            if (const auto* i = std::get_if<int64_t>(&v)) return static_cast<double>(*i);
+            return std::nullopt;
+        };
+        auto lat = number("lat", "checkin_lat"), lng = number("lng", "checkin_lng");
+        std::optional<double> accuracy;
+        if (ctx.value("accuracy")) accuracy = number("accuracy", "checkin_accuracy");
+        check(domain::checkPosition(lat, lng, accuracy));
+        if (lat && lng)
+            if (auto d = domain::distanceFromCustomer(ctx.replica(), *ctx.value("customer"), *lat, *lng))
+                write.set("distance_m", *d);
+    }
     write.set("status", std::string("completed"));
     addAssignments(write, e, ctx.operands(), 0, true);
     printNewId(ctx, unwrap(ctx.replica().create(e.name, write)));

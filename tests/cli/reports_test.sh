@@ -42,6 +42,7 @@ expect_eq "$(db task show "$TASK" --json | pyj '[d["origin_visit"], d["assignee"
 V2=$(db visit plan --customer "$MALL" --at 2026-11-23T10:00+08:00)
 expect_eq "$(db visit checkin "$V2" --at 2026-11-23T10:02+08:00)" "checked in without a location (flagged)" "no location"
 V3=$(db visit log --customer "$SHOP" --at 2026-11-21T23:30+08:00 --rep lina --lat 39.9 --lng 116.4)
+expect_eq "$(db visit show "$V3" --json | pyj 'd["distance_m"]')" "0.0" "visit log stores the distance too"
 as wangqiang manager
 expect_eq "$(db visit void "$V3" --reason 重复录入 && echo voided)" "voided" "a manager voids"
 timeline=$(db visit list --customer "$SHOP" --json)
@@ -141,6 +142,7 @@ expect_fail 2 "check-out cannot be before the check-in" db visit checkout "$V2" 
 expect_fail 2 "--task-title needs --next TIME" db visit checkout "$V2" --task-title x
 expect_fail 1 "only a manager can void a visit" db visit void "$V1" --reason 不要了
 expect_fail 2 "missing --reason TEXT" db visit void "$V1"
+expect_fail 2 "latitude must be between -90 and 90" db visit log --customer "$SHOP" --lat 95 --lng 116.4
 expect_fail 2 "visit.voided is set by: fieldsync visit void" db visit set "$V1" voided=true
 expect_fail 4 "is already done" db task done "$T2"
 expect_fail 3 "no task with id nope" db task done nope

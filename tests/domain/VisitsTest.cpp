@@ -66,6 +66,14 @@ TEST_F(Visits, PlanThenCheckInStoresDistanceAndStatus)
     EXPECT_FALSE(findVisit(*m_r, id, 600).value().far);
 }
 
+TEST_F(Visits, DistanceFromTheCustomersLocation)
+{
+    EXPECT_NEAR(distanceFromCustomer(*m_r, m_shop, 39.9045, 116.4).value(), 500.378, 0.001);
+    EXPECT_EQ(distanceFromCustomer(*m_r, "nope", 39.9, 116.4), std::nullopt);
+    std::string unlocated = customer({.name = "无坐标"});
+    EXPECT_EQ(distanceFromCustomer(*m_r, unlocated, 39.9, 116.4), std::nullopt);
+}
+
 TEST_F(Visits, CheckInWithinRadiusIsNotFlagged)
 {
     std::string id = planned();

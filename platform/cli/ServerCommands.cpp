@@ -10,10 +10,14 @@
 #include "Output.h"
 
 #include "sync/CurlTransport.h"
+#include "sync/PokeListener.h"
 #include "sync/SyncClient.h"
+#include "sync/SyncEngine.h"
 
 #include <cerrno>
 #include <chrono>
+#include <csignal>
+#include <mutex>
 #include <cmath>
 #include <iostream>
 #include <string>
@@ -142,11 +146,121 @@ void logout(Context& ctx)
     ctx.out() << '\n';
 }
 
+// `sync --watch`: the app's sync loop without the app. The engine syncs on
+// its timer, on every poke from the server's WebSocket and when other
+// commands write to the same file (checked once a second); each state change
+// is printed as one line (one JSON object per line with --json) until SIGINT
+// or SIGTERM, which stop it cleanly: a sync in progress is cancelled between
+// requests, nothing half-applied (every page is applied in one transaction).
+void watch(Context& ctx, const std::string& server, const std::string& token, std::chrono::milliseconds period)
+{
+    auto& r = ctx.replica();
+    const std::string path = r.database().path();
+    client::CurlTransport::Options transportOptions;
+    client::PokeListener::Options listenerOptions;
+    if (auto ca = r.setting(kCaFileSetting)) transportOptions.caFile = listenerOptions.caFile = *ca;
+
+    // Block the stop signals before any thread starts, so every thread
+    // inherits the mask and this one takes them with sigwait.
+    sigset_t stopSignals;
+    sigemptyset(&stopSignals);
+    sigaddset(&stopSignals, SIGINT);
+    sigaddset(&stopSignals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
+
+    std::mutex outMutex;
+    auto line = [&](const json& event, const std::string& text) {
+        std::lock_guard lock(outMutex);
+        if (ctx.json()) ctx.out() << event.dump() << std::endl;
+        else {
+            const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                std::chrono::system_clock::now().time_since_epoch());
+            ctx.out() << formatTime(now.count()) << "  " << text << std::endl;
+        }
+    };
+    client::SyncEngine::Options engineOptions;
+    engineOptions.period = period;
+    client::SyncEngine engine(path, std::make_shared<client::CurlTransport>(transportOptions), engineOptions);
+    engine.onStatus([&](const client::SyncStatus& s) {
+        json event = {{"event", "status"},
+                      {"state", client::syncStateName(s.state)},
+                      {"pending", s.pending},
+                      {"rejected", s.rejected},
+                      {"last_sync", s.lastSync ? json(s.lastSync) : json(nullptr)}};
+        std::string text = std::string(client::syncStateName(s.state));
+        if (s.state == client::SyncState::Idle)
+            text = "up to date (" + plural(s.pending, "change", "changes") + " pending"
+                + (s.rejected ? ", " + plural(s.rejected, "change", "changes") + " rejected" : "") + ")";
+        if (!s.lastError.empty()) {
+            event["error"] = s.lastError;
+            text += ": " + s.lastError;
+        }
+        if (s.state == client::SyncState::Offline) {
+            event["retry_in_ms"] = s.retryIn.count();
+            text += " (retrying in " + std::to_string((s.retryIn.count() + 999) / 1000) + " s)";
+        }
+        line(event, text);
+    });
+    engine.onProgress([&](const client::SyncReport& p) {
+        if (p.pushed == 0 && p.pulled == 0) return;
+        line({{"event", "synced"}, {"pushed", p.pushed}, {"accepted", p.accepted}, {"pulled", p.pulled},
+              {"rejected", p.rejected}, {"conflicts", p.conflicts}},
+             "pushed " + std::to_string(p.accepted) + ", pulled " + std::to_string(p.pulled)
+                 + (p.rejected ? ", " + std::to_string(p.rejected) + " rejected" : "")
+                 + (p.conflicts ? ", " + std::to_string(p.conflicts) + " conflicts" : ""));
+    });
+    client::PokeListener listener(
+        server, token, [&](uint64_t) { engine.poke(); },
+        [&](bool connected, const std::string& reason) {
+            json event = {{"event", "live"}, {"connected", connected}};
+            if (!connected) event["reason"] = reason;
+            line(event, connected ? "live updates on (" + client::PokeListener::webSocketUrl(server) + ")"
+                                  : "live updates off: " + reason + "; syncing every "
+                                        + std::to_string(period.count() / 1000) + " s meanwhile");
+        },
+        listenerOptions);
+    line({{"event", "watching"}, {"server", server}, {"period_s", period.count() / 1000}},
+         "watching " + server + " (Ctrl-C to stop)");
+    engine.start();
+    listener.start();
+    // Writes made by other processes on this file (other fieldsync commands)
+    // do not call the engine: notice them once a second and sync soon after.
+    size_t pendingSeen = r.pendingCount();
+    const timespec tick{1, 0};
+    while (sigtimedwait(&stopSignals, nullptr, &tick) < 0) {
+        const size_t pending = r.pendingCount();
+        if (pending > pendingSeen) engine.requestSync();
+        pendingSeen = pending;
+    }
+    listener.stop();
+    engine.stop();
+    line({{"event", "stopped"}, {"pending", r.pendingCount()}},
+         "stopped (" + plural(r.pendingCount(), "change", "changes") + " pending)");
+}
+
 void sync(Context& ctx)
 {
     auto& r = ctx.replica();
     auto server = r.setting(settings::kServer);
     if (!server || !r.setting(settings::kToken)) notSignedIn(server);
+    if (ctx.flag("watch")) {
+        if (ctx.value("timeout")) ctx.usageError("--watch runs until stopped: it takes no --timeout");
+        auto period = std::chrono::milliseconds(60'000);
+        if (auto text = ctx.value("period")) {
+            size_t used = 0;
+            long long n = -1;
+            try {
+                n = std::stoll(*text, &used);
+            } catch (const std::exception&) {
+            }
+            if (used != text->size() || n < 1 || n > 86400)
+                ctx.usageError("--period takes a number of seconds from 1 to 86400, got \"" + *text + "\"");
+            period = std::chrono::seconds(n);
+        }
+        watch(ctx, *server, *r.setting(settings::kToken), period);
+        return;
+    }
+    if (ctx.value("period")) ctx.usageError("--period goes with --watch");
 
     client::SyncClient::Options options;
     std::optional<std::chrono::steady_clock::time_point> deadline;
@@ -343,16 +457,22 @@ void addServerCommands(CommandTable& table)
     {
         Command c;
         c.words = {"sync"};
-        c.synopsis = "[--timeout S] [--batch N] [--json]";
+        c.synopsis = "[--timeout S] [--batch N] [--json] | --watch [--period S] [--json]";
         c.summary = "push local changes and pull the server's until up to date";
         c.details = "Exits 0 only when everything is pushed and pulled. Changes the server refuses\n"
                     "for good (outside your scope or role) are moved aside: see fieldsync rejected.\n"
-                    "Fails with exit status 1 if the server cannot be reached, 3 if not signed in.\n";
+                    "Fails with exit status 1 if the server cannot be reached, 3 if not signed in.\n"
+                    "With --watch it keeps syncing until Ctrl-C (SIGINT) or SIGTERM, as the app does:\n"
+                    "at once when the server announces changes over its WebSocket, every --period\n"
+                    "seconds (default 60) otherwise, with backoff while the server is unreachable;\n"
+                    "it prints one line per state change (one JSON object per line with --json).\n";
         c.options = [](po::options_description& d) {
             d.add_options()("timeout", po::value<std::string>()->value_name("S"),
                             "give up after S seconds (default: no limit; 30 s per request)")(
                 "batch", po::value<std::string>()->value_name("N"),
-                "push at most N changes per request (default 500; smaller on a poor connection)");
+                "push at most N changes per request (default 500; smaller on a poor connection)")(
+                "watch", po::bool_switch(), "keep syncing until stopped: on the server's pokes and on a timer")(
+                "period", po::value<std::string>()->value_name("S"), "with --watch: sync at least every S seconds");
         };
         c.run = sync;
         table.add(std::move(c));

@@ -2,6 +2,7 @@
 // Every client operation is bounded (kTimeout); waits poll with short sleeps
 // up to a deadline instead of sleeping a fixed time.
 #include "net/Server.h"
+#include "sync/PokeListener.h"
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
@@ -12,6 +13,7 @@
 #include <boost/beast/websocket/ssl.hpp>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -829,6 +831,145 @@ TEST_F(ServerTlsTest, UnusableCertificateOrKeyThrows)
     } catch (const std::runtime_error& e) {
         EXPECT_NE(std::string(e.what()).find("private key"), std::string::npos) << e.what();
     }
+}
+
+// ------------------------------------------------------------------ the device's listener
+
+// client::PokeListener (core/sync) against the real network layer: what a
+// device's `sync --watch` and the app listen with.
+class PokeRecorder {
+public:
+    client::PokeListener::PokeCallback pokes()
+    {
+        return [this](uint64_t head) {
+            std::lock_guard lock(m_mutex);
+            m_heads.push_back(head);
+        };
+    }
+    client::PokeListener::StateCallback states()
+    {
+        return [this](bool connected, const std::string& reason) {
+            std::lock_guard lock(m_mutex);
+            m_states.emplace_back(connected, reason);
+        };
+    }
+    std::vector<uint64_t> heads()
+    {
+        std::lock_guard lock(m_mutex);
+        return m_heads;
+    }
+    std::vector<std::pair<bool, std::string>> states_()
+    {
+        std::lock_guard lock(m_mutex);
+        return m_states;
+    }
+    size_t count(uint64_t head)
+    {
+        auto all = heads();
+        return static_cast<size_t>(std::count(all.begin(), all.end(), head));
+    }
+    bool connected()
+    {
+        auto s = states_();
+        return !s.empty() && s.back().first;
+    }
+
+private:
+    std::mutex m_mutex;
+    std::vector<uint64_t> m_heads;
+    std::vector<std::pair<bool, std::string>> m_states;
+};
+
+client::PokeListener::Options fastRetry()
+{
+    client::PokeListener::Options o;
+    o.backoffBase = 20ms;
+    o.backoffCap = 200ms;
+    return o;
+}
+
+TEST(PokeListenerUrl, MapsTheServerUrlToItsWebSocket)
+{
+    using client::PokeListener;
+    EXPECT_EQ(PokeListener::webSocketUrl("http://127.0.0.1:8470"), "ws://127.0.0.1:8470/v1/ws");
+    EXPECT_EQ(PokeListener::webSocketUrl("https://sync.example.com/"), "wss://sync.example.com:443/v1/ws");
+    EXPECT_EQ(PokeListener::webSocketUrl("https://example.com/fieldsync"), "wss://example.com:443/fieldsync/v1/ws");
+    EXPECT_EQ(PokeListener::webSocketUrl("http://[::1]:9000"), "ws://[::1]:9000/v1/ws");
+    EXPECT_EQ(PokeListener::webSocketUrl("ftp://example.com"), "");
+    EXPECT_EQ(PokeListener::webSocketUrl("http://"), "");
+}
+
+TEST_F(ServerNetTest, ListenerGetsItsUsersPokesAndReconnectsAfterARestart)
+{
+    Server& first = start();
+    const uint16_t port = first.port();
+    PokeRecorder rec;
+    client::PokeListener listener(first.url(), "t-lina", rec.pokes(), rec.states(), fastRetry());
+    listener.start();
+    ASSERT_TRUE(eventually([&] { return rec.connected() && first.connectedWebSockets() == 1; }));
+    ASSERT_TRUE(eventually([&] { return rec.count(0) == 1; })) << "a (re)connect reports a poke: changes may be waiting";
+
+    first.poke({"bob"}, 6);
+    first.poke({"lina"}, 7);
+    ASSERT_TRUE(eventually([&] { return rec.count(7) == 1; }));
+    EXPECT_EQ(rec.count(6), 0u) << "another user's poke";
+
+    // The server goes away: the listener says so, and comes back with it.
+    first.stop();
+    ASSERT_TRUE(eventually([&] { return !rec.connected(); }));
+    EXPECT_FALSE(rec.states_().back().second.empty()) << "a reason is given";
+    ServerOptions again = options();
+    again.port = port;
+    Server& second = start(again);
+    ASSERT_TRUE(eventually([&] { return rec.connected() && second.connectedWebSockets() == 1; }, 10s));
+    ASSERT_TRUE(eventually([&] { return rec.count(0) == 2; }));
+    second.poke({}, 9);
+    ASSERT_TRUE(eventually([&] { return rec.count(9) == 1; }));
+
+    listener.stop();
+    ASSERT_TRUE(eventually([&] { return second.connectedWebSockets() == 0; })) << "stop() closes the socket";
+    const auto before = rec.heads().size();
+    second.poke({}, 10);
+    std::this_thread::sleep_for(50ms);
+    EXPECT_EQ(rec.heads().size(), before) << "no callback after stop()";
+}
+
+TEST_F(ServerNetTest, ListenerWithARefusedTokenSaysWhyAndKeepsTrying)
+{
+    Server& server = start();
+    PokeRecorder rec;
+    client::PokeListener listener(server.url(), "t-revoked", rec.pokes(), rec.states(), fastRetry());
+    listener.start();
+    ASSERT_TRUE(eventually([&] { return rec.states_().size() >= 2; }));
+    for (const auto& [connected, reason] : rec.states_()) {
+        EXPECT_FALSE(connected);
+        EXPECT_NE(reason.find("refused"), std::string::npos) << reason;
+    }
+    EXPECT_GE(handler.authorizations.load(), 2) << "it retried";
+    EXPECT_TRUE(rec.heads().empty());
+}
+
+TEST_F(ServerTlsTest, ListenerVerifiesTheServerAndGetsPokesOverWss)
+{
+    Server& server = start(tlsOptions());
+    const std::string url = "https://localhost:" + std::to_string(server.port());
+    {
+        // Without the private CA the certificate is not trusted: no connection.
+        PokeRecorder rec;
+        client::PokeListener untrusting(url, "t-lina", rec.pokes(), rec.states(), fastRetry());
+        untrusting.start();
+        ASSERT_TRUE(eventually([&] { return !rec.states_().empty(); }));
+        EXPECT_FALSE(rec.states_().front().first);
+        EXPECT_EQ(server.connectedWebSockets(), 0u);
+    }
+    PokeRecorder rec;
+    auto o = fastRetry();
+    o.caFile = cert();
+    client::PokeListener listener(url, "t-lina", rec.pokes(), rec.states(), o);
+    listener.start();
+    ASSERT_TRUE(eventually([&] { return rec.connected() && server.connectedWebSockets() == 1; }));
+    server.poke({"lina"}, 42);
+    ASSERT_TRUE(eventually([&] { return rec.count(42) == 1; }));
 }
 
 } // namespace

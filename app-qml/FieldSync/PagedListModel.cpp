@@ -29,7 +29,7 @@ void PagedListModel::reload()
         clear();
         m_available = 0;
     }
-    m_shown = std::min(m_available, kPageSize);
+    m_shown = m_available > 0 ? fetchRows(0, kPageSize) : 0;
     endResetModel();
     m_notifying = false;
     if (before != m_available) emit countChanged();
@@ -48,8 +48,16 @@ bool PagedListModel::canFetchMore(const QModelIndex& parent) const
 void PagedListModel::fetchMore(const QModelIndex& parent)
 {
     if (!canFetchMore(parent)) return;
-    const int next = std::min(m_available, m_shown + kPageSize);
     m_notifying = true;
+    const int got = fetchRows(m_shown, kPageSize);
+    if (got <= 0) {
+        // The list shrank since the total was read: stop here.
+        m_available = m_shown;
+        m_notifying = false;
+        emit countChanged();
+        return;
+    }
+    const int next = m_shown + got;
     beginInsertRows({}, m_shown, next - 1);
     m_shown = next;
     endInsertRows();

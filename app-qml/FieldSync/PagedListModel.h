@@ -1,8 +1,9 @@
-// PagedListModel: the paging every list model of the app shares. The rows a
-// subclass has read are handed to views a page at a time (canFetchMore /
-// fetchMore), so a long list costs delegates only for what is scrolled to.
-// Subclasses own their rows and call setAvailable() after reloading them
-// (inside beginResetModel/endResetModel, which resetRows() does for them).
+// PagedListModel: the paging every list model of the app shares. Views get
+// rows a page at a time (canFetchMore / fetchMore), so a long list costs
+// delegates only for what is scrolled to. A subclass either reads every row
+// in load() (short lists: conflicts, rejected changes), or reads the first
+// page in load() and each further page in fetchRows() (customers: 50,000
+// rows are never read at once).
 //
 // Every model reloads when the Session says the replica changed (a sync
 // ended, a local write, a wipe).
@@ -11,6 +12,7 @@
 #include <QAbstractListModel>
 #include <QPointer>
 #include <QtQml/qqmlregistration.h>
+#include <algorithm>
 
 namespace fieldsync::app {
 
@@ -50,6 +52,10 @@ protected:
     virtual int load() = 0;
     // Drops every row (no session); inside a model reset.
     virtual void clear() = 0;
+    // Makes rows [from, from + count) readable by data() and returns how
+    // many of them there are. The default is for models that load() every
+    // row at once; models over long lists read the page here.
+    virtual int fetchRows(int from, int count) { return std::max(0, std::min(count, m_available - from)); }
     bool validRow(int row) const { return row >= 0 && row < m_shown; }
 
 private:

@@ -1,6 +1,7 @@
 #include "Session.h"
 
 #include "Connectivity.h"
+#include "domain/Actor.h"
 #include "replica/Replica.h"
 #include "replica/SettingKeys.h"
 #include "sync/CurlTransport.h"
@@ -96,7 +97,8 @@ Session::~Session()
 
 bool Session::isManager() const
 {
-    return m_role == QLatin1String("manager") || m_role == QLatin1String("admin");
+    auto role = domain::roleFromString(m_role.toStdString());
+    return role && *role != domain::Role::Rep;
 }
 
 void Session::openReplica()

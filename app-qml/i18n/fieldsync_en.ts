@@ -87,6 +87,83 @@
     </message>
   </context>
   <context>
+    <name>CustomerDelegate</name>
+    <message>
+      <source>Overdue</source>
+      <translation>Overdue</translation>
+    </message>
+    <message>
+      <source>Pool</source>
+      <translation>Pool</translation>
+    </message>
+    <message>
+      <source>Claim</source>
+      <translation>Claim</translation>
+    </message>
+  </context>
+  <context>
+    <name>CustomersPage</name>
+    <message>
+      <source>Customers</source>
+      <translation>Customers</translation>
+    </message>
+    <message>
+      <source>Search by name, pinyin, initials or phone</source>
+      <translation>Search by name, pinyin, initials or phone</translation>
+    </message>
+    <message>
+      <source>All levels</source>
+      <translation>All levels</translation>
+    </message>
+    <message>
+      <source>Level A</source>
+      <translation>Level A</translation>
+    </message>
+    <message>
+      <source>Level B</source>
+      <translation>Level B</translation>
+    </message>
+    <message>
+      <source>Level C</source>
+      <translation>Level C</translation>
+    </message>
+    <message>
+      <source>Level D</source>
+      <translation>Level D</translation>
+    </message>
+    <message>
+      <source>Overdue</source>
+      <translation>Overdue</translation>
+    </message>
+    <message>
+      <source>Public pool</source>
+      <translation>Public pool</translation>
+    </message>
+    <message>
+      <source>By name</source>
+      <translation>By name</translation>
+    </message>
+    <message>
+      <source>Longest unvisited</source>
+      <translation>Longest unvisited</translation>
+    </message>
+    <message>
+      <source>By level</source>
+      <translation>By level</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n customer(s)</source>
+      <translation>
+        <numerusform>%n customer</numerusform>
+        <numerusform>%n customers</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>No customers found</source>
+      <translation>No customers found</translation>
+    </message>
+  </context>
+  <context>
     <name>FieldLabels</name>
     <message>
       <source>Customer</source>
@@ -286,6 +363,10 @@
     <message>
       <source>fieldsync</source>
       <translation>fieldsync</translation>
+    </message>
+    <message>
+      <source>Customers</source>
+      <translation>Customers</translation>
     </message>
   </context>
   <context>
@@ -516,6 +597,13 @@
     <message>
       <source>This conflict is only known on this device so far; sync first, then resolve it.</source>
       <translation>This conflict is only known on this device so far; sync first, then resolve it.</translation>
+    </message>
+  </context>
+  <context>
+    <name>fieldsync::app::CustomersModel</name>
+    <message>
+      <source>No such customer.</source>
+      <translation>No such customer.</translation>
     </message>
   </context>
   <context>

@@ -87,6 +87,82 @@
     </message>
   </context>
   <context>
+    <name>CustomerDelegate</name>
+    <message>
+      <source>Overdue</source>
+      <translation>逾期</translation>
+    </message>
+    <message>
+      <source>Pool</source>
+      <translation>公海</translation>
+    </message>
+    <message>
+      <source>Claim</source>
+      <translation>领取</translation>
+    </message>
+  </context>
+  <context>
+    <name>CustomersPage</name>
+    <message>
+      <source>Customers</source>
+      <translation>客户</translation>
+    </message>
+    <message>
+      <source>Search by name, pinyin, initials or phone</source>
+      <translation>按名称、拼音、首字母或电话搜索</translation>
+    </message>
+    <message>
+      <source>All levels</source>
+      <translation>全部等级</translation>
+    </message>
+    <message>
+      <source>Level A</source>
+      <translation>A 级</translation>
+    </message>
+    <message>
+      <source>Level B</source>
+      <translation>B 级</translation>
+    </message>
+    <message>
+      <source>Level C</source>
+      <translation>C 级</translation>
+    </message>
+    <message>
+      <source>Level D</source>
+      <translation>D 级</translation>
+    </message>
+    <message>
+      <source>Overdue</source>
+      <translation>逾期</translation>
+    </message>
+    <message>
+      <source>Public pool</source>
+      <translation>公海</translation>
+    </message>
+    <message>
+      <source>By name</source>
+      <translation>按名称</translation>
+    </message>
+    <message>
+      <source>Longest unvisited</source>
+      <translation>最久未拜访</translation>
+    </message>
+    <message>
+      <source>By level</source>
+      <translation>按等级</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n customer(s)</source>
+      <translation>
+        <numerusform>共 %n 位客户</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>No customers found</source>
+      <translation>没有找到客户</translation>
+    </message>
+  </context>
+  <context>
     <name>FieldLabels</name>
     <message>
       <source>Customer</source>
@@ -286,6 +362,10 @@
     <message>
       <source>fieldsync</source>
       <translation>fieldsync 外勤</translation>
+    </message>
+    <message>
+      <source>Customers</source>
+      <translation>客户</translation>
     </message>
   </context>
   <context>
@@ -512,6 +592,13 @@
     <message>
       <source>This conflict is only known on this device so far; sync first, then resolve it.</source>
       <translation>此冲突目前只在本设备上出现；请先同步，再处理。</translation>
+    </message>
+  </context>
+  <context>
+    <name>fieldsync::app::CustomersModel</name>
+    <message>
+      <source>No such customer.</source>
+      <translation>没有这位客户。</translation>
     </message>
   </context>
   <context>

@@ -296,6 +296,16 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(other.sync()->pendingCount(), 0, 20000);
         // No timer, an hour's debounce, nobody pressed sync now: only the poke.
         QTRY_VERIFY_WITH_TIMEOUT(hasCustomerNamed(session.replica(), "上海宏达贸易"), 20000);
+
+        // The Customers page lists both; typing initials finds one.
+        w.showPage("customers");
+        QQuickItem* list = w.item("customerList");
+        QVERIFY(list);
+        QTRY_COMPARE(list->property("count").toInt(), 2);
+        w.type("customerSearch", "shhd");
+        QTRY_COMPARE(list->property("count").toInt(), 1);
+        w.type("customerSearch", "");
+        QTRY_COMPARE(list->property("count").toInt(), 2);
     }
 
     // Sign-out asks first, pushes what is pending, then wipes the replica

@@ -6,6 +6,7 @@
 #include "AppOptions.h"
 #include "AppSetup.h"
 #include "ConflictsModel.h"
+#include "CustomersModel.h"
 #include "LocationSource.h"
 #include "PokeListener.h"
 #include "RejectedModel.h"
@@ -299,6 +300,108 @@ private slots:
         // A reload starts again at one page.
         model.reload();
         QCOMPARE(model.rowCount(), 50);
+    }
+
+    void customersModelSearchesFiltersAndClaims()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath("device.db");
+        {
+            auto r = replica::Replica::open(db.toStdString());
+            apptest::signInOffline(*r, "http://127.0.0.1:9", "lina");
+            auto add = [&](const std::string& name, const char* level, const char* owner) {
+                replica::Write w;
+                w.set("name", name);
+                if (level) w.set("level", std::string(level));
+                if (owner) w.set("owner", std::string(owner));
+                return r->create("customer", w).ok();
+            };
+            QVERIFY(add("北京昭智教育", "A", "lina"));
+            QVERIFY(add("上海宏达贸易", "B", "lina"));
+            QVERIFY(add("广州南方物流", "C", nullptr));
+        }
+        Session session(db, offline());
+        CustomersModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setSession(&session);
+        QCOMPARE(model.rowCount(), 3);
+        auto names = [&] {
+            QStringList out;
+            for (int i = 0; i < model.rowCount(); ++i) out << model.data(model.index(i)).toString();
+            return out;
+        };
+        // Pinyin order: bei, guang, shang.
+        QCOMPARE(names(), (QStringList{"北京昭智教育", "广州南方物流", "上海宏达贸易"}));
+
+        model.setSearch("bjzz");  // initials
+        QCOMPARE(names(), QStringList{"北京昭智教育"});
+        QCOMPARE(model.data(model.index(0), CustomersModel::LevelRole).toString(), QString("A"));
+        QCOMPARE(model.data(model.index(0), CustomersModel::OwnerRole).toString(), QString("lina"));
+        QCOMPARE(model.data(model.index(0), CustomersModel::InPoolRole).toBool(), false);
+        // Never visited, level A: overdue.
+        QCOMPARE(model.data(model.index(0), CustomersModel::OverdueRole).toBool(), true);
+        QVERIFY(!model.data(model.index(0), CustomersModel::LastVisitRole).toDateTime().isValid());
+        model.setSearch("shanghai");
+        QCOMPARE(names(), QStringList{"上海宏达贸易"});
+        model.setSearch("宏达");
+        QCOMPARE(names(), QStringList{"上海宏达贸易"});
+        model.setSearch("");
+        model.setLevel("B");
+        QCOMPARE(names(), QStringList{"上海宏达贸易"});
+        model.setLevel("");
+
+        model.setPoolOnly(true);
+        QCOMPARE(names(), QStringList{"广州南方物流"});
+        QCOMPARE(model.data(model.index(0), CustomersModel::InPoolRole).toBool(), true);
+        QCOMPARE(session.sync()->pendingCount(), 3);
+        QVERIFY(model.claim(0));
+        QCOMPARE(session.sync()->pendingCount(), 4);
+        QCOMPARE(model.rowCount(), 0);  // no longer in the pool
+        model.setPoolOnly(false);
+        model.setSearch("guangzhou");
+        QCOMPARE(model.data(model.index(0), CustomersModel::OwnerRole).toString(), QString("lina"));
+        QVERIFY(!model.claim(5));
+        QCOMPARE(model.errorText(), QString("No such customer."));
+    }
+
+    void customersModelPagesFromTheDomain()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath("device.db");
+        {
+            auto r = replica::Replica::open(db.toStdString());
+            QVERIFY(r->batch([&]() -> Status {
+                for (int i = 0; i < 120; ++i) {
+                    replica::Write w;
+                    w.set("name", "客户" + std::to_string(1000 + i));
+                    auto id = r->create("customer", w);
+                    if (!id) return id.error();
+                }
+                return Ok{};
+            }).ok());
+        }
+        Session session(db, offline());
+        {
+            CustomersModel tested;
+            QAbstractItemModelTester tester(&tested, QAbstractItemModelTester::FailureReportingMode::QtTest);
+            tested.setSession(&session);
+            while (tested.canFetchMore({})) tested.fetchMore({});
+            QCOMPARE(tested.rowCount(), 120);
+        }
+        CustomersModel model;
+        model.setSession(&session);
+        QCOMPARE(model.property("count").toInt(), 120);
+        QCOMPARE(model.rowCount(), 50);
+        QCOMPARE(model.data(model.index(49)).toString(), QString("客户1049"));
+        model.fetchMore({});
+        QCOMPARE(model.rowCount(), 100);
+        QCOMPARE(model.data(model.index(50)).toString(), QString("客户1050"));
+        model.fetchMore({});
+        QCOMPARE(model.rowCount(), 120);
+        QCOMPARE(model.data(model.index(119)).toString(), QString("客户1119"));
+        QVERIFY(!model.canFetchMore({}));
+        model.setSearch("客户1119");
+        QCOMPARE(model.rowCount(), 1);
     }
 
     // The UI's replica and the engine's are two connections to one file: rows

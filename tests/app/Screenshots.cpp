@@ -8,8 +8,9 @@
 // rendering differs pixel by pixel).
 //
 // Data: a fixture replica built through Replica and an in-process Hub
-// (AppFixtures): two conflicts on one customer, one refused change, one
-// change waiting to be sent; signed in as rep lina on a server that is not
+// (AppFixtures): seven customers (two in the public pool, one visited two
+// days ago), two conflicts on one customer, one refused change, one change
+// waiting to be sent; signed in as rep lina on a server that is not
 // running, with the engine stopped, so the status bar shows the offline app.
 #include "AppFixtures.h"
 #include "AppSetup.h"
@@ -134,7 +135,39 @@ int main(int argc, char* argv[])
     const QString db = dir.filePath("lina.db");
     {
         auto r = replica::Replica::open(db.toStdString());
-        apptest::makeConflicts(dir.path().toStdString(), *r, "https://sync.example.com");
+        auto fixture = apptest::makeConflicts(dir.path().toStdString(), *r, "https://sync.example.com");
+        // A customer list: levels, one visited recently, two in the pool.
+        struct C {
+            const char* name;
+            const char* level;
+            const char* owner;
+            const char* region;
+            const char* phone;
+        };
+        const C list[] = {
+            {"上海宏达贸易有限公司", "B", "lina", "上海", "021-5555 0101"},
+            {"杭州西湖茶业", "A", "lina", "杭州", "0571-8888 2323"},
+            {"南京金陵医药", "C", "lina", "南京", "025-6666 7878"},
+            {"苏州工业园区精密制造", "A", "lina", "苏州", "0512-6262 1001"},
+            {"武汉长江物流", "D", nullptr, "武汉", "027-8585 3030"},
+            {"西安古城文化传媒", "B", nullptr, "西安", "029-8787 4545"},
+        };
+        std::string visited;
+        for (const auto& c : list) {
+            replica::Write w;
+            w.set("name", std::string(c.name)).set("level", std::string(c.level));
+            w.set("region", std::string(c.region)).set("phone", std::string(c.phone));
+            if (c.owner) w.set("owner", std::string(c.owner));
+            auto id = r->create("customer", w);
+            if (!id) return 1;
+            if (std::string(c.name) == "杭州西湖茶业") visited = *id;
+        }
+        replica::Write visit;
+        visit.set("customer", visited).set("rep", std::string("lina")).set("kind", std::string("visit"));
+        visit.set("checkin_at", QDateTime::currentMSecsSinceEpoch() - 2 * 24 * 3600 * 1000LL);
+        visit.set("status", std::string("checked_in"));
+        if (!r->create("visit", visit)) return 1;
+        apptest::syncThroughHub(*r, *fixture.hub);
         // A change the server refused (a customer that is not lina's) ...
         replica::Write refused;
         refused.set("name", std::string("天津港务集团")).set("level", std::string("A")).set("owner", std::string("zhang"));
@@ -160,7 +193,8 @@ int main(int argc, char* argv[])
         for (const auto& size : sizes) {
             bool ok = shooter.shoot(fresh, lang, size, {{QStringLiteral("signin"), [](QQuickWindow*) {}}});
             ok = ok && shooter.shoot(signedIn, lang, size,
-                                     {{QStringLiteral("conflicts"), [](QQuickWindow* w) { showPage(w, "conflicts"); }},
+                                     {{QStringLiteral("customers"), [](QQuickWindow* w) { showPage(w, "customers"); }},
+                                      {QStringLiteral("conflicts"), [](QQuickWindow* w) { showPage(w, "conflicts"); }},
                                       {QStringLiteral("conflict-detail"), selectFirstConflict},
                                       {QStringLiteral("settings"), [](QQuickWindow* w) { showPage(w, "settings"); }},
                                       {QStringLiteral("rejected"), [](QQuickWindow* w) {

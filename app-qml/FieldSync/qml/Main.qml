@@ -17,10 +17,11 @@ ApplicationWindow {
     readonly property bool wide: width >= 900
     // The main pages that exist so far, in navigation order.
     readonly property var pages: [
+        { key: "customers", title: qsTr("Customers") },
         { key: "conflicts", title: qsTr("Conflicts") },
         { key: "settings", title: qsTr("Settings") }
     ]
-    property string currentPage: "conflicts"
+    property string currentPage: "customers"
 
     // Tests and the screenshot tool navigate with this.
     function showPage(key) { currentPage = key }
@@ -93,6 +94,10 @@ ApplicationWindow {
             Layout.fillHeight: true
             currentIndex: window.pages.findIndex(p => p.key === window.currentPage)
 
+            CustomersPage {
+                session: window.session
+                wide: window.wide
+            }
             ConflictsPage {
                 session: window.session
                 wide: window.wide

@@ -1,0 +1,102 @@
+// Customers: search as you type (name, pinyin, initials, phone), filters by
+// level, overdue and the public pool, sorted by name (pinyin order), last
+// visit or level. Pages of 50 load as the list scrolls.
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Controls.Material
+import QtQuick.Layouts
+import FieldSync
+
+Page {
+    id: page
+
+    required property Session session
+    property bool wide: false
+
+    title: qsTr("Customers")
+
+    CustomersModel {
+        id: customers
+        session: page.session
+    }
+
+    header: Pane {
+        padding: 8
+        ColumnLayout {
+            anchors.left: parent.left
+            anchors.right: parent.right
+            spacing: 4
+            TextField {
+                objectName: "customerSearch"
+                Layout.fillWidth: true
+                placeholderText: qsTr("Search by name, pinyin, initials or phone")
+                inputMethodHints: Qt.ImhNoPredictiveText
+                onTextChanged: customers.search = text
+            }
+            Flow {
+                Layout.fillWidth: true
+                spacing: 8
+                ComboBox {
+                    objectName: "levelFilter"
+                    textRole: "text"
+                    valueRole: "value"
+                    model: [
+                        { value: "", text: qsTr("All levels") },
+                        { value: "A", text: qsTr("Level A") },
+                        { value: "B", text: qsTr("Level B") },
+                        { value: "C", text: qsTr("Level C") },
+                        { value: "D", text: qsTr("Level D") }
+                    ]
+                    onActivated: customers.level = currentValue
+                }
+                CheckBox {
+                    objectName: "overdueFilter"
+                    text: qsTr("Overdue")
+                    onToggled: customers.overdueOnly = checked
+                }
+                CheckBox {
+                    objectName: "poolFilter"
+                    text: qsTr("Public pool")
+                    onToggled: customers.poolOnly = checked
+                }
+                ComboBox {
+                    objectName: "sortBox"
+                    textRole: "text"
+                    valueRole: "value"
+                    model: [
+                        { value: "name", text: qsTr("By name") },
+                        { value: "last-visit", text: qsTr("Longest unvisited") },
+                        { value: "level", text: qsTr("By level") }
+                    ]
+                    onActivated: customers.sort = currentValue
+                }
+            }
+        }
+    }
+
+    ListView {
+        id: list
+        objectName: "customerList"
+        anchors.fill: parent
+        clip: true
+        model: customers
+        ScrollBar.vertical: ScrollBar {}
+        delegate: CustomerDelegate {
+            width: ListView.view.width
+            onClaimRequested: row => customers.claim(row)
+        }
+        header: Label {
+            objectName: "customerCount"
+            width: ListView.view.width
+            padding: 8
+            text: qsTr("%n customer(s)", "", customers.count)
+            color: Material.color(Material.Grey, Material.Shade700)
+        }
+        Label {
+            anchors.centerIn: parent
+            visible: list.count === 0
+            text: customers.errorText.length > 0 ? customers.errorText : qsTr("No customers found")
+            color: Material.color(Material.Grey)
+        }
+    }
+}

@@ -47,4 +47,30 @@ std::optional<Customer> customer(storage::Database& db, const std::string& id)
     return read(st);
 }
 
+std::map<std::string, CustomerLabel> customerLabels(storage::Database& db, const std::set<std::string>& ids)
+{
+    std::map<std::string, CustomerLabel> out;
+    if (ids.empty()) return out;
+    // Past a few hundred ids one scan beats a lookup per id.
+    if (ids.size() > 300) {
+        storage::Statement st(db, "SELECT id, name, archived FROM customer");
+        while (st.step())
+            if (auto id = text(st, 0); ids.count(id)) out[id] = {text(st, 1), flag(st, 2)};
+        return out;
+    }
+    storage::Statement st(db, "SELECT name, archived FROM customer WHERE id = ?");
+    for (const auto& id : ids) {
+        st.reset();
+        st.bind(1, id);
+        if (st.step()) out[id] = {text(st, 0), flag(st, 1)};
+    }
+    return out;
+}
+
+void bindAll(storage::Statement& st, const std::vector<Bind>& binds)
+{
+    for (size_t i = 0; i < binds.size(); ++i)
+        std::visit([&](const auto& v) { st.bind(static_cast<int>(i + 1), v); }, binds[i]);
+}
+
 } // namespace fieldsync::domain::rows

@@ -8,7 +8,10 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
+#include <variant>
+#include <vector>
 
 namespace fieldsync::storage {
 class Database;
@@ -36,5 +39,17 @@ struct Customer {
 
 std::map<std::string, Customer> customers(storage::Database& db);
 std::optional<Customer> customer(storage::Database& db, const std::string& id);
+
+// Name and archived flag of the given customers (those not on this replica
+// are absent): one lookup each for a page of rows, one scan for many.
+struct CustomerLabel {
+    std::string name;
+    bool archived = false;
+};
+std::map<std::string, CustomerLabel> customerLabels(storage::Database& db, const std::set<std::string>& ids);
+
+// A statement's parameters, bound in order from 1.
+using Bind = std::variant<int64_t, std::string>;
+void bindAll(storage::Statement& st, const std::vector<Bind>& binds);
 
 } // namespace fieldsync::domain::rows

@@ -6,6 +6,7 @@
 #include "storage/Database.h"
 
 #include <algorithm>
+#include <set>
 
 namespace fieldsync::domain {
 namespace {
@@ -24,11 +25,11 @@ int stageRank(std::string_view stage)
 std::vector<Complaint> query(replica::Replica& replica, const std::string& where, const std::string& arg)
 {
     auto& db = replica.database();
-    auto customers = rows::customers(db);
     storage::Statement st(db, "SELECT id, customer, channel, severity, handler, status, description, resolution, "
                               "received_at, satisfaction_after, status_gen, voided FROM complaint" + where);
     if (!arg.empty()) st.bind(1, arg);
     std::vector<Complaint> out;
+    std::set<std::string> ids;
     while (st.step()) {
         Complaint c;
         c.id = rows::text(st, 0);
@@ -43,9 +44,12 @@ std::vector<Complaint> query(replica::Replica& replica, const std::string& where
         if (auto s = rows::integer(st, 9)) c.satisfactionAfter = static_cast<int>(*s);
         c.generation = rows::integer(st, 10).value_or(0);
         c.voided = rows::flag(st, 11);
-        if (auto it = customers.find(c.customer); it != customers.end()) c.customerName = it->second.name;
+        ids.insert(c.customer);
         out.push_back(std::move(c));
     }
+    auto customers = rows::customerLabels(db, ids);
+    for (auto& c : out)
+        if (auto it = customers.find(c.customer); it != customers.end()) c.customerName = it->second.name;
     return out;
 }
 

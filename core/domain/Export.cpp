@@ -58,8 +58,8 @@ bool inRange(int64_t t, const ExportRange& r) { return (!r.from || t >= *r.from)
 std::vector<Visit> visitsInRange(replica::Replica& replica, const ExportRange& range)
 {
     std::vector<Visit> visits;
-    for (auto& v : allVisits(replica, teamConfig(replica).checkinRadiusM))
-        if (!v.voided && v.checkinAt && inRange(*v.checkinAt, range)) visits.push_back(std::move(v));
+    for (auto& v : visitsCheckedInBetween(replica, range.from, range.to, teamConfig(replica).checkinRadiusM))
+        if (!v.voided) visits.push_back(std::move(v));
     std::sort(visits.begin(), visits.end(), [](const Visit& a, const Visit& b) {
         return *a.checkinAt != *b.checkinAt ? *a.checkinAt < *b.checkinAt : a.id < b.id;
     });
@@ -119,11 +119,13 @@ std::string visitsCsv(replica::Replica& replica, const LocalTime& time, const Ex
 std::string customersCsv(replica::Replica& replica, const LocalTime& time, const ExportRange& range)
 {
     std::map<std::string, std::pair<int, int64_t>> visits;  // customer -> (in range, last check-in)
-    for (const auto& v : allVisits(replica, kDefaultCheckinRadiusM)) {
-        if (v.voided || !v.checkinAt) continue;
-        auto& [count, last] = visits[v.customer];
-        if (inRange(*v.checkinAt, range)) ++count;
-        last = std::max(last, *v.checkinAt);
+    storage::Statement st(replica.database(), "SELECT customer, checkin_at FROM visit WHERE checkin_at IS NOT NULL "
+                                              "AND COALESCE(voided, 0) = 0");
+    while (st.step()) {
+        const int64_t at = st.getInt(1);
+        auto& [count, last] = visits[rows::text(st, 0)];
+        if (inRange(at, range)) ++count;
+        last = std::max(last, at);
     }
     std::vector<rows::Customer> customers;
     for (auto& [id, c] : rows::customers(replica.database())) {

@@ -9,6 +9,7 @@
 #include "storage/Database.h"
 
 #include <algorithm>
+#include <set>
 
 namespace fieldsync::domain {
 namespace {
@@ -86,14 +87,24 @@ std::vector<ChurnRisk> churnRisks(replica::Replica& replica, const LocalTime& ti
         int openComplaints = 0;
     };
     std::map<std::string, Facts> facts;
-    for (const auto& v : allVisits(replica, kDefaultCheckinRadiusM)) {
-        if (v.voided || !v.checkinAt) continue;
-        auto& f = facts[v.customer];
-        f.lastVisit = std::max(f.lastVisit.value_or(*v.checkinAt), *v.checkinAt);
-        if (v.orderAmount && *v.orderAmount > 0) f.lastOrder = std::max(f.lastOrder.value_or(*v.checkinAt), *v.checkinAt);
-        if (v.satisfaction) f.satisfaction.emplace_back(*v.checkinAt, *v.satisfaction);
+    auto& db = replica.database();
+    {
+        // Aggregates in SQL: one pass over the visits, no row objects.
+        storage::Statement st(db, "SELECT customer, MAX(checkin_at), MAX(CASE WHEN order_amount > 0 THEN checkin_at END) "
+                                  "FROM visit NOT INDEXED WHERE checkin_at IS NOT NULL AND COALESCE(voided, 0) = 0 GROUP BY customer");
+        while (st.step()) {
+            auto& f = facts[rows::text(st, 0)];
+            f.lastVisit = rows::integer(st, 1);
+            f.lastOrder = rows::integer(st, 2);
+        }
+        storage::Statement sat(db, "SELECT customer, checkin_at, satisfaction FROM visit WHERE satisfaction IS NOT NULL "
+                                   "AND checkin_at IS NOT NULL AND COALESCE(voided, 0) = 0");
+        while (sat.step())
+            facts[rows::text(sat, 0)].satisfaction.emplace_back(sat.getInt(1), static_cast<int>(sat.getInt(2)));
+        storage::Statement open(db, "SELECT customer, COUNT(*) FROM complaint WHERE COALESCE(voided, 0) = 0 "
+                                    "AND COALESCE(status, '') != 'followed_up' GROUP BY customer");
+        while (open.step()) facts[rows::text(open, 0)].openComplaints = static_cast<int>(open.getInt(1));
     }
-    for (const auto& c : listComplaints(replica, true)) ++facts[c.customer].openComplaints;
     std::set<std::string> keyOverdue;
     DueFilter due;
     due.levels = {"A", "B"};
@@ -141,9 +152,10 @@ Coverage keyAccountCoverage(replica::Replica& replica, const LocalTime& time)
     cov.monthStart = time.startOfMonth(now);
     cov.monthEnd = time.startOfNextMonth(now);
     std::set<std::string> visitedIds;
-    for (const auto& v : allVisits(replica, kDefaultCheckinRadiusM))
-        if (!v.voided && v.checkinAt && *v.checkinAt >= cov.monthStart && *v.checkinAt < cov.monthEnd)
-            visitedIds.insert(v.customer);
+    storage::Statement st(replica.database(), "SELECT DISTINCT customer FROM visit NOT INDEXED WHERE checkin_at >= ? "
+                                              "AND checkin_at < ? AND COALESCE(voided, 0) = 0");
+    st.bind(1, cov.monthStart).bind(2, cov.monthEnd);
+    while (st.step()) visitedIds.insert(rows::text(st, 0));
     std::vector<std::pair<std::string, std::string>> unvisited;  // (name, id)
     for (const auto& [id, c] : rows::customers(replica.database())) {
         if (c.archived || c.level != "A") continue;
@@ -159,8 +171,8 @@ Coverage keyAccountCoverage(replica::Replica& replica, const LocalTime& time)
 std::vector<Visit> visitFeed(replica::Replica& replica, const FeedFilter& filter)
 {
     std::vector<Visit> out;
-    for (auto& v : allVisits(replica, teamConfig(replica).checkinRadiusM)) {
-        if (v.voided || !v.checkinAt) continue;
+    for (auto& v : visitsCheckedInBetween(replica, filter.from, filter.to, teamConfig(replica).checkinRadiusM)) {
+        if (v.voided) continue;
         if (filter.rep && v.rep != *filter.rep) continue;
         if (filter.from && *v.checkinAt < *filter.from) continue;
         if (filter.to && *v.checkinAt >= *filter.to) continue;
@@ -178,12 +190,12 @@ std::vector<RepCount> visitsPerRep(replica::Replica& replica, const LocalTime& t
                                    std::optional<int64_t> from, std::optional<int64_t> to)
 {
     std::map<std::pair<std::string, std::string>, int> counts;
-    for (const auto& v : allVisits(replica, kDefaultCheckinRadiusM)) {
-        if (v.voided || !v.checkinAt) continue;
-        if (from && *v.checkinAt < *from) continue;
-        if (to && *v.checkinAt >= *to) continue;
-        std::string label = period == Period::Day ? time.dateText(*v.checkinAt) : time.weekText(*v.checkinAt);
-        ++counts[{v.rep, label}];
+    storage::Statement st(replica.database(), "SELECT COALESCE(rep, ''), checkin_at FROM visit "
+                                              "WHERE checkin_at IS NOT NULL AND COALESCE(voided, 0) = 0");
+    while (st.step()) {
+        const int64_t at = st.getInt(1);
+        if ((from && at < *from) || (to && at >= *to)) continue;
+        ++counts[{rows::text(st, 0), period == Period::Day ? time.dateText(at) : time.weekText(at)}];
     }
     std::vector<RepCount> out;
     for (const auto& [key, n] : counts) out.push_back({key.first, key.second, n});

@@ -6,6 +6,7 @@
 #include "storage/Database.h"
 
 #include <algorithm>
+#include <set>
 
 namespace fieldsync::domain {
 namespace {
@@ -14,14 +15,14 @@ using nlohmann::json;
 
 json textJson(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
 
-std::vector<Task> query(replica::Replica& replica, const std::string& where, const std::string& arg)
+std::vector<Task> query(replica::Replica& replica, const std::string& where, const std::vector<rows::Bind>& binds)
 {
     auto& db = replica.database();
-    auto customers = rows::customers(db);
     storage::Statement st(db, "SELECT id, customer, assignee, title, status, origin_visit, notes, due, archived FROM task"
                                   + where);
-    if (!arg.empty()) st.bind(1, arg);
+    rows::bindAll(st, binds);
     std::vector<Task> out;
+    std::set<std::string> ids;
     while (st.step()) {
         Task t;
         t.id = rows::text(st, 0);
@@ -33,9 +34,12 @@ std::vector<Task> query(replica::Replica& replica, const std::string& where, con
         t.notes = rows::text(st, 6);
         t.due = rows::integer(st, 7);
         t.archived = rows::flag(st, 8);
-        if (auto it = customers.find(t.customer); it != customers.end()) t.customerName = it->second.name;
+        ids.insert(t.customer);
         out.push_back(std::move(t));
     }
+    auto customers = rows::customerLabels(db, ids);
+    for (auto& t : out)
+        if (auto it = customers.find(t.customer); it != customers.end()) t.customerName = it->second.name;
     return out;
 }
 
@@ -70,7 +74,7 @@ Result<std::string> addTask(replica::Replica& replica, const NewTask& task)
 
 Status completeTask(replica::Replica& replica, const std::string& taskId)
 {
-    auto found = query(replica, " WHERE id = ?", taskId);
+    auto found = query(replica, " WHERE id = ?", {taskId});
     if (found.empty()) return notFound("no task with id " + taskId);
     if (found.front().archived) return failedPrecondition("task " + taskId + " is archived");
     if (found.front().status == "done") return failedPrecondition("task " + taskId + " is already done");
@@ -79,14 +83,23 @@ Status completeTask(replica::Replica& replica, const std::string& taskId)
 
 std::vector<Task> listTasks(replica::Replica& replica, const TaskFilter& filter)
 {
-    auto tasks = query(replica, "", "");
-    std::erase_if(tasks, [&](const Task& t) {
-        if (t.archived) return true;
-        if (filter.openOnly && !t.open()) return true;
-        if (filter.assignee && t.assignee != *filter.assignee) return true;
-        if (filter.customer && t.customer != *filter.customer) return true;
-        return false;
-    });
+    // The filters narrow the scan in SQL; archived rows never leave it.
+    std::string where = " WHERE COALESCE(archived, 0) = 0";
+    std::vector<rows::Bind> binds;
+    if (filter.openOnly) where += " AND COALESCE(status, '') != 'done'";
+    if (filter.assignee) {
+        where += " AND assignee = ?";
+        binds.emplace_back(*filter.assignee);
+    }
+    if (filter.customer) {
+        where += " AND customer = ?";
+        binds.emplace_back(*filter.customer);
+    }
+    if (filter.dueBefore) {
+        where += " AND due < ?";
+        binds.emplace_back(*filter.dueBefore);
+    }
+    auto tasks = query(replica, where, binds);
     std::sort(tasks.begin(), tasks.end(), [](const Task& a, const Task& b) {
         if (a.due.has_value() != b.due.has_value()) return a.due.has_value();
         if (a.due && *a.due != *b.due) return *a.due < *b.due;

@@ -45,6 +45,7 @@ struct TaskFilter {
     std::optional<std::string> assignee;
     std::optional<std::string> customer;
     bool openOnly = false;
+    std::optional<int64_t> dueBefore;  // only tasks with a due time before this
 };
 
 // Tasks by due time (no due time last), then id. Archived tasks are left out.

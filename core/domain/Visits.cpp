@@ -7,6 +7,7 @@
 #include "storage/Database.h"
 
 #include <algorithm>
+#include <set>
 
 namespace fieldsync::domain {
 namespace {
@@ -46,7 +47,7 @@ Visit readVisit(storage::Statement& st)
     return v;
 }
 
-void derive(Visit& v, const std::map<std::string, rows::Customer>& customers, double radiusM)
+void derive(Visit& v, const std::map<std::string, rows::CustomerLabel>& customers, double radiusM)
 {
     v.far = v.distanceM && *v.distanceM > radiusM;
     v.noLocation = v.checkinAt && !v.checkinLat;
@@ -56,23 +57,26 @@ void derive(Visit& v, const std::map<std::string, rows::Customer>& customers, do
     v.customerName = v.customerMissing ? std::string() : it->second.name;
 }
 
-std::vector<Visit> query(replica::Replica& replica, const std::string& where, const std::string& arg, double radiusM)
+std::vector<Visit> query(replica::Replica& replica, const std::string& where, const std::vector<rows::Bind>& binds,
+                         double radiusM)
 {
     auto& db = replica.database();
-    auto customers = rows::customers(db);
     std::vector<Visit> out;
     storage::Statement st(db, std::string(kSelect) + where);
-    if (!arg.empty()) st.bind(1, arg);
+    rows::bindAll(st, binds);
+    std::set<std::string> ids;
     while (st.step()) {
         out.push_back(readVisit(st));
-        derive(out.back(), customers, radiusM);
+        ids.insert(out.back().customer);
     }
+    auto customers = rows::customerLabels(db, ids);
+    for (auto& v : out) derive(v, customers, radiusM);
     return out;
 }
 
 Result<Visit> loadForWrite(replica::Replica& replica, const std::string& id)
 {
-    auto found = query(replica, " WHERE id = ?", id, 0);
+    auto found = query(replica, " WHERE id = ?", {id}, 0);
     if (found.empty()) return notFound("no visit with id " + id);
     return std::move(found.front());
 }
@@ -242,16 +246,37 @@ std::optional<double> distanceFromCustomer(replica::Replica& replica, const std:
 
 std::optional<Visit> findVisit(replica::Replica& replica, const std::string& visitId, double radiusM)
 {
-    auto found = query(replica, " WHERE id = ?", visitId, radiusM);
+    auto found = query(replica, " WHERE id = ?", {visitId}, radiusM);
     if (found.empty()) return std::nullopt;
     return std::move(found.front());
 }
 
-std::vector<Visit> allVisits(replica::Replica& replica, double radiusM) { return query(replica, "", "", radiusM); }
+std::vector<Visit> allVisits(replica::Replica& replica, double radiusM) { return query(replica, "", {}, radiusM); }
+
+std::vector<Visit> visitsCheckedInBetween(replica::Replica& replica, std::optional<int64_t> from,
+                                          std::optional<int64_t> to, double radiusM)
+{
+    std::string where = " WHERE checkin_at IS NOT NULL";
+    std::vector<rows::Bind> binds;
+    if (from) {
+        where += " AND checkin_at >= ?";
+        binds.emplace_back(*from);
+    }
+    if (to) {
+        where += " AND checkin_at < ?";
+        binds.emplace_back(*to);
+    }
+    return query(replica, where, binds, radiusM);
+}
+
+std::vector<Visit> visitsPlannedBetween(replica::Replica& replica, int64_t from, int64_t to, double radiusM)
+{
+    return query(replica, " WHERE checkin_at IS NULL AND planned_at >= ? AND planned_at < ?", {from, to}, radiusM);
+}
 
 std::vector<Visit> visitTimeline(replica::Replica& replica, const std::string& customer, double radiusM)
 {
-    auto visits = query(replica, " WHERE customer = ?", customer, radiusM);
+    auto visits = query(replica, " WHERE customer = ?", {customer}, radiusM);
     std::sort(visits.begin(), visits.end(), [](const Visit& a, const Visit& b) {
         auto wa = a.when(), wb = b.when();
         if (wa.has_value() != wb.has_value()) return wa.has_value();

@@ -111,6 +111,12 @@ std::optional<double> distanceFromCustomer(replica::Replica& replica, const std:
 std::optional<Visit> findVisit(replica::Replica& replica, const std::string& visitId, double radiusM);
 // All visits on this replica (voided included), flags set, in no order.
 std::vector<Visit> allVisits(replica::Replica& replica, double radiusM);
+// Visits (voided included, flags set, no order) checked in within
+// [from, to) — either bound optional — or planned within [from, to) and not
+// checked in: the time-bounded reads of the agenda, feed, reports and export.
+std::vector<Visit> visitsCheckedInBetween(replica::Replica& replica, std::optional<int64_t> from,
+                                          std::optional<int64_t> to, double radiusM);
+std::vector<Visit> visitsPlannedBetween(replica::Replica& replica, int64_t from, int64_t to, double radiusM);
 // A customer's timeline: every visit (voided ones marked), latest first by
 // when() (unplanned and unchecked last), then id.
 std::vector<Visit> visitTimeline(replica::Replica& replica, const std::string& customer, double radiusM);

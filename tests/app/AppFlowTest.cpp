@@ -8,6 +8,7 @@
 // each of those is what the test proves.
 #include "AppFixtures.h"
 #include "AppSetup.h"
+#include "Connectivity.h"
 #include "Session.h"
 #include "Translator.h"
 #include "replica/Replica.h"
@@ -284,6 +285,16 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(session.sync()->pokesConnected(), 10000);
         QTRY_VERIFY_WITH_TIMEOUT(!session.sync()->syncing() && session.sync()->state() == "idle", 10000);
 
+        // The platform says the network is gone, then back: the bar follows,
+        // and the return makes the engine sync (reconnect).
+        const size_t before = session.sync()->property("pendingCount").toInt();
+        session.connectivity()->setForced(false);
+        QCOMPARE(w.text("connectionLabel"), QString("Offline"));
+        QVERIFY(!session.sync()->online());
+        session.connectivity()->setForced(true);
+        QTRY_COMPARE_WITH_TIMEOUT(w.text("connectionLabel"), QString("Online"), 10000);
+        QCOMPARE(size_t(session.sync()->pendingCount()), before);
+
         Session other(path("b.db"), quietEngine());
         QSignalSpy signedIn(&other, &Session::signInFinished);
         other.signIn(m_url, "lina", kPassword);
@@ -306,6 +317,61 @@ private slots:
         QTRY_COMPARE(list->property("count").toInt(), 1);
         w.type("customerSearch", "");
         QTRY_COMPARE(list->property("count").toInt(), 2);
+    }
+
+    // Two devices of one user edit the same phone number; the conflict the
+    // server logs shows on the Conflicts page with both values; taking the
+    // other one is a normal write that syncs to the other device.
+    void conflictShownAndResolvedThroughThePage()
+    {
+        Session a(path("a.db"), quietEngine()), b(path("b.db"), quietEngine());
+        QVERIFY(a.signedIn() && b.signedIn());
+        AppWindow w(a);
+        w.window()->show();
+        QVERIFY(QTest::qWaitForWindowExposed(w.window()));
+        for (Session* s : {&a, &b}) {
+            QTRY_VERIFY_WITH_TIMEOUT(s->sync()->pokesConnected(), 10000);
+            QTRY_VERIFY_WITH_TIMEOUT(s->sync()->state() == "idle", 10000);
+        }
+        QTest::qWait(200);
+        std::string id;
+        for (const auto& row : a.replica().list("customer"))
+            if (row.value("name", "") == "北京昭智教育") id = row.at("id").get<std::string>();
+        QVERIFY(!id.empty());
+
+        for (auto [s, phone] : {std::pair{&a, "010-6666 1111"}, std::pair{&b, "010-6666 2222"}}) {
+            replica::Write edit;
+            edit.set("phone", std::string(phone));
+            QVERIFY(s->replica().update("customer", id, edit).ok());
+            s->localWriteDone();
+        }
+        a.sync()->syncNow();  // then the server pokes b, which pushes its own edit
+        QTRY_COMPARE_WITH_TIMEOUT(a.sync()->pendingCount(), 0, 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(b.sync()->pendingCount(), 0, 20000);
+
+        w.showPage("conflicts");
+        QQuickItem* list = w.item("conflictList");
+        QTRY_COMPARE_WITH_TIMEOUT(list->property("count").toInt(), 1, 20000);
+        QQuickItem* first = nullptr;
+        QTRY_VERIFY(QMetaObject::invokeMethod(list, "itemAtIndex", Q_RETURN_ARG(QQuickItem*, first), Q_ARG(int, 0))
+                    && first);
+        const QPointF centre = first->mapToScene(QPointF(first->width() / 2, first->height() / 2));
+        QTest::mouseClick(w.window(), Qt::LeftButton, {}, centre.toPoint());
+        QTRY_VERIFY(w.visible("takeButton"));
+        const QString kept = w.text("currentValueLabel"), other = w.text("otherValueLabel");
+        QCOMPARE(QSet<QString>({kept, other}), QSet<QString>({"010-6666 1111", "010-6666 2222"}));
+        QCOMPARE(QString::fromStdString(a.replica().get("customer", id)->at("phone").get<std::string>()), kept);
+
+        QVERIFY(w.click("takeButton"));
+        QTRY_COMPARE(list->property("count").toInt(), 0);
+        QCOMPARE(a.sync()->pendingCount(), 2);  // the phone, and the entry marked resolved
+        w.showPage("settings");
+        QTRY_VERIFY(w.item("syncNowButton")->isVisible() && w.item("syncNowButton")->isEnabled());
+        QVERIFY(w.click("syncNowButton"));
+        QTRY_COMPARE_WITH_TIMEOUT(a.sync()->pendingCount(), 0, 20000);
+        // The other device gets the chosen value through its poke.
+        QTRY_COMPARE_WITH_TIMEOUT(
+            QString::fromStdString(b.replica().get("customer", id)->at("phone").get<std::string>()), other, 20000);
     }
 
     // Sign-out asks first, pushes what is pending, then wipes the replica

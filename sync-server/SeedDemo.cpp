@@ -125,7 +125,9 @@ Result<SeedReport> seedDemo(const std::string& dir, const domain::DemoCompany& c
             if (r.entity == customer.code)
                 for (const auto& w : r.writes)
                     if (w.field == ownerField) ++report.customersOf[std::get<std::string>(w.value)];
+        auto pushStarted = std::chrono::steady_clock::now();
         auto pushed = hub->push(company.device(), after, batch, context);
+        report.mergeSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - pushStarted).count();
         if (!pushed) {
             failure = pushed.error();
             return;
@@ -221,7 +223,7 @@ int seedDemoCommand(const std::optional<std::string>& dataDir, const std::vector
         json result = {{"data", *dataDir}, {"seed", options.seed}, {"today", dayText(company->options().today)},
                        {"customers", c.customers}, {"pool", c.pool}, {"contacts", c.contacts}, {"visits", c.visits},
                        {"tasks", c.tasks}, {"complaints", c.complaints}, {"changes", r.changes},
-                       {"seconds", r.seconds}, {"teams", teams}, {"users", users}};
+                       {"seconds", r.seconds}, {"merge_seconds", r.mergeSeconds}, {"teams", teams}, {"users", users}};
         out << result.dump(2) << "\n";
         return 0;
     }

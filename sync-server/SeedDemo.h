@@ -29,6 +29,7 @@ struct SeedReport {
     size_t changes = 0;                          // hub log records written
     std::map<std::string, size_t> customersOf;   // rep -> customers owned
     double seconds = 0;
+    double mergeSeconds = 0;                     // of which inside Hub::push
 };
 
 // Seeds `dir` (created if missing). FailedPrecondition if it holds data.

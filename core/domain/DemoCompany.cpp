@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdio>
 #include <numeric>
+#include <optional>
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
@@ -218,7 +220,8 @@ constexpr double kSizeSales[] = {50'000, 200'000, 800'000, 3'000'000, 10'000'000
 constexpr const char* kLifecycles[] = {"lead", "first_purchase", "repeat", "loyal", "churned"};
 constexpr std::array<double, 5> kLifecycleWeights = {15, 20, 35, 20, 10};
 constexpr double kLifecycleSales[] = {0, 0.5, 1.0, 1.5, 0.4};
-constexpr double kPoolShare = 0.12;
+// Chance of being in the public pool: leads and churned customers often are.
+constexpr double kPoolShareLeads = 0.35, kPoolShareOthers = 0.07;
 
 // Row ids: UUIDv7 text, from the row's own time and the stream's random bits.
 std::string rowId(Rng& rng, int64_t unixMillis)
@@ -491,10 +494,13 @@ DemoCounts DemoCompany::generate(size_t batchSize, const Sink& sink) const
             double pareto = std::min(std::pow(1 - rng.unit(), -1 / 1.3), 40.0);
             double sales = kSizeSales[c.size] * kLifecycleSales[c.lifecycle] * 0.3 * pareto * rng.uniform(0.7, 1.3);
             c.sales = std::round(sales / 100) * 100;
-            // The first customer of each team is always owned, so visits have somewhere to go.
-            bool pool = i >= m_teams.size() && rng.chance(c.lifecycle == 0 || c.lifecycle == 4 ? 0.35 : kPoolShare * 0.6);
+            // The first few customers are always owned, so visits have somewhere to go.
+            bool pool = i >= m_teams.size()
+                && rng.chance(c.lifecycle == 0 || c.lifecycle == 4 ? kPoolShareLeads : kPoolShareOthers);
+            // Drawn either way: one customer's draws never shift the next one's.
             const auto& reps = teamReps[static_cast<size_t>(c.team)];
-            c.owner = pool ? -1 : reps[rng.below(reps.size())];
+            int rep = reps[rng.below(reps.size())];
+            c.owner = pool ? -1 : rep;
             c.archived = rng.chance(0.01);
         }
         // ABC by cumulative sales: A up to 75 %, B up to 95 %, C the rest.
@@ -596,7 +602,8 @@ DemoCounts DemoCompany::generate(size_t batchSize, const Sink& sink) const
                 RecordBuilder r(contactEntity, rowId(rng, c.created + k));
                 r.set("customer", c.id);
                 r.set("name", std::string(s.hanzi) + g.hanzi);
-                r.set("title", std::string(k == 0 && c.size >= 3 ? "采购经理" : rng.pick(kTitles)));
+                const char* title = rng.pick(kTitles);
+                r.set("title", std::string(k == 0 && c.size >= 3 ? "采购经理" : title));
                 r.set("phone", mobile(rng));
                 if (rng.chance(0.5))
                     r.set("email", std::string(g.pinyin) + "." + s.pinyin + "@" + rng.pick(kBrandChars).pinyin

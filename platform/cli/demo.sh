@@ -180,6 +180,7 @@ server_demo() {
   say "The pool customer went to whoever reached the server first; the other claim was refused:"
   on "$M" customer show "$P"
   on "$A" rejected
+  if has customer claims; then on "$A" customer claims; fi
 
   section "6. Proof: every device holds exactly what the server says it may see"
   for u in "$A" "$B" "$M"; do

@@ -127,8 +127,7 @@ Page {
         modal: true
         title: qsTr("Sign out?")
         standardButtons: Dialog.Ok | Dialog.Cancel
-        Label {
-            width: confirmSignOut.availableWidth
+        contentItem: Label {
             wrapMode: Text.WordWrap
             text: qsTr("All data on this device will be removed after your changes are sent.")
         }

@@ -8,6 +8,7 @@
 #include "storage/Statement.h"
 
 #include <algorithm>
+#include <functional>
 #include <variant>
 
 namespace fieldsync::domain {
@@ -50,6 +51,98 @@ struct Bindings {
             std::visit([&](const auto& v) { st.bind(static_cast<int>(i) + 1, v); }, values[i]);
     }
 };
+
+// A page row: c.id, c.name, c.phone, c.address, region, level, lifecycle,
+// owner, tags, archived, last_visit, overdue.
+CustomerRow readRow(storage::Statement& st)
+{
+    CustomerRow r;
+    r.id = st.getText(0);
+    r.name = st.getText(1);
+    r.phone = optionalText(st, 2);
+    r.address = optionalText(st, 3);
+    r.region = optionalText(st, 4);
+    r.level = optionalText(st, 5);
+    r.stage = optionalText(st, 6);
+    r.owner = optionalText(st, 7);
+    if (!st.isNull(8)) {
+        json tags = json::parse(st.getTextView(8), nullptr, false);
+        if (tags.is_array())
+            for (const auto& t : tags)
+                if (t.is_string()) r.tags.push_back(t.get<std::string>());
+    }
+    r.archived = st.getInt(9) != 0;
+    if (!st.isNull(10)) r.lastVisit = st.getInt(10);
+    r.overdue = st.getInt(11) != 0;
+    return r;
+}
+
+constexpr const char* kRowColumns = "c.id, c.name, c.phone, c.address, d.region, d.level, d.lifecycle, d.owner, "
+                                    "d.tags, d.archived, d.last_visit, ";
+
+// A search's page in one pass over its matches: their sort columns are read
+// once, counted, and the page picked with a partial sort; then only the
+// page's rows are read whole. (Counting and paging in SQL would visit every
+// match twice — what a one-letter keystroke cannot afford.)
+void pageOfMatches(CustomerPage& page, const CustomerQuery& q, const std::string& fromWhere, const Bindings& b,
+                   size_t whereParameters, const std::function<std::string(Bindings&)>& overdueWith,
+                   storage::Database& db)
+{
+    struct Hit {
+        int64_t docid;
+        std::string sortKey, customer;
+        std::optional<int64_t> lastVisit;
+        int64_t levelRank;
+    };
+    std::vector<Hit> hits;
+    {
+        storage::UsingStatement st(db, "SELECT d.docid, d.sort_key, d.customer, d.last_visit, d.level_rank" + fromWhere);
+        b.bindTo(*st, whereParameters);
+        while (st->step()) {
+            Hit h{st->getInt(0), std::string(st->getBlobView(1)), st->getText(2), std::nullopt, st->getInt(4)};
+            if (!st->isNull(3)) h.lastVisit = st->getInt(3);
+            hits.push_back(std::move(h));
+        }
+    }
+    page.total = static_cast<int64_t>(hits.size());
+    if (page.total <= q.offset) return;
+    // The same order as the SQL path: nulls first ascending, ties by name, id.
+    const bool desc = q.descending;
+    auto byName = [](const Hit& a, const Hit& b) {
+        return a.sortKey != b.sortKey ? a.sortKey < b.sortKey : a.customer < b.customer;
+    };
+    std::function<bool(const Hit&, const Hit&)> less;
+    switch (q.sort) {
+    case CustomerSort::Name: less = [&](const Hit& a, const Hit& b) { return desc ? byName(b, a) : byName(a, b); }; break;
+    case CustomerSort::LastVisit:
+        less = [&](const Hit& a, const Hit& b) {
+            if (a.lastVisit != b.lastVisit) return desc ? b.lastVisit < a.lastVisit : a.lastVisit < b.lastVisit;
+            return byName(a, b);
+        };
+        break;
+    case CustomerSort::Level:
+        less = [&](const Hit& a, const Hit& b) {
+            if (a.levelRank != b.levelRank) return desc ? b.levelRank < a.levelRank : a.levelRank < b.levelRank;
+            return byName(a, b);
+        };
+        break;
+    }
+    const size_t end = std::min(hits.size(), static_cast<size_t>(q.offset) + static_cast<size_t>(q.limit));
+    std::partial_sort(hits.begin(), hits.begin() + static_cast<long>(end), hits.end(), less);
+    Bindings rowBindings;
+    const std::string overdue = overdueWith(rowBindings);
+    const std::string docid = rowBindings.add(int64_t{0});
+    storage::UsingStatement row(db, std::string("SELECT ") + kRowColumns + overdue
+                                        + " FROM search_doc d JOIN customer c ON c.id = d.customer WHERE d.docid = "
+                                        + docid);
+    rowBindings.bindTo(*row);
+    const int docidIndex = static_cast<int>(rowBindings.values.size());
+    for (size_t i = static_cast<size_t>(q.offset); i < end; ++i) {
+        row->reset();
+        row->bind(docidIndex, hits[i].docid);
+        if (row->step()) page.rows.push_back(readRow(*row));
+    }
+}
 
 } // namespace
 
@@ -113,29 +206,39 @@ Result<CustomerPage> Customers::list(const CustomerQuery& q)
     // binds exactly the parameters of its WHERE clause.
     const TeamConfig config = teamConfig(m_replica);
     const int64_t now = m_options.time();
+    auto overdueWith = [&](Bindings& into) {
+        std::string cutoff = "CASE d.level_rank";
+        for (size_t i = 0; i < kLevels.size(); ++i)
+            cutoff += " WHEN " + std::to_string(i) + " THEN " + into.add(now - config.cadenceDays[i] * kDayMs);
+        return "(d.level_rank < 4 AND (d.last_visit IS NULL OR d.last_visit < " + cutoff + " END))";
+    };
     Bindings b;
     std::string overdue;
     auto overdueExpr = [&]() -> const std::string& {
-        if (!overdue.empty()) return overdue;
-        std::string cutoff = "CASE d.level_rank";
-        for (size_t i = 0; i < kLevels.size(); ++i)
-            cutoff += " WHEN " + std::to_string(i) + " THEN " + b.add(now - config.cadenceDays[i] * kDayMs);
-        cutoff += " END";
-        overdue = "(d.level_rank < 4 AND (d.last_visit IS NULL OR d.last_visit < " + cutoff + "))";
+        if (overdue.empty()) overdue = overdueWith(b);
         return overdue;
     };
 
-    // Everything but the page's own columns is read from search_doc, whose
-    // indexes serve the filters and sorts; the FTS tables give the matches.
+    // With a search, the FTS matches drive the query (CROSS JOIN fixes the
+    // loop order: SQLite cannot estimate an FTS table's rows and would rather
+    // walk a sort index over every customer); without one, the indexes on
+    // search_doc do.
+    std::string from = " FROM search_doc d";
     std::string where = " WHERE 1";
     if (!q.search.empty()) {
         auto match = SearchIndex::matchExpression(q.search);
         // Only punctuation: nothing can match it.
         if (!match) return CustomerPage{{}, 0, q.offset};
-        if (!match->keys.empty())
-            where += " AND d.docid IN (SELECT rowid FROM search_keys WHERE search_keys MATCH " + b.add(match->keys) + ")";
-        if (!match->text.empty())
-            where += " AND d.docid IN (SELECT rowid FROM search_text WHERE search_text MATCH " + b.add(match->text) + ")";
+        if (!match->keys.empty()) {
+            from = " FROM search_keys k CROSS JOIN search_doc d ON d.docid = k.rowid";
+            where += " AND search_keys MATCH " + b.add(match->keys);
+            if (!match->text.empty())
+                where += " AND d.docid IN (SELECT rowid FROM search_text WHERE search_text MATCH " + b.add(match->text)
+                         + ")";
+        } else {
+            from = " FROM search_text t CROSS JOIN search_doc d ON d.docid = t.rowid";
+            where += " AND search_text MATCH " + b.add(match->text);
+        }
     }
     if (!q.includeArchived) where += " AND d.archived = 0";
     if (q.level) where += " AND d.level = " + b.add(*q.level);
@@ -165,8 +268,12 @@ Result<CustomerPage> Customers::list(const CustomerQuery& q)
     CustomerPage page;
     page.offset = q.offset;
     auto& db = m_replica.database();
+    if (!q.search.empty()) {
+        pageOfMatches(page, q, from + where, b, whereParameters, overdueWith, db);
+        return page;
+    }
     {
-        storage::UsingStatement count(db, "SELECT count(*) FROM search_doc d" + where);
+        storage::UsingStatement count(db, "SELECT count(*)" + from + where);
         b.bindTo(*count, whereParameters);
         if (count->step()) page.total = count->getInt(0);
     }
@@ -177,30 +284,10 @@ Result<CustomerPage> Customers::list(const CustomerQuery& q)
     storage::UsingStatement st(
         db, "SELECT c.id, c.name, c.phone, c.address, p.region, p.level, p.lifecycle, p.owner, p.tags, p.archived, "
             "p.last_visit, p.overdue FROM (SELECT d.customer, d.sort_key, d.last_visit, d.level_rank, d.level, "
-            "d.region, d.lifecycle, d.owner, d.tags, d.archived, " + overdueExpr() + " AS overdue FROM search_doc d"
+            "d.region, d.lifecycle, d.owner, d.tags, d.archived, " + overdueExpr() + " AS overdue" + from
             + where + orderBy("d.") + limit + ") p JOIN customer c ON c.id = p.customer" + orderBy("p."));
     b.bindTo(*st);
-    while (st->step()) {
-        CustomerRow r;
-        r.id = st->getText(0);
-        r.name = st->getText(1);
-        r.phone = optionalText(*st, 2);
-        r.address = optionalText(*st, 3);
-        r.region = optionalText(*st, 4);
-        r.level = optionalText(*st, 5);
-        r.stage = optionalText(*st, 6);
-        r.owner = optionalText(*st, 7);
-        if (!st->isNull(8)) {
-            json tags = json::parse(st->getTextView(8), nullptr, false);
-            if (tags.is_array())
-                for (const auto& t : tags)
-                    if (t.is_string()) r.tags.push_back(t.get<std::string>());
-        }
-        r.archived = st->getInt(9) != 0;
-        if (!st->isNull(10)) r.lastVisit = st->getInt(10);
-        r.overdue = st->getInt(11) != 0;
-        page.rows.push_back(std::move(r));
-    }
+    while (st->step()) page.rows.push_back(readRow(*st));
     return page;
 }
 

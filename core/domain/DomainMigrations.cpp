@@ -12,10 +12,7 @@ CREATE TABLE search_dirty (customer TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE search_doc (
     docid       INTEGER PRIMARY KEY,
     customer    TEXT NOT NULL UNIQUE,
-    source      TEXT NOT NULL,
     sort_key    BLOB NOT NULL,
-    core_name   TEXT NOT NULL,
-    core_pinyin TEXT NOT NULL,
     last_visit  INTEGER,
     level       TEXT,
     level_rank  INTEGER NOT NULL,
@@ -26,11 +23,19 @@ CREATE TABLE search_doc (
     archived    INTEGER NOT NULL
 );
 CREATE INDEX search_doc_sort ON search_doc (sort_key, customer);
+CREATE INDEX search_doc_live_sort ON search_doc (archived, sort_key, customer);
+CREATE INDEX search_doc_level_sort ON search_doc (archived, level, sort_key, customer);
 CREATE INDEX search_doc_last_visit ON search_doc (last_visit, sort_key, customer);
-CREATE INDEX search_doc_level ON search_doc (level_rank, sort_key, customer);
-CREATE INDEX search_doc_filter ON search_doc (archived, level);
+CREATE INDEX search_doc_level_rank ON search_doc (level_rank, sort_key, customer);
 CREATE INDEX search_doc_owner ON search_doc (owner);
-CREATE INDEX search_doc_core_pinyin ON search_doc (core_pinyin);
+CREATE TABLE search_source (
+    docid       INTEGER PRIMARY KEY,
+    source      TEXT NOT NULL,
+    core_name   TEXT NOT NULL,
+    core_pinyin TEXT NOT NULL
+);
+CREATE INDEX search_source_core_name ON search_source (core_name);
+CREATE INDEX search_source_core_pinyin ON search_source (core_pinyin);
 CREATE VIRTUAL TABLE search_text USING fts5 (name, other, tokenize = 'unicode61');
 CREATE VIRTUAL TABLE search_keys USING fts5 (keys, tokenize = 'unicode61', detail = none, prefix = '1 2 3');
 CREATE TABLE search_phone (

@@ -17,21 +17,24 @@
 //     bundle import, reject, eviction) and every connection marks them.
 //     SearchIndex::refresh() empties it.
 //
-//   search_doc(docid INTEGER PK, customer TEXT UNIQUE, source TEXT,
-//              sort_key BLOB, core_name TEXT, core_pinyin TEXT,
+//   search_doc(docid INTEGER PK, customer TEXT UNIQUE, sort_key BLOB,
 //              last_visit INTEGER, level TEXT, level_rank INTEGER,
 //              region TEXT, lifecycle TEXT, owner TEXT, tags TEXT,
 //              archived INTEGER)
-//     One row per customer on this device; the list query reads only this
-//     table (and the customer rows of the page it returns). docid is the
-//     rowid of the customer's search_text and search_keys entries. source:
-//     the indexed texts joined (the entries are rebuilt only when it
-//     changes). sort_key: Pinyin::sortKey of the name. core_name /
-//     core_pinyin: the name without company forms and punctuation, and its
-//     full pinyin (duplicates). last_visit: latest check-in (ms) of its
+//     One narrow row per customer on this device: the list query reads only
+//     this table (and the customer rows of the page it returns), so it stays
+//     small enough to be cached. docid is the rowid of the customer's
+//     search_text, search_keys and search_source entries. sort_key:
+//     Pinyin::sortKey of the name. last_visit: latest check-in (ms) of its
 //     non-voided visits, null: never. level .. archived: copies of the
 //     customer's columns (level_rank 0-3 for A-D, 4 for none; archived 0/1)
-//     for the filters and sorts, indexed.
+//     for the filters and sorts, with indexes for each sort.
+//
+//   search_source(docid INTEGER PK, source TEXT, core_name TEXT,
+//                 core_pinyin TEXT)
+//     source: the indexed texts joined (the FTS entries are rebuilt only when
+//     it changes). core_name / core_pinyin: the name without company forms
+//     and punctuation, and its full pinyin (duplicates, indexed).
 //
 //   search_text: FTS5 (unicode61, detail full) with columns
 //     name    the name, Chinese characters as single-character tokens

@@ -147,8 +147,8 @@ std::vector<DuplicateSuggestion> findDuplicates(SearchIndex& index, const Duplic
     const std::string core = coreName(candidate.name);
     if (!core.empty()) {
         {
-            UsingStatement st(db, std::string(kColumns) + " FROM search_doc d JOIN customer c ON c.id = d.customer "
-                                  "WHERE d.core_name = ? AND coalesce(c.archived, 0) = 0");
+            UsingStatement st(db, std::string(kColumns) + " FROM search_source s JOIN search_doc d ON d.docid = s.docid "
+                                  "JOIN customer c ON c.id = d.customer WHERE s.core_name = ? AND coalesce(c.archived, 0) = 0");
             st->bind(1, core);
             while (st->step()) offer(suggestion(*st, "same_name", st->getText(1)));
         }
@@ -156,17 +156,17 @@ std::vector<DuplicateSuggestion> findDuplicates(SearchIndex& index, const Duplic
         if (syllables.size() >= 2) {
             std::string full;
             for (const auto& s : syllables) full += s;
-            UsingStatement st(db, std::string(kColumns) + " FROM search_doc d JOIN customer c ON c.id = d.customer "
-                                  "WHERE d.core_pinyin = ? AND coalesce(c.archived, 0) = 0");
+            UsingStatement st(db, std::string(kColumns) + " FROM search_source s JOIN search_doc d ON d.docid = s.docid "
+                                  "JOIN customer c ON c.id = d.customer WHERE s.core_pinyin = ? AND coalesce(c.archived, 0) = 0");
             st->bind(1, full);
             while (st->step()) offer(suggestion(*st, "same_pinyin", full));
         }
         if (charCount(core) >= 2) {
             // One core name inside the other; the shorter one has at least
             // two characters, so a one-character name matches nothing.
-            UsingStatement st(db, std::string(kColumns) + " FROM search_doc d JOIN customer c ON c.id = d.customer "
-                                  "WHERE coalesce(c.archived, 0) = 0 AND ((instr(d.core_name, ?1) > 0) "
-                                  "OR (length(d.core_name) >= 2 AND instr(?1, d.core_name) > 0))");
+            UsingStatement st(db, std::string(kColumns) + " FROM search_source s JOIN search_doc d ON d.docid = s.docid "
+                                  "JOIN customer c ON c.id = d.customer WHERE coalesce(c.archived, 0) = 0 "
+                                  "AND ((instr(s.core_name, ?1) > 0) OR (length(s.core_name) >= 2 AND instr(?1, s.core_name) > 0))");
             st->bind(1, core);
             while (st->step()) offer(suggestion(*st, "name_contains", st->getText(1)));
         }

@@ -153,6 +153,11 @@ SearchIndex::SearchIndex(replica::Replica& replica)
     : m_replica(replica), m_pinyin(Pinyin::forThisThread())
 {
     ensureDomainSchema(replica);
+    // A keystroke's query visits a row of search_doc per match: with tens of
+    // thousands of customers the table and its indexes must stay in the
+    // connection's page cache (SQLite's default is 2 MB). 16 MB, the same
+    // connection as the replica's: the device's one database.
+    replica.database().exec("PRAGMA cache_size = -16384");
 }
 
 std::optional<SearchIndex::Match> SearchIndex::matchExpression(std::string_view typed)
@@ -196,7 +201,8 @@ void SearchIndex::reindex(const std::string& customer)
     std::optional<int64_t> docid;
     std::string oldSource;
     {
-        UsingStatement st(db, "SELECT docid, source FROM search_doc WHERE customer = ?");
+        UsingStatement st(db, "SELECT d.docid, s.source FROM search_doc d JOIN search_source s ON s.docid = d.docid "
+                              "WHERE d.customer = ?");
         st->bind(1, customer);
         if (st->step()) {
             docid = st->getInt(0);
@@ -234,6 +240,8 @@ void SearchIndex::reindex(const std::string& customer)
             keys->bind(1, *docid).run();
             UsingStatement doc(db, "DELETE FROM search_doc WHERE docid = ?");
             doc->bind(1, *docid).run();
+            UsingStatement source(db, "DELETE FROM search_source WHERE docid = ?");
+            source->bind(1, *docid).run();
         }
         UsingStatement phones(db, "DELETE FROM search_phone WHERE customer = ?");
         phones->bind(1, customer).run();
@@ -292,26 +300,27 @@ void SearchIndex::reindex(const std::string& customer)
     const std::string sortKey = m_pinyin.sortKey(name);
 
     if (docid) {
-        UsingStatement st(db, "UPDATE search_doc SET source = ?, sort_key = ?, core_name = ?, core_pinyin = ?, "
-                              "last_visit = ?, level = ?, level_rank = ?, region = ?, lifecycle = ?, owner = ?, "
-                              "tags = ?, archived = ? WHERE docid = ?");
-        st->bind(1, source).bind(2, storage::Blob{sortKey}).bind(3, core).bind(4, corePinyin);
-        bindColumns(*st, 5);
-        st->bind(13, *docid);
+        UsingStatement st(db, "UPDATE search_doc SET sort_key = ?, last_visit = ?, level = ?, level_rank = ?, "
+                              "region = ?, lifecycle = ?, owner = ?, tags = ?, archived = ? WHERE docid = ?");
+        st->bind(1, storage::Blob{sortKey});
+        bindColumns(*st, 2);
+        st->bind(10, *docid);
         st->run();
         UsingStatement text(db, "DELETE FROM search_text WHERE rowid = ?");
         text->bind(1, *docid).run();
         UsingStatement k(db, "DELETE FROM search_keys WHERE rowid = ?");
         k->bind(1, *docid).run();
     } else {
-        UsingStatement st(db, "INSERT INTO search_doc (customer, source, sort_key, core_name, core_pinyin, "
-                              "last_visit, level, level_rank, region, lifecycle, owner, tags, archived) "
-                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        st->bind(1, customer).bind(2, source).bind(3, storage::Blob{sortKey}).bind(4, core).bind(5, corePinyin);
-        bindColumns(*st, 6);
+        UsingStatement st(db, "INSERT INTO search_doc (customer, sort_key, last_visit, level, level_rank, region, "
+                              "lifecycle, owner, tags, archived) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        st->bind(1, customer).bind(2, storage::Blob{sortKey});
+        bindColumns(*st, 3);
         st->run();
         docid = db.lastInsertRowid();
     }
+    UsingStatement src(db, "INSERT OR REPLACE INTO search_source (docid, source, core_name, core_pinyin) "
+                           "VALUES (?, ?, ?, ?)");
+    src->bind(1, *docid).bind(2, source).bind(3, core).bind(4, corePinyin).run();
     UsingStatement text(db, "INSERT INTO search_text (rowid, name, other) VALUES (?, ?, ?)");
     text->bind(1, *docid).bind(2, spacedHan(name)).bind(3, other).run();
     UsingStatement k(db, "INSERT INTO search_keys (rowid, keys) VALUES (?, ?)");

@@ -80,6 +80,39 @@ TEST_F(CustomersTest, SortByLastVisitAndByLevel)
     EXPECT_EQ(find(level), (Names{"abc", "bank", "zz", "cs", "cq", "hz", "xm", "sh", "shop", "sz"}));
 }
 
+TEST_F(CustomersTest, SearchResultsSortAndPageTheSameWay)
+{
+    CustomerQuery q;
+    q.search = "北京";
+    EXPECT_EQ(find(q), (Names{"bank", "zz", "shop"}));
+    q.descending = true;
+    EXPECT_EQ(find(q), (Names{"shop", "zz", "bank"}));
+    q.sort = CustomerSort::LastVisit;
+    EXPECT_EQ(find(q), (Names{"shop", "zz", "bank"})) << "most recent first";
+    q.descending = false;
+    EXPECT_EQ(find(q), (Names{"bank", "zz", "shop"}));
+    q.sort = CustomerSort::Level;
+    EXPECT_EQ(find(q), (Names{"bank", "zz", "shop"}));
+    q.descending = true;
+    EXPECT_EQ(find(q), (Names{"shop", "bank", "zz"})) << "D first, ties still by name";
+    CustomerQuery never;
+    never.search = "s";  // any syllable from s on: 长沙, 深圳, 上海, 书店, 公司 (si), 连锁 (suo)
+    never.sort = CustomerSort::LastVisit;
+    EXPECT_EQ(find(never), (Names{"cs", "sz", "xm", "sh", "abc", "cq", "shop"}));
+
+    auto c = customers();
+    CustomerQuery paged;
+    paged.search = "北京";
+    paged.limit = 2;
+    paged.offset = 1;
+    auto page = c.list(paged);
+    ASSERT_TRUE(page.ok());
+    EXPECT_EQ(page->total, 3);
+    EXPECT_EQ(keysOf(*page), (Names{"zz", "shop"}));
+    paged.offset = 3;
+    EXPECT_TRUE(c.list(paged)->rows.empty());
+}
+
 TEST_F(CustomersTest, RowsCarryTheirFieldsLastVisitAndOverdue)
 {
     auto c = customers();

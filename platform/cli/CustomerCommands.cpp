@@ -169,7 +169,7 @@ void listClaims(Context& ctx)
         return;
     }
     Table table({"CUSTOMER", "NAME", "STATUS", "CLAIMED", "BY", "REASON"});
-    table.setMaxCellWidth(60);
+    table.setMaxCellWidth(120);  // the reason names the customer id and its holder
     for (const auto& c : claims)
         table.addRow({c.customer, c.name, c.status, formatTime(c.claimedAt), c.claimedBy, c.reason});
     table.print(ctx.out());

@@ -14,7 +14,7 @@ for u in lina wang zhang; do device $u; done
 c=$(fs lina customer add --name 北京昭智教育 --level A --phone 13900000001)
 fs lina visit log --customer "$c" --notes "第一次拜访" >/dev/null
 sync_dev lina; sync_dev zhang; sync_dev wang
-check "wang cannot see lina's customer" "$(fs wang customer list --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" 0
+check "wang cannot see lina's customer" "$(fs wang customer list --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')" 0
 
 # Offline on lina's phone: a visit, before the reassignment...
 v2=$(fs lina visit log --customer "$c" --notes "离线记录的回访")
@@ -26,7 +26,7 @@ sync_dev zhang
 fs lina sync >/dev/null 2>&1 || true   # lina's sync reports the refused edit
 sync_dev lina
 
-check "lina's device dropped the customer" "$(fs lina customer list --all --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" 0
+check "lina's device dropped the customer" "$(fs lina customer list --all --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')" 0
 check "lina's device dropped its visits" "$(fs lina visit list --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" 0
 fs lina status --json >"$WORK/lina.status"
 check "lina's refused edit is kept as rejected" "$(json "$WORK/lina.status" 'j["rejected"]')" 1

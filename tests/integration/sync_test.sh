@@ -37,7 +37,7 @@ for u in lina wang chen zhang; do same_as_server $u; done
 
 check "zhang (manager) sees every visit" "$(fs zhang visit list --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" 6
 check "wang does not see lina's visits" "$(fs wang visit list --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" 2
-check "the pool customer is visible to reps" "$(fs wang customer list --json | python3 -c 'import json,sys; print(sum(c["name"]=="公海客户" for c in json.load(sys.stdin)))')" 1
+check "the pool customer is visible to reps" "$(fs wang customer list --json | python3 -c 'import json,sys; print(sum(c["name"]=="公海客户" for c in json.load(sys.stdin)["customers"]))')" 1
 for u in lina zhang; do
   fs $u conflicts --json >"$WORK/$u.conflicts"
   check "$u's conflict log has the phone conflict, settled" \

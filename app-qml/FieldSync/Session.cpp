@@ -133,7 +133,8 @@ void Session::startSync()
     if (!m_options.startSync || !signedIn()) return;
     // The transport is made now, on the GUI thread, from the UI's replica.
     auto transport = transportFor(*m_replica);
-    m_sync->start(m_server, m_token, [transport] { return transport; });
+    const QString caFile = QString::fromStdString(m_replica->setting(kCaFileSetting).value_or(std::string()));
+    m_sync->start(m_server, m_token, caFile, [transport] { return transport; });
 }
 
 void Session::setBusy(bool busy)

@@ -1,7 +1,6 @@
 #include "SyncMonitor.h"
 
 #include "Connectivity.h"
-#include "PokeListener.h"
 
 namespace fieldsync::app {
 
@@ -25,7 +24,8 @@ SyncMonitor::~SyncMonitor()
     stop();
 }
 
-void SyncMonitor::start(const QString& server, const QString& token, TransportFactory transport)
+void SyncMonitor::start(const QString& server, const QString& token, const QString& caFile,
+                        TransportFactory transport)
 {
     stop();
     m_engine = std::make_unique<client::SyncEngine>(m_path, transport(), m_options.engine);
@@ -35,25 +35,40 @@ void SyncMonitor::start(const QString& server, const QString& token, TransportFa
     });
     m_state = client::SyncState::Idle;
     m_error.clear();
-    if (m_options.listenForPokes) {
-        m_pokes = new PokeListener(this);
-        connect(m_pokes, &PokeListener::poked, this, [this] {
-            if (m_engine) m_engine->poke();
-        });
-        connect(m_pokes, &PokeListener::connectedChanged, this, &SyncMonitor::statusChanged);
-        m_pokes->open(server, token);
-    }
     m_engine->start();
+    if (m_options.listenForPokes) {
+        client::PokeListener::Options o;
+        o.caFile = caFile.toStdString();
+        // Listener thread. The engine outlives the listener (stop() stops the
+        // listener first), so poking it directly is safe.
+        client::SyncEngine* engine = m_engine.get();
+        m_pokes = std::make_unique<client::PokeListener>(
+            server.toStdString(), token.toStdString(), [engine](uint64_t) { engine->poke(); },
+            [this](bool connected, const std::string&) {
+                QMetaObject::invokeMethod(
+                    this,
+                    [this, connected] {
+                        if (!m_pokes || m_pokesConnected == connected) return;
+                        m_pokesConnected = connected;
+                        emit statusChanged();
+                    },
+                    Qt::QueuedConnection);
+            },
+            o);
+        m_pokes->start();
+    }
     emit statusChanged();
 }
 
 void SyncMonitor::stop()
 {
+    // Listener first: no callback runs after its stop(), so none reaches a
+    // stopped engine.
     if (m_pokes) {
-        m_pokes->close();
-        m_pokes->deleteLater();
-        m_pokes = nullptr;
+        m_pokes->stop();
+        m_pokes.reset();
     }
+    m_pokesConnected = false;
     if (!m_engine) return;
     m_engine->stop();
     m_engine.reset();
@@ -77,11 +92,6 @@ QDateTime SyncMonitor::lastSync() const
 {
     const int64_t ms = std::max(m_counts.lastSync, m_engineLastSync);
     return ms > 0 ? QDateTime::fromMSecsSinceEpoch(ms) : QDateTime();
-}
-
-bool SyncMonitor::pokesConnected() const
-{
-    return m_pokes && m_pokes->connected();
 }
 
 void SyncMonitor::syncNow()

@@ -15,8 +15,15 @@
 // What wakes the engine: localWrite() (requestSync: debounced), syncNow() and
 // the server's WebSocket poke (poke: at once, ending any backoff), the
 // network coming back (reconnect).
+//
+// Pokes come from the core's client::PokeListener (the same one as
+// `fieldsync sync --watch`: Beast, ws/wss with the stored CA file, reconnect
+// with backoff, one poke after each reconnect). Its callbacks run on its own
+// thread: a poke goes straight to SyncEngine::poke() (thread-safe), a state
+// change is posted here as a queued call like the engine's reports.
 #pragma once
 
+#include "sync/PokeListener.h"
 #include "sync/SyncEngine.h"
 #include "sync/Transport.h"
 
@@ -30,7 +37,6 @@
 namespace fieldsync::app {
 
 class Connectivity;
-class PokeListener;
 
 struct LocalCounts {
     size_t pending = 0;
@@ -64,8 +70,9 @@ public:
     ~SyncMonitor() override;
 
     // Starts the engine against `server` with `token` (the replica's own
-    // settings; the engine reads them itself on every sync).
-    void start(const QString& server, const QString& token, TransportFactory transport);
+    // settings; the engine reads them itself on every sync). `caFile`: the
+    // extra CA bundle for wss:// pokes (the replica's "ca_file"; may be empty).
+    void start(const QString& server, const QString& token, const QString& caFile, TransportFactory transport);
     // Joins the engine's worker; no sync runs on the file after it returns.
     void stop();
 
@@ -77,7 +84,7 @@ public:
     int rejectedCount() const { return static_cast<int>(m_counts.rejected); }
     QDateTime lastSync() const;
     QString errorText() const { return m_error; }
-    bool pokesConnected() const;
+    bool pokesConnected() const { return m_pokesConnected; }
 
     // Sync now: ends a backoff, skips the debounce.
     Q_INVOKABLE void syncNow();
@@ -99,7 +106,8 @@ private:
     std::function<LocalCounts()> m_countsFn;
     Options m_options;
     std::unique_ptr<client::SyncEngine> m_engine;
-    PokeListener* m_pokes = nullptr;
+    std::unique_ptr<client::PokeListener> m_pokes;
+    bool m_pokesConnected = false;
     client::SyncState m_state = client::SyncState::Idle;
     LocalCounts m_counts;
     int64_t m_engineLastSync = 0;

@@ -5,10 +5,20 @@
 #include "AppFixtures.h"
 #include "AppOptions.h"
 #include "AppSetup.h"
+#include "ComplaintsModel.h"
 #include "ConflictsModel.h"
+#include "ContactsModel.h"
+#include "CustomerDetail.h"
 #include "CustomersModel.h"
+#include "TasksModel.h"
+#include "TodayModel.h"
+#include "VisitController.h"
+#include "VisitsModel.h"
+#include "domain/Complaints.h"
+#include "domain/Tasks.h"
+#include "domain/Visits.h"
 #include "LocationSource.h"
-#include "PokeListener.h"
+#include "sync/PokeListener.h"
 #include "RejectedModel.h"
 #include "Session.h"
 #include "Translator.h"
@@ -30,6 +40,45 @@ Session::Options offline()
     Session::Options o;
     o.startSync = false;  // models only: no engine, no network
     return o;
+}
+
+// 2026-09-21 12:00 UTC: fixed instants for rows whose order the tests check.
+constexpr int64_t kT0 = 1'790'000'000'000;
+constexpr int64_t kDay = 24 * 3600 * 1000;
+
+std::string addCustomer(replica::Replica& r, const std::string& name, const char* level, const char* owner,
+                        bool located = true)
+{
+    replica::Write w;
+    w.set("name", name);
+    if (level) w.set("level", std::string(level));
+    if (owner) w.set("owner", std::string(owner));
+    if (located) {
+        w.set("lat", 39.9042);  // 北京, 天安门
+        w.set("lng", 116.4074);
+    }
+    return *r.create("customer", w);
+}
+
+void addContact(replica::Replica& r, const std::string& customer, const std::string& name, const char* title,
+                const char* phone, const char* email, bool primary, bool archived = false)
+{
+    replica::Write w;
+    w.set("customer", customer);
+    w.set("name", name);
+    if (title) w.set("title", std::string(title));
+    if (phone) w.set("phone", std::string(phone));
+    if (email) w.set("email", std::string(email));
+    if (primary) w.set("is_primary", true);
+    if (archived) w.set("archived", true);
+    QVERIFY(r.create("contact", w).ok());
+}
+
+QStringList column(const QAbstractItemModel& model, int role)
+{
+    QStringList out;
+    for (int i = 0; i < model.rowCount(); ++i) out << model.data(model.index(i, 0), role).toString();
+    return out;
 }
 
 } // namespace
@@ -119,10 +168,13 @@ private slots:
 
     void pokeUrlFollowsServerScheme()
     {
-        QCOMPARE(PokeListener::socketUrl("https://sync.example.com:8443"),
-                 QUrl("wss://sync.example.com:8443/v1/ws"));
-        QCOMPARE(PokeListener::socketUrl("http://127.0.0.1:8080"), QUrl("ws://127.0.0.1:8080/v1/ws"));
-        QCOMPARE(PokeListener::socketUrl("https://example.com/fieldsync"), QUrl("wss://example.com/fieldsync/v1/ws"));
+        // The app's listener is the core's: the server URL the session stores
+        // maps to the socket it opens.
+        using client::PokeListener;
+        QCOMPARE(QString::fromStdString(PokeListener::webSocketUrl("https://sync.example.com:8443")), QString("wss://sync.example.com:8443/v1/ws"));
+        QCOMPARE(QString::fromStdString(PokeListener::webSocketUrl("http://127.0.0.1:8080")), QString("ws://127.0.0.1:8080/v1/ws"));
+        QCOMPARE(QString::fromStdString(PokeListener::webSocketUrl("https://example.com/fieldsync")), QString("wss://example.com:443/fieldsync/v1/ws"));
+        QCOMPARE(QString::fromStdString(PokeListener::webSocketUrl("ftp://example.com")), QString(""));
     }
 
     void conflictsModelShowsBothValues()
@@ -464,6 +516,271 @@ private slots:
         QCOMPARE(session.errorText(), QString("Enter your user name and password."));
         QVERIFY(!session.signedIn());
         QVERIFY(!session.busy());
+    }
+
+    void customerDetailShowsProfileContactsTimelineTasksAndComplaints()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath("device.db");
+        std::string bj, visitFar, visitBlind, visitVoided;
+        {
+            auto r = replica::Replica::open(db.toStdString());
+            // A manager: only managers may void a visit.
+            apptest::signInOffline(*r, "http://127.0.0.1:9", "zhao", "manager");
+            bj = addCustomer(*r, "北京昭智教育", "A", "lina");
+            QVERIFY(r->update("customer", bj, replica::Write()
+                                                  .set("phone", std::string("010-6666 1111"))
+                                                  .set("region", std::string("北京"))
+                                                  .set("lifecycle", std::string("loyal"))
+                                                  .add("tags", "教育")
+                                                  .add("tags", "VIP"))
+                        .ok());
+            const std::string sh = addCustomer(*r, "上海宏达贸易", "B", "lina");
+            addContact(*r, bj, "李娜", "采购经理", "138 0000 1111", nullptr, false);
+            addContact(*r, bj, "张伟", "总经理", "139 0000 2222", "zhangwei@example.com", true);
+            addContact(*r, bj, "王芳", nullptr, "137 0000 3333", nullptr, false, true);  // archived
+            addContact(*r, sh, "陈静", nullptr, "136 0000 4444", nullptr, true);        // another customer
+
+            auto visit = [&](int64_t at) { return *domain::planVisit(*r, {bj, at, "季度回访", "visit", "lina"}); };
+            visitFar = visit(kT0);  // 5 km north of the customer: far
+            QVERIFY(domain::checkIn(*r, visitFar, {kT0, 39.95, 116.4074, 20.0}).ok());
+            domain::CheckOut out;
+            out.at = kT0 + 3600'000;
+            out.outcome = "续约意向";
+            out.satisfaction = 4;
+            out.orderAmount = 12000.0;
+            QVERIFY(domain::checkOut(*r, visitFar, out).ok());
+            visitBlind = visit(kT0 + kDay);  // checked in without a position
+            QVERIFY(domain::checkIn(*r, visitBlind, {kT0 + kDay, {}, {}, {}}).ok());
+            visitVoided = visit(kT0 + 2 * kDay);
+            QVERIFY(domain::voidVisit(*r, visitVoided, "重复录入").ok());
+            QVERIFY(domain::planVisit(*r, {sh, kT0, "", "visit", "lina"}).ok());
+
+            QVERIFY(domain::addTask(*r, {bj, "寄送合同", kT0 + 5 * kDay, "lina", ""}).ok());
+            const std::string done = *domain::addTask(*r, {bj, "确认报价", kT0, "lina", ""});
+            QVERIFY(domain::completeTask(*r, done).ok());
+            QVERIFY(domain::addComplaint(*r, {bj, kT0, "phone", "high", "发票开错", "lina"}).ok());
+            QVERIFY(domain::addComplaint(*r, {sh, kT0, "wechat", "low", "送货晚了", "lina"}).ok());
+        }
+        Session session(db, offline());
+
+        CustomerDetail detail;
+        QSignalSpy changed(&detail, &CustomerDetail::changed);
+        detail.setSession(&session);
+        QVERIFY(!detail.found());
+        detail.setCustomerId(QString::fromStdString(bj));
+        QVERIFY(detail.found());
+        QCOMPARE(detail.name(), QString("北京昭智教育"));
+        QCOMPARE(detail.phone(), QString("010-6666 1111"));
+        QCOMPARE(detail.level(), QString("A"));
+        QCOMPARE(detail.lifecycleLabel(), QString("Loyal"));
+        QCOMPARE(detail.owner(), QString("lina"));
+        QCOMPARE(detail.tags(), (QStringList{"VIP", "教育"}));
+        QVERIFY(detail.hasLocation());
+        detail.setCustomerId("no-such-customer");
+        QVERIFY(!detail.found());
+        QCOMPARE(detail.name(), QString());
+
+        ContactsModel contacts;
+        QAbstractItemModelTester contactsTester(&contacts, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        contacts.setSession(&session);
+        QCOMPARE(contacts.rowCount(), 0);  // no customer yet
+        contacts.setCustomerId(QString::fromStdString(bj));
+        // Primary first, the archived contact and the other customer's left out.
+        QCOMPARE(column(contacts, ContactsModel::NameRole), (QStringList{"张伟", "李娜"}));
+        QCOMPARE(contacts.data(contacts.index(0), ContactsModel::EmailRole).toString(),
+                 QString("zhangwei@example.com"));
+        QCOMPARE(contacts.data(contacts.index(0), ContactsModel::PrimaryRole).toBool(), true);
+        QCOMPARE(contacts.data(contacts.index(1), ContactsModel::TitleRole).toString(), QString("采购经理"));
+
+        VisitsModel visits;
+        QAbstractItemModelTester visitsTester(&visits, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        visits.setSession(&session);
+        visits.setCustomerId(QString::fromStdString(bj));
+        // Latest first; the voided visit stays, marked.
+        QCOMPARE(column(visits, VisitsModel::VisitIdRole),
+                 (QStringList{QString::fromStdString(visitVoided), QString::fromStdString(visitBlind),
+                              QString::fromStdString(visitFar)}));
+        auto at = [&](int row, int role) { return visits.data(visits.index(row), role); };
+        QCOMPARE(at(0, VisitsModel::VoidedRole).toBool(), true);
+        QCOMPARE(at(0, VisitsModel::VoidReasonRole).toString(), QString("重复录入"));
+        QCOMPARE(at(0, VisitsModel::StatusRole).toString(), QString("planned"));
+        QCOMPARE(at(1, VisitsModel::NoLocationRole).toBool(), true);
+        QCOMPARE(at(1, VisitsModel::FarRole).toBool(), false);
+        QCOMPARE(at(1, VisitsModel::DistanceRole).toDouble(), -1.0);
+        QCOMPARE(at(1, VisitsModel::StatusLabelRole).toString(), QString("Checked in"));
+        QCOMPARE(at(2, VisitsModel::FarRole).toBool(), true);
+        QCOMPARE(qRound(at(2, VisitsModel::DistanceRole).toDouble() / 100), 51);  // about 5.1 km
+        QCOMPARE(at(2, VisitsModel::SatisfactionRole).toInt(), 4);
+        QCOMPARE(at(2, VisitsModel::OrderAmountRole).toDouble(), 12000.0);
+        QCOMPARE(at(2, VisitsModel::OutcomeRole).toString(), QString("续约意向"));
+        QCOMPARE(at(2, VisitsModel::WhenRole).toDateTime(), QDateTime::fromMSecsSinceEpoch(kT0));
+        QCOMPARE(at(2, VisitsModel::KindLabelRole).toString(), QString("Visit"));
+
+        TasksModel tasks;
+        QAbstractItemModelTester tasksTester(&tasks, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        tasks.setSession(&session);
+        tasks.setCustomerId(QString::fromStdString(bj));
+        // Open first, the done one kept below.
+        QCOMPARE(column(tasks, TasksModel::TitleRole), (QStringList{"寄送合同", "确认报价"}));
+        QCOMPARE(tasks.data(tasks.index(1), TasksModel::DoneRole).toBool(), true);
+        QCOMPARE(tasks.data(tasks.index(0), TasksModel::OverdueRole).toBool(), true);  // due in 2026-09
+        QVERIFY(!tasks.complete(1));
+        QVERIFY(tasks.errorText().startsWith("Refused:"));
+        const int pending = session.sync()->pendingCount();
+        QVERIFY(tasks.complete(0));
+        QCOMPARE(session.sync()->pendingCount(), pending + 1);
+        QCOMPARE(tasks.data(tasks.index(0), TasksModel::DoneRole).toBool(), true);
+        tasks.setOpenOnly(true);
+        QCOMPARE(tasks.rowCount(), 0);
+
+        ComplaintsModel complaints;
+        QAbstractItemModelTester complaintsTester(&complaints, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        complaints.setSession(&session);
+        QCOMPARE(complaints.rowCount(), 2);  // every customer's
+        complaints.setCustomerId(QString::fromStdString(bj));
+        QCOMPARE(column(complaints, ComplaintsModel::DescriptionRole), QStringList{"发票开错"});
+        QCOMPARE(complaints.data(complaints.index(0), ComplaintsModel::SeverityLabelRole).toString(), QString("High"));
+        QCOMPARE(complaints.data(complaints.index(0), ComplaintsModel::NextStagesRole).toStringList(),
+                 (QStringList{"investigating", "answered", "followed_up"}));
+        QVERIFY(complaints.moveTo(0, "investigating"));
+        QCOMPARE(complaints.data(complaints.index(0), ComplaintsModel::StageLabelRole).toString(),
+                 QString("Investigating"));
+        QVERIFY(!complaints.moveTo(0, "received"));  // stages only go forward
+        QVERIFY(!complaints.moveTo(0, "answered"));  // without a resolution
+        QVERIFY(!complaints.errorText().isEmpty());
+        QVERIFY(complaints.moveTo(0, "answered", "已重开发票"));
+        QCOMPARE(complaints.data(complaints.index(0), ComplaintsModel::ResolutionRole).toString(),
+                 QString("已重开发票"));
+        QVERIFY(complaints.moveTo(0, "followed_up"));
+        complaints.setOpenOnly(true);
+        QCOMPARE(complaints.rowCount(), 0);
+        complaints.setCustomerId({});
+        QCOMPARE(column(complaints, ComplaintsModel::DescriptionRole), QStringList{"送货晚了"});
+    }
+
+    void visitControllerChecksInAndOutThroughTheDomain()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath("device.db");
+        std::string bj, unlocated;
+        {
+            auto r = replica::Replica::open(db.toStdString());
+            apptest::signInOffline(*r, "http://127.0.0.1:9", "lina");
+            bj = addCustomer(*r, "北京昭智教育", "A", "lina");
+            unlocated = addCustomer(*r, "上海宏达贸易", "B", "lina", false);
+        }
+        Session session(db, offline());
+        VisitController visit;
+        visit.setSession(&session);
+        QVERIFY(!visit.found());
+        QVERIFY(!visit.start("no-such-customer"));
+        QVERIFY(!visit.errorText().isEmpty());
+
+        const int pending = session.sync()->pendingCount();
+        QVERIFY(visit.start(QString::fromStdString(bj)));
+        QVERIFY(visit.errorText().isEmpty());
+        QVERIFY(visit.found());
+        QCOMPARE(visit.customerName(), QString("北京昭智教育"));
+        QCOMPARE(visit.status(), QString("planned"));
+        QVERIFY(!visit.checkedIn());
+        QCOMPARE(session.sync()->pendingCount(), pending + 1);
+
+        // Refused by the domain: a latitude out of range.
+        QVERIFY(!visit.checkIn(true, 91.0, 116.4, 10));
+        QVERIFY(visit.errorText().startsWith("Invalid input:"));
+        QVERIFY(!visit.checkedIn());
+        // 5 km away: checked in and flagged far.
+        QVERIFY(visit.checkIn(true, 39.95, 116.4074, 25));
+        QVERIFY(visit.checkedIn());
+        QCOMPARE(visit.status(), QString("checked_in"));
+        QVERIFY(visit.far());
+        QVERIFY(!visit.noLocation());
+        QCOMPARE(visit.accuracy(), 25.0);
+        QCOMPARE(visit.radius(), 500.0);
+        QCOMPARE(qRound(visit.distance() / 100), 51);
+        QVERIFY(!visit.checkIn(true, 39.9042, 116.4074, 5));  // written once
+        QVERIFY(visit.errorText().startsWith("Refused:"));
+
+        QVERIFY(!visit.checkOut("", "", 6, "", 0));
+        QCOMPARE(visit.errorText(), QString("Invalid input: satisfaction is 1 to 5"));
+        QVERIFY(!visit.checkOut("", "", 0, "12 万", 0));
+        QCOMPARE(visit.errorText(), QString("The order amount must be a number"));
+        QVERIFY(!visit.checkOut("", "", 0, "-5", 0));
+        QVERIFY(!visit.completed());
+        QVERIFY(visit.checkOut("谈了续约", "意向明确", 5, "12000.5", 3));
+        QVERIFY(visit.completed());
+        QVERIFY(visit.errorText().isEmpty());
+
+        auto saved = domain::findVisit(session.replica(), visit.visitId().toStdString(), 500);
+        QVERIFY(saved);
+        QCOMPARE(saved->notes, std::string("谈了续约"));
+        QCOMPARE(saved->outcome, std::string("意向明确"));
+        QCOMPARE(saved->satisfaction, std::optional<int>(5));
+        QCOMPARE(saved->orderAmount, std::optional<double>(12000.5));
+        // The follow-up the domain created: due in 3 local days at 09:00.
+        domain::TaskFilter filter;
+        filter.customer = bj;
+        auto tasks = domain::listTasks(session.replica(), filter);
+        QCOMPARE(tasks.size(), size_t(1));
+        QCOMPARE(tasks[0].title, std::string("回访 北京昭智教育"));
+        QCOMPARE(tasks[0].originVisit, visit.visitId().toStdString());
+        const QDateTime due = QDateTime::fromMSecsSinceEpoch(*tasks[0].due);
+        QCOMPARE(due.time(), QTime(9, 0));
+        QCOMPARE(QDateTime::currentDateTime().date().daysTo(due.date()), 3);
+        QVERIFY(!visit.checkOut("", "", 0, "", 0));  // already completed
+
+        // Without a position: allowed and marked; a customer without a
+        // location gives no distance either way.
+        QVERIFY(visit.start(QString::fromStdString(unlocated)));
+        QVERIFY(visit.checkIn(false, 0, 0, -1));
+        QVERIFY(visit.noLocation());
+        QVERIFY(!visit.far());
+        QCOMPARE(visit.distance(), -1.0);
+
+        // Opening an existing visit shows it.
+        const QString second = visit.visitId();
+        visit.open(QString());
+        QVERIFY(!visit.found());
+        visit.open(second);
+        QCOMPARE(visit.customerName(), QString("上海宏达贸易"));
+        QVERIFY(visit.checkedIn());
+    }
+
+    void todayModelListsTheRepsDay()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath("device.db");
+        const int64_t now = QDateTime::currentMSecsSinceEpoch();
+        {
+            auto r = replica::Replica::open(db.toStdString());
+            apptest::signInOffline(*r, "http://127.0.0.1:9", "lina");
+            const std::string bj = addCustomer(*r, "北京昭智教育", "A", "lina");
+            const std::string sh = addCustomer(*r, "上海宏达贸易", "C", "lina");
+            const std::string gz = addCustomer(*r, "广州南方物流", "B", "wang");  // another rep's
+            QVERIFY(domain::planVisit(*r, {sh, now, "送样品", "visit", "lina"}).ok());
+            QVERIFY(domain::planVisit(*r, {gz, now, "", "visit", "wang"}).ok());
+            QVERIFY(domain::addTask(*r, {sh, "回访 上海宏达贸易", now - 2 * kDay, "lina", ""}).ok());
+            QVERIFY(domain::addTask(*r, {gz, "王的任务", now - 2 * kDay, "wang", ""}).ok());
+            QVERIFY(domain::addTask(*r, {bj, "下个月的事", now + 40 * kDay, "lina", ""}).ok());
+        }
+        Session session(db, offline());
+        TodayModel today;
+        QAbstractItemModelTester tester(&today, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        today.setSession(&session);
+        QCOMPARE(column(today, TodayModel::SectionRole), (QStringList{"visits", "tasks", "customers"}));
+        QCOMPARE(column(today, TodayModel::TitleRole),
+                 (QStringList{"上海宏达贸易", "回访 上海宏达贸易", "北京昭智教育"}));
+        QCOMPARE(column(today, TodayModel::DetailRole), (QStringList{"送样品", "上海宏达贸易", "Never visited"}));
+        QCOMPARE(column(today, TodayModel::SectionLabelRole),
+                 (QStringList{"Planned visits", "Follow-ups due", "Key customers to visit"}));
+        auto at = [&](int row, int role) { return today.data(today.index(row), role); };
+        QVERIFY(!at(0, TodayModel::VisitIdRole).toString().isEmpty());
+        QCOMPARE(at(0, TodayModel::OverdueRole).toBool(), false);
+        QCOMPARE(at(1, TodayModel::OverdueRole).toBool(), true);
+        QVERIFY(!at(1, TodayModel::TaskIdRole).toString().isEmpty());
+        QCOMPARE(at(2, TodayModel::OverdueRole).toBool(), true);
+        QCOMPARE(at(2, TodayModel::LevelRole).toString(), QString("A"));
     }
 
     void signInToUnreachableServerFails()

@@ -1,6 +1,7 @@
 // Customers: search as you type (name, pinyin, initials, phone), filters by
 // level, overdue and the public pool, sorted by name (pinyin order), last
-// visit or level. Pages of 50 load as the list scrolls.
+// visit or level. Pages of 50 load as the list scrolls. Tapping a customer
+// opens its page: beside the list on wide windows, instead of it on phones.
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Controls.Material
@@ -12,6 +13,12 @@ Page {
 
     required property Session session
     property bool wide: false
+    property string selectedId: ""
+    signal visitRequested(string customerId)
+    signal visitOpened(string visitId)
+    signal conflictsRequested()
+
+    function showCustomer(id) { selectedId = id }
 
     title: qsTr("Customers")
 
@@ -22,6 +29,7 @@ Page {
 
     header: Pane {
         padding: 8
+        visible: page.wide || page.selectedId.length === 0
         ColumnLayout {
             anchors.left: parent.left
             anchors.right: parent.right
@@ -74,29 +82,57 @@ Page {
         }
     }
 
-    ListView {
-        id: list
-        objectName: "customerList"
+    RowLayout {
         anchors.fill: parent
-        clip: true
-        model: customers
-        ScrollBar.vertical: ScrollBar {}
-        delegate: CustomerDelegate {
-            width: ListView.view.width
-            onClaimRequested: row => customers.claim(row)
+        spacing: 0
+
+        ListView {
+            id: list
+            objectName: "customerList"
+            Layout.fillHeight: true
+            Layout.fillWidth: !page.wide
+            Layout.preferredWidth: page.wide ? 400 : -1
+            visible: page.wide || page.selectedId.length === 0
+            clip: true
+            model: customers
+            ScrollBar.vertical: ScrollBar {}
+            delegate: CustomerDelegate {
+                width: ListView.view.width
+                highlighted: page.wide && customerId === page.selectedId
+                onClicked: page.selectedId = customerId
+                onClaimRequested: row => customers.claim(row)
+            }
+            header: Label {
+                objectName: "customerCount"
+                width: ListView.view.width
+                padding: 8
+                text: qsTr("%n customer(s)", "", customers.count)
+                color: Material.color(Material.Grey, Material.Shade700)
+            }
+            Label {
+                anchors.centerIn: parent
+                visible: list.count === 0
+                text: customers.errorText.length > 0 ? customers.errorText : qsTr("No customers found")
+                color: Material.color(Material.Grey)
+            }
         }
-        header: Label {
-            objectName: "customerCount"
-            width: ListView.view.width
-            padding: 8
-            text: qsTr("%n customer(s)", "", customers.count)
-            color: Material.color(Material.Grey, Material.Shade700)
+        ToolSeparator {
+            Layout.fillHeight: true
+            orientation: Qt.Vertical
+            visible: page.wide
         }
-        Label {
-            anchors.centerIn: parent
-            visible: list.count === 0
-            text: customers.errorText.length > 0 ? customers.errorText : qsTr("No customers found")
-            color: Material.color(Material.Grey)
+        CustomerPage {
+            objectName: "customerPage"
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            visible: page.wide || page.selectedId.length > 0
+            session: page.session
+            customerId: page.selectedId
+            showBack: !page.wide
+            onBackRequested: page.selectedId = ""
+            onVisitRequested: id => page.visitRequested(id)
+            onVisitOpened: id => page.visitOpened(id)
+            onConflictsRequested: page.conflictsRequested()
         }
     }
 }

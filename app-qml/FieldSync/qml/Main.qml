@@ -15,17 +15,31 @@ ApplicationWindow {
     required property Translator translator
 
     readonly property bool wide: width >= 900
-    // The main pages that exist so far, in navigation order.
+    // The main pages, in navigation order.
     readonly property var pages: [
+        { key: "today", title: qsTr("Today") },
         { key: "customers", title: qsTr("Customers") },
+        { key: "complaints", title: qsTr("Complaints") },
         { key: "conflicts", title: qsTr("Conflicts") },
         { key: "settings", title: qsTr("Settings") }
     ]
-    property string currentPage: "customers"
+    property string currentPage: "today"
 
-    // Tests and the screenshot tool navigate with this.
+    // Tests and the screenshot tool navigate with these.
     function showPage(key) { currentPage = key }
     function showRejected() { rejectedPopup.open() }
+    function showCustomer(customerId) {
+        currentPage = "customers"
+        customersPage.showCustomer(customerId)
+    }
+    // A visit at this customer now: planned, then shown to check in.
+    function startVisit(customerId) {
+        if (visitPage.controller.start(customerId)) visitPopup.open()
+    }
+    function openVisit(visitId) {
+        visitPage.controller.open(visitId)
+        visitPopup.open()
+    }
 
     width: 390
     height: 844
@@ -94,9 +108,22 @@ ApplicationWindow {
             Layout.fillHeight: true
             currentIndex: window.pages.findIndex(p => p.key === window.currentPage)
 
+            TodayPage {
+                session: window.session
+                onCustomerRequested: id => window.showCustomer(id)
+                onVisitOpened: id => window.openVisit(id)
+            }
             CustomersPage {
+                id: customersPage
                 session: window.session
                 wide: window.wide
+                onVisitRequested: id => window.startVisit(id)
+                onVisitOpened: id => window.openVisit(id)
+                onConflictsRequested: window.showPage("conflicts")
+            }
+            ComplaintsPage {
+                session: window.session
+                onCustomerRequested: id => window.showCustomer(id)
             }
             ConflictsPage {
                 session: window.session
@@ -123,6 +150,25 @@ ApplicationWindow {
             anchors.fill: parent
             session: window.session
             onCloseRequested: rejectedPopup.close()
+        }
+    }
+
+    Popup {
+        id: visitPopup
+        objectName: "visitPopup"
+        parent: Overlay.overlay
+        modal: true
+        width: Math.min(window.width, 720)
+        height: window.height * (window.wide ? 0.9 : 1)
+        x: (window.width - width) / 2
+        y: (window.height - height) / 2
+        padding: 0
+        VisitPage {
+            id: visitPage
+            objectName: "visitPage"
+            anchors.fill: parent
+            session: window.session
+            onCloseRequested: visitPopup.close()
         }
     }
 }

@@ -1,0 +1,85 @@
+// CustomerDetail: one customer's profile for the detail page (客户档案), read
+// from the UI's replica. The lists on the page (contacts, visit timeline,
+// tasks, complaints, the row's conflicts) are models of their own with the
+// same customerId.
+//
+// Re-reads on Session::dataChanged (a sync ended, a local write, a wipe), so
+// an edit that arrives from another device shows while the page is open; a
+// customer that left this replica (reassigned, evicted) reads as found=false.
+#pragma once
+
+#include <QObject>
+#include <QPointer>
+#include <QString>
+#include <QStringList>
+#include <QtQml/qqmlregistration.h>
+
+namespace fieldsync::app {
+
+class Session;
+
+} // namespace fieldsync::app
+Q_MOC_INCLUDE("Session.h")
+namespace fieldsync::app {
+
+class CustomerDetail : public QObject {
+    Q_OBJECT
+    QML_ELEMENT
+    Q_PROPERTY(fieldsync::app::Session* session READ session WRITE setSession NOTIFY sessionChanged)
+    Q_PROPERTY(QString customerId READ customerId WRITE setCustomerId NOTIFY customerIdChanged)
+    Q_PROPERTY(bool found READ found NOTIFY changed)
+    Q_PROPERTY(QString name READ name NOTIFY changed)
+    Q_PROPERTY(QString phone READ phone NOTIFY changed)
+    Q_PROPERTY(QString address READ address NOTIFY changed)
+    Q_PROPERTY(QString region READ region NOTIFY changed)
+    Q_PROPERTY(QString industry READ industry NOTIFY changed)
+    Q_PROPERTY(QString level READ level NOTIFY changed)
+    Q_PROPERTY(QString lifecycle READ lifecycle NOTIFY changed)       // stored value: lead, loyal, ...
+    Q_PROPERTY(QString lifecycleLabel READ lifecycleLabel NOTIFY changed)  // what the user reads
+    Q_PROPERTY(QString owner READ owner NOTIFY changed)               // empty: public pool
+    Q_PROPERTY(QStringList tags READ tags NOTIFY changed)
+    Q_PROPERTY(QString notes READ notes NOTIFY changed)
+    Q_PROPERTY(bool archived READ archived NOTIFY changed)
+    Q_PROPERTY(bool hasLocation READ hasLocation NOTIFY changed)
+
+public:
+    explicit CustomerDetail(QObject* parent = nullptr);
+
+    Session* session() const { return m_session; }
+    void setSession(Session* session);
+    QString customerId() const { return m_id; }
+    void setCustomerId(const QString& id);
+
+    bool found() const { return m_found; }
+    QString name() const { return m_name; }
+    QString phone() const { return m_phone; }
+    QString address() const { return m_address; }
+    QString region() const { return m_region; }
+    QString industry() const { return m_industry; }
+    QString level() const { return m_level; }
+    QString lifecycle() const { return m_lifecycle; }
+    QString lifecycleLabel() const;
+    QString owner() const { return m_owner; }
+    QStringList tags() const { return m_tags; }
+    QString notes() const { return m_notes; }
+    bool archived() const { return m_archived; }
+    bool hasLocation() const { return m_hasLocation; }
+
+    Q_INVOKABLE void reload();
+
+signals:
+    void sessionChanged();
+    void customerIdChanged();
+    void changed();
+
+private:
+    QPointer<Session> m_session;
+    QString m_id;
+    bool m_found = false;
+    QString m_name, m_phone, m_address, m_region, m_industry, m_level, m_lifecycle, m_owner, m_notes;
+    QStringList m_tags;
+    bool m_archived = false;
+    bool m_hasLocation = false;
+};
+
+} // namespace fieldsync::app

@@ -1,0 +1,149 @@
+#include "VisitController.h"
+
+#include "Session.h"
+#include "Values.h"
+#include "VisitsModel.h"
+#include "domain/Cadence.h"
+#include "domain/LocalTime.h"
+#include "domain/Visits.h"
+#include "replica/Replica.h"
+
+namespace fieldsync::app {
+
+namespace {
+constexpr int64_t kFollowUpHourMs = 9 * 3600 * 1000;  // follow-ups are due at 09:00 local time
+}
+
+VisitController::VisitController(QObject* parent) : QObject(parent) {}
+
+void VisitController::setSession(Session* session)
+{
+    if (m_session == session) return;
+    if (m_session) m_session->disconnect(this);
+    m_session = session;
+    if (m_session) connect(m_session, &Session::dataChanged, this, &VisitController::reload);
+    emit sessionChanged();
+    reload();
+}
+
+QString VisitController::statusLabel() const
+{
+    return VisitsModel::statusLabel(m_status.toStdString());
+}
+
+void VisitController::setError(const QString& text)
+{
+    if (m_error == text) return;
+    m_error = text;
+    emit errorTextChanged();
+}
+
+int64_t VisitController::now() const
+{
+    // The replica's clock: corrected for a device clock the hub found ahead.
+    return m_session->replica().clock().physicalMillis();
+}
+
+void VisitController::open(const QString& visitId)
+{
+    setError({});
+    m_visitId = visitId;
+    reload();
+}
+
+void VisitController::reload()
+{
+    std::optional<domain::Visit> v;
+    if (m_session && !m_visitId.isEmpty()) {
+        replica::Replica& r = m_session->replica();
+        m_radius = domain::teamConfig(r).checkinRadiusM;
+        v = domain::findVisit(r, m_visitId.toStdString(), m_radius);
+    }
+    m_found = v.has_value();
+    m_customerId = v ? qs(v->customer) : QString();
+    m_customerName = v ? qs(v->customerName) : QString();
+    m_status = v ? qs(v->status) : QString();
+    m_checkinAt = v ? dateTimeOf(v->checkinAt) : QDateTime();
+    m_lat = v && v->checkinLat ? *v->checkinLat : 0;
+    m_lng = v && v->checkinLng ? *v->checkinLng : 0;
+    m_accuracy = v ? numberOr(v->checkinAccuracy) : -1;
+    m_distance = v ? numberOr(v->distanceM) : -1;
+    m_far = v && v->far;
+    m_noLocation = v && v->noLocation;
+    emit changed();
+}
+
+bool VisitController::start(const QString& customerId)
+{
+    if (!m_session) return false;
+    domain::VisitPlan plan;
+    plan.customer = customerId.toStdString();
+    plan.plannedAt = now();
+    auto id = domain::planVisit(m_session->replica(), plan);
+    if (!id) {
+        setError(describeError(id.error()));
+        return false;
+    }
+    setError({});
+    m_visitId = qs(*id);
+    m_session->localWriteDone();  // reloads this through dataChanged
+    return true;
+}
+
+bool VisitController::checkIn(bool located, double latitude, double longitude, double accuracy)
+{
+    if (!m_session || m_visitId.isEmpty()) return false;
+    domain::CheckIn in;
+    in.at = now();
+    if (located) {
+        in.lat = latitude;
+        in.lng = longitude;
+        if (accuracy >= 0) in.accuracy = accuracy;
+    }
+    const Status done = domain::checkIn(m_session->replica(), m_visitId.toStdString(), in);
+    if (!done) {
+        setError(describeError(done.error()));
+        return false;
+    }
+    setError({});
+    m_session->localWriteDone();
+    return true;
+}
+
+bool VisitController::checkOut(const QString& notes, const QString& outcome, int satisfaction,
+                               const QString& orderAmount, int followUpDays)
+{
+    if (!m_session || m_visitId.isEmpty()) return false;
+    domain::CheckOut out;
+    out.at = now();
+    if (!notes.trimmed().isEmpty()) out.notes = notes.trimmed().toStdString();
+    if (!outcome.trimmed().isEmpty()) out.outcome = outcome.trimmed().toStdString();
+    if (satisfaction != 0) out.satisfaction = satisfaction;
+    if (!orderAmount.trimmed().isEmpty()) {
+        bool ok = false;
+        const double amount = orderAmount.trimmed().toDouble(&ok);
+        if (!ok) {
+            setError(tr("The order amount must be a number"));
+            return false;
+        }
+        out.orderAmount = amount;
+    }
+    if (followUpDays < 0) {
+        setError(tr("The next follow-up cannot be in the past"));
+        return false;
+    }
+    if (followUpDays > 0) {
+        const domain::LocalTime time = domain::LocalTime::system();
+        out.nextFollowUp = time.addDays(out.at, followUpDays) + kFollowUpHourMs;
+    }
+    auto done = domain::checkOut(m_session->replica(), m_visitId.toStdString(), out);
+    if (!done) {
+        setError(describeError(done.error()));
+        return false;
+    }
+    setError({});
+    m_session->localWriteDone();
+    return true;
+}
+
+} // namespace fieldsync::app

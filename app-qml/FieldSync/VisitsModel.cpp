@@ -1,0 +1,98 @@
+#include "VisitsModel.h"
+
+#include "Session.h"
+#include "Values.h"
+#include "domain/Cadence.h"
+
+namespace fieldsync::app {
+
+VisitsModel::VisitsModel(QObject* parent) : PagedListModel(parent) {}
+
+void VisitsModel::setCustomerId(const QString& id)
+{
+    if (m_customerId == id) return;
+    m_customerId = id;
+    emit customerIdChanged();
+    reload();
+}
+
+int VisitsModel::load()
+{
+    m_rows.clear();
+    if (m_customerId.isEmpty()) return 0;
+    replica::Replica& r = session()->replica();
+    m_rows = domain::visitTimeline(r, m_customerId.toStdString(), domain::teamConfig(r).checkinRadiusM);
+    return static_cast<int>(m_rows.size());
+}
+
+QString VisitsModel::kindLabel(const std::string& kind)
+{
+    if (kind == "visit") return tr("Visit");
+    if (kind == "follow_up") return tr("Follow-up");
+    if (kind == "complaint") return tr("Complaint visit");
+    if (kind == "delivery") return tr("Delivery");
+    if (kind == "other") return tr("Other");
+    return qs(kind);
+}
+
+QString VisitsModel::statusLabel(const std::string& status)
+{
+    if (status == "planned") return tr("Planned");
+    if (status == "checked_in") return tr("Checked in");
+    if (status == "completed") return tr("Completed");
+    return qs(status);
+}
+
+QVariant VisitsModel::data(const QModelIndex& index, int role) const
+{
+    if (!index.isValid() || !validRow(index.row())) return {};
+    const domain::Visit& v = m_rows[static_cast<size_t>(index.row())];
+    switch (role) {
+    case Qt::DisplayRole:
+    case KindLabelRole: return kindLabel(v.kind.empty() ? "visit" : v.kind);
+    case VisitIdRole: return qs(v.id);
+    case CustomerIdRole: return qs(v.customer);
+    case CustomerNameRole: return qs(v.customerName);
+    case RepRole: return qs(v.rep);
+    case KindRole: return qs(v.kind);
+    case StatusRole: return qs(v.status);
+    case StatusLabelRole: return statusLabel(v.status);
+    case WhenRole: return dateTimeOf(v.when());
+    case PurposeRole: return qs(v.purpose);
+    case NotesRole: return qs(v.notes);
+    case OutcomeRole: return qs(v.outcome);
+    case SatisfactionRole: return v.satisfaction.value_or(0);
+    case OrderAmountRole: return numberOr(v.orderAmount);
+    case DistanceRole: return numberOr(v.distanceM);
+    case FarRole: return v.far;
+    case NoLocationRole: return v.noLocation;
+    case VoidedRole: return v.voided;
+    case VoidReasonRole: return qs(v.voidReason);
+    default: return {};
+    }
+}
+
+QHash<int, QByteArray> VisitsModel::roleNames() const
+{
+    return {{VisitIdRole, "visitId"},
+            {CustomerIdRole, "customerId"},
+            {CustomerNameRole, "customerName"},
+            {RepRole, "rep"},
+            {KindRole, "kind"},
+            {KindLabelRole, "kindLabel"},
+            {StatusRole, "status"},
+            {StatusLabelRole, "statusLabel"},
+            {WhenRole, "when"},
+            {PurposeRole, "purpose"},
+            {NotesRole, "notes"},
+            {OutcomeRole, "outcome"},
+            {SatisfactionRole, "satisfaction"},
+            {OrderAmountRole, "orderAmount"},
+            {DistanceRole, "distance"},
+            {FarRole, "far"},
+            {NoLocationRole, "noLocation"},
+            {VoidedRole, "voided"},
+            {VoidReasonRole, "voidReason"}};
+}
+
+} // namespace fieldsync::app

@@ -1,0 +1,125 @@
+// Complaints (投诉): open ones (or all), oldest first, each with the stages it
+// can move to; "answered" takes the resolution typed on the row (the domain
+// refuses it without one and the page says so).
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Controls.Material
+import QtQuick.Layouts
+import FieldSync
+
+Page {
+    id: page
+
+    required property Session session
+    signal customerRequested(string customerId)
+
+    title: qsTr("Complaints")
+
+    ComplaintsModel {
+        id: complaints
+        session: page.session
+        openOnly: openOnlyBox.checked
+    }
+
+    header: Pane {
+        padding: 8
+        RowLayout {
+            anchors.left: parent.left
+            anchors.right: parent.right
+            CheckBox {
+                id: openOnlyBox
+                objectName: "openComplaintsOnly"
+                text: qsTr("Open only")
+                checked: true
+            }
+            Label {
+                Layout.fillWidth: true
+                text: complaints.errorText
+                color: Material.color(Material.Red)
+                wrapMode: Text.Wrap
+            }
+        }
+    }
+
+    ListView {
+        id: list
+        objectName: "complaintList"
+        anchors.fill: parent
+        clip: true
+        model: complaints
+        ScrollBar.vertical: ScrollBar {}
+        delegate: ItemDelegate {
+            id: row
+            required property int index
+            required property string customerId
+            required property string customerName
+            required property string description
+            required property string severity
+            required property string severityLabel
+            required property string channelLabel
+            required property string stageLabel
+            required property var nextStages
+            required property var receivedAt
+            required property string resolution
+            width: ListView.view.width
+            onClicked: page.customerRequested(row.customerId)
+            contentItem: ColumnLayout {
+                spacing: 4
+                RowLayout {
+                    spacing: 8
+                    Label { text: row.customerName; font.bold: true; elide: Text.ElideRight; Layout.fillWidth: true }
+                    Label {
+                        visible: row.severity.length > 0
+                        text: row.severityLabel
+                        color: "white"
+                        font.pixelSize: 12
+                        padding: 3
+                        background: Rectangle {
+                            radius: 3
+                            color: row.severity === "high" ? Material.color(Material.Red)
+                                 : row.severity === "medium" ? Material.color(Material.Orange) : Material.color(Material.BlueGrey)
+                        }
+                    }
+                    Label { text: row.stageLabel; color: Material.color(Material.Indigo) }
+                }
+                Label {
+                    Layout.fillWidth: true
+                    wrapMode: Text.Wrap
+                    text: row.description
+                }
+                Label {
+                    text: [row.receivedAt && !isNaN(row.receivedAt) ? Qt.formatDate(row.receivedAt, "yyyy-MM-dd") : "",
+                           row.channelLabel, row.resolution].filter(s => s.length > 0).join(" · ")
+                    color: Material.color(Material.Grey, Material.Shade700)
+                    Layout.fillWidth: true
+                    wrapMode: Text.Wrap
+                }
+                TextField {
+                    id: resolutionField
+                    Layout.fillWidth: true
+                    visible: row.nextStages.indexOf("answered") >= 0 && row.resolution.length === 0
+                    placeholderText: qsTr("Resolution (needed to answer)")
+                }
+                Flow {
+                    Layout.fillWidth: true
+                    spacing: 4
+                    Repeater {
+                        model: row.nextStages
+                        Button {
+                            required property string modelData
+                            flat: true
+                            text: qsTr("→ %1").arg(ComplaintsModel.stageLabel(modelData))
+                            onClicked: complaints.moveTo(row.index, modelData, resolutionField.text)
+                        }
+                    }
+                }
+            }
+        }
+        Label {
+            anchors.centerIn: parent
+            visible: list.count === 0
+            text: qsTr("No open complaints")
+            color: Material.color(Material.Grey)
+        }
+    }
+}

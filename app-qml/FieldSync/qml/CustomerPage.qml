@@ -1,0 +1,318 @@
+// One customer (客户档案): profile, contacts (tap to call or write), the visit
+// timeline with its flags, tasks, complaints and this customer's conflicts.
+// "Start visit" opens the Visit page on a visit planned now.
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Controls.Material
+import QtQuick.Layouts
+import FieldSync
+
+Page {
+    id: page
+
+    required property Session session
+    property string customerId: ""
+    property bool showBack: false
+    signal backRequested()
+    signal visitRequested(string customerId)
+    signal visitOpened(string visitId)
+    signal conflictsRequested()
+
+    readonly property var levelColors: ({ A: "#C62828", B: "#EF6C00", C: "#2E7D32", D: "#546E7A" })
+
+    CustomerDetail {
+        id: detail
+        session: page.session
+        customerId: page.customerId
+    }
+    ContactsModel {
+        id: contacts
+        session: page.session
+        customerId: page.customerId
+    }
+    VisitsModel {
+        id: visits
+        objectName: "customerVisits"
+        session: page.session
+        customerId: page.customerId
+    }
+    TasksModel {
+        id: tasks
+        session: page.session
+        customerId: page.customerId
+    }
+    ComplaintsModel {
+        id: complaints
+        session: page.session
+        customerId: page.customerId
+    }
+    ConflictsModel {
+        id: conflicts
+        session: page.session
+        rowFilter: page.customerId
+    }
+
+    header: ToolBar {
+        visible: page.showBack
+        Material.foreground: "white"
+        background: Rectangle {
+            implicitHeight: 48
+            color: Material.color(Material.Indigo)
+        }
+        ToolButton {
+            objectName: "customerBackButton"
+            text: qsTr("‹ Back")
+            onClicked: page.backRequested()
+        }
+    }
+
+    Label {
+        anchors.centerIn: parent
+        visible: !detail.found
+        text: page.customerId.length > 0 ? qsTr("This customer is not on this device") : qsTr("Select a customer")
+        color: Material.color(Material.Grey)
+    }
+
+    Flickable {
+        anchors.fill: parent
+        visible: detail.found
+        clip: true
+        contentHeight: column.implicitHeight + 32
+        ScrollBar.vertical: ScrollBar {}
+
+        ColumnLayout {
+            id: column
+            x: 16
+            y: 16
+            width: parent.width - 32
+            spacing: 4
+
+            RowLayout {
+                Layout.fillWidth: true
+                spacing: 12
+                Rectangle {
+                    Layout.preferredWidth: 40
+                    Layout.preferredHeight: 40
+                    radius: 20
+                    color: detail.level.length > 0 ? page.levelColors[detail.level] : "#BDBDBD"
+                    Label {
+                        anchors.centerIn: parent
+                        text: detail.level.length > 0 ? detail.level : "–"
+                        color: "white"
+                        font.bold: true
+                        font.pixelSize: 18
+                    }
+                }
+                ColumnLayout {
+                    Layout.fillWidth: true
+                    spacing: 0
+                    Label {
+                        objectName: "customerName"
+                        text: detail.name
+                        font.pixelSize: 20
+                        font.bold: true
+                        wrapMode: Text.Wrap
+                        Layout.fillWidth: true
+                    }
+                    Label {
+                        text: [detail.lifecycleLabel,
+                               detail.owner.length > 0 ? qsTr("Owner: %1").arg(detail.owner) : qsTr("Public pool"),
+                               detail.archived ? qsTr("Archived") : ""].filter(s => s.length > 0).join(" · ")
+                        color: Material.color(Material.Grey, Material.Shade700)
+                        Layout.fillWidth: true
+                        wrapMode: Text.Wrap
+                    }
+                }
+            }
+
+            Button {
+                objectName: "startVisitButton"
+                text: qsTr("Start visit")
+                highlighted: true
+                enabled: !detail.archived
+                onClicked: page.visitRequested(page.customerId)
+            }
+
+            SectionHeader { title: qsTr("Profile") }
+            GridLayout {
+                Layout.fillWidth: true
+                columns: 2
+                columnSpacing: 12
+                rowSpacing: 4
+                Label { text: qsTr("Phone"); color: Material.color(Material.Grey, Material.Shade700); visible: detail.phone.length > 0 }
+                Label {
+                    objectName: "customerPhone"
+                    visible: detail.phone.length > 0
+                    text: "<a href=\"tel:%1\">%1</a>".arg(detail.phone)
+                    textFormat: Text.StyledText
+                    onLinkActivated: link => Qt.openUrlExternally(link)
+                }
+                Label { text: qsTr("Address"); color: Material.color(Material.Grey, Material.Shade700); visible: detail.address.length > 0 }
+                Label { text: detail.address; visible: detail.address.length > 0; wrapMode: Text.Wrap; Layout.fillWidth: true }
+                Label { text: qsTr("Region"); color: Material.color(Material.Grey, Material.Shade700); visible: detail.region.length > 0 }
+                Label { text: detail.region; visible: detail.region.length > 0 }
+                Label { text: qsTr("Industry"); color: Material.color(Material.Grey, Material.Shade700); visible: detail.industry.length > 0 }
+                Label { text: detail.industry; visible: detail.industry.length > 0 }
+                Label { text: qsTr("Tags"); color: Material.color(Material.Grey, Material.Shade700); visible: detail.tags.length > 0 }
+                Label { text: detail.tags.join(" · "); visible: detail.tags.length > 0; wrapMode: Text.Wrap; Layout.fillWidth: true }
+                Label { text: qsTr("Notes"); color: Material.color(Material.Grey, Material.Shade700); visible: detail.notes.length > 0 }
+                Label { text: detail.notes; visible: detail.notes.length > 0; wrapMode: Text.Wrap; Layout.fillWidth: true }
+            }
+
+            SectionHeader { title: qsTr("Contacts"); count: contacts.count }
+            Repeater {
+                model: contacts
+                delegate: ColumnLayout {
+                    required property string name
+                    required property string title
+                    required property string phone
+                    required property string email
+                    required property bool primary
+                    Layout.fillWidth: true
+                    spacing: 0
+                    Label {
+                        text: [name, title, primary ? qsTr("primary") : ""].filter(s => s.length > 0).join(" · ")
+                        font.bold: primary
+                    }
+                    Label {
+                        text: [phone.length > 0 ? "<a href=\"tel:%1\">%1</a>".arg(phone) : "",
+                               email.length > 0 ? "<a href=\"mailto:%1\">%1</a>".arg(email) : ""]
+                              .filter(s => s.length > 0).join(" · ")
+                        textFormat: Text.StyledText
+                        visible: text.length > 0
+                        onLinkActivated: link => Qt.openUrlExternally(link)
+                    }
+                }
+            }
+
+            SectionHeader { title: qsTr("Visits"); count: visits.count }
+            Label {
+                visible: visits.count === 0
+                text: qsTr("No visits yet")
+                color: Material.color(Material.Grey)
+            }
+            ListView {
+                objectName: "visitTimeline"
+                Layout.fillWidth: true
+                Layout.preferredHeight: contentHeight
+                interactive: false
+                model: visits
+                delegate: ItemDelegate {
+                    id: visitRow
+                    required property string visitId
+                    required property string kindLabel
+                    required property string statusLabel
+                    required property string status
+                    required property var when
+                    required property string notes
+                    required property string outcome
+                    required property int satisfaction
+                    required property double orderAmount
+                    required property double distance
+                    required property bool far
+                    required property bool noLocation
+                    required property bool voided
+                    required property string voidReason
+                    required property string rep
+                    width: ListView.view.width
+                    onClicked: page.visitOpened(visitId)
+                    contentItem: ColumnLayout {
+                        spacing: 2
+                        RowLayout {
+                            spacing: 8
+                            Label {
+                                text: visitRow.when && !isNaN(visitRow.when) ? Qt.formatDateTime(visitRow.when, "yyyy-MM-dd HH:mm") : "—"
+                                color: Material.color(Material.Grey, Material.Shade700)
+                            }
+                            Label { text: visitRow.kindLabel; font.bold: true; font.strikeout: visitRow.voided }
+                            Label { text: visitRow.statusLabel; color: Material.color(Material.Grey, Material.Shade700) }
+                        }
+                        Flow {
+                            Layout.fillWidth: true
+                            spacing: 6
+                            Label {
+                                visible: visitRow.far
+                                text: qsTr("Far from the customer (%1 m)").arg(Math.round(visitRow.distance))
+                                color: "white"; font.pixelSize: 12; padding: 3
+                                background: Rectangle { color: Material.color(Material.Orange); radius: 3 }
+                            }
+                            Label {
+                                visible: visitRow.noLocation
+                                text: qsTr("No location")
+                                color: "white"; font.pixelSize: 12; padding: 3
+                                background: Rectangle { color: Material.color(Material.BlueGrey); radius: 3 }
+                            }
+                            Label {
+                                visible: visitRow.voided
+                                text: qsTr("Voided: %1").arg(visitRow.voidReason)
+                                color: "white"; font.pixelSize: 12; padding: 3
+                                background: Rectangle { color: Material.color(Material.Red); radius: 3 }
+                            }
+                        }
+                        Label {
+                            Layout.fillWidth: true
+                            wrapMode: Text.Wrap
+                            visible: text.length > 0
+                            text: [visitRow.outcome, visitRow.notes,
+                                   visitRow.satisfaction > 0 ? "★".repeat(visitRow.satisfaction) : "",
+                                   visitRow.orderAmount >= 0 ? qsTr("Order ¥%1").arg(Number(visitRow.orderAmount).toLocaleString(Qt.locale(), "f", 2)) : "",
+                                   visitRow.rep].filter(s => s.length > 0).join(" · ")
+                        }
+                    }
+                }
+            }
+
+            SectionHeader { title: qsTr("Tasks"); count: tasks.count }
+            Repeater {
+                model: tasks
+                delegate: RowLayout {
+                    id: taskRow
+                    required property int index
+                    required property string title
+                    required property var due
+                    required property bool done
+                    required property bool overdue
+                    Layout.fillWidth: true
+                    CheckBox {
+                        checked: taskRow.done
+                        enabled: !taskRow.done
+                        onToggled: if (checked) tasks.complete(taskRow.index)
+                    }
+                    Label {
+                        Layout.fillWidth: true
+                        text: taskRow.title + (taskRow.due && !isNaN(taskRow.due) ? " · " + Qt.formatDate(taskRow.due, "yyyy-MM-dd") : "")
+                        font.strikeout: taskRow.done
+                        color: taskRow.overdue ? Material.color(Material.Red) : Material.foreground
+                        elide: Text.ElideRight
+                    }
+                }
+            }
+
+            SectionHeader { title: qsTr("Complaints"); count: complaints.count }
+            Repeater {
+                model: complaints
+                delegate: Label {
+                    required property string description
+                    required property string stageLabel
+                    required property string severityLabel
+                    Layout.fillWidth: true
+                    wrapMode: Text.Wrap
+                    text: [stageLabel, severityLabel, description].filter(s => s.length > 0).join(" · ")
+                }
+            }
+
+            SectionHeader { title: qsTr("Conflicts"); count: conflicts.count; visible: conflicts.count > 0 }
+            Repeater {
+                model: conflicts
+                delegate: ItemDelegate {
+                    required property string fieldLabel
+                    required property string currentValue
+                    required property string otherValue
+                    Layout.fillWidth: true
+                    text: qsTr("%1: %2 (other value: %3)").arg(fieldLabel).arg(currentValue).arg(otherValue)
+                    onClicked: page.conflictsRequested()
+                }
+            }
+        }
+    }
+}

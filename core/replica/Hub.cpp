@@ -9,6 +9,7 @@
 #include <map>
 #include <tuple>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace fieldsync::replica {
 
@@ -220,6 +221,7 @@ Result<PushResult> Hub::push(const crdt::DeviceId& device, crdt::Hlc after,
                                       + "; changes in between are missing");
         uint64_t seq = head();
         const auto& conflictEntity = *m_schema.entity(schema::kConflictEntity);
+        std::unordered_set<std::string> touched;  // result.customers, once each, in first-touch order
         for (const auto& r : records) {
             if (r.clock.hlc <= acked) {
                 ++result.duplicates;
@@ -240,8 +242,7 @@ Result<PushResult> Hub::push(const crdt::DeviceId& device, crdt::Hlc after,
             protocol::ChangeRecord accepted = r;
             accepted.seq = ++seq;
             std::string customer = customerOf(r.entity, r.id, &r);
-            if (std::find(result.customers.begin(), result.customers.end(), customer) == result.customers.end())
-                result.customers.push_back(customer);
+            if (touched.insert(customer).second) result.customers.push_back(customer);
             result.fieldChanges += r.writes.size() + r.setOps.size();
             std::vector<protocol::ChangeRecord> conflicts;
             merge(accepted, accepted.seq, conflicts, &result.formerOwners);

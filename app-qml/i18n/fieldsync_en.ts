@@ -2,6 +2,29 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en">
   <context>
+    <name>ComplaintsPage</name>
+    <message>
+      <source>Complaints</source>
+      <translation>Complaints</translation>
+    </message>
+    <message>
+      <source>Open only</source>
+      <translation>Open only</translation>
+    </message>
+    <message>
+      <source>Resolution (needed to answer)</source>
+      <translation>Resolution (needed to answer)</translation>
+    </message>
+    <message>
+      <source>→ %1</source>
+      <translation>→ %1</translation>
+    </message>
+    <message>
+      <source>No open complaints</source>
+      <translation>No open complaints</translation>
+    </message>
+  </context>
+  <context>
     <name>ConflictDelegate</name>
     <message>
       <source>%1 · %2</source>
@@ -99,6 +122,113 @@
     <message>
       <source>Claim</source>
       <translation>Claim</translation>
+    </message>
+  </context>
+  <context>
+    <name>CustomerPage</name>
+    <message>
+      <source>‹ Back</source>
+      <translation>‹ Back</translation>
+    </message>
+    <message>
+      <source>This customer is not on this device</source>
+      <translation>This customer is not on this device</translation>
+    </message>
+    <message>
+      <source>Select a customer</source>
+      <translation>Select a customer</translation>
+    </message>
+    <message>
+      <source>Owner: %1</source>
+      <translation>Owner: %1</translation>
+    </message>
+    <message>
+      <source>Public pool</source>
+      <translation>Public pool</translation>
+    </message>
+    <message>
+      <source>Archived</source>
+      <translation>Archived</translation>
+    </message>
+    <message>
+      <source>Start visit</source>
+      <translation>Start visit</translation>
+    </message>
+    <message>
+      <source>Profile</source>
+      <translation>Profile</translation>
+    </message>
+    <message>
+      <source>Phone</source>
+      <translation>Phone</translation>
+    </message>
+    <message>
+      <source>Address</source>
+      <translation>Address</translation>
+    </message>
+    <message>
+      <source>Region</source>
+      <translation>Region</translation>
+    </message>
+    <message>
+      <source>Industry</source>
+      <translation>Industry</translation>
+    </message>
+    <message>
+      <source>Tags</source>
+      <translation>Tags</translation>
+    </message>
+    <message>
+      <source>Notes</source>
+      <translation>Notes</translation>
+    </message>
+    <message>
+      <source>Contacts</source>
+      <translation>Contacts</translation>
+    </message>
+    <message>
+      <source>primary</source>
+      <translation>primary</translation>
+    </message>
+    <message>
+      <source>Visits</source>
+      <translation>Visits</translation>
+    </message>
+    <message>
+      <source>No visits yet</source>
+      <translation>No visits yet</translation>
+    </message>
+    <message>
+      <source>Far from the customer (%1 m)</source>
+      <translation>Far from the customer (%1 m)</translation>
+    </message>
+    <message>
+      <source>No location</source>
+      <translation>No location</translation>
+    </message>
+    <message>
+      <source>Voided: %1</source>
+      <translation>Voided: %1</translation>
+    </message>
+    <message>
+      <source>Order ¥%1</source>
+      <translation>Order ¥%1</translation>
+    </message>
+    <message>
+      <source>Tasks</source>
+      <translation>Tasks</translation>
+    </message>
+    <message>
+      <source>Complaints</source>
+      <translation>Complaints</translation>
+    </message>
+    <message>
+      <source>Conflicts</source>
+      <translation>Conflicts</translation>
+    </message>
+    <message>
+      <source>%1: %2 (other value: %3)</source>
+      <translation>%1: %2 (other value: %3)</translation>
     </message>
   </context>
   <context>
@@ -368,6 +498,14 @@
       <source>Customers</source>
       <translation>Customers</translation>
     </message>
+    <message>
+      <source>Today</source>
+      <translation>Today</translation>
+    </message>
+    <message>
+      <source>Complaints</source>
+      <translation>Complaints</translation>
+    </message>
   </context>
   <context>
     <name>RejectedPage</name>
@@ -390,6 +528,13 @@
     <message>
       <source>No rejected changes</source>
       <translation>No rejected changes</translation>
+    </message>
+  </context>
+  <context>
+    <name>SectionHeader</name>
+    <message>
+      <source>%1 (%2)</source>
+      <translation>%1 (%2)</translation>
     </message>
   </context>
   <context>
@@ -527,8 +672,8 @@
       <translation>fieldsync</translation>
     </message>
     <message>
-      <source>Sign in to your company's sync server. After the first sign-in the app works offline.</source>
-      <translation>Sign in to your company's sync server. After the first sign-in the app works offline.</translation>
+      <source>Sign in to your company&apos;s sync server. After the first sign-in the app works offline.</source>
+      <translation>Sign in to your company&apos;s sync server. After the first sign-in the app works offline.</translation>
     </message>
     <message>
       <source>Server address, e.g. https://sync.example.com</source>
@@ -589,6 +734,171 @@
     </message>
   </context>
   <context>
+    <name>TodayPage</name>
+    <message>
+      <source>Today</source>
+      <translation>Today</translation>
+    </message>
+    <message>
+      <source>Overdue</source>
+      <translation>Overdue</translation>
+    </message>
+    <message>
+      <source>Nothing due today</source>
+      <translation>Nothing due today</translation>
+    </message>
+  </context>
+  <context>
+    <name>VisitPage</name>
+    <message>
+      <source>‹ Back</source>
+      <translation>‹ Back</translation>
+    </message>
+    <message>
+      <source>Visit · %1</source>
+      <translation>Visit · %1</translation>
+    </message>
+    <message>
+      <source>Visit</source>
+      <translation>Visit</translation>
+    </message>
+    <message>
+      <source>Locating…</source>
+      <translation>Locating…</translation>
+    </message>
+    <message>
+      <source>Check in</source>
+      <translation>Check in</translation>
+    </message>
+    <message>
+      <source>No location on this device: the check-in is saved without a position and marked.</source>
+      <translation>No location on this device: the check-in is saved without a position and marked.</translation>
+    </message>
+    <message>
+      <source>Checked in at %1 without a location</source>
+      <translation>Checked in at %1 without a location</translation>
+    </message>
+    <message>
+      <source>Checked in at %1 · %2, %3 (±%4 m)</source>
+      <translation>Checked in at %1 · %2, %3 (±%4 m)</translation>
+    </message>
+    <message>
+      <source>%1 m from the customer&apos;s recorded location (the team&apos;s radius is %2 m). The visit is flagged for your manager.</source>
+      <translation>%1 m from the customer's recorded location (the team's radius is %2 m). The visit is flagged for your manager.</translation>
+    </message>
+    <message>
+      <source>No location: the visit is marked for your manager.</source>
+      <translation>No location: the visit is marked for your manager.</translation>
+    </message>
+    <message>
+      <source>Notes</source>
+      <translation>Notes</translation>
+    </message>
+    <message>
+      <source>Outcome</source>
+      <translation>Outcome</translation>
+    </message>
+    <message>
+      <source>Satisfaction</source>
+      <translation>Satisfaction</translation>
+    </message>
+    <message>
+      <source>Order amount (¥)</source>
+      <translation>Order amount (¥)</translation>
+    </message>
+    <message>
+      <source>Next follow-up</source>
+      <translation>Next follow-up</translation>
+    </message>
+    <message>
+      <source>None</source>
+      <translation>None</translation>
+    </message>
+    <message>
+      <source>Tomorrow</source>
+      <translation>Tomorrow</translation>
+    </message>
+    <message>
+      <source>In 3 days</source>
+      <translation>In 3 days</translation>
+    </message>
+    <message>
+      <source>In a week</source>
+      <translation>In a week</translation>
+    </message>
+    <message>
+      <source>In two weeks</source>
+      <translation>In two weeks</translation>
+    </message>
+    <message>
+      <source>In a month</source>
+      <translation>In a month</translation>
+    </message>
+    <message>
+      <source>Check out</source>
+      <translation>Check out</translation>
+    </message>
+    <message>
+      <source>Visit completed. It syncs with the next connection.</source>
+      <translation>Visit completed. It syncs with the next connection.</translation>
+    </message>
+    <message>
+      <source>Close</source>
+      <translation>Close</translation>
+    </message>
+  </context>
+  <context>
+    <name>fieldsync::app::ComplaintsModel</name>
+    <message>
+      <source>Phone</source>
+      <translation>Phone</translation>
+    </message>
+    <message>
+      <source>During a visit</source>
+      <translation>During a visit</translation>
+    </message>
+    <message>
+      <source>WeChat</source>
+      <translation>WeChat</translation>
+    </message>
+    <message>
+      <source>E-mail</source>
+      <translation>E-mail</translation>
+    </message>
+    <message>
+      <source>Other</source>
+      <translation>Other</translation>
+    </message>
+    <message>
+      <source>Low</source>
+      <translation>Low</translation>
+    </message>
+    <message>
+      <source>Medium</source>
+      <translation>Medium</translation>
+    </message>
+    <message>
+      <source>High</source>
+      <translation>High</translation>
+    </message>
+    <message>
+      <source>Received</source>
+      <translation>Received</translation>
+    </message>
+    <message>
+      <source>Investigating</source>
+      <translation>Investigating</translation>
+    </message>
+    <message>
+      <source>Answered</source>
+      <translation>Answered</translation>
+    </message>
+    <message>
+      <source>Followed up</source>
+      <translation>Followed up</translation>
+    </message>
+  </context>
+  <context>
     <name>fieldsync::app::ConflictsModel</name>
     <message>
       <source>No such conflict.</source>
@@ -597,6 +907,29 @@
     <message>
       <source>This conflict is only known on this device so far; sync first, then resolve it.</source>
       <translation>This conflict is only known on this device so far; sync first, then resolve it.</translation>
+    </message>
+  </context>
+  <context>
+    <name>fieldsync::app::CustomerDetail</name>
+    <message>
+      <source>Lead</source>
+      <translation>Lead</translation>
+    </message>
+    <message>
+      <source>First purchase</source>
+      <translation>First purchase</translation>
+    </message>
+    <message>
+      <source>Repeat buyer</source>
+      <translation>Repeat buyer</translation>
+    </message>
+    <message>
+      <source>Loyal</source>
+      <translation>Loyal</translation>
+    </message>
+    <message>
+      <source>Churned</source>
+      <translation>Churned</translation>
     </message>
   </context>
   <context>
@@ -642,6 +975,75 @@
     <message>
       <source>Could not remove %1</source>
       <translation>Could not remove %1</translation>
+    </message>
+  </context>
+  <context>
+    <name>fieldsync::app::TodayModel</name>
+    <message>
+      <source>Planned visits</source>
+      <translation>Planned visits</translation>
+    </message>
+    <message>
+      <source>Follow-ups due</source>
+      <translation>Follow-ups due</translation>
+    </message>
+    <message>
+      <source>Key customers to visit</source>
+      <translation>Key customers to visit</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n day(s) since the last visit</source>
+      <translation><numerusform>%n day since the last visit</numerusform><numerusform>%n days since the last visit</numerusform></translation>
+    </message>
+    <message>
+      <source>Never visited</source>
+      <translation>Never visited</translation>
+    </message>
+  </context>
+  <context>
+    <name>fieldsync::app::VisitController</name>
+    <message>
+      <source>The order amount must be a number</source>
+      <translation>The order amount must be a number</translation>
+    </message>
+    <message>
+      <source>The next follow-up cannot be in the past</source>
+      <translation>The next follow-up cannot be in the past</translation>
+    </message>
+  </context>
+  <context>
+    <name>fieldsync::app::VisitsModel</name>
+    <message>
+      <source>Visit</source>
+      <translation>Visit</translation>
+    </message>
+    <message>
+      <source>Follow-up</source>
+      <translation>Follow-up</translation>
+    </message>
+    <message>
+      <source>Complaint visit</source>
+      <translation>Complaint visit</translation>
+    </message>
+    <message>
+      <source>Delivery</source>
+      <translation>Delivery</translation>
+    </message>
+    <message>
+      <source>Other</source>
+      <translation>Other</translation>
+    </message>
+    <message>
+      <source>Planned</source>
+      <translation>Planned</translation>
+    </message>
+    <message>
+      <source>Checked in</source>
+      <translation>Checked in</translation>
+    </message>
+    <message>
+      <source>Completed</source>
+      <translation>Completed</translation>
     </message>
   </context>
 </TS>

@@ -2,6 +2,29 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
   <context>
+    <name>ComplaintsPage</name>
+    <message>
+      <source>Complaints</source>
+      <translation>投诉</translation>
+    </message>
+    <message>
+      <source>Open only</source>
+      <translation>仅看未结</translation>
+    </message>
+    <message>
+      <source>Resolution (needed to answer)</source>
+      <translation>处理结果（答复时必填）</translation>
+    </message>
+    <message>
+      <source>→ %1</source>
+      <translation>→ %1</translation>
+    </message>
+    <message>
+      <source>No open complaints</source>
+      <translation>没有未结的投诉</translation>
+    </message>
+  </context>
+  <context>
     <name>ConflictDelegate</name>
     <message>
       <source>%1 · %2</source>
@@ -99,6 +122,113 @@
     <message>
       <source>Claim</source>
       <translation>领取</translation>
+    </message>
+  </context>
+  <context>
+    <name>CustomerPage</name>
+    <message>
+      <source>‹ Back</source>
+      <translation>‹ 返回</translation>
+    </message>
+    <message>
+      <source>This customer is not on this device</source>
+      <translation>此客户不在本设备上</translation>
+    </message>
+    <message>
+      <source>Select a customer</source>
+      <translation>请选择客户</translation>
+    </message>
+    <message>
+      <source>Owner: %1</source>
+      <translation>负责人：%1</translation>
+    </message>
+    <message>
+      <source>Public pool</source>
+      <translation>公海</translation>
+    </message>
+    <message>
+      <source>Archived</source>
+      <translation>已归档</translation>
+    </message>
+    <message>
+      <source>Start visit</source>
+      <translation>开始拜访</translation>
+    </message>
+    <message>
+      <source>Profile</source>
+      <translation>客户档案</translation>
+    </message>
+    <message>
+      <source>Phone</source>
+      <translation>电话</translation>
+    </message>
+    <message>
+      <source>Address</source>
+      <translation>地址</translation>
+    </message>
+    <message>
+      <source>Region</source>
+      <translation>区域</translation>
+    </message>
+    <message>
+      <source>Industry</source>
+      <translation>行业</translation>
+    </message>
+    <message>
+      <source>Tags</source>
+      <translation>标签</translation>
+    </message>
+    <message>
+      <source>Notes</source>
+      <translation>备注</translation>
+    </message>
+    <message>
+      <source>Contacts</source>
+      <translation>联系人</translation>
+    </message>
+    <message>
+      <source>primary</source>
+      <translation>主要联系人</translation>
+    </message>
+    <message>
+      <source>Visits</source>
+      <translation>拜访记录</translation>
+    </message>
+    <message>
+      <source>No visits yet</source>
+      <translation>暂无拜访</translation>
+    </message>
+    <message>
+      <source>Far from the customer (%1 m)</source>
+      <translation>距客户 %1 米（过远）</translation>
+    </message>
+    <message>
+      <source>No location</source>
+      <translation>无定位</translation>
+    </message>
+    <message>
+      <source>Voided: %1</source>
+      <translation>已作废：%1</translation>
+    </message>
+    <message>
+      <source>Order ¥%1</source>
+      <translation>订单 ¥%1</translation>
+    </message>
+    <message>
+      <source>Tasks</source>
+      <translation>任务</translation>
+    </message>
+    <message>
+      <source>Complaints</source>
+      <translation>投诉</translation>
+    </message>
+    <message>
+      <source>Conflicts</source>
+      <translation>冲突</translation>
+    </message>
+    <message>
+      <source>%1: %2 (other value: %3)</source>
+      <translation>%1：%2（另一值：%3）</translation>
     </message>
   </context>
   <context>
@@ -367,6 +497,14 @@
       <source>Customers</source>
       <translation>客户</translation>
     </message>
+    <message>
+      <source>Today</source>
+      <translation>今日</translation>
+    </message>
+    <message>
+      <source>Complaints</source>
+      <translation>投诉</translation>
+    </message>
   </context>
   <context>
     <name>RejectedPage</name>
@@ -389,6 +527,13 @@
     <message>
       <source>No rejected changes</source>
       <translation>没有被拒绝的更改</translation>
+    </message>
+  </context>
+  <context>
+    <name>SectionHeader</name>
+    <message>
+      <source>%1 (%2)</source>
+      <translation>%1（%2）</translation>
     </message>
   </context>
   <context>
@@ -524,7 +669,7 @@
       <translation>fieldsync 外勤</translation>
     </message>
     <message>
-      <source>Sign in to your company's sync server. After the first sign-in the app works offline.</source>
+      <source>Sign in to your company&apos;s sync server. After the first sign-in the app works offline.</source>
       <translation>登录公司的同步服务器。首次登录后即可离线使用。</translation>
     </message>
     <message>
@@ -584,6 +729,171 @@
     </message>
   </context>
   <context>
+    <name>TodayPage</name>
+    <message>
+      <source>Today</source>
+      <translation>今日</translation>
+    </message>
+    <message>
+      <source>Overdue</source>
+      <translation>逾期</translation>
+    </message>
+    <message>
+      <source>Nothing due today</source>
+      <translation>今天没有待办</translation>
+    </message>
+  </context>
+  <context>
+    <name>VisitPage</name>
+    <message>
+      <source>‹ Back</source>
+      <translation>‹ 返回</translation>
+    </message>
+    <message>
+      <source>Visit · %1</source>
+      <translation>拜访 · %1</translation>
+    </message>
+    <message>
+      <source>Visit</source>
+      <translation>拜访</translation>
+    </message>
+    <message>
+      <source>Locating…</source>
+      <translation>正在定位…</translation>
+    </message>
+    <message>
+      <source>Check in</source>
+      <translation>签到</translation>
+    </message>
+    <message>
+      <source>No location on this device: the check-in is saved without a position and marked.</source>
+      <translation>本设备无法定位：签到将不带位置保存，并会被标记。</translation>
+    </message>
+    <message>
+      <source>Checked in at %1 without a location</source>
+      <translation>%1 签到（无定位）</translation>
+    </message>
+    <message>
+      <source>Checked in at %1 · %2, %3 (±%4 m)</source>
+      <translation>%1 签到 · %2, %3（±%4 米）</translation>
+    </message>
+    <message>
+      <source>%1 m from the customer&apos;s recorded location (the team&apos;s radius is %2 m). The visit is flagged for your manager.</source>
+      <translation>距客户登记位置 %1 米（团队签到半径为 %2 米），此次拜访会标记给主管。</translation>
+    </message>
+    <message>
+      <source>No location: the visit is marked for your manager.</source>
+      <translation>无定位：此次拜访会标记给主管。</translation>
+    </message>
+    <message>
+      <source>Notes</source>
+      <translation>拜访记录</translation>
+    </message>
+    <message>
+      <source>Outcome</source>
+      <translation>拜访结果</translation>
+    </message>
+    <message>
+      <source>Satisfaction</source>
+      <translation>满意度</translation>
+    </message>
+    <message>
+      <source>Order amount (¥)</source>
+      <translation>订单金额（¥）</translation>
+    </message>
+    <message>
+      <source>Next follow-up</source>
+      <translation>下次回访</translation>
+    </message>
+    <message>
+      <source>None</source>
+      <translation>不安排</translation>
+    </message>
+    <message>
+      <source>Tomorrow</source>
+      <translation>明天</translation>
+    </message>
+    <message>
+      <source>In 3 days</source>
+      <translation>3 天后</translation>
+    </message>
+    <message>
+      <source>In a week</source>
+      <translation>一周后</translation>
+    </message>
+    <message>
+      <source>In two weeks</source>
+      <translation>两周后</translation>
+    </message>
+    <message>
+      <source>In a month</source>
+      <translation>一个月后</translation>
+    </message>
+    <message>
+      <source>Check out</source>
+      <translation>签退</translation>
+    </message>
+    <message>
+      <source>Visit completed. It syncs with the next connection.</source>
+      <translation>拜访已完成，将在下次联网时同步。</translation>
+    </message>
+    <message>
+      <source>Close</source>
+      <translation>关闭</translation>
+    </message>
+  </context>
+  <context>
+    <name>fieldsync::app::ComplaintsModel</name>
+    <message>
+      <source>Phone</source>
+      <translation>电话</translation>
+    </message>
+    <message>
+      <source>During a visit</source>
+      <translation>拜访时</translation>
+    </message>
+    <message>
+      <source>WeChat</source>
+      <translation>微信</translation>
+    </message>
+    <message>
+      <source>E-mail</source>
+      <translation>邮件</translation>
+    </message>
+    <message>
+      <source>Other</source>
+      <translation>其他</translation>
+    </message>
+    <message>
+      <source>Low</source>
+      <translation>低</translation>
+    </message>
+    <message>
+      <source>Medium</source>
+      <translation>中</translation>
+    </message>
+    <message>
+      <source>High</source>
+      <translation>高</translation>
+    </message>
+    <message>
+      <source>Received</source>
+      <translation>已受理</translation>
+    </message>
+    <message>
+      <source>Investigating</source>
+      <translation>调查中</translation>
+    </message>
+    <message>
+      <source>Answered</source>
+      <translation>已答复</translation>
+    </message>
+    <message>
+      <source>Followed up</source>
+      <translation>已回访</translation>
+    </message>
+  </context>
+  <context>
     <name>fieldsync::app::ConflictsModel</name>
     <message>
       <source>No such conflict.</source>
@@ -592,6 +902,29 @@
     <message>
       <source>This conflict is only known on this device so far; sync first, then resolve it.</source>
       <translation>此冲突目前只在本设备上出现；请先同步，再处理。</translation>
+    </message>
+  </context>
+  <context>
+    <name>fieldsync::app::CustomerDetail</name>
+    <message>
+      <source>Lead</source>
+      <translation>潜在客户</translation>
+    </message>
+    <message>
+      <source>First purchase</source>
+      <translation>首购</translation>
+    </message>
+    <message>
+      <source>Repeat buyer</source>
+      <translation>复购</translation>
+    </message>
+    <message>
+      <source>Loyal</source>
+      <translation>忠诚</translation>
+    </message>
+    <message>
+      <source>Churned</source>
+      <translation>流失</translation>
     </message>
   </context>
   <context>
@@ -637,6 +970,75 @@
     <message>
       <source>Could not remove %1</source>
       <translation>无法删除 %1</translation>
+    </message>
+  </context>
+  <context>
+    <name>fieldsync::app::TodayModel</name>
+    <message>
+      <source>Planned visits</source>
+      <translation>今日计划拜访</translation>
+    </message>
+    <message>
+      <source>Follow-ups due</source>
+      <translation>待办回访</translation>
+    </message>
+    <message>
+      <source>Key customers to visit</source>
+      <translation>待拜访的重点客户</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n day(s) since the last visit</source>
+      <translation><numerusform>距上次拜访 %n 天</numerusform></translation>
+    </message>
+    <message>
+      <source>Never visited</source>
+      <translation>从未拜访</translation>
+    </message>
+  </context>
+  <context>
+    <name>fieldsync::app::VisitController</name>
+    <message>
+      <source>The order amount must be a number</source>
+      <translation>订单金额必须是数字</translation>
+    </message>
+    <message>
+      <source>The next follow-up cannot be in the past</source>
+      <translation>下次回访不能早于今天</translation>
+    </message>
+  </context>
+  <context>
+    <name>fieldsync::app::VisitsModel</name>
+    <message>
+      <source>Visit</source>
+      <translation>拜访</translation>
+    </message>
+    <message>
+      <source>Follow-up</source>
+      <translation>回访</translation>
+    </message>
+    <message>
+      <source>Complaint visit</source>
+      <translation>投诉处理</translation>
+    </message>
+    <message>
+      <source>Delivery</source>
+      <translation>送货</translation>
+    </message>
+    <message>
+      <source>Other</source>
+      <translation>其他</translation>
+    </message>
+    <message>
+      <source>Planned</source>
+      <translation>已计划</translation>
+    </message>
+    <message>
+      <source>Checked in</source>
+      <translation>已签到</translation>
+    </message>
+    <message>
+      <source>Completed</source>
+      <translation>已完成</translation>
     </message>
   </context>
 </TS>

@@ -7,15 +7,20 @@
 // compare screenshots only with others made the same way (an Xvfb/OpenGL
 // rendering differs pixel by pixel).
 //
-// Data: a fixture replica built through Replica and an in-process Hub
-// (AppFixtures): seven customers (two in the public pool, one visited two
-// days ago), two conflicts on one customer, one refused change, one change
-// waiting to be sent; signed in as rep lina on a server that is not
-// running, with the engine stopped, so the status bar shows the offline app.
+// Data: a fixture replica built through Replica, the domain API and an
+// in-process Hub (AppFixtures): seven customers (two in the public pool),
+// contacts, a visit timeline with its flags (far, no location), a visit
+// planned for today, follow-up tasks (one overdue), complaints, two
+// conflicts on one customer, one refused change, one change waiting to be
+// sent; signed in as rep lina on a server that is not running, with the
+// engine stopped, so the status bar shows the offline app.
 #include "AppFixtures.h"
 #include "AppSetup.h"
 #include "Session.h"
 #include "Translator.h"
+#include "domain/Complaints.h"
+#include "domain/Tasks.h"
+#include "domain/Visits.h"
 #include "replica/Replica.h"
 #include "replica/SettingKeys.h"
 
@@ -102,6 +107,11 @@ void showPage(QQuickWindow* w, const char* key)
     QMetaObject::invokeMethod(w, "showPage", Q_ARG(QVariant, QString::fromLatin1(key)));
 }
 
+void call(QQuickWindow* w, const char* method, const std::string& arg)
+{
+    QMetaObject::invokeMethod(w, method, Q_ARG(QVariant, QString::fromStdString(arg)));
+}
+
 // Clicks the first conflict of the list (the detail opens).
 void selectFirstConflict(QQuickWindow* w)
 {
@@ -133,6 +143,7 @@ int main(int argc, char* argv[])
 
     QTemporaryDir dir;
     const QString db = dir.filePath("lina.db");
+    std::string hangzhouId, visitId;
     {
         auto r = replica::Replica::open(db.toStdString());
         auto fixture = apptest::makeConflicts(dir.path().toStdString(), *r, "https://sync.example.com");
@@ -152,7 +163,7 @@ int main(int argc, char* argv[])
             {"武汉长江物流", "D", nullptr, "武汉", "027-8585 3030"},
             {"西安古城文化传媒", "B", nullptr, "西安", "029-8787 4545"},
         };
-        std::string visited;
+        std::string visited, shanghai, suzhou;
         for (const auto& c : list) {
             replica::Write w;
             w.set("name", std::string(c.name)).set("level", std::string(c.level));
@@ -161,7 +172,62 @@ int main(int argc, char* argv[])
             auto id = r->create("customer", w);
             if (!id) return 1;
             if (std::string(c.name) == "杭州西湖茶业") visited = *id;
+            if (std::string(c.name) == "上海宏达贸易有限公司") shanghai = *id;
+            if (std::string(c.name) == "苏州工业园区精密制造") suzhou = *id;
         }
+        // The detail page's customer: profile, location, contacts.
+        {
+            replica::Write w;
+            w.set("address", std::string("杭州市西湖区龙井路 18 号")).set("industry", std::string("茶叶"));
+            w.set("lifecycle", std::string("repeat")).set("lat", 30.2346).set("lng", 120.1269);
+            w.add("tags", "老客户").add("tags", "春茶");
+            if (!r->update("customer", visited, w)) return 1;
+            replica::Write shLoc;
+            shLoc.set("lat", 31.2304).set("lng", 121.4737);
+            if (!r->update("customer", shanghai, shLoc)) return 1;
+            const struct {
+                const char *name, *title, *phone, *email;
+                bool primary;
+            } contacts[] = {{"陈明", "总经理", "139 5710 2323", "chenming@xihutea.example.com", true},
+                            {"周婷", "采购主管", "138 5710 8899", nullptr, false}};
+            for (const auto& c : contacts) {
+                replica::Write cw;
+                cw.set("customer", visited).set("name", std::string(c.name)).set("title", std::string(c.title));
+                cw.set("phone", std::string(c.phone));
+                if (c.email) cw.set("email", std::string(c.email));
+                if (c.primary) cw.set("is_primary", true);
+                if (!r->create("contact", cw)) return 1;
+            }
+        }
+        const int64_t now = QDateTime::currentMSecsSinceEpoch(), day = 24 * 3600 * 1000LL;
+        // Earlier visits at 杭州西湖茶业: one completed 2 km away (far), the
+        // recent one below without a location.
+        {
+            auto v = domain::planVisit(*r, {visited, now - 12 * day, "春茶订货", "visit", "lina"});
+            if (!v || !domain::checkIn(*r, *v, {now - 12 * day, 30.2526, 120.1269, 15.0})) return 1;
+            domain::CheckOut done;
+            done.at = now - 12 * day + 3600'000;
+            done.outcome = "签订春茶订单";
+            done.notes = "客户希望四月初到货";
+            done.satisfaction = 5;
+            done.orderAmount = 36800.0;
+            done.nextFollowUp = now - day;  // overdue by a day
+            if (!domain::checkOut(*r, *v, done)) return 1;
+        }
+        // Today: a planned visit, and one in progress at 上海 for the Visit page.
+        if (!domain::planVisit(*r, {suzhou, now + 3600'000, "设备维护回访", "visit", "lina"})) return 1;
+        std::string inProgress;
+        {
+            auto v = domain::planVisit(*r, {shanghai, now - 1800'000, "年度合同续签", "visit", "lina"});
+            if (!v || !domain::checkIn(*r, *v, {now - 600'000, 31.2390, 121.4990, 12.0})) return 1;
+            inProgress = *v;
+        }
+        if (!domain::addTask(*r, {shanghai, "寄送续签合同", now + 2 * day, "lina", ""})) return 1;
+        if (!domain::addComplaint(*r, {visited, now - 3 * day, "phone", "high", "上批次茶叶包装破损", "lina"}))
+            return 1;
+        if (!domain::addComplaint(*r, {shanghai, now - day, "wechat", "low", "发票抬头需要更正", "lina"})) return 1;
+        hangzhouId = visited;
+        visitId = inProgress;
         replica::Write visit;
         visit.set("customer", visited).set("rep", std::string("lina")).set("kind", std::string("visit"));
         visit.set("checkin_at", QDateTime::currentMSecsSinceEpoch() - 2 * 24 * 3600 * 1000LL);
@@ -193,7 +259,11 @@ int main(int argc, char* argv[])
         for (const auto& size : sizes) {
             bool ok = shooter.shoot(fresh, lang, size, {{QStringLiteral("signin"), [](QQuickWindow*) {}}});
             ok = ok && shooter.shoot(signedIn, lang, size,
-                                     {{QStringLiteral("customers"), [](QQuickWindow* w) { showPage(w, "customers"); }},
+                                     {{QStringLiteral("today"), [](QQuickWindow* w) { showPage(w, "today"); }},
+                                      {QStringLiteral("customers"), [](QQuickWindow* w) { showPage(w, "customers"); }},
+                                      {QStringLiteral("customer"),
+                                       [&](QQuickWindow* w) { call(w, "showCustomer", hangzhouId); }},
+                                      {QStringLiteral("complaints"), [](QQuickWindow* w) { showPage(w, "complaints"); }},
                                       {QStringLiteral("conflicts"), [](QQuickWindow* w) { showPage(w, "conflicts"); }},
                                       {QStringLiteral("conflict-detail"), selectFirstConflict},
                                       {QStringLiteral("settings"), [](QQuickWindow* w) { showPage(w, "settings"); }},
@@ -201,6 +271,9 @@ int main(int argc, char* argv[])
                                            showPage(w, "conflicts");
                                            QMetaObject::invokeMethod(w, "showRejected");
                                        }}});
+            // Its own window: the Visit page is a popup over the others.
+            ok = ok && shooter.shoot(signedIn, lang, size,
+                                     {{QStringLiteral("visit"), [&](QQuickWindow* w) { call(w, "openVisit", visitId); }}});
             if (!ok) return 1;
         }
     }

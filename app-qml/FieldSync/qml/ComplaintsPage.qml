@@ -108,7 +108,7 @@ Page {
                         Button {
                             required property string modelData
                             flat: true
-                            text: qsTr("→ %1").arg(ComplaintsModel.stageLabel(modelData))
+                            text: qsTr("→ %1").arg(complaints.stageLabel(modelData))
                             onClicked: complaints.moveTo(row.index, modelData, resolutionField.text)
                         }
                     }

@@ -129,6 +129,7 @@ Page {
                 objectName: "startVisitButton"
                 text: qsTr("Start visit")
                 highlighted: true
+                flat: true  // no elevation layer: the software renderer (offscreen) cannot draw it
                 enabled: !detail.archived
                 onClicked: page.visitRequested(page.customerId)
             }

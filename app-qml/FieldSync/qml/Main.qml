@@ -66,6 +66,8 @@ ApplicationWindow {
             TabButton {
                 required property var modelData
                 text: modelData.title
+                // Five tabs on a 390 px phone: English titles fit only in mixed case.
+                font.capitalization: Font.MixedCase
                 onClicked: window.currentPage = modelData.key
             }
         }

@@ -110,6 +110,7 @@ Page {
                         text: page.session.busy ? qsTr("Sending changes…") : qsTr("Sign out")
                         enabled: !page.session.busy
                         highlighted: true
+                        flat: true  // no elevation layer: the software renderer (offscreen) cannot draw it
                         Material.accent: Material.Red
                         onClicked: confirmSignOut.open()
                     }
@@ -157,6 +158,7 @@ Page {
                 objectName: "discardAndSignOutButton"
                 text: qsTr("Sign out and lose them")
                 highlighted: true
+                flat: true  // no elevation layer: the software renderer (offscreen) cannot draw it
                 Material.accent: Material.Red
                 onClicked: {
                     unsynced.close()

@@ -68,6 +68,7 @@ Page {
             objectName: "signInButton"
             Layout.fillWidth: true
             highlighted: true
+            flat: true  // no elevation layer: the software renderer (offscreen) cannot draw it
             text: page.session.busy ? qsTr("Signing in…") : qsTr("Sign in")
             enabled: !page.session.busy
             onClicked: {

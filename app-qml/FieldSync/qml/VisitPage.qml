@@ -86,6 +86,7 @@ Page {
                 visible: visit.found && !visit.checkedIn
                 enabled: !location.busy && !page.waitingForFix
                 highlighted: true
+                flat: true  // no elevation layer: the software renderer (offscreen) cannot draw it
                 text: location.busy ? qsTr("Locating…") : qsTr("Check in")
                 onClicked: {
                     page.waitingForFix = true
@@ -194,6 +195,7 @@ Page {
                 Button {
                     objectName: "checkOutButton"
                     highlighted: true
+                    flat: true  // no elevation layer: the software renderer (offscreen) cannot draw it
                     text: qsTr("Check out")
                     onClicked: visit.checkOut(notes.text, outcome.text, satisfaction.currentValue, amount.text,
                                               followUp.currentValue)

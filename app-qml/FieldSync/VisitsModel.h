@@ -59,8 +59,9 @@ protected:
     int load() override;
     void clear() override { m_rows.clear(); }
 
+    std::vector<domain::Visit> m_rows;  // what data() shows (FeedModel fills it too)
+
 private:
-    std::vector<domain::Visit> m_rows;
     QString m_customerId;
 };
 

@@ -506,6 +506,10 @@
       <source>Complaints</source>
       <translation>Complaints</translation>
     </message>
+    <message>
+      <source>Team</source>
+      <translation>Team</translation>
+    </message>
   </context>
   <context>
     <name>RejectedPage</name>
@@ -734,6 +738,73 @@
     </message>
   </context>
   <context>
+    <name>TeamPage</name>
+    <message>
+      <source>Team</source>
+      <translation>Team</translation>
+    </message>
+    <message>
+      <source>Key-account coverage this month: %1 of %2 (%3%)</source>
+      <translation>Key-account coverage this month: %1 of %2 (%3%)</translation>
+    </message>
+    <message>
+      <source>Visits this week</source>
+      <translation>Visits this week</translation>
+    </message>
+    <message>
+      <source>Visit feed</source>
+      <translation>Visit feed</translation>
+    </message>
+    <message>
+      <source>Churn risk (%1)</source>
+      <translation>Churn risk (%1)</translation>
+    </message>
+    <message>
+      <source>All reps</source>
+      <translation>All reps</translation>
+    </message>
+    <message>
+      <source>All time</source>
+      <translation>All time</translation>
+    </message>
+    <message>
+      <source>Today</source>
+      <translation>Today</translation>
+    </message>
+    <message>
+      <source>Last 7 days</source>
+      <translation>Last 7 days</translation>
+    </message>
+    <message>
+      <source>Last 30 days</source>
+      <translation>Last 30 days</translation>
+    </message>
+    <message>
+      <source>Flagged only</source>
+      <translation>Flagged only</translation>
+    </message>
+    <message>
+      <source>Far (%1 m)</source>
+      <translation>Far (%1 m)</translation>
+    </message>
+    <message>
+      <source>No location</source>
+      <translation>No location</translation>
+    </message>
+    <message>
+      <source>Order ¥%1</source>
+      <translation>Order ¥%1</translation>
+    </message>
+    <message>
+      <source>No visits</source>
+      <translation>No visits</translation>
+    </message>
+    <message>
+      <source>No customers at risk</source>
+      <translation>No customers at risk</translation>
+    </message>
+  </context>
+  <context>
     <name>TodayPage</name>
     <message>
       <source>Today</source>
@@ -784,7 +855,7 @@
     </message>
     <message>
       <source>%1 m from the customer&apos;s recorded location (the team&apos;s radius is %2 m). The visit is flagged for your manager.</source>
-      <translation>%1 m from the customer's recorded location (the team's radius is %2 m). The visit is flagged for your manager.</translation>
+      <translation>%1 m from the customer&apos;s recorded location (the team&apos;s radius is %2 m). The visit is flagged for your manager.</translation>
     </message>
     <message>
       <source>No location: the visit is marked for your manager.</source>
@@ -845,6 +916,25 @@
     <message>
       <source>Close</source>
       <translation>Close</translation>
+    </message>
+  </context>
+  <context>
+    <name>fieldsync::app::ChurnModel</name>
+    <message>
+      <source>No visit or order for 60 days</source>
+      <translation>No visit or order for 60 days</translation>
+    </message>
+    <message>
+      <source>Open complaint</source>
+      <translation>Open complaint</translation>
+    </message>
+    <message>
+      <source>Falling satisfaction</source>
+      <translation>Falling satisfaction</translation>
+    </message>
+    <message>
+      <source>Key customer overdue for a visit</source>
+      <translation>Key customer overdue for a visit</translation>
     </message>
   </context>
   <context>
@@ -993,7 +1083,10 @@
     </message>
     <message numerus="yes">
       <source>%n day(s) since the last visit</source>
-      <translation><numerusform>%n day since the last visit</numerusform><numerusform>%n days since the last visit</numerusform></translation>
+      <translation>
+        <numerusform>%n day since the last visit</numerusform>
+        <numerusform>%n days since the last visit</numerusform>
+      </translation>
     </message>
     <message>
       <source>Never visited</source>

@@ -505,6 +505,10 @@
       <source>Complaints</source>
       <translation>投诉</translation>
     </message>
+    <message>
+      <source>Team</source>
+      <translation>团队</translation>
+    </message>
   </context>
   <context>
     <name>RejectedPage</name>
@@ -729,6 +733,73 @@
     </message>
   </context>
   <context>
+    <name>TeamPage</name>
+    <message>
+      <source>Team</source>
+      <translation>团队</translation>
+    </message>
+    <message>
+      <source>Key-account coverage this month: %1 of %2 (%3%)</source>
+      <translation>本月重点客户覆盖：%1 / %2（%3%）</translation>
+    </message>
+    <message>
+      <source>Visits this week</source>
+      <translation>本周拜访</translation>
+    </message>
+    <message>
+      <source>Visit feed</source>
+      <translation>拜访动态</translation>
+    </message>
+    <message>
+      <source>Churn risk (%1)</source>
+      <translation>流失预警（%1）</translation>
+    </message>
+    <message>
+      <source>All reps</source>
+      <translation>全部业务员</translation>
+    </message>
+    <message>
+      <source>All time</source>
+      <translation>全部时间</translation>
+    </message>
+    <message>
+      <source>Today</source>
+      <translation>今天</translation>
+    </message>
+    <message>
+      <source>Last 7 days</source>
+      <translation>最近 7 天</translation>
+    </message>
+    <message>
+      <source>Last 30 days</source>
+      <translation>最近 30 天</translation>
+    </message>
+    <message>
+      <source>Flagged only</source>
+      <translation>仅看异常</translation>
+    </message>
+    <message>
+      <source>Far (%1 m)</source>
+      <translation>过远（%1 米）</translation>
+    </message>
+    <message>
+      <source>No location</source>
+      <translation>无定位</translation>
+    </message>
+    <message>
+      <source>Order ¥%1</source>
+      <translation>订单 ¥%1</translation>
+    </message>
+    <message>
+      <source>No visits</source>
+      <translation>暂无拜访</translation>
+    </message>
+    <message>
+      <source>No customers at risk</source>
+      <translation>没有流失风险客户</translation>
+    </message>
+  </context>
+  <context>
     <name>TodayPage</name>
     <message>
       <source>Today</source>
@@ -840,6 +911,25 @@
     <message>
       <source>Close</source>
       <translation>关闭</translation>
+    </message>
+  </context>
+  <context>
+    <name>fieldsync::app::ChurnModel</name>
+    <message>
+      <source>No visit or order for 60 days</source>
+      <translation>60 天无拜访或订单</translation>
+    </message>
+    <message>
+      <source>Open complaint</source>
+      <translation>有未结投诉</translation>
+    </message>
+    <message>
+      <source>Falling satisfaction</source>
+      <translation>满意度下降</translation>
+    </message>
+    <message>
+      <source>Key customer overdue for a visit</source>
+      <translation>重点客户拜访逾期</translation>
     </message>
   </context>
   <context>
@@ -988,7 +1078,9 @@
     </message>
     <message numerus="yes">
       <source>%n day(s) since the last visit</source>
-      <translation><numerusform>距上次拜访 %n 天</numerusform></translation>
+      <translation>
+        <numerusform>距上次拜访 %n 天</numerusform>
+      </translation>
     </message>
     <message>
       <source>Never visited</source>

@@ -475,6 +475,22 @@ private slots:
             return false;
         };
         QTRY_VERIFY_WITH_TIMEOUT(feedHasVisit(), 20000);
+
+        // The Team page: managers only; the feed there lists the visit.
+        auto hasTeamPage = [](QQuickWindow* window) {
+            for (const auto& page : window->property("pages").toList())
+                if (page.toMap().value("key").toString() == "team") return true;
+            return false;
+        };
+        QVERIFY(!hasTeamPage(w.window()));
+        AppWindow mw(manager);
+        mw.window()->show();
+        QVERIFY(QTest::qWaitForWindowExposed(mw.window()));
+        QVERIFY(hasTeamPage(mw.window()));
+        mw.showPage("team");
+        QTRY_VERIFY(mw.visible("teamFeed"));
+        QTRY_VERIFY(mw.item("teamFeed")->property("count").toInt() >= 1);
+        QVERIFY(mw.text("coverageLabel").startsWith("Key-account coverage this month: "));
     }
 
     // Sign-out asks first, pushes what is pending, then wipes the replica

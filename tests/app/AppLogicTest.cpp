@@ -5,12 +5,15 @@
 #include "AppFixtures.h"
 #include "AppOptions.h"
 #include "AppSetup.h"
+#include "ChurnModel.h"
 #include "ComplaintsModel.h"
 #include "ConflictsModel.h"
 #include "ContactsModel.h"
 #include "CustomerDetail.h"
 #include "CustomersModel.h"
+#include "FeedModel.h"
 #include "TasksModel.h"
+#include "TeamStats.h"
 #include "TodayModel.h"
 #include "VisitController.h"
 #include "VisitsModel.h"
@@ -781,6 +784,73 @@ private slots:
         QVERIFY(!at(1, TodayModel::TaskIdRole).toString().isEmpty());
         QCOMPARE(at(2, TodayModel::OverdueRole).toBool(), true);
         QCOMPARE(at(2, TodayModel::LevelRole).toString(), QString("A"));
+    }
+
+    void teamModelsReadTheManagersView()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath("manager.db");
+        const int64_t now = QDateTime::currentMSecsSinceEpoch();
+        {
+            auto r = replica::Replica::open(db.toStdString());
+            apptest::signInOffline(*r, "http://127.0.0.1:9", "zhao", "manager");
+            const std::string bj = addCustomer(*r, "北京昭智教育", "A", "lina");
+            const std::string sh = addCustomer(*r, "上海宏达贸易", "A", "wang");
+            const std::string gz = addCustomer(*r, "广州南方物流", "C", "wang");
+            auto visit = [&](const std::string& customer, const char* rep, int64_t at, std::optional<double> lat) {
+                const std::string id = *domain::planVisit(*r, {customer, at, "", "visit", rep});
+                QVERIFY(domain::checkIn(*r, id, {at, lat, lat ? std::optional<double>(116.4074) : std::nullopt, {}}).ok());
+                domain::CheckOut out;
+                out.at = at + 600'000;
+                out.satisfaction = 2;
+                QVERIFY(domain::checkOut(*r, id, out).ok());
+            };
+            visit(bj, "lina", now - 60'000, 39.9042);            // on the spot
+            visit(sh, "wang", now - 120'000, std::nullopt);       // no location
+            visit(gz, "wang", now - 40 * kDay, 39.95);            // far, 40 days ago
+            QVERIFY(domain::addComplaint(*r, {gz, now - kDay, "phone", "high", "送货晚了", "wang"}).ok());
+        }
+        Session session(db, offline());
+        QVERIFY(session.isManager());
+
+        FeedModel feed;
+        QAbstractItemModelTester feedTester(&feed, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        feed.setSession(&session);
+        QCOMPARE(column(feed, VisitsModel::CustomerNameRole), (QStringList{"北京昭智教育", "上海宏达贸易", "广州南方物流"}));
+        feed.setRep("wang");
+        QCOMPARE(column(feed, VisitsModel::CustomerNameRole), (QStringList{"上海宏达贸易", "广州南方物流"}));
+        feed.setFlaggedOnly(true);
+        QCOMPARE(feed.rowCount(), 2);  // no location, far
+        feed.setDays(7);
+        QCOMPARE(column(feed, VisitsModel::CustomerNameRole), QStringList{"上海宏达贸易"});
+        QCOMPARE(feed.data(feed.index(0), VisitsModel::NoLocationRole).toBool(), true);
+        feed.setRep({});
+        feed.setFlaggedOnly(false);
+        feed.setDays(0);
+        QCOMPARE(feed.rowCount(), 3);
+        QCOMPARE(feed.data(feed.index(2), VisitsModel::FarRole).toBool(), true);
+
+        ChurnModel churn;
+        QAbstractItemModelTester churnTester(&churn, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        churn.setSession(&session);
+        // Most reasons first: 广州 is inactive (40 days is under 60: no),
+        // has an open complaint and a satisfaction of 2.
+        QCOMPARE(churn.data(churn.index(0), ChurnModel::NameRole).toString(), QString("广州南方物流"));
+        QCOMPARE(churn.data(churn.index(0), ChurnModel::ReasonCodesRole).toStringList(),
+                 (QStringList{"open_complaint", "falling_satisfaction"}));
+        QCOMPARE(churn.data(churn.index(0), ChurnModel::ReasonsRole).toStringList(),
+                 (QStringList{"Open complaint", "Falling satisfaction"}));
+        QCOMPARE(churn.data(churn.index(0), ChurnModel::OpenComplaintsRole).toInt(), 1);
+        QCOMPARE(churn.rowCount(), 3);  // every visit scored 2
+
+        TeamStats stats;
+        stats.setSession(&session);
+        QCOMPARE(stats.keyCustomers(), 2);
+        QCOMPARE(stats.keyVisited(), 2);  // both A customers checked in minutes ago
+        QCOMPARE(stats.reps(), (QStringList{"lina", "wang"}));
+        QCOMPARE(stats.maxVisits(), 1);
+        QCOMPARE(stats.visitsThisWeek().size(), 2);
+        QCOMPARE(stats.visitsThisWeek().first().toMap().value("rep").toString(), QString("lina"));
     }
 
     void signInToUnreachableServerFails()

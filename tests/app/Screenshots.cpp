@@ -12,8 +12,9 @@
 // contacts, a visit timeline with its flags (far, no location), a visit
 // planned for today, follow-up tasks (one overdue), complaints, two
 // conflicts on one customer, one refused change, one change waiting to be
-// sent; signed in as rep lina on a server that is not running, with the
-// engine stopped, so the status bar shows the offline app.
+// sent; signed in as rep lina (and, for the Team page, the same data as
+// manager zhao) on a server that is not running, with the engine stopped,
+// so the status bar shows the offline app.
 #include "AppFixtures.h"
 #include "AppSetup.h"
 #include "Session.h"
@@ -27,6 +28,7 @@
 #include <QDateTime>
 #include <QDir>
 #include <QEventLoop>
+#include <QFile>
 #include <QGuiApplication>
 #include <QQmlApplicationEngine>
 #include <QQuickItem>
@@ -246,11 +248,19 @@ int main(int argc, char* argv[])
         const auto lastSync = QDateTime(QDate(2026, 11, 20), QTime(9, 30)).toMSecsSinceEpoch();
         r->setSetting(replica::settings::kLastSync, std::to_string(lastSync));
     }
+    // The same data on a manager's device, for the Team page.
+    const QString managerDb = dir.filePath("zhao.db");
+    if (!QFile::copy(db, managerDb)) return 1;
+    {
+        auto r = replica::Replica::open(managerDb.toStdString());
+        r->setSetting(replica::settings::kUser, "zhao");
+        r->setSetting(replica::settings::kRole, "manager");
+    }
     const QString emptyDb = dir.filePath("new-device.db");
 
     Session::Options still;
     still.startSync = false;  // no server: the pictures show the offline app
-    Session signedIn(db, still), fresh(emptyDb, still);
+    Session signedIn(db, still), fresh(emptyDb, still), manager(managerDb, still);
 
     Shooter shooter(out);
     const Size sizes[] = {{"phone", 390, 844}, {"desktop", 1280, 800}};
@@ -271,6 +281,8 @@ int main(int argc, char* argv[])
                                            showPage(w, "conflicts");
                                            QMetaObject::invokeMethod(w, "showRejected");
                                        }}});
+            ok = ok && shooter.shoot(manager, lang, size,
+                                     {{QStringLiteral("team"), [](QQuickWindow* w) { showPage(w, "team"); }}});
             // Its own window: the Visit page is a popup over the others.
             ok = ok && shooter.shoot(signedIn, lang, size,
                                      {{QStringLiteral("visit"), [&](QQuickWindow* w) { call(w, "openVisit", visitId); }}});

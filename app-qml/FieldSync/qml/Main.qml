@@ -15,14 +15,16 @@ ApplicationWindow {
     required property Translator translator
 
     readonly property bool wide: width >= 900
-    // The main pages, in navigation order.
-    readonly property var pages: [
+    // The main pages, in navigation order; Team for managers only.
+    readonly property var allPages: [
         { key: "today", title: qsTr("Today") },
         { key: "customers", title: qsTr("Customers") },
         { key: "complaints", title: qsTr("Complaints") },
+        { key: "team", title: qsTr("Team"), managers: true },
         { key: "conflicts", title: qsTr("Conflicts") },
         { key: "settings", title: qsTr("Settings") }
     ]
+    readonly property var pages: allPages.filter(p => !p.managers || window.session.isManager)
     property string currentPage: "today"
 
     // Tests and the screenshot tool navigate with these.
@@ -108,7 +110,9 @@ ApplicationWindow {
         StackLayout {
             Layout.fillWidth: true
             Layout.fillHeight: true
-            currentIndex: window.pages.findIndex(p => p.key === window.currentPage)
+            // Indexed over every page (the Team page is in the stack for
+            // everybody, reachable only by managers).
+            currentIndex: Math.max(0, window.allPages.findIndex(p => p.key === window.currentPage))
 
             TodayPage {
                 session: window.session
@@ -126,6 +130,14 @@ ApplicationWindow {
             ComplaintsPage {
                 session: window.session
                 onCustomerRequested: id => window.showCustomer(id)
+            }
+            Loader {
+                // Built only for managers: its reports read the whole team.
+                active: window.session.isManager
+                sourceComponent: TeamPage {
+                    session: window.session
+                    onCustomerRequested: id => window.showCustomer(id)
+                }
             }
             ConflictsPage {
                 session: window.session

@@ -1,0 +1,50 @@
+#include "TeamStats.h"
+
+#include "Session.h"
+#include "Values.h"
+#include "domain/LocalTime.h"
+#include "domain/Reports.h"
+
+#include <QVariantMap>
+#include <map>
+
+namespace fieldsync::app {
+
+TeamStats::TeamStats(QObject* parent) : QObject(parent) {}
+
+void TeamStats::setSession(Session* session)
+{
+    if (m_session == session) return;
+    if (m_session) m_session->disconnect(this);
+    m_session = session;
+    if (m_session) connect(m_session, &Session::dataChanged, this, &TeamStats::reload);
+    emit sessionChanged();
+    reload();
+}
+
+void TeamStats::reload()
+{
+    m_keyCustomers = m_keyVisited = m_max = 0;
+    m_week.clear();
+    m_reps.clear();
+    if (m_session) {
+        replica::Replica& r = m_session->replica();
+        const domain::LocalTime time = domain::LocalTime::system();
+        const domain::Coverage c = domain::keyAccountCoverage(r, time);
+        m_keyCustomers = c.keyCustomers;
+        m_keyVisited = c.visited;
+        const int64_t weekStart = time.startOfWeek(time.now());
+        for (const auto& row : domain::visitsPerRep(r, time, domain::Period::Week, weekStart)) {
+            m_week << QVariantMap{{QStringLiteral("rep"), qs(row.rep)}, {QStringLiteral("visits"), row.visits}};
+            m_max = std::max(m_max, row.visits);
+        }
+        // Reps for the filter: everyone with a check-in, any time.
+        std::map<std::string, int> seen;
+        for (const auto& row : domain::visitsPerRep(r, time, domain::Period::Week))
+            if (!row.rep.empty()) seen[row.rep] += row.visits;
+        for (const auto& [rep, n] : seen) m_reps << qs(rep);
+    }
+    emit changed();
+}
+
+} // namespace fieldsync::app

@@ -1,0 +1,59 @@
+// TeamStats: the figures at the top of the manager's Team page, from the
+// local replica (offline): key-account coverage this local month
+// (domain::keyAccountCoverage: level-A customers with a check-in this month)
+// and visits per rep this ISO week (domain::visitsPerRep), plus the reps
+// seen, for the feed's filter. Re-read on Session::dataChanged.
+#pragma once
+
+#include <QObject>
+#include <QPointer>
+#include <QStringList>
+#include <QVariantList>
+#include <QtQml/qqmlregistration.h>
+
+namespace fieldsync::app {
+
+class Session;
+
+} // namespace fieldsync::app
+Q_MOC_INCLUDE("Session.h")
+namespace fieldsync::app {
+
+class TeamStats : public QObject {
+    Q_OBJECT
+    QML_ELEMENT
+    Q_PROPERTY(fieldsync::app::Session* session READ session WRITE setSession NOTIFY sessionChanged)
+    Q_PROPERTY(int keyCustomers READ keyCustomers NOTIFY changed)
+    Q_PROPERTY(int keyVisited READ keyVisited NOTIFY changed)
+    Q_PROPERTY(double coverage READ coverage NOTIFY changed)  // 0..1
+    // [{rep, visits}] this week, by rep name.
+    Q_PROPERTY(QVariantList visitsThisWeek READ visitsThisWeek NOTIFY changed)
+    Q_PROPERTY(int maxVisits READ maxVisits NOTIFY changed)
+    Q_PROPERTY(QStringList reps READ reps NOTIFY changed)  // every rep with a check-in, by name
+
+public:
+    explicit TeamStats(QObject* parent = nullptr);
+
+    Session* session() const { return m_session; }
+    void setSession(Session* session);
+    int keyCustomers() const { return m_keyCustomers; }
+    int keyVisited() const { return m_keyVisited; }
+    double coverage() const { return m_keyCustomers ? double(m_keyVisited) / m_keyCustomers : 0.0; }
+    QVariantList visitsThisWeek() const { return m_week; }
+    int maxVisits() const { return m_max; }
+    QStringList reps() const { return m_reps; }
+
+    Q_INVOKABLE void reload();
+
+signals:
+    void sessionChanged();
+    void changed();
+
+private:
+    QPointer<Session> m_session;
+    int m_keyCustomers = 0, m_keyVisited = 0, m_max = 0;
+    QVariantList m_week;
+    QStringList m_reps;
+};
+
+} // namespace fieldsync::app

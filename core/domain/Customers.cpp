@@ -108,22 +108,22 @@ void pageOfMatches(CustomerPage& page, const CustomerQuery& q, const std::string
     if (page.total <= q.offset) return;
     // The same order as the SQL path: nulls first ascending, ties by name, id.
     const bool desc = q.descending;
-    auto byName = [](const Hit& a, const Hit& b) {
-        return a.sortKey != b.sortKey ? a.sortKey < b.sortKey : a.customer < b.customer;
+    auto byName = [](const Hit& x, const Hit& y) {
+        return x.sortKey != y.sortKey ? x.sortKey < y.sortKey : x.customer < y.customer;
     };
     std::function<bool(const Hit&, const Hit&)> less;
     switch (q.sort) {
-    case CustomerSort::Name: less = [&](const Hit& a, const Hit& b) { return desc ? byName(b, a) : byName(a, b); }; break;
+    case CustomerSort::Name: less = [&](const Hit& x, const Hit& y) { return desc ? byName(y, x) : byName(x, y); }; break;
     case CustomerSort::LastVisit:
-        less = [&](const Hit& a, const Hit& b) {
-            if (a.lastVisit != b.lastVisit) return desc ? b.lastVisit < a.lastVisit : a.lastVisit < b.lastVisit;
-            return byName(a, b);
+        less = [&](const Hit& x, const Hit& y) {
+            if (x.lastVisit != y.lastVisit) return desc ? y.lastVisit < x.lastVisit : x.lastVisit < y.lastVisit;
+            return byName(x, y);
         };
         break;
     case CustomerSort::Level:
-        less = [&](const Hit& a, const Hit& b) {
-            if (a.levelRank != b.levelRank) return desc ? b.levelRank < a.levelRank : a.levelRank < b.levelRank;
-            return byName(a, b);
+        less = [&](const Hit& x, const Hit& y) {
+            if (x.levelRank != y.levelRank) return desc ? y.levelRank < x.levelRank : x.levelRank < y.levelRank;
+            return byName(x, y);
         };
         break;
     }
@@ -178,7 +178,13 @@ json CustomerPage::toJson() const
 }
 
 Customers::Customers(replica::Replica& replica, Options options)
-    : m_replica(replica), m_options(std::move(options)), m_index(replica)
+    : m_replica(replica), m_options(std::move(options)), m_local([this] {
+          if (m_options.zone.empty()) return LocalTime::system(m_options.time);
+          auto zone = LocalTime::inZone(m_options.zone, m_options.time);
+          if (!zone) throw std::invalid_argument(zone.error().message);
+          return *zone;
+      }()),
+      m_index(replica)
 {
 }
 
@@ -209,7 +215,8 @@ Result<CustomerPage> Customers::list(const CustomerQuery& q)
     auto overdueWith = [&](Bindings& into) {
         std::string cutoff = "CASE d.level_rank";
         for (size_t i = 0; i < kLevels.size(); ++i)
-            cutoff += " WHEN " + std::to_string(i) + " THEN " + into.add(now - config.cadenceDays[i] * kDayMs);
+            cutoff += " WHEN " + std::to_string(i) + " THEN "
+                + into.add(m_local.addDays(now, -config.cadenceDays[i]));
         return "(d.level_rank < 4 AND (d.last_visit IS NULL OR d.last_visit < " + cutoff + " END))";
     };
     Bindings b;

@@ -8,8 +8,9 @@
 //  - archived customers are left out unless includeArchived;
 //  - overdue: the customer's level has a cadence (Cadence.h, the acting
 //    user's team) and its last visit — the latest check-in of its non-voided
-//    visits — is older than that many days before now, or it was never
-//    visited; a customer without a level is never overdue;
+//    visits — fell on a local calendar day more than that many days before
+//    today (the same rule as Agenda.h's "today"), or it was never visited;
+//    a customer without a level is never overdue;
 //  - pool: no owner (the public pool, 公海);
 //  - sort by name is pinyin order (ICU zh collation); by last visit puts
 //    the longest-unvisited first (never visited first of all); by level A
@@ -18,6 +19,7 @@
 
 #include "base/Result.h"
 #include "crdt/Hlc.h"
+#include "domain/LocalTime.h"
 #include "domain/SearchIndex.h"
 
 #include <nlohmann/json.hpp>
@@ -76,6 +78,10 @@ class Customers {
 public:
     struct Options {
         crdt::TimeSource time = crdt::systemTimeSource();  // "now" for overdue
+        // The zone whose calendar days "overdue" counts in (Agenda.h's rule:
+        // overdue from the day after last visit + cadence); empty: the
+        // device's. An unknown zone is a programming error (throws).
+        std::string zone;
     };
 
     explicit Customers(replica::Replica& replica) : Customers(replica, Options{}) {}
@@ -89,6 +95,7 @@ public:
 private:
     replica::Replica& m_replica;
     Options m_options;
+    LocalTime m_local;
     SearchIndex m_index;
 };
 

@@ -43,13 +43,18 @@ LocalTime::LocalTime(std::shared_ptr<const Zone> zone, std::string id, crdt::Tim
 
 LocalTime LocalTime::system()
 {
+    return system(crdt::systemTimeSource());
+}
+
+LocalTime LocalTime::system(crdt::TimeSource now)
+{
     auto zone = std::make_shared<Zone>();
     zone->tz.reset(icu::TimeZone::createDefault());
     icu::UnicodeString id;
     zone->tz->getID(id);
     std::string text;
     id.toUTF8String(text);
-    return LocalTime(std::move(zone), std::move(text), crdt::systemTimeSource());
+    return LocalTime(std::move(zone), std::move(text), std::move(now));
 }
 
 Result<LocalTime> LocalTime::inZone(std::string_view name, crdt::TimeSource now)

@@ -27,6 +27,8 @@ class LocalTime {
 public:
     // The device's zone (ICU's default: TZ, then the system's) and clock.
     static LocalTime system();
+    // The device's zone with another time source (tests, a fixed instant).
+    static LocalTime system(crdt::TimeSource now);
     // A named zone ("Asia/Shanghai", "UTC", "GMT+08:00") and a time source;
     // InvalidArgument for a zone ICU does not know.
     static Result<LocalTime> inZone(std::string_view zone, crdt::TimeSource now);

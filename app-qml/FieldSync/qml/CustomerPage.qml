@@ -18,37 +18,40 @@ Page {
     signal visitOpened(string visitId)
     signal conflictsRequested()
 
+    // The models read only while a customer is shown (an empty ConflictsModel
+    // row filter would mean every conflict).
+    readonly property Session attached: customerId.length > 0 ? session : null
     readonly property var levelColors: ({ A: "#C62828", B: "#EF6C00", C: "#2E7D32", D: "#546E7A" })
 
     CustomerDetail {
         id: detail
-        session: page.session
+        session: page.attached
         customerId: page.customerId
     }
     ContactsModel {
         id: contacts
-        session: page.session
+        session: page.attached
         customerId: page.customerId
     }
     VisitsModel {
         id: visits
         objectName: "customerVisits"
-        session: page.session
+        session: page.attached
         customerId: page.customerId
     }
     TasksModel {
         id: tasks
-        session: page.session
+        session: page.attached
         customerId: page.customerId
     }
     ComplaintsModel {
         id: complaints
-        session: page.session
+        session: page.attached
         customerId: page.customerId
     }
     ConflictsModel {
         id: conflicts
-        session: page.session
+        session: page.attached
         rowFilter: page.customerId
     }
 

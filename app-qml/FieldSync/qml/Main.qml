@@ -26,6 +26,14 @@ ApplicationWindow {
     ]
     readonly property var pages: allPages.filter(p => !p.managers || window.session.isManager)
     property string currentPage: "today"
+    // Complaints and Team read every complaint / the whole team's visits:
+    // built on their first visit only, so opening the app does not pay for them.
+    property bool complaintsOpened: false
+    property bool teamOpened: false
+    onCurrentPageChanged: {
+        if (currentPage === "complaints") complaintsOpened = true
+        if (currentPage === "team") teamOpened = true
+    }
 
     // Tests and the screenshot tool navigate with these.
     function showPage(key) { currentPage = key }
@@ -127,13 +135,16 @@ ApplicationWindow {
                 onVisitOpened: id => window.openVisit(id)
                 onConflictsRequested: window.showPage("conflicts")
             }
-            ComplaintsPage {
-                session: window.session
-                onCustomerRequested: id => window.showCustomer(id)
+            Loader {
+                active: window.complaintsOpened
+                sourceComponent: ComplaintsPage {
+                    session: window.session
+                    onCustomerRequested: id => window.showCustomer(id)
+                }
             }
             Loader {
-                // Built only for managers: its reports read the whole team.
-                active: window.session.isManager
+                // Only for managers, and only once they open it.
+                active: window.session.isManager && window.teamOpened
                 sourceComponent: TeamPage {
                     session: window.session
                     onCustomerRequested: id => window.showCustomer(id)

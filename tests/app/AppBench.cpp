@@ -12,6 +12,9 @@
 //   rss_mb         resident memory after the cold start (after the keystrokes
 //                  for AppKeystroke, with rss_mb_before / rss_mb_at_50 to show
 //                  the growth while typing). Target: < 200 MB.
+//   heap_mb        (AppKeystroke) bytes malloc has handed out and not had
+//                  back, before / at 50 / after; rss_mb_trimmed is RSS after
+//                  malloc_trim, to tell a leak from freed memory kept.
 // FIELDSYNC_APP_BENCH_DB=PATH keeps the generated replica and reuses it.
 #include "AppFixtures.h"
 #include "AppSetup.h"
@@ -33,6 +36,7 @@
 #include <benchmark/benchmark.h>
 #include <chrono>
 #include <fstream>
+#include <malloc.h>
 #include <memory>
 
 Q_IMPORT_QML_PLUGIN(FieldSyncPlugin)
@@ -63,6 +67,15 @@ double residentMb()
         status.ignore(1 << 12, '\n');
     }
     return 0;
+}
+
+// Bytes malloc has handed out and not had back (small blocks + mmapped
+// ones): separates memory still referenced from memory freed but kept by the
+// allocator, which RSS alone cannot.
+double heapInUseMb()
+{
+    const struct mallinfo2 m = mallinfo2();
+    return static_cast<double>(m.uordblks + m.hblkhd) / (1024.0 * 1024.0);
 }
 
 QQuickItem* findItem(QQuickItem* from, const QString& name)
@@ -146,20 +159,34 @@ void AppKeystroke(benchmark::State& state)
         }
     }
     size_t k = 0;
-    double worst = 0, rssAt50 = 0;
+    double worst = 0, rssAt50 = 0, heapAt50 = 0;
     state.counters["rss_mb_before"] = residentMb();
+    state.counters["heap_mb_before"] = heapInUseMb();
     for (auto _ : state) {
         const QString text = typed[k++ % typed.size()];
         auto t0 = Clock::now();
         field->setProperty("text", text);
         QCoreApplication::processEvents();
+        // What the app's event loop does after each event: processEvents()
+        // alone never runs deleteLater(), so the delegates a model reset
+        // releases would pile up here (about 1 MB a keystroke) though the
+        // app frees them.
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
         app.window->grabWindow();
         auto ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
         worst = std::max(worst, ms);
         state.SetIterationTime(ms / 1000.0);
-        if (k == 50) rssAt50 = residentMb();
+        if (k == 50) {
+            rssAt50 = residentMb();
+            heapAt50 = heapInUseMb();
+        }
     }
     state.counters["rss_mb_at_50"] = rssAt50;
+    state.counters["heap_mb_at_50"] = heapAt50;
+    state.counters["heap_mb"] = heapInUseMb();
+    // What RSS would be if the allocator returned its free pages.
+    malloc_trim(0);
+    state.counters["rss_mb_trimmed"] = residentMb();
     state.counters["worst_ms"] = worst;
     state.counters["rss_mb"] = residentMb();
 }

@@ -19,6 +19,31 @@ QString ConflictsModel::valueText(const nlohmann::json& value)
     return QString::fromStdString(value.dump());
 }
 
+int ConflictsModel::rowOf(const QString& entity, const QString& rowId, const QString& field) const
+{
+    for (int i = 0; i < rowCount(); ++i) {
+        const ConflictEntry& c = m_rows[static_cast<size_t>(i)];
+        if (c.entity == entity.toStdString() && c.row == rowId.toStdString() && c.field == field.toStdString())
+            return i;
+    }
+    return -1;
+}
+
+QVariantMap ConflictsModel::entryAt(int row) const
+{
+    if (!validRow(row)) return {};
+    const QModelIndex i = index(row);
+    return {{QStringLiteral("row"), row},
+            {QStringLiteral("entity"), data(i, EntityRole)},
+            {QStringLiteral("rowId"), data(i, RowIdRole)},
+            {QStringLiteral("field"), data(i, FieldRole)},
+            {QStringLiteral("entityLabel"), data(i, EntityLabelRole)},
+            {QStringLiteral("fieldLabel"), data(i, FieldLabelRole)},
+            {QStringLiteral("currentValue"), data(i, CurrentValueRole)},
+            {QStringLiteral("otherValue"), data(i, OtherValueRole)},
+            {QStringLiteral("provisional"), data(i, ProvisionalRole)}};
+}
+
 int ConflictsModel::load()
 {
     m_rows = session()->replica().conflicts(m_includeResolved);

@@ -12,6 +12,7 @@
 #include "replica/Replica.h"
 
 #include <QDateTime>
+#include <QVariantMap>
 #include <vector>
 
 namespace fieldsync::app {
@@ -56,6 +57,13 @@ public:
     Q_INVOKABLE bool keepCurrent(int row);
     Q_INVOKABLE bool takeOther(int row);
     Q_INVOKABLE bool saveEdited(int row, const QString& text);
+
+    // The row showing the conflict on (entity, rowId, field), -1 if none:
+    // after a reload (a sync ended) the page keeps the open conflict open.
+    Q_INVOKABLE int rowOf(const QString& entity, const QString& rowId, const QString& field) const;
+    // The page's selection for `row`: {row, entity, rowId, field, entityLabel,
+    // fieldLabel, currentValue, otherValue, provisional}; empty if no such row.
+    Q_INVOKABLE QVariantMap entryAt(int row) const;
 
     // "—" for null, text as is, anything else as JSON.
     static QString valueText(const nlohmann::json& value);

@@ -12,6 +12,7 @@
 #include "Session.h"
 #include "Translator.h"
 #include "domain/Reports.h"
+#include "domain/Visits.h"
 #include "replica/Replica.h"
 
 #include <QGuiApplication>
@@ -387,7 +388,8 @@ private slots:
             QString::fromStdString(b.replica().get("customer", id)->at("phone").get<std::string>()), other, 20000);
     }
 
-    // A visit logged offline from the Visit page: the customer's timeline
+    // A planned visit opens from the Today page. A visit logged offline from
+    // the Visit page: the customer's timeline
     // shows it and the pending count rises at once; once the server is back,
     // "Sync now" sends it and a manager's device sees it in the visit feed.
     void visitLoggedOfflineReachesTheManager()
@@ -403,6 +405,23 @@ private slots:
 
         killServer();  // offline from here on
         QTRY_VERIFY_WITH_TIMEOUT(!session.sync()->pokesConnected(), 10000);
+
+        // A visit planned for now (as `fieldsync visit plan` would) is on the
+        // Today page, which the app opens on; a tap opens it on the Visit page.
+        std::string customer;
+        for (const auto& row : session.replica().list("customer"))
+            if (row.value("name", "") == "上海宏达贸易") customer = row.at("id").get<std::string>();
+        QVERIFY(!customer.empty());
+        QVERIFY(domain::planVisit(session.replica(), {customer, QDateTime::currentMSecsSinceEpoch(), "送样品", "visit", ""}).ok());
+        session.localWriteDone();
+        QTRY_VERIFY(w.visible("todayList"));
+        QTRY_VERIFY(w.item("todayList")->property("count").toInt() >= 1);
+        QVERIFY(w.clickRow("todayList", 0));
+        QTRY_VERIFY(w.object("visitPopup")->property("opened").toBool());
+        QCOMPARE(w.text("visitStatus"), QString("Planned"));
+        QVERIFY(w.click("visitCloseButton"));
+        // Closed, exit transition included (a modal popup takes the clicks).
+        QTRY_VERIFY(!w.object("visitPopup")->property("visible").toBool());
 
         // Customers → the customer (a tap on the row) → Start visit.
         w.showPage("customers");
@@ -444,7 +463,8 @@ private slots:
         QCOMPARE(w.text("pendingLabel"), QString("%1 pending").arg(pendingAfter));
 
         QVERIFY(w.click("visitCloseButton"));
-        QTRY_VERIFY(!w.object("visitPopup")->property("opened").toBool());
+        // Closed, exit transition included (a modal popup takes the clicks).
+        QTRY_VERIFY(!w.object("visitPopup")->property("visible").toBool());
         QTRY_COMPARE(timeline->property("count").toInt(), visitsBefore + 1);
 
         // Still offline: nothing leaves.

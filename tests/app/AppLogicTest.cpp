@@ -218,6 +218,13 @@ private slots:
         QCOMPARE(at(notes, ConflictsModel::CurrentValueRole).toString(), QString("改到周四下午"));
         QCOMPARE(at(notes, ConflictsModel::OtherValueRole).toString(), QString("周三上午拜访，带样品"));
         QVERIFY(at(phone, ConflictsModel::DetectedAtRole).toDateTime().isValid());
+        // What the page uses to keep the open conflict across a reload.
+        const QString id = QString::fromStdString(customer);
+        QCOMPARE(model.rowOf("customer", id, "phone"), phone);
+        QCOMPARE(model.rowOf("customer", id, "address"), -1);
+        QCOMPARE(model.entryAt(notes).value("otherValue").toString(), QString("周三上午拜访，带样品"));
+        QCOMPARE(model.entryAt(notes).value("row").toInt(), notes);
+        QVERIFY(model.entryAt(5).isEmpty());
 
         // Row filter: another row has none.
         model.setRowFilter("no-such-row");

@@ -19,7 +19,13 @@ Page {
     ConflictsModel {
         id: conflicts
         session: page.session
-        onModelReset: page.selected = null
+        // A sync that ends while a conflict is open reloads the list: keep it
+        // open (with its fresh values) unless it is gone (resolved elsewhere).
+        onModelReset: {
+            if (page.selected === null) return
+            const row = conflicts.rowOf(page.selected.entity, page.selected.rowId, page.selected.field)
+            page.selected = row >= 0 ? conflicts.entryAt(row) : null
+        }
     }
 
     RowLayout {

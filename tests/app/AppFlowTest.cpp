@@ -432,6 +432,9 @@ private slots:
         QVERIFY(w.clickRow("customerList", 0));
         QTRY_VERIFY(w.visible("customerName"));
         QCOMPARE(w.text("customerName"), QString("北京昭智教育"));
+        // The phone (set by the conflict test) is a tel: link with digits only.
+        QVERIFY2(w.text("customerPhone").contains(QRegularExpression("href=\"tel:0106666[12]{4}\"")),
+                 qPrintable(w.text("customerPhone")));
         QQuickItem* timeline = w.item("visitTimeline");
         QVERIFY(timeline);
         const int visitsBefore = timeline->property("count").toInt();

@@ -21,6 +21,8 @@ Page {
     // The models read only while a customer is shown (an empty ConflictsModel
     // row filter would mean every conflict).
     readonly property Session attached: customerId.length > 0 ? session : null
+    // A tel: URI carries digits (and a leading +) only: "010-6666 1111" → "01066661111".
+    function dialable(phone) { return phone.replace(/[^0-9+]/g, "") }
     readonly property var levelColors: ({ A: "#C62828", B: "#EF6C00", C: "#2E7D32", D: "#546E7A" })
 
     CustomerDetail {
@@ -147,7 +149,7 @@ Page {
                 Label {
                     objectName: "customerPhone"
                     visible: detail.phone.length > 0
-                    text: "<a href=\"tel:%1\">%1</a>".arg(detail.phone)
+                    text: "<a href=\"tel:%1\">%2</a>".arg(page.dialable(detail.phone)).arg(detail.phone)
                     textFormat: Text.StyledText
                     onLinkActivated: link => Qt.openUrlExternally(link)
                 }
@@ -179,7 +181,7 @@ Page {
                         font.bold: primary
                     }
                     Label {
-                        text: [phone.length > 0 ? "<a href=\"tel:%1\">%1</a>".arg(phone) : "",
+                        text: [phone.length > 0 ? "<a href=\"tel:%1\">%2</a>".arg(page.dialable(phone)).arg(phone) : "",
                                email.length > 0 ? "<a href=\"mailto:%1\">%1</a>".arg(email) : ""]
                               .filter(s => s.length > 0).join(" · ")
                         textFormat: Text.StyledText

@@ -8,7 +8,9 @@
 // "yin xing"); a small table of words with their right reading overrides it
 // (kReadingOverrides in Pinyin.cpp, docs/domain.md "Search").
 //
-// Cost: creating the transliterator takes ~100-300 ms, a name then ~70 µs.
+// Cost: creating the transliterator takes ~100-300 ms; each character is
+// then transliterated once per object and cached, so a name costs a few
+// hash lookups.
 // Keep one object per thread (forThisThread()) and compute a name's reading
 // once, when it is indexed — never per query.
 #pragma once

@@ -112,7 +112,7 @@ protected:
         return id.ok() ? *id : std::string();
     }
 
-    Customers customers() { return Customers(*r, Customers::Options{.time = [this] { return now; }}); }
+    Customers customers() { return Customers(*r, Customers::Options{.time = [this] { return now; }, .zone = "Asia/Shanghai"}); }
 
     // The keys of a page's rows, in order.
     std::vector<std::string> keysOf(const CustomerPage& page) const

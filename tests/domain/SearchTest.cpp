@@ -213,7 +213,7 @@ TEST_F(SearchTest, FollowsRemoteApplyAndEviction)
     auto other = open();
     other->importBundle(r->exportBundle());
     {
-        Customers there(*other, Customers::Options{.time = [this] { return now; }});
+        Customers there(*other, Customers::Options{.time = [this] { return now; }, .zone = "Asia/Shanghai"});
         CustomerQuery q;
         q.search = "bjzz";
         auto page = there.list(q);
@@ -230,7 +230,7 @@ TEST_F(SearchTest, FollowsRemoteApplyAndEviction)
 
     // Eviction (the customer left the other device's scope) drops its entry.
     other->evict(std::vector<std::string>{ids["bank"]});
-    Customers there(*other, Customers::Options{.time = [this] { return now; }});
+    Customers there(*other, Customers::Options{.time = [this] { return now; }, .zone = "Asia/Shanghai"});
     CustomerQuery q;
     q.search = "yinhang";
     auto page = there.list(q);

@@ -41,7 +41,7 @@ void RowStore::reloadPeers()
     loadNewPeers();
 }
 
-void RowStore::loadNewPeers()
+void RowStore::loadNewPeers() const
 {
     UsingStatement peers(m_db, "SELECT idx, device FROM peer WHERE idx >= ? ORDER BY idx");
     peers->bind(1, static_cast<int64_t>(m_devices.size()));
@@ -73,6 +73,7 @@ uint32_t RowStore::peerOf(const crdt::DeviceId& device)
 
 const crdt::DeviceId& RowStore::deviceOf(uint32_t peer) const
 {
+    if (peer != 0 && peer >= m_devices.size()) loadNewPeers();
     if (peer == 0 || peer >= m_devices.size()) throw std::runtime_error("corrupt row clocks: unknown peer");
     return m_devices[peer];
 }

@@ -34,7 +34,10 @@ public:
     void reloadPeers();
     // Adds the peers other connections appended since this one last looked
     // (the hub's read-only connections: peers are only ever appended there).
-    void loadNewPeers();
+    void loadNewPeers() const;
+    // A peer this object has not cached yet is looked up once more before it
+    // counts as corrupt: a row read right after another connection committed
+    // it may name a device that connection added (peers are only appended).
     const crdt::DeviceId& deviceOf(uint32_t peer) const;
 
     RowState load(const schema::EntityDef& entity, std::string_view id);
@@ -94,8 +97,9 @@ private:
     std::vector<EntitySql> m_sql;
     storage::Database& m_db;
     const schema::Schema& m_schema;
-    std::vector<crdt::DeviceId> m_devices;  // index = peer number
-    std::unordered_map<crdt::DeviceId, uint32_t> m_peers;
+    // A cache of the peer table (mutable: deviceOf() fills it on a miss).
+    mutable std::vector<crdt::DeviceId> m_devices;  // index = peer number
+    mutable std::unordered_map<crdt::DeviceId, uint32_t> m_peers;
 
     void decodeRow(const schema::EntityDef& entity, class storage::Statement& st, RowState& row) const;
     void appendDotRecords(const schema::EntityDef& entity, const std::string* id,

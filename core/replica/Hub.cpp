@@ -2,6 +2,7 @@
 
 #include "replica/Migrations.h"
 #include "replica/Ids.h"
+#include "storage/Database.h"
 #include "storage/Statement.h"
 #include "storage/Transaction.h"
 
@@ -31,31 +32,45 @@ Blob deviceBlob(const crdt::DeviceId& d)
 
 std::unique_ptr<Hub> Hub::open(const std::string& path, Options options)
 {
-    auto db = std::make_unique<storage::Database>(path);
-    storage::migrate(*db, hubMigrations());
+    return open(std::make_unique<storage::Database>(path), std::move(options));
+}
+
+std::unique_ptr<Hub> Hub::open(std::unique_ptr<storage::Connection> db, Options options)
+{
+    storage::migrate(*db, hubMigrations(db->dialect()));
     return std::unique_ptr<Hub>(new Hub(std::move(db), std::move(options)));
 }
 
 std::unique_ptr<Hub> Hub::openReader(const std::string& path)
 {
-    auto db = std::make_unique<storage::Database>(path, storage::Database::Mode::ReadWrite);
-    const int expected = static_cast<int>(hubMigrations().size());
+    return openReader(std::make_unique<storage::Database>(path, storage::Database::Mode::ReadWrite));
+}
+
+std::unique_ptr<Hub> Hub::openReader(std::unique_ptr<storage::Connection> db)
+{
+    const int expected = static_cast<int>(hubMigrations(db->dialect()).size());
     if (db->userVersion() != expected)
-        throw std::runtime_error(path + " is at hub version " + std::to_string(db->userVersion()) + ", not "
+        throw std::runtime_error(db->path() + " is at hub version " + std::to_string(db->userVersion()) + ", not "
                                  + std::to_string(expected) + ": open it with Hub::open first");
     return std::unique_ptr<Hub>(new Hub(std::move(db), Options{}, true));
 }
 
-Hub::Hub(std::unique_ptr<storage::Database> db, Options options, bool reader)
+Hub::Hub(std::unique_ptr<storage::Connection> db, Options options, bool reader)
     : m_db(std::move(db)), m_schema(schema::fieldsyncSchema()), m_rows(*m_db, m_schema), m_hlc(std::move(options.time)),
       m_reader(reader)
 {
     if (m_reader) return;  // the writer has set up meta; a reader only reads rows and the log
     Transaction tx(*m_db);
     m_device = ownDeviceId(*m_db, m_rows);
+    catchUp();
+    tx.commit();
+}
+
+void Hub::catchUp()
+{
+    m_rows.loadNewPeers();
     UsingStatement st(*m_db, "SELECT value FROM meta WHERE key = 'hlc'");
     if (st->step()) m_hlc.observe(static_cast<crdt::Hlc>(st->getInt(0)));
-    tx.commit();
 }
 
 Hub::~Hub() = default;
@@ -214,6 +229,8 @@ Result<PushResult> Hub::push(const crdt::DeviceId& device, crdt::Hlc after,
     } guard{m_rows};
     {
         Transaction tx(*m_db);
+        // Another process on the same database may have pushed since.
+        catchUp();
         crdt::Hlc acked = ackedFor(device);
         if (after > acked)
             return failedPrecondition("the server holds this device's changes up to " + std::to_string(acked)
@@ -342,7 +359,7 @@ void Hub::merge(const protocol::ChangeRecord& r, uint64_t seq, std::vector<proto
 void Hub::log(uint64_t seq, const crdt::DeviceId& device, const std::string& user, const std::string& customer,
               const protocol::ChangeRecord& r)
 {
-    UsingStatement st(*m_db, "INSERT INTO hub_log (seq, device, device_seq, user, customer, record, received_at) "
+    UsingStatement st(*m_db, "INSERT INTO hub_log (seq, device, device_seq, \"user\", customer, record, received_at) "
                              "VALUES (?, ?, ?, ?, ?, ?, ?)");
     st->bind(1, static_cast<int64_t>(seq)).bind(2, deviceBlob(device)).bind(3, static_cast<int64_t>(r.clock.hlc))
         .bind(4, user).bind(5, customer).bind(6, protocol::toJson(r, m_schema).dump())
@@ -352,9 +369,10 @@ void Hub::log(uint64_t seq, const crdt::DeviceId& device, const std::string& use
 
 PullResult Hub::pull(uint64_t after, size_t limit, const Viewer* viewer, PullEncoding encoding)
 {
-    if (!m_reader) return pullInSnapshot(after, limit, viewer, encoding);
-    // Another connection writes meanwhile: read everything as of one commit,
-    // and learn the devices it added since this connection last looked.
+    if (!m_reader && m_db->dialect() == storage::Dialect::Sqlite) return pullInSnapshot(after, limit, viewer, encoding);
+    // Another connection writes meanwhile (or, on PostgreSQL, another
+    // process may): read everything as of one commit, and learn the devices
+    // it added since this connection last looked.
     storage::ReadTransaction snapshot(*m_db);
     m_rows.loadNewPeers();
     return pullInSnapshot(after, limit, viewer, encoding);
@@ -415,8 +433,11 @@ PullResult Hub::pullInSnapshot(uint64_t after, size_t limit, const Viewer* viewe
             while (oc->step()) changes[oc->getInt(0)] = {oc->getText(1), opt(2), opt(3)};
         }
         size_t scanned = 0;
-        UsingStatement st(*m_db, "SELECT seq, customer FROM hub_log INDEXED BY hub_log_scan "
-                                 "WHERE seq > ? ORDER BY seq LIMIT ?");
+        // SQLite is told which index; PostgreSQL's planner picks it itself.
+        UsingStatement st(*m_db, m_db->dialect() == storage::Dialect::Sqlite
+                                     ? "SELECT seq, customer FROM hub_log INDEXED BY hub_log_scan "
+                                       "WHERE seq > ? ORDER BY seq LIMIT ?"
+                                     : "SELECT seq, customer FROM hub_log WHERE seq > ? ORDER BY seq LIMIT ?");
         st->bind(1, from).bind(2, static_cast<int64_t>(chunk));
         while (st->step()) {
             ++scanned;

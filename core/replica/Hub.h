@@ -37,13 +37,21 @@
 //   meta: device_id (the hub's own), hlc.
 //
 // Every push is one transaction: all of it is accepted, or none.
+//
+// Engines: the hub runs on any storage::Connection — SQLite (a file, the
+// default) or PostgreSQL (core/storage-pg), where several server processes
+// share one database. Nothing the hub keeps in memory is trusted across
+// transactions: each push re-reads the hub clock (meta 'hlc') and the peers
+// other processes appended, under the writer lock, so two hubs on one
+// database behave as one. Positions are assigned under that lock too, so
+// they commit in order (docs/scale-out.md).
 #pragma once
 
 #include "base/Result.h"
 #include "crdt/Hlc.h"
 #include "protocol/ChangeRecord.h"
 #include "replica/RowStore.h"
-#include "storage/Database.h"
+#include "storage/Connection.h"
 
 #include <functional>
 #include <memory>
@@ -119,6 +127,9 @@ public:
 
     static std::unique_ptr<Hub> open(const std::string& path, Options options);
     static std::unique_ptr<Hub> open(const std::string& path) { return open(path, Options{}); }
+    // A hub on an open connection (PostgreSQL, or SQLite): migrates it with
+    // that engine's ladder (hubMigrations(dialect)).
+    static std::unique_ptr<Hub> open(std::unique_ptr<storage::Connection> connection, Options options);
     // A second connection to a hub file another Hub object has opened (and
     // migrated), for pull() only. The sync server serves pulls from a few of
     // these, so pulls run
@@ -127,6 +138,7 @@ public:
     // changes and the rows it backfills are all as of one commit. Its push()
     // throws.
     static std::unique_ptr<Hub> openReader(const std::string& path);
+    static std::unique_ptr<Hub> openReader(std::unique_ptr<storage::Connection> connection);
     ~Hub();
 
     const crdt::DeviceId& deviceId() const { return m_device; }
@@ -149,10 +161,13 @@ public:
     nlohmann::json dump();
     // Only the rows `viewer` may see: what a device of that user holds once synced.
     nlohmann::json dump(const Viewer& viewer);
-    storage::Database& database() { return *m_db; }
+    storage::Connection& database() { return *m_db; }
 
 private:
-    Hub(std::unique_ptr<storage::Database> db, Options options, bool reader = false);
+    Hub(std::unique_ptr<storage::Connection> db, Options options, bool reader = false);
+    // Brings this object's memory up to what other writers committed; inside
+    // the write transaction.
+    void catchUp();
     PullResult pullInSnapshot(uint64_t after, size_t limit, const Viewer* viewer, PullEncoding encoding);
     void merge(const protocol::ChangeRecord& record, uint64_t seq, std::vector<protocol::ChangeRecord>& conflicts,
                std::vector<std::optional<std::string>>* formerOwners = nullptr);
@@ -161,7 +176,7 @@ private:
     RecordScope scopeOf(const protocol::ChangeRecord& record);
     std::string customerOf(int entity, const std::string& id, const protocol::ChangeRecord* record);
 
-    std::unique_ptr<storage::Database> m_db;
+    std::unique_ptr<storage::Connection> m_db;
     const schema::Schema& m_schema;
     RowStore m_rows;
     crdt::HlcClock m_hlc;

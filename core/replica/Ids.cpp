@@ -82,7 +82,7 @@ std::string conflictRowId(std::string_view entity, std::string_view row, std::st
     return uuidText(bytes);
 }
 
-crdt::DeviceId ownDeviceId(storage::Database& db, RowStore& rows)
+crdt::DeviceId ownDeviceId(storage::Connection& db, RowStore& rows)
 {
     {
         storage::UsingStatement st(db, "SELECT value FROM meta WHERE key = 'device_id'");

@@ -9,7 +9,7 @@
 #include <string_view>
 
 namespace fieldsync::storage {
-class Database;
+class Connection;
 }
 
 namespace fieldsync::replica {
@@ -28,6 +28,6 @@ std::string conflictRowId(std::string_view entity, std::string_view row, std::st
 
 // This database's own device id (meta `device_id`), made and registered as a
 // peer on first use. The caller holds the transaction.
-crdt::DeviceId ownDeviceId(storage::Database& db, RowStore& rows);
+crdt::DeviceId ownDeviceId(storage::Connection& db, RowStore& rows);
 
 } // namespace fieldsync::replica

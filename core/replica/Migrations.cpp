@@ -1,6 +1,6 @@
 #include "replica/Migrations.h"
 
-#include "storage/Database.h"
+#include "storage/Connection.h"
 
 namespace fieldsync::replica {
 namespace {
@@ -136,7 +136,7 @@ CREATE TABLE hub_device (
 
 const storage::Migration kReplica[] = {
     {1, "state and change log", nullptr,
-     [](storage::Database& db) {
+     [](storage::Connection& db) {
          db.exec(kStateV1);
          db.exec(kDeviceV1);
      }},
@@ -144,7 +144,7 @@ const storage::Migration kReplica[] = {
 
 const storage::Migration kHub[] = {
     {1, "state and global log", nullptr,
-     [](storage::Database& db) {
+     [](storage::Connection& db) {
          db.exec(kStateV1);
          db.exec(kHubV1);
      }},
@@ -154,9 +154,115 @@ const storage::Migration kHub[] = {
     {2, "pull scan index", "CREATE INDEX hub_log_scan ON hub_log (seq, customer);"},
 };
 
+// The hub on PostgreSQL (core/storage-pg): the same tables, columns and
+// numbering as kHub, in PostgreSQL's types — INTEGER -> BIGINT, REAL ->
+// DOUBLE PRECISION, BLOB -> BYTEA, meta's untyped value -> TEXT. Text keys
+// compare bytewise (COLLATE "C"), as SQLite's do, whatever the database's
+// locale, so every listing and dump is ordered alike on both stores.
+constexpr const char* kPgHubV1 = R"sql(
+CREATE TABLE peer (
+    idx    BIGINT PRIMARY KEY,
+    device BYTEA NOT NULL UNIQUE
+);
+CREATE TABLE meta (
+    key   TEXT COLLATE "C" PRIMARY KEY,
+    value TEXT
+);
+CREATE TABLE customer (
+    id TEXT COLLATE "C" PRIMARY KEY,
+    name TEXT, phone TEXT, address TEXT, lat DOUBLE PRECISION, lng DOUBLE PRECISION, region TEXT,
+    industry TEXT, size TEXT, level TEXT, lifecycle TEXT, source TEXT,
+    annual_sales DOUBLE PRECISION, owner TEXT, tags TEXT, notes TEXT, archived BIGINT,
+    _clocks BYTEA NOT NULL
+);
+CREATE TABLE contact (
+    id TEXT COLLATE "C" PRIMARY KEY,
+    customer TEXT COLLATE "C", name TEXT, title TEXT, phone TEXT, email TEXT, birthday TEXT,
+    is_primary BIGINT, archived BIGINT,
+    _clocks BYTEA NOT NULL
+);
+CREATE INDEX contact_customer ON contact (customer);
+CREATE TABLE visit (
+    id TEXT COLLATE "C" PRIMARY KEY,
+    customer TEXT COLLATE "C", rep TEXT, kind TEXT, planned_at BIGINT,
+    checkin_at BIGINT, checkin_lat DOUBLE PRECISION, checkin_lng DOUBLE PRECISION,
+    checkin_accuracy DOUBLE PRECISION, checkout_at BIGINT, checkout_lat DOUBLE PRECISION,
+    checkout_lng DOUBLE PRECISION, distance_m DOUBLE PRECISION,
+    purpose TEXT, notes TEXT, outcome TEXT, satisfaction BIGINT, next_follow_up BIGINT,
+    order_amount DOUBLE PRECISION, status TEXT, voided BIGINT, void_reason TEXT,
+    status_gen BIGINT,
+    _clocks BYTEA NOT NULL
+);
+CREATE INDEX visit_customer ON visit (customer);
+CREATE TABLE task (
+    id TEXT COLLATE "C" PRIMARY KEY,
+    customer TEXT COLLATE "C", assignee TEXT, due BIGINT, title TEXT, status TEXT,
+    origin_visit TEXT, notes TEXT, archived BIGINT,
+    status_gen BIGINT,
+    _clocks BYTEA NOT NULL
+);
+CREATE INDEX task_customer ON task (customer);
+CREATE TABLE complaint (
+    id TEXT COLLATE "C" PRIMARY KEY,
+    customer TEXT COLLATE "C", received_at BIGINT, channel TEXT, description TEXT, severity TEXT,
+    handler TEXT, status TEXT, resolution TEXT, satisfaction_after BIGINT, voided BIGINT,
+    status_gen BIGINT,
+    _clocks BYTEA NOT NULL
+);
+CREATE INDEX complaint_customer ON complaint (customer);
+CREATE TABLE conflict (
+    id TEXT COLLATE "C" PRIMARY KEY,
+    entity TEXT, "row" TEXT COLLATE "C", field TEXT, rule TEXT, loser_value TEXT, loser_clock TEXT,
+    winner_value TEXT, winner_clock TEXT, detected_at BIGINT, resolved BIGINT,
+    _clocks BYTEA NOT NULL
+);
+CREATE INDEX conflict_row ON conflict ("row");
+CREATE TABLE set_dot (
+    entity  BIGINT NOT NULL,
+    "row"   TEXT COLLATE "C" NOT NULL,
+    field   BIGINT NOT NULL,
+    element TEXT COLLATE "C" NOT NULL,
+    hlc     BIGINT NOT NULL,
+    peer    BIGINT NOT NULL,
+    removed BIGINT NOT NULL,
+    PRIMARY KEY (entity, "row", field, element, hlc, peer)
+);
+CREATE TABLE hub_log (
+    seq         BIGINT PRIMARY KEY,
+    device      BYTEA NOT NULL,
+    device_seq  BIGINT NOT NULL,
+    "user"      TEXT NOT NULL,
+    customer    TEXT COLLATE "C" NOT NULL,
+    record      TEXT NOT NULL,
+    received_at BIGINT NOT NULL
+);
+CREATE TABLE owner_change (
+    seq       BIGINT PRIMARY KEY,
+    customer  TEXT COLLATE "C" NOT NULL,
+    old_owner TEXT,
+    new_owner TEXT,
+    hlc       BIGINT NOT NULL
+);
+CREATE INDEX owner_change_customer ON owner_change (customer, hlc);
+CREATE TABLE hub_device (
+    device BYTEA PRIMARY KEY,
+    acked  BIGINT NOT NULL
+);
+)sql";
+
+const storage::Migration kPgHub[] = {
+    {1, "state and global log", kPgHubV1},
+    {2, "pull scan index", "CREATE INDEX hub_log_scan ON hub_log (seq, customer);"},
+};
+
 } // namespace
 
 std::span<const storage::Migration> replicaMigrations() { return kReplica; }
 std::span<const storage::Migration> hubMigrations() { return kHub; }
+std::span<const storage::Migration> hubMigrations(storage::Dialect dialect)
+{
+    return dialect == storage::Dialect::Sqlite ? std::span<const storage::Migration>(kHub)
+                                               : std::span<const storage::Migration>(kPgHub);
+}
 
 } // namespace fieldsync::replica

@@ -5,6 +5,7 @@
 // that every earlier version upgrades to the same final schema.
 #pragma once
 
+#include "storage/Connection.h"
 #include "storage/Migrations.h"
 
 #include <span>
@@ -13,5 +14,9 @@ namespace fieldsync::replica {
 
 std::span<const storage::Migration> replicaMigrations();
 std::span<const storage::Migration> hubMigrations();
+// The hub's ladder for an engine: SQLite's above, or PostgreSQL's, which
+// has the same steps, numbers, tables and columns in that engine's types.
+// A step added to one is added to the other under the same number.
+std::span<const storage::Migration> hubMigrations(storage::Dialect dialect);
 
 } // namespace fieldsync::replica

@@ -15,7 +15,7 @@ using storage::Statement;
 using storage::UsingStatement;
 using nlohmann::json;
 
-RowStore::RowStore(storage::Database& db, const schema::Schema& schema) : m_db(db), m_schema(schema)
+RowStore::RowStore(storage::Connection& db, const schema::Schema& schema) : m_db(db), m_schema(schema)
 {
     for (const auto& e : schema.entities()) {
         EntitySql s;

@@ -14,7 +14,7 @@
 #include "protocol/ChangeRecord.h"
 #include "replica/RowState.h"
 #include "schema/Schema.h"
-#include "storage/Database.h"
+#include "storage/Connection.h"
 
 #include <functional>
 #include <nlohmann/json.hpp>
@@ -26,7 +26,7 @@ namespace fieldsync::replica {
 
 class RowStore {
 public:
-    RowStore(storage::Database& db, const schema::Schema& schema);
+    RowStore(storage::Connection& db, const schema::Schema& schema);
 
     uint32_t peerOf(const crdt::DeviceId& device);  // adds the device if new
     // Re-reads the peer dictionary: call after a rolled-back transaction, which
@@ -95,7 +95,7 @@ private:
     const std::string& updateSql(const schema::EntityDef& entity, uint64_t dirty);
     void bindValue(class storage::Statement& st, int index, const crdt::Value& v) const;
     std::vector<EntitySql> m_sql;
-    storage::Database& m_db;
+    storage::Connection& m_db;
     const schema::Schema& m_schema;
     // A cache of the peer table (mutable: deviceOf() fills it on a miss).
     mutable std::vector<crdt::DeviceId> m_devices;  // index = peer number

@@ -1,5 +1,6 @@
 #include "storage/Database.h"
 
+#include "storage/SqliteStatement.h"
 #include "storage/Statement.h"
 
 #include <sqlite3.h>
@@ -12,6 +13,24 @@ StorageError::StorageError(int code, const std::string& message)
     : std::runtime_error(message)
     , m_code(code)
 {
+}
+
+Connection::~Connection() = default;
+
+void Connection::clearCache()
+{
+    m_cache.clear();
+}
+
+Statement& Connection::cached(std::string_view sql)
+{
+    std::string key(sql);
+    auto it = m_cache.find(key);
+    if (it == m_cache.end()) {
+        auto statement = std::make_unique<Statement>(*this, sql); // may throw: nothing cached then
+        it = m_cache.emplace(std::move(key), std::move(statement)).first;
+    }
+    return *it->second;
 }
 
 namespace {
@@ -79,7 +98,7 @@ Database::Database(const std::string& path, Mode mode, int busyTimeoutMs)
 Database::~Database()
 {
     // sqlite3_close refuses while any statement is alive, so the cache goes first.
-    m_cache.clear();
+    clearCache();
     if (sqlite3_close(m_db) != SQLITE_OK) {
         // Only possible if a caller's Statement outlived its Database. Catch it
         // in debug builds; in release let SQLite close the connection once that
@@ -101,15 +120,33 @@ void Database::exec(std::string_view sql)
     }
 }
 
-Statement& Database::cached(std::string_view sql)
+std::unique_ptr<StatementImpl> Database::prepare(std::string_view sql)
 {
-    std::string key(sql);
-    auto it = m_cache.find(key);
-    if (it == m_cache.end()) {
-        auto statement = std::make_unique<Statement>(*this, sql); // may throw: nothing cached then
-        it = m_cache.emplace(std::move(key), std::move(statement)).first;
-    }
-    return *it->second;
+    return prepareSqlite(*this, sql);
+}
+
+void Database::begin(Begin kind)
+{
+    // IMMEDIATE takes the write lock up front, so a write transaction never
+    // fails half-way with SQLITE_BUSY on its first write.
+    exec(kind == Begin::Write ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED");
+}
+
+void Database::commit()
+{
+    exec("COMMIT");
+}
+
+void Database::rollback()
+{
+    exec("ROLLBACK");
+}
+
+bool Database::hasTable(std::string_view name)
+{
+    Statement st(*this, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?");
+    st.bind(1, name);
+    return st.step();
 }
 
 int64_t Database::lastInsertRowid() const

@@ -1,6 +1,7 @@
 // The only code in fieldsync that calls sqlite3_*. Everything above it talks to
 // SQLite through these types:
-//   Database       one connection (WAL, busy timeout, statement cache)
+//   Database       one connection (WAL, busy timeout, statement cache); a
+//                  storage::Connection (Connection.h), as PostgreSQL's is
 //   Statement      one prepared statement (RAII, typed bind/get)
 //   Transaction    BEGIN IMMEDIATE ... rolls back unless commit() was called
 //   UsingStatement a guard that resets a cached statement when the scope ends
@@ -8,30 +9,18 @@
 // expected outcomes. A Database and its statements belong to one thread.
 #pragma once
 
+#include "storage/Connection.h"
+
 #include <cstdint>
 #include <memory>
-#include <stdexcept>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
 struct sqlite3;
 
 namespace fieldsync::storage {
 
-class Statement;
-
-class StorageError : public std::runtime_error {
-public:
-    StorageError(int code, const std::string& message);
-    // The SQLite result code (primary code in the low byte), e.g. SQLITE_BUSY.
-    int code() const { return m_code; }
-
-private:
-    int m_code;
-};
-
-class Database {
+class Database final : public Connection {
 public:
     enum class Mode { ReadWriteCreate, ReadWrite, ReadOnly };
 
@@ -41,35 +30,33 @@ public:
     // failing at once.
     explicit Database(const std::string& path, Mode mode = Mode::ReadWriteCreate,
                       int busyTimeoutMs = 5000);
-    ~Database();
-    Database(const Database&) = delete;
-    Database& operator=(const Database&) = delete;
+    ~Database() override;
 
-    // Runs one or more statements that return no rows (DDL, PRAGMA, ...).
-    void exec(std::string_view sql);
-
-    // A statement prepared once per connection and kept for its lifetime,
-    // keyed by its SQL text. Use it through UsingStatement so it is reset.
-    Statement& cached(std::string_view sql);
+    Dialect dialect() const override { return Dialect::Sqlite; }
+    void exec(std::string_view sql) override;
+    std::unique_ptr<StatementImpl> prepare(std::string_view sql) override;
 
     int64_t lastInsertRowid() const;
-    int changes() const;            // rows changed by the last statement
-    bool inTransaction() const;
+    int changes() const override;
+    bool inTransaction() const override;
+    void begin(Begin kind) override;
+    void commit() override;
+    void rollback() override;
+    bool hasTable(std::string_view name) override;
 
     // Changes whenever another connection commits to the file (PRAGMA
     // data_version): a cheap way to know cached state may be stale.
     int64_t dataVersion();
 
-    int userVersion();
-    void setUserVersion(int version);
+    int userVersion() override;
+    void setUserVersion(int version) override;
 
-    const std::string& path() const { return m_path; }
+    const std::string& path() const override { return m_path; }
     sqlite3* handle() const { return m_db; }
 
 private:
     sqlite3* m_db = nullptr;
     std::string m_path;
-    std::unordered_map<std::string, std::unique_ptr<Statement>> m_cache;
 };
 
 } // namespace fieldsync::storage

@@ -1,6 +1,6 @@
 #include "storage/Migrations.h"
 
-#include "storage/Database.h"
+#include "storage/Connection.h"
 #include "storage/Statement.h"
 #include "storage/Transaction.h"
 
@@ -31,7 +31,7 @@ void validate(std::span<const Migration> migrations)
 }
 
 // The ladder itself: `read`/`write` get and set the version the file is at.
-int climb(Database& db, std::span<const Migration> migrations, int target, const std::string& what,
+int climb(Connection& db, std::span<const Migration> migrations, int target, const std::string& what,
           const std::function<int()>& read, const std::function<void(int)>& write)
 {
     validate(migrations);
@@ -42,56 +42,66 @@ int climb(Database& db, std::span<const Migration> migrations, int target, const
         throw MigrationError("migration target " + std::to_string(target) + " is outside 0.."
                              + std::to_string(newest));
 
+    auto tooNew = [&](int version) {
+        return MigrationError("database " + db.path() + " is at " + what + " version " + std::to_string(version)
+                              + ", newer than this build, which knows versions up to " + std::to_string(newest));
+    };
     int version = read();
-    if (version > newest)
-        throw MigrationError("database file " + db.path() + " is at " + what + " version " + std::to_string(version)
-                             + ", newer than this build, which knows versions up to " + std::to_string(newest));
+    if (version > newest) throw tooNew(version);
 
-    for (; version < target; ++version) {
-        const Migration& step = migrations[static_cast<size_t>(version)];
+    while (version < target) {
+        // The step expected next, for messages; re-checked under the lock.
+        const Migration* step = &migrations[static_cast<size_t>(version)];
         try {
             // The version bump commits together with the step, so the file is
-            // always exactly at some version, never between two.
+            // always exactly at some version, never between two. Read again
+            // under the writer lock: another process may have climbed meanwhile.
             Transaction transaction(db);
-            if (step.sql)
-                db.exec(step.sql);
-            if (step.apply)
-                step.apply(db);
-            write(step.version);
+            version = read();
+            if (version > newest) throw tooNew(version);
+            if (version >= target) break;
+            step = &migrations[static_cast<size_t>(version)];
+            if (step->sql)
+                db.exec(step->sql);
+            if (step->apply)
+                step->apply(db);
+            write(step->version);
             transaction.commit();
+            version = step->version;
+        } catch (const MigrationError&) {
+            throw;
         } catch (const std::exception& e) {
-            throw MigrationError(describe(step) + " failed: " + e.what());
+            throw MigrationError(describe(*step) + " failed: " + e.what());
         }
     }
     return version;
 }
 
-constexpr const char* kTrackTable =
-    "CREATE TABLE IF NOT EXISTS _migration_track (name TEXT PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID";
-
-bool hasTrackTable(Database& db)
+const char* trackTable(const Connection& db)
 {
-    Statement st(db, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = '_migration_track'");
-    return st.step();
+    return db.dialect() == Dialect::Sqlite ? "CREATE TABLE IF NOT EXISTS _migration_track "
+                                             "(name TEXT PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID"
+                                           : "CREATE TABLE IF NOT EXISTS _migration_track "
+                                             "(name TEXT PRIMARY KEY, version BIGINT NOT NULL)";
 }
 
 } // namespace
 
-int migrate(Database& db, std::span<const Migration> migrations, int target)
+int migrate(Connection& db, std::span<const Migration> migrations, int target)
 {
     return climb(db, migrations, target, "schema", [&] { return db.userVersion(); },
                  [&](int v) { db.setUserVersion(v); });
 }
 
-int trackVersion(Database& db, std::string_view track)
+int trackVersion(Connection& db, std::string_view track)
 {
-    if (!hasTrackTable(db)) return 0;
+    if (!db.hasTable("_migration_track")) return 0;
     Statement st(db, "SELECT version FROM _migration_track WHERE name = ?");
     st.bind(1, track);
     return st.step() ? static_cast<int>(st.getInt(0)) : 0;
 }
 
-int migrate(Database& db, std::span<const Migration> migrations, std::string_view track, int target)
+int migrate(Connection& db, std::span<const Migration> migrations, std::string_view track, int target)
 {
     if (track.empty()) throw MigrationError("a migration track needs a name");
     const std::string name(track);
@@ -99,7 +109,7 @@ int migrate(Database& db, std::span<const Migration> migrations, std::string_vie
         db, migrations, target, "\"" + name + "\" schema", [&] { return trackVersion(db, name); },
         [&](int v) {
             // Inside the step's transaction: the table appears with the first step.
-            db.exec(kTrackTable);
+            db.exec(trackTable(db));
             Statement st(db, "INSERT INTO _migration_track (name, version) VALUES (?, ?) "
                              "ON CONFLICT (name) DO UPDATE SET version = excluded.version");
             st.bind(1, name).bind(2, v);

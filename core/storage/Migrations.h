@@ -12,6 +12,11 @@
 // migration leaves the file exactly at the last good version. A database whose
 // version is newer than the newest migration this build knows is refused
 // (opening it with old code could corrupt it).
+//
+// The version is read inside each step's write transaction, so two processes
+// migrating the same database at once (two server instances starting on one
+// PostgreSQL database) apply each step once: the second waits for the
+// writer lock, then sees the step done and moves on.
 #pragma once
 
 #include <functional>
@@ -22,13 +27,13 @@
 
 namespace fieldsync::storage {
 
-class Database;
+class Connection;
 
 struct Migration {
     int version;               // 1, 2, 3, ... contiguous
     const char* description;   // for error messages
-    const char* sql;           // run with Database::exec; may be null if `apply` is set
-    std::function<void(Database&)> apply = {};  // for steps SQL alone cannot express
+    const char* sql;           // run with Connection::exec; may be null if `apply` is set
+    std::function<void(Connection&)> apply = {};  // for steps SQL alone cannot express
 };
 
 class MigrationError : public std::runtime_error {
@@ -41,14 +46,14 @@ public:
 // Throws MigrationError if the list is not numbered 1..N contiguously, if the
 // database is newer than the list, or if a step fails (with its number and
 // description in the message; that step is rolled back).
-int migrate(Database& db, std::span<const Migration> migrations, int target = -1);
+int migrate(Connection& db, std::span<const Migration> migrations, int target = -1);
 
 // The same, with the version kept in _migration_track under `track` (not in
 // user_version, so it never interferes with the file's own ladder). Each
 // step commits together with its track's version bump.
-int migrate(Database& db, std::span<const Migration> migrations, std::string_view track, int target = -1);
+int migrate(Connection& db, std::span<const Migration> migrations, std::string_view track, int target = -1);
 
 // The version a track is at (0 if it was never migrated).
-int trackVersion(Database& db, std::string_view track);
+int trackVersion(Connection& db, std::string_view track);
 
 } // namespace fieldsync::storage

@@ -1,6 +1,7 @@
 #include "storage/Statement.h"
 
 #include "storage/Database.h"
+#include "storage/SqliteStatement.h"
 
 #include <sqlite3.h>
 
@@ -41,9 +42,79 @@ bool isOnlyTrivia(sqlite3* db, std::string_view rest)
     return rc == SQLITE_OK && next == nullptr;
 }
 
-} // namespace
+// SQLite's side of a Statement.
+class SqliteStatement final : public StatementImpl {
+public:
+    SqliteStatement(Database& db, std::string_view sql);
+    ~SqliteStatement() override { sqlite3_finalize(m_stmt); }
 
-Statement::Statement(Database& db, std::string_view sql)
+    void bindNull(int index) override { checkBind(sqlite3_bind_null(m_stmt, index)); }
+    void bindInt(int index, int64_t value) override { checkBind(sqlite3_bind_int64(m_stmt, index, value)); }
+    void bindDouble(int index, double value) override { checkBind(sqlite3_bind_double(m_stmt, index, value)); }
+    // SQLite binds a null pointer as NULL, and an empty string_view may well
+    // have one; "" keeps an empty value empty rather than NULL.
+    void bindText(int index, std::string_view text) override
+    {
+        checkBind(sqlite3_bind_text64(m_stmt, index, text.data() ? text.data() : "", text.size(), SQLITE_TRANSIENT,
+                                      SQLITE_UTF8));
+    }
+    void bindBlob(int index, std::string_view bytes) override
+    {
+        checkBind(sqlite3_bind_blob64(m_stmt, index, bytes.data() ? bytes.data() : "", bytes.size(), SQLITE_TRANSIENT));
+    }
+
+    bool step() override
+    {
+        const int rc = sqlite3_step(m_stmt);
+        if (rc == SQLITE_ROW) return true;
+        if (rc == SQLITE_DONE) return false;
+        StorageError error = lastError(m_db->handle(), sqlOf(m_stmt));
+        // Leaves the statement ready for another attempt (e.g. after
+        // SQLITE_BUSY or a constraint violation), with its bindings.
+        sqlite3_reset(m_stmt);
+        throw error;
+    }
+    // sqlite3_reset repeats the error of the last step, which step() has
+    // already thrown, so its result is ignored here.
+    void reset() override { sqlite3_reset(m_stmt); }
+    void clearBindings() override { sqlite3_clear_bindings(m_stmt); }
+
+    int columnCount() const override { return sqlite3_column_count(m_stmt); }
+    int columnType(int column) const override { return sqlite3_column_type(m_stmt, column); }
+    std::string columnName(int column) const override
+    {
+        const char* name = sqlite3_column_name(m_stmt, column);
+        return name ? name : "";
+    }
+    int64_t getInt(int column) const override { return sqlite3_column_int64(m_stmt, column); }
+    double getDouble(int column) const override { return sqlite3_column_double(m_stmt, column); }
+    // The pointer must be fetched before the size: sqlite3_column_bytes
+    // reports the size of the value in the form the previous call converted it to.
+    std::string_view getTextView(int column) const override
+    {
+        const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(m_stmt, column));
+        return text ? std::string_view(text, static_cast<size_t>(sqlite3_column_bytes(m_stmt, column)))
+                    : std::string_view();
+    }
+    std::string_view getBlobView(int column) const override
+    {
+        const auto* bytes = static_cast<const char*>(sqlite3_column_blob(m_stmt, column));
+        return bytes ? std::string_view(bytes, static_cast<size_t>(sqlite3_column_bytes(m_stmt, column)))
+                     : std::string_view();
+    }
+    const char* sql() const override { return sqlite3_sql(m_stmt); }
+
+private:
+    void checkBind(int rc)
+    {
+        if (rc != SQLITE_OK) throw lastError(sqlite3_db_handle(m_stmt), sqlOf(m_stmt));
+    }
+
+    Database* m_db;
+    sqlite3_stmt* m_stmt = nullptr;
+};
+
+SqliteStatement::SqliteStatement(Database& db, std::string_view sql)
     : m_db(&db)
 {
     const char* tail = nullptr;
@@ -52,7 +123,7 @@ Statement::Statement(Database& db, std::string_view sql)
     if (!m_stmt)
         throw StorageError(SQLITE_MISUSE, withSql("no SQL statement", sql));
     // A second statement would be silently ignored by sqlite3_prepare: refuse
-    // it instead (Database::exec is the way to run several).
+    // it instead (Connection::exec is the way to run several).
     const std::string_view rest = sql.substr(static_cast<size_t>(tail - sql.data()));
     if (!isOnlyTrivia(db.handle(), rest)) {
         sqlite3_finalize(std::exchange(m_stmt, nullptr));
@@ -60,161 +131,129 @@ Statement::Statement(Database& db, std::string_view sql)
     }
 }
 
-Statement::~Statement()
-{
-    sqlite3_finalize(m_stmt);
-}
-
-Statement::Statement(Statement&& other) noexcept
-    : m_db(other.m_db)
-    , m_stmt(std::exchange(other.m_stmt, nullptr))
-{
-}
-
-Statement& Statement::operator=(Statement&& other) noexcept
-{
-    if (this != &other) {
-        sqlite3_finalize(m_stmt);
-        m_db = other.m_db;
-        m_stmt = std::exchange(other.m_stmt, nullptr);
-    }
-    return *this;
-}
-
-namespace {
-
-void checkBind(int rc, sqlite3_stmt* stmt)
-{
-    if (rc != SQLITE_OK)
-        throw lastError(sqlite3_db_handle(stmt), sqlOf(stmt));
-}
-
 } // namespace
+
+std::unique_ptr<StatementImpl> prepareSqlite(Database& db, std::string_view sql)
+{
+    return std::make_unique<SqliteStatement>(db, sql);
+}
+
+Statement::Statement(Connection& db, std::string_view sql)
+    : m_impl(db.prepare(sql))
+{
+}
+
+Statement::~Statement() = default;
+Statement::Statement(Statement&& other) noexcept = default;
+Statement& Statement::operator=(Statement&& other) noexcept = default;
 
 Statement& Statement::bind(int index, std::nullptr_t)
 {
-    checkBind(sqlite3_bind_null(m_stmt, index), m_stmt);
+    m_impl->bindNull(index);
     return *this;
 }
 
 Statement& Statement::bind(int index, int64_t value)
 {
-    checkBind(sqlite3_bind_int64(m_stmt, index, value), m_stmt);
+    m_impl->bindInt(index, value);
     return *this;
 }
 
 Statement& Statement::bind(int index, double value)
 {
-    checkBind(sqlite3_bind_double(m_stmt, index, value), m_stmt);
+    m_impl->bindDouble(index, value);
     return *this;
 }
 
-// SQLite binds a null pointer as NULL, and an empty string_view may well have
-// one; "" keeps an empty value empty rather than NULL.
 Statement& Statement::bind(int index, std::string_view text)
 {
-    checkBind(sqlite3_bind_text64(m_stmt, index, text.data() ? text.data() : "", text.size(),
-                                  SQLITE_TRANSIENT, SQLITE_UTF8),
-              m_stmt);
+    m_impl->bindText(index, text);
     return *this;
 }
 
 Statement& Statement::bind(int index, Blob blob)
 {
-    checkBind(sqlite3_bind_blob64(m_stmt, index, blob.bytes.data() ? blob.bytes.data() : "", blob.bytes.size(),
-                                  SQLITE_TRANSIENT),
-              m_stmt);
+    m_impl->bindBlob(index, blob.bytes);
     return *this;
 }
 
 bool Statement::step()
 {
-    const int rc = sqlite3_step(m_stmt);
-    if (rc == SQLITE_ROW)
-        return true;
-    if (rc == SQLITE_DONE)
-        return false;
-    StorageError error = lastError(m_db->handle(), sqlOf(m_stmt));
-    // Leaves the statement ready for another attempt (e.g. after SQLITE_BUSY
-    // or a constraint violation), with its bindings.
-    sqlite3_reset(m_stmt);
-    throw error;
+    return m_impl->step();
 }
 
 void Statement::run()
 {
-    const bool returnedRow = step();
+    const bool returnedRow = m_impl->step();
     // Reset either way: SQLite refuses new bindings on a statement that has
     // run until it is reset, and bind-run-bind-run is the common use.
-    sqlite3_reset(m_stmt);
+    m_impl->reset();
     if (returnedRow)
-        throw StorageError(SQLITE_MISUSE, withSql("statement returned a row where none was expected", sqlOf(m_stmt)));
+        throw StorageError(kErrorMisuse, "statement returned a row where none was expected (SQL: "
+                                             + std::string(m_impl->sql()) + ")");
 }
 
-// sqlite3_reset repeats the error of the last step, which step() has already
-// thrown, so its result is ignored here.
 void Statement::reset()
 {
-    sqlite3_reset(m_stmt);
+    m_impl->reset();
 }
 
 void Statement::clearBindings()
 {
-    sqlite3_clear_bindings(m_stmt);
+    m_impl->clearBindings();
 }
 
 int Statement::columnCount() const
 {
-    return sqlite3_column_count(m_stmt);
+    return m_impl->columnCount();
 }
 
 bool Statement::isNull(int column) const
 {
-    return columnType(column) == SQLITE_NULL;
+    return m_impl->columnType(column) == kNull;
 }
 
 int64_t Statement::getInt(int column) const
 {
-    return sqlite3_column_int64(m_stmt, column);
+    return m_impl->getInt(column);
 }
 
 double Statement::getDouble(int column) const
 {
-    return sqlite3_column_double(m_stmt, column);
+    return m_impl->getDouble(column);
 }
 
 std::string Statement::getText(int column) const
 {
-    return std::string(getTextView(column));
+    return std::string(m_impl->getTextView(column));
 }
 
-// The pointer must be fetched before the size: sqlite3_column_bytes reports
-// the size of the value in the form the previous call converted it to.
 std::string_view Statement::getTextView(int column) const
 {
-    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(m_stmt, column));
-    return text ? std::string_view(text, static_cast<size_t>(sqlite3_column_bytes(m_stmt, column)))
-                : std::string_view();
+    return m_impl->getTextView(column);
 }
 
 std::string_view Statement::getBlobView(int column) const
 {
-    const auto* bytes = static_cast<const char*>(sqlite3_column_blob(m_stmt, column));
-    return bytes ? std::string_view(bytes, static_cast<size_t>(sqlite3_column_bytes(m_stmt, column)))
-                 : std::string_view();
+    return m_impl->getBlobView(column);
 }
 
 int Statement::columnType(int column) const
 {
-    return sqlite3_column_type(m_stmt, column);
+    return m_impl->columnType(column);
+}
+
+std::string Statement::columnName(int column) const
+{
+    return m_impl->columnName(column);
 }
 
 const char* Statement::sql() const
 {
-    return sqlite3_sql(m_stmt);
+    return m_impl ? m_impl->sql() : nullptr;  // null once moved from
 }
 
-UsingStatement::UsingStatement(Database& db, std::string_view sql)
+UsingStatement::UsingStatement(Connection& db, std::string_view sql)
     : m_stmt(db.cached(sql))
 {
 }

@@ -1,18 +1,18 @@
 // A prepared statement: compiled in the constructor, finalized in the
 // destructor, movable, not copyable. Parameters are 1-based (SQLite's
-// convention), columns 0-based. Like its Database, one thread at a time.
+// convention), columns 0-based. Like its Connection, one thread at a time.
+// The engine's side is a StatementImpl (storage/Connection.h).
 #pragma once
 
+#include "storage/Connection.h"
+
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
-struct sqlite3_stmt;
-
 namespace fieldsync::storage {
-
-class Database;
 
 // A byte string bound or read as a BLOB (not TEXT).
 struct Blob {
@@ -21,7 +21,7 @@ struct Blob {
 
 class Statement {
 public:
-    Statement(Database& db, std::string_view sql);
+    Statement(Connection& db, std::string_view sql);
     ~Statement();
     Statement(Statement&& other) noexcept;
     Statement& operator=(Statement&& other) noexcept;
@@ -57,14 +57,14 @@ public:
     std::string getText(int column) const;
     std::string_view getTextView(int column) const;  // valid until the next step/reset
     std::string_view getBlobView(int column) const;  // valid until the next step/reset
-    // SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, SQLITE_BLOB or SQLITE_NULL.
+    // kInteger, kFloat, kText, kBlob or kNull (SQLite's SQLITE_INTEGER, ...).
     int columnType(int column) const;
+    std::string columnName(int column) const;
 
     const char* sql() const;
 
 private:
-    Database* m_db;
-    sqlite3_stmt* m_stmt = nullptr;
+    std::unique_ptr<StatementImpl> m_impl;
 };
 
 // Resets (and clears the bindings of) a cached statement when the scope ends,
@@ -72,7 +72,7 @@ private:
 class UsingStatement {
 public:
     explicit UsingStatement(Statement& statement) : m_stmt(statement) {}
-    UsingStatement(Database& db, std::string_view sql);
+    UsingStatement(Connection& db, std::string_view sql);
     ~UsingStatement();
     UsingStatement(const UsingStatement&) = delete;
     UsingStatement& operator=(const UsingStatement&) = delete;

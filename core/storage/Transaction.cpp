@@ -1,17 +1,15 @@
 #include "storage/Transaction.h"
 
-#include "storage/Database.h"
-
-#include <sqlite3.h>
+#include "storage/Connection.h"
 
 namespace fieldsync::storage {
 
-Transaction::Transaction(Database& db)
+Transaction::Transaction(Connection& db)
     : m_db(db)
 {
     if (m_db.inTransaction())
-        throw StorageError(SQLITE_MISUSE, "a transaction is already open on " + m_db.path());
-    m_db.exec("BEGIN IMMEDIATE");
+        throw StorageError(kErrorMisuse, "a transaction is already open on " + m_db.path());
+    m_db.begin(Connection::Begin::Write);
     m_active = true;
 }
 
@@ -28,9 +26,9 @@ Transaction::~Transaction()
 void Transaction::commit()
 {
     if (!m_active)
-        throw StorageError(SQLITE_MISUSE, "commit() on a transaction that is no longer active");
+        throw StorageError(kErrorMisuse, "commit() on a transaction that is no longer active");
     try {
-        m_db.exec("COMMIT");
+        m_db.commit();
     } catch (...) {
         // A failed COMMIT can leave the transaction open (SQLITE_BUSY, deferred
         // foreign keys). Roll it back so the caller sees the documented state,
@@ -52,21 +50,21 @@ void Transaction::rollback()
     // After some errors (SQLITE_FULL, SQLITE_IOERR, ...) SQLite has already
     // rolled back by itself, and a second ROLLBACK would fail.
     if (m_db.inTransaction())
-        m_db.exec("ROLLBACK");
+        m_db.rollback();
 }
 
-ReadTransaction::ReadTransaction(Database& db)
+ReadTransaction::ReadTransaction(Connection& db)
     : m_db(db)
 {
     if (m_db.inTransaction())
-        throw StorageError(SQLITE_MISUSE, "a transaction is already open on " + m_db.path());
-    m_db.exec("BEGIN DEFERRED");
+        throw StorageError(kErrorMisuse, "a transaction is already open on " + m_db.path());
+    m_db.begin(Connection::Begin::Read);
 }
 
 ReadTransaction::~ReadTransaction()
 {
     try {
-        if (m_db.inTransaction()) m_db.exec("ROLLBACK");
+        if (m_db.inTransaction()) m_db.rollback();
     } catch (...) {
         // As for Transaction: closing the connection ends it at the latest.
     }

@@ -1,5 +1,6 @@
-// Transaction: BEGIN IMMEDIATE in the constructor (takes the write lock up front, so a
-// transaction never fails half-way with SQLITE_BUSY on its first write);
+// Transaction: a write transaction (SQLite: BEGIN IMMEDIATE; PostgreSQL: BEGIN
+// and the writers' advisory lock — Connection.h) in the constructor, so a
+// transaction never fails half-way with SQLITE_BUSY on its first write;
 // ROLLBACK in the destructor unless commit() succeeded. No nesting: opening a
 // Transaction while one is open throws, which catches a caller that assumed
 // its writes were in a transaction of its own.
@@ -7,11 +8,11 @@
 
 namespace fieldsync::storage {
 
-class Database;
+class Connection;
 
 class Transaction {
 public:
-    explicit Transaction(Database& db);
+    explicit Transaction(Connection& db);
     ~Transaction();
     Transaction(const Transaction&) = delete;
     Transaction& operator=(const Transaction&) = delete;
@@ -21,24 +22,25 @@ public:
     bool active() const { return m_active; }
 
 private:
-    Database& m_db;
+    Connection& m_db;
     bool m_active = false;
 };
 
-// A read snapshot: BEGIN DEFERRED, so it takes no write lock; in WAL mode the
-// first read fixes the snapshot, and every read until the end sees the file
-// as of that moment however many commits other connections make meanwhile.
+// A read snapshot: SQLite BEGIN DEFERRED, so it takes no write lock; in WAL
+// mode the first read fixes the snapshot, and every read until the end sees
+// the file as of that moment however many commits other connections make
+// meanwhile (PostgreSQL: REPEATABLE READ, READ ONLY, the same guarantee).
 // Ended (ROLLBACK: nothing to keep) by the destructor. Writing inside it is a
 // bug: it would upgrade to a write lock behind the writer's back.
 class ReadTransaction {
 public:
-    explicit ReadTransaction(Database& db);
+    explicit ReadTransaction(Connection& db);
     ~ReadTransaction();
     ReadTransaction(const ReadTransaction&) = delete;
     ReadTransaction& operator=(const ReadTransaction&) = delete;
 
 private:
-    Database& m_db;
+    Connection& m_db;
 };
 
 } // namespace fieldsync::storage

@@ -95,8 +95,11 @@ HttpResponse errorResponse(const Error& error, json extra)
 
 SyncApi::SyncApi(replica::Hub& hub, Accounts& accounts, Metrics& metrics, ApiOptions options)
     : m_hub(hub), m_accounts(accounts), m_metrics(metrics), m_options(std::move(options)),
-      m_hubPath(hub.database().path() == ":memory:" ? std::string() : hub.database().path())
+      m_openReader(std::move(m_options.openReader))
 {
+    const std::string path = hub.database().path();
+    if (!m_openReader && hub.database().dialect() == storage::Dialect::Sqlite && path != ":memory:" && !path.empty())
+        m_openReader = [path] { return replica::Hub::openReader(path); };
 }
 
 int64_t SyncApi::now() const
@@ -323,7 +326,7 @@ HttpResponse SyncApi::sync(const HttpRequest& request)
 
 replica::PullResult SyncApi::pullPage(uint64_t cursor, size_t limit, const replica::Viewer* viewer)
 {
-    if (m_hubPath.empty()) {
+    if (!m_openReader) {
         std::lock_guard lock(m_hubMutex);
         return m_hub.pull(cursor, limit, viewer, replica::PullEncoding::Json);
     }
@@ -337,7 +340,7 @@ replica::PullResult SyncApi::pullPage(uint64_t cursor, size_t limit, const repli
     }
     // One connection per concurrent pull at most: the pool grows to the
     // number of network threads and stays there.
-    if (!reader) reader = replica::Hub::openReader(m_hubPath);
+    if (!reader) reader = m_openReader();
     auto page = reader->pull(cursor, limit, viewer, replica::PullEncoding::Json);
     std::lock_guard lock(m_readersMutex);
     m_readers.push_back(std::move(reader));

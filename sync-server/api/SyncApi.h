@@ -10,7 +10,8 @@
 // push in the same request starts after that push committed and sees it.
 // Everything else — JSON decoding, validation, encoding — runs in parallel
 // on the network threads. An in-memory hub has no second connection: then
-// pulls take the writer's mutex too.
+// pulls take the writer's mutex too. On PostgreSQL the same holds across
+// processes: the writer lock is the database's (storage/Connection.h).
 #pragma once
 
 #include "api/Metrics.h"
@@ -33,6 +34,10 @@ struct ApiOptions {
     size_t defaultPullLimit = 500;
     size_t maxPullLimit = 5000;
     std::function<int64_t()> now;  // server time, ms since epoch; system clock if empty
+    // Opens another read-only connection to the hub's database, for pulls.
+    // Empty: derived from the hub's SQLite file (none for an in-memory hub,
+    // whose pulls then queue behind pushes).
+    std::function<std::unique_ptr<replica::Hub>()> openReader;
 };
 
 class SyncApi : public RequestHandler {
@@ -61,7 +66,7 @@ private:
     ApiOptions m_options;
     PokeSink* m_poke = nullptr;
     std::mutex m_hubMutex;
-    std::string m_hubPath;  // empty: in memory, no readers
+    std::function<std::unique_ptr<replica::Hub>()> m_openReader;  // empty: no readers
     std::mutex m_readersMutex;
     std::vector<std::unique_ptr<replica::Hub>> m_readers;  // idle reader connections
 };

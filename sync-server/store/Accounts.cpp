@@ -1,5 +1,6 @@
 #include "store/Accounts.h"
 
+#include "storage/Database.h"
 #include "storage/Migrations.h"
 #include "storage/Statement.h"
 #include "storage/Transaction.h"
@@ -57,6 +58,33 @@ CREATE TABLE device (
 )sql"},
 };
 
+// The same tables on PostgreSQL (core/storage-pg), in the hub's database:
+// numbered in the "accounts" migration track, since the hub's ladder owns
+// the database's own version.
+const storage::Migration kPgMigrations[] = {
+    {1, "users, teams, devices", R"sql(
+CREATE TABLE team (
+    name TEXT COLLATE "C" PRIMARY KEY
+);
+CREATE TABLE "user" (
+    name       TEXT COLLATE "C" PRIMARY KEY,
+    role       TEXT NOT NULL CHECK (role IN ('rep', 'manager', 'admin')),
+    team       TEXT REFERENCES team (name),
+    password   TEXT NOT NULL,
+    created_at BIGINT NOT NULL
+);
+CREATE TABLE device (
+    device     TEXT COLLATE "C" PRIMARY KEY,
+    "user"     TEXT COLLATE "C" NOT NULL REFERENCES "user" (name),
+    name       TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at BIGINT NOT NULL,
+    last_seen  BIGINT NOT NULL,
+    revoked_at BIGINT
+);
+)sql"},
+};
+
 std::string tokenHash(const std::string& token)
 {
     unsigned char out[crypto_generichash_BYTES];
@@ -94,13 +122,19 @@ User readUser(storage::Statement& st)
 
 } // namespace
 
-Accounts::Accounts(const std::string& path, Options options) : m_options(std::move(options))
+Accounts::Accounts(const std::string& path, Options options)
+    : Accounts(std::make_unique<storage::Database>(path), std::move(options))
+{
+}
+
+Accounts::Accounts(std::unique_ptr<storage::Connection> db, Options options)
+    : m_db(std::move(db)), m_options(std::move(options))
 {
     if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
     if (!m_options.opsLimit) m_options.opsLimit = crypto_pwhash_OPSLIMIT_INTERACTIVE;
     if (!m_options.memLimit) m_options.memLimit = crypto_pwhash_MEMLIMIT_INTERACTIVE;
-    m_db = std::make_unique<storage::Database>(path);
-    storage::migrate(*m_db, kMigrations);
+    if (m_db->dialect() == storage::Dialect::Sqlite) storage::migrate(*m_db, kMigrations);
+    else storage::migrate(*m_db, kPgMigrations, "accounts");
 }
 
 Accounts::~Accounts() = default;
@@ -139,7 +173,7 @@ Result<User> Accounts::addUser(const std::string& name, Role role, const std::op
     if (crypto_pwhash_str(hash, password.data(), password.size(), m_options.opsLimit,
                           static_cast<size_t>(m_options.memLimit)) != 0)
         throw std::runtime_error("password hashing ran out of memory");
-    UsingStatement st(*m_db, "INSERT INTO user (name, role, team, password, created_at) VALUES (?, ?, ?, ?, ?) "
+    UsingStatement st(*m_db, "INSERT INTO \"user\" (name, role, team, password, created_at) VALUES (?, ?, ?, ?, ?) "
                              "ON CONFLICT DO NOTHING");
     st->bind(1, name).bind(2, roleName(role)).bind(3, team).bind(4, std::string(hash)).bind(5, nowMs());
     st->run();
@@ -151,7 +185,7 @@ std::vector<User> Accounts::users()
 {
     std::lock_guard lock(m_mutex);
     std::vector<User> out;
-    storage::Statement st(*m_db, "SELECT name, role, team FROM user ORDER BY name");
+    storage::Statement st(*m_db, "SELECT name, role, team FROM \"user\" ORDER BY name");
     while (st.step()) out.push_back(readUser(st));
     return out;
 }
@@ -168,7 +202,7 @@ std::vector<std::string> Accounts::teams()
 std::optional<User> Accounts::user(const std::string& name)
 {
     std::lock_guard lock(m_mutex);
-    UsingStatement st(*m_db, "SELECT name, role, team FROM user WHERE name = ?");
+    UsingStatement st(*m_db, "SELECT name, role, team FROM \"user\" WHERE name = ?");
     st->bind(1, name);
     if (!st->step()) return std::nullopt;
     return readUser(*st);
@@ -178,7 +212,7 @@ std::vector<std::string> Accounts::teamMembers(const std::string& team)
 {
     std::lock_guard lock(m_mutex);
     std::vector<std::string> out;
-    UsingStatement st(*m_db, "SELECT name FROM user WHERE team = ? ORDER BY name");
+    UsingStatement st(*m_db, "SELECT name FROM \"user\" WHERE team = ? ORDER BY name");
     st->bind(1, team);
     while (st->step()) out.push_back(st->getText(0));
     return out;
@@ -234,7 +268,7 @@ Result<Accounts::Login> Accounts::login(const std::string& name, const std::stri
     std::optional<User> u;
     {
         std::lock_guard lock(m_mutex);
-        UsingStatement st(*m_db, "SELECT name, role, team, password FROM user WHERE name = ?");
+        UsingStatement st(*m_db, "SELECT name, role, team, password FROM \"user\" WHERE name = ?");
         st->bind(1, name);
         if (st->step()) {
             u = readUser(*st);
@@ -259,12 +293,12 @@ Result<Accounts::Login> Accounts::login(const std::string& name, const std::stri
     }
     std::string token = newToken();
     storage::Transaction tx(*m_db);
-    UsingStatement owner(*m_db, "SELECT user FROM device WHERE device = ?");
+    UsingStatement owner(*m_db, "SELECT \"user\" FROM device WHERE device = ?");
     owner->bind(1, device);
     if (owner->step() && owner->getText(0) != name)
         return Error{ErrorCode::PermissionDenied,
                      "this device is registered to another user; sign that user out (or revoke the device) first"};
-    UsingStatement st(*m_db, "INSERT INTO device (device, user, name, token_hash, created_at, last_seen, revoked_at) "
+    UsingStatement st(*m_db, "INSERT INTO device (device, \"user\", name, token_hash, created_at, last_seen, revoked_at) "
                              "VALUES (?, ?, ?, ?, ?, ?, NULL) ON CONFLICT (device) DO UPDATE SET "
                              "name = excluded.name, token_hash = excluded.token_hash, last_seen = excluded.last_seen, "
                              "revoked_at = NULL");
@@ -279,7 +313,7 @@ Result<Session> Accounts::authenticate(const std::string& token)
     std::lock_guard lock(m_mutex);
     if (token.empty()) return Error{ErrorCode::Unauthenticated, "missing token: sign in first"};
     UsingStatement st(*m_db, "SELECT u.name, u.role, u.team, d.device, d.revoked_at FROM device d "
-                             "JOIN user u ON u.name = d.user WHERE d.token_hash = ?");
+                             "JOIN \"user\" u ON u.name = d.\"user\" WHERE d.token_hash = ?");
     st->bind(1, tokenHash(token));
     if (!st->step()) return Error{ErrorCode::Unauthenticated, "invalid token: sign in again"};
     if (!st->isNull(4)) return Error{ErrorCode::Unauthenticated, "this device was signed out by an administrator"};
@@ -290,8 +324,8 @@ std::vector<DeviceInfo> Accounts::devices()
 {
     std::lock_guard lock(m_mutex);
     std::vector<DeviceInfo> out;
-    storage::Statement st(*m_db, "SELECT device, user, name, created_at, last_seen, revoked_at FROM device "
-                                 "ORDER BY user, created_at");
+    storage::Statement st(*m_db, "SELECT device, \"user\", name, created_at, last_seen, revoked_at FROM device "
+                                 "ORDER BY \"user\", created_at");
     while (st.step()) {
         DeviceInfo d{st.getText(0), st.getText(1), st.getText(2), st.getInt(3), st.getInt(4), std::nullopt};
         if (!st.isNull(5)) d.revokedAt = st.getInt(5);

@@ -1,5 +1,6 @@
 // Accounts: the server's users, teams and device tokens (DESIGN §5), in their
-// own SQLite file (accounts.db) beside the hub's.
+// own SQLite file (accounts.db) beside the hub's — or, with a PostgreSQL
+// store, in the hub's database, shared by every server instance.
 //
 // Tables (migration 1):
 //   team(name PK)
@@ -18,7 +19,7 @@
 #pragma once
 
 #include "base/Result.h"
-#include "storage/Database.h"
+#include "storage/Connection.h"
 
 #include <chrono>
 #include <cstdint>
@@ -69,6 +70,9 @@ public:
     };
 
     Accounts(const std::string& path, Options options);
+    // On an open connection: a PostgreSQL database shared with the hub
+    // (tables as above, in its "accounts" migration track), or SQLite.
+    Accounts(std::unique_ptr<storage::Connection> db, Options options);
     ~Accounts();
 
     Status addTeam(const std::string& name);
@@ -101,7 +105,7 @@ private:
     void noteFailure(const std::string& key, int64_t now);
 
     std::mutex m_mutex;
-    std::unique_ptr<storage::Database> m_db;
+    std::unique_ptr<storage::Connection> m_db;
     Options m_options;
     std::map<std::string, std::deque<int64_t>> m_failures;
 };

@@ -126,9 +126,10 @@ TEST_F(Migrations, AFreshHubFileIsAtTheNewestVersion)
     const int newest = static_cast<int>(hubMigrations().size());
     ASSERT_GE(newest, 1);
     auto h = openHub("hub.db", tHub);
-    EXPECT_EQ(h->database().userVersion(), newest);
-    expectTablesMatchTheSchema(h->database());
-    auto tables = tablesOf(h->database());
+    auto& db = dynamic_cast<storage::Database&>(h->database());
+    EXPECT_EQ(db.userVersion(), newest);
+    expectTablesMatchTheSchema(db);
+    auto tables = tablesOf(db);
     for (const char* t : {"hub_log", "hub_device", "peer", "meta", "set_dot"}) EXPECT_TRUE(tables.count(t)) << t;
     EXPECT_FALSE(tables.count("outbox")) << "device tables do not belong in a hub file";
 }

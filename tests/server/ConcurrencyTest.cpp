@@ -2,6 +2,11 @@
 // are served by read-only hub connections while pushes merge (SyncApi.h). A
 // puller must end with every position exactly once and in order — never one
 // skipped because it committed while the pull was reading, never one twice.
+// The same hunt with two server instances on one store (two processes behind
+// one address, each with its own connections): every request goes to the
+// instance the round picks, so a pull on one instance races pushes merged by
+// the other — the case a global sequence assigned outside the writer lock
+// would get wrong (docs/scale-out.md).
 #include "ServerTestSupport.h"
 
 #include <atomic>
@@ -10,9 +15,25 @@
 namespace fieldsync::server::test {
 namespace {
 
-class ConcurrencyTest : public ServerFixture {};
+class ConcurrencyTest : public ServerFixture {
+protected:
+    void hunt(SyncApi& one, SyncApi& two);
+};
 
 TEST_F(ConcurrencyTest, PullersRacingPushersSeeEveryPositionExactlyOnceInOrder)
+{
+    hunt(*api, *api);
+}
+
+TEST_F(ConcurrencyTest, TwoInstancesOnOneStoreLoseAndRepeatNothing)
+{
+    auto second = secondInstance();
+    hunt(*api, *second->api);
+    EXPECT_EQ(second->hub->dump().dump(), hub->dump().dump()) << "both instances read the same state";
+}
+
+// Pushers and pullers alternate between instances one and two, round by round.
+void ConcurrencyTest::hunt(SyncApi& one, SyncApi& two)
 {
     struct Pusher {
         Device* device;
@@ -30,6 +51,7 @@ TEST_F(ConcurrencyTest, PullersRacingPushersSeeEveryPositionExactlyOnceInOrder)
     for (auto& p : pushers) {
         threads.emplace_back([&, p] {
             for (int round = 0; round < rounds; ++round) {
+                Via via(round % 2 ? two : one);
                 for (int i = 0; i < 3; ++i) {
                     auto c = p.device->replica->create(
                         "customer", Write().set("name", p.owner + " " + std::to_string(round) + "-" + std::to_string(i))
@@ -50,6 +72,7 @@ TEST_F(ConcurrencyTest, PullersRacingPushersSeeEveryPositionExactlyOnceInOrder)
     // Each puller records the position of every change it receives.
     auto pullLoop = [&](Device& d, std::vector<uint64_t>& seqs) {
         for (int guard = 0; guard < 100000; ++guard) {
+            Via via(guard % 2 ? one : two);
             const bool pushersDone = running.load() == 0;
             HttpResponse r = post("/v1/sync", syncBody(d, false, 7), d.token);
             if (r.status != 200) {

@@ -3,6 +3,10 @@
 // fake clock the test controls; device replicas with their own clock skew; a
 // client loop (login, then /v1/sync built exactly as docs/api.md says, and
 // the response applied the way a device applies it); a PokeSink that records.
+//
+// The store: SQLite files in a temporary folder, or, with
+// FIELDSYNC_TEST_STORE=postgres, a fresh database on the test PostgreSQL
+// server (tests/pg/PgCluster.h). ctest runs every test of the suite both ways.
 #pragma once
 
 #include "api/Metrics.h"
@@ -14,6 +18,8 @@
 #include "replica/Replica.h"
 #include "schema/Schema.h"
 #include "store/Accounts.h"
+#include "storage-pg/PgConnection.h"
+#include "PgCluster.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -87,6 +93,22 @@ struct SyncOutcome {
     int status() const { return statuses.empty() ? 0 : statuses.back(); }
 };
 
+// The store the suite runs against (FIELDSYNC_TEST_STORE).
+inline bool onPostgres()
+{
+    const char* store = std::getenv("FIELDSYNC_TEST_STORE");
+    return store && std::string(store) == "postgres";
+}
+
+// One server instance over the fixture's store: its own connections, as a
+// second process would have.
+struct Instance {
+    std::unique_ptr<replica::Hub> hub;
+    std::unique_ptr<Accounts> accounts;
+    Metrics metrics;
+    std::unique_ptr<SyncApi> api;
+};
+
 class ServerFixture : public ::testing::Test {
 protected:
     void SetUp() override
@@ -94,13 +116,10 @@ protected:
         std::string pattern = "/tmp/fieldsync-server-XXXXXX";
         ASSERT_NE(mkdtemp(pattern.data()), nullptr) << "mkdtemp failed";
         m_dir = pattern;
-        hub = replica::Hub::open(file("hub.db"), replica::Hub::Options{.time = [this] { return now; }});
-        accounts = std::make_unique<Accounts>(
-            file("accounts.db"), Accounts::Options{.opsLimit = 1, .memLimit = 8192, .now = [this] { return now; }});
-        api = std::make_unique<SyncApi>(*hub, *accounts, metrics,
-                                        ApiOptions{.maxChangesPerPush = kMaxChangesPerPush,
-                                                   .maxDriftMs = kMaxDriftMs,
-                                                   .now = [this] { return now; }});
+        if (onPostgres()) m_pgUrl = fieldsync::test::PgCluster::shared().createDatabase();
+        hub = openHub();
+        accounts = openAccounts();
+        api = std::make_unique<SyncApi>(*hub, *accounts, metrics, apiOptions());
         api->setPokeSink(&pokes);
         ASSERT_TRUE(accounts->addTeam("north").ok());
         ASSERT_TRUE(accounts->addTeam("south").ok());
@@ -119,6 +138,12 @@ protected:
         hub.reset();
         std::error_code ignored;
         if (!m_dir.empty()) std::filesystem::remove_all(m_dir, ignored);
+        if (!m_pgUrl.empty()) {
+            // The database goes with the test, so a long run does not pile them up.
+            const std::string name = m_pgUrl.substr(m_pgUrl.rfind('/') + 1);
+            storage::pg::PgConnection admin(fieldsync::test::PgCluster::shared().url("postgres"));
+            admin.exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        }
     }
 
     static std::string passwordOf(const std::string& user) { return user + "-secret-pw"; }
@@ -130,6 +155,51 @@ protected:
     }
 
     std::string file(const std::string& name) const { return (m_dir / name).string(); }
+
+    std::unique_ptr<replica::Hub> openHub()
+    {
+        replica::Hub::Options options{.time = [this] { return now; }};
+        if (m_pgUrl.empty()) return replica::Hub::open(file("hub.db"), options);
+        return replica::Hub::open(std::make_unique<storage::pg::PgConnection>(m_pgUrl), options);
+    }
+    std::unique_ptr<Accounts> openAccounts()
+    {
+        Accounts::Options options{.opsLimit = 1, .memLimit = 8192, .now = [this] { return now; }};
+        if (m_pgUrl.empty()) return std::make_unique<Accounts>(file("accounts.db"), options);
+        return std::make_unique<Accounts>(std::make_unique<storage::pg::PgConnection>(m_pgUrl), options);
+    }
+    ApiOptions apiOptions()
+    {
+        ApiOptions options{.maxChangesPerPush = kMaxChangesPerPush, .maxDriftMs = kMaxDriftMs, .now = [this] { return now; }};
+        if (!m_pgUrl.empty())
+            options.openReader = [url = m_pgUrl] {
+                return replica::Hub::openReader(std::make_unique<storage::pg::PgConnection>(url));
+            };
+        return options;
+    }
+    // Another server instance on the same store (a second process behind
+    // the same address): its own hub and accounts connections.
+    std::unique_ptr<Instance> secondInstance()
+    {
+        auto i = std::make_unique<Instance>();
+        i->hub = openHub();
+        i->accounts = openAccounts();
+        i->api = std::make_unique<SyncApi>(*i->hub, *i->accounts, i->metrics, apiOptions());
+        return i;
+    }
+
+    // The instance this thread's requests go to (default: `api`), for tests
+    // with several server instances behind one address.
+    static SyncApi*& routed()
+    {
+        thread_local SyncApi* instance = nullptr;
+        return instance;
+    }
+    struct Via {
+        explicit Via(SyncApi& instance) : previous(routed()) { routed() = &instance; }
+        ~Via() { routed() = previous; }
+        SyncApi* previous;
+    };
 
     // ------------------------------------------------------------ raw HTTP
 
@@ -143,7 +213,7 @@ protected:
         r.headers = headers;
         r.body = body;
         r.remoteAddress = remote;
-        return api->handle(r);
+        return (routed() ? routed() : api.get())->handle(r);
     }
 
     HttpResponse postRaw(const std::string& target, const std::string& body, const std::string& token = {},
@@ -370,6 +440,7 @@ protected:
 
 private:
     std::filesystem::path m_dir;
+    std::string m_pgUrl;  // the test's PostgreSQL database, if on PostgreSQL
     std::map<std::string, std::unique_ptr<Device>> m_devices;
 };
 

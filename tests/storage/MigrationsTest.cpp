@@ -41,7 +41,7 @@ protected:
             {2, "tags", "CREATE TABLE tag(note INTEGER REFERENCES note(id), name TEXT);"
                         "CREATE INDEX tag_by_name ON tag(name)"},
             {3, "seed from code", nullptr,
-             [this](Database& db) {
+             [this](storage::Connection& db) {
                  ++applyRuns;
                  insideTransaction = db.inTransaction();
                  db.exec("INSERT INTO note(body) VALUES ('welcome')");
@@ -144,7 +144,7 @@ TEST_F(MigrationsTest, FailingSqlStepLeavesThePreviousVersionAndNoPartialTables)
 
 TEST_F(MigrationsTest, FailingApplyRollsBackItsWritesAndTheStepsSql)
 {
-    steps[1].apply = [](Database& db) {
+    steps[1].apply = [](storage::Connection& db) {
         db.exec("INSERT INTO note(body) VALUES ('orphan')");
         throw std::runtime_error("cannot convert");
     };

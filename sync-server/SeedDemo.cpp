@@ -87,32 +87,26 @@ std::string plural(size_t n, const char* word) { return std::to_string(n) + " " 
 
 } // namespace
 
-Result<SeedReport> seedDemo(const std::string& dir, const domain::DemoCompany& company,
+Result<SeedReport> seedDemo(const StoreLocation& store, const domain::DemoCompany& company,
                             const Accounts::Options& accountOptions)
 {
-    namespace fs = std::filesystem;
     auto started = std::chrono::steady_clock::now();
-    // Look before touching anything: an existing file is only read.
-    size_t users = 0, teams = 0;
-    uint64_t changes = 0;
-    if (fs::exists(dir + "/accounts.db")) {
-        Accounts existing(dir + "/accounts.db", accountOptions);
-        users = existing.users().size();
-        teams = existing.teams().size();
+    // Look before touching anything.
+    if (!storeIsEmpty(store)) {
+        auto existing = openAccounts(store, accountOptions);
+        const size_t users = existing->users().size(), teams = existing->teams().size();
+        const uint64_t changes = openHub(store)->head();
+        return failedPrecondition(store.describe() + " already holds data (" + plural(users, "user") + ", "
+                                  + plural(teams, "team") + ", " + plural(changes, "change")
+                                  + "); seed-demo only fills an empty store, so demo data never mixes "
+                                    "with real data. Give a new directory with --data (or a new database)");
     }
-    if (fs::exists(dir + "/hub.db")) changes = replica::Hub::open(dir + "/hub.db")->head();
-    if (users || teams || changes)
-        return failedPrecondition(dir + " already holds data (" + plural(users, "user") + ", " + plural(teams, "team")
-                                  + ", " + plural(changes, "change")
-                                  + "); seed-demo only fills an empty data directory, so demo data never mixes "
-                                    "with real data. Give a new directory with --data");
-    fs::create_directories(dir);
 
     SeedReport report;
-    auto hub = replica::Hub::open(dir + "/hub.db");
+    auto hub = openHub(store);
     // A bulk load touches every index page over and over: a 64 MB page cache
     // (for this connection only) keeps them in memory instead of re-reading.
-    hub->database().exec("PRAGMA cache_size = -65536");
+    if (hub->database().dialect() == storage::Dialect::Sqlite) hub->database().exec("PRAGMA cache_size = -65536");
     const auto& schema = schema::fieldsyncSchema();
     const auto& customer = *schema.entity("customer");
     const int ownerField = customer.field("owner")->index;
@@ -141,7 +135,8 @@ Result<SeedReport> seedDemo(const std::string& dir, const domain::DemoCompany& c
     if (failure) return *failure;
     report.changes = hub->head();
 
-    Accounts accounts(dir + "/accounts.db", accountOptions);
+    auto accountsStore = openAccounts(store, accountOptions);
+    Accounts& accounts = *accountsStore;
     for (const auto& t : company.teams())
         if (auto st = accounts.addTeam(t.name); !st) return st.error();
     for (const auto& u : company.users()) {
@@ -153,7 +148,7 @@ Result<SeedReport> seedDemo(const std::string& dir, const domain::DemoCompany& c
     return report;
 }
 
-int seedDemoCommand(const std::optional<std::string>& dataDir, const std::vector<std::string>& args,
+int seedDemoCommand(const std::optional<StoreLocation>& store, const std::vector<std::string>& args,
                     const Accounts::Options& accountOptions, std::ostream& out, std::ostream& err)
 {
     auto fail = [&](int code, const std::string& message) {
@@ -185,7 +180,7 @@ int seedDemoCommand(const std::optional<std::string>& dataDir, const std::vector
             << opts;
         return 0;
     }
-    if (!dataDir) return fail(2, "--data DIR is required (the server's data directory)");
+    if (!store) return fail(2, "--data DIR (or --store URL) is required: where the server keeps its data");
 
     domain::DemoOptions options;
     options.reps = vm["reps"].as<int>();
@@ -205,7 +200,7 @@ int seedDemoCommand(const std::optional<std::string>& dataDir, const std::vector
     auto company = domain::DemoCompany::make(options);
     if (!company) return fail(2, "--" + company.error().message);
 
-    auto seeded = seedDemo(*dataDir, *company, accountOptions);
+    auto seeded = seedDemo(*store, *company, accountOptions);
     if (!seeded) return fail(seeded.error().code == ErrorCode::FailedPrecondition ? 4 : 1, seeded.error().message);
     const auto& r = *seeded;
     const auto& c = r.counts;
@@ -220,7 +215,7 @@ int seedDemoCommand(const std::optional<std::string>& dataDir, const std::vector
         }
         json teams = json::array();
         for (const auto& t : company->teams()) teams.push_back({{"name", t.name}, {"city", t.city}, {"manager", t.manager}});
-        json result = {{"data", *dataDir}, {"seed", options.seed}, {"today", dayText(company->options().today)},
+        json result = {{"data", store->kind == StoreLocation::Kind::Sqlite ? store->dir : store->describe()}, {"seed", options.seed}, {"today", dayText(company->options().today)},
                        {"customers", c.customers}, {"pool", c.pool}, {"contacts", c.contacts}, {"visits", c.visits},
                        {"tasks", c.tasks}, {"complaints", c.complaints}, {"changes", r.changes},
                        {"seconds", r.seconds}, {"merge_seconds", r.mergeSeconds}, {"teams", teams}, {"users", users}};
@@ -229,7 +224,7 @@ int seedDemoCommand(const std::optional<std::string>& dataDir, const std::vector
     }
     char seconds[32];
     std::snprintf(seconds, sizeof seconds, "%.1f", r.seconds);
-    out << "Seeded the demo company into " << *dataDir << " in " << seconds << " s (seed " << options.seed
+    out << "Seeded the demo company into " << (store->kind == StoreLocation::Kind::Sqlite ? store->dir : store->describe()) << " in " << seconds << " s (seed " << options.seed
         << ", today " << dayText(company->options().today) << "):\n"
         << "  " << c.customers << " customers (" << c.pool << " in the public pool), " << c.contacts << " contacts, "
         << c.visits << " visits, " << c.tasks << " tasks, " << c.complaints << " complaints: " << r.changes
@@ -248,7 +243,9 @@ int seedDemoCommand(const std::optional<std::string>& dataDir, const std::vector
                       u.password.c_str(), count.c_str(), u.displayName.c_str());
         out << line;
     }
-    out << "\nStart the server: fieldsync-server --data " << *dataDir << " serve\n";
+    out << "\nStart the server: fieldsync-server "
+        << (store->kind == StoreLocation::Kind::Sqlite ? "--data " + store->dir : "--store " + store->describe())
+        << " serve\n";
     return 0;
 }
 

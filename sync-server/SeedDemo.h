@@ -15,6 +15,7 @@
 
 #include "domain/DemoCompany.h"
 #include "store/Accounts.h"
+#include "stores/Stores.h"
 
 #include <iosfwd>
 #include <map>
@@ -33,13 +34,13 @@ struct SeedReport {
 };
 
 // Seeds `dir` (created if missing). FailedPrecondition if it holds data.
-Result<SeedReport> seedDemo(const std::string& dir, const domain::DemoCompany& company,
+Result<SeedReport> seedDemo(const StoreLocation& store, const domain::DemoCompany& company,
                             const Accounts::Options& accountOptions);
 
 // The command: parses `args` (the words after "seed-demo"), seeds, prints
 // the users and their demo passwords. Returns the exit status
 // (0, 2 bad flags, 4 the directory holds data, 1 failure).
-int seedDemoCommand(const std::optional<std::string>& dataDir, const std::vector<std::string>& args,
+int seedDemoCommand(const std::optional<StoreLocation>& store, const std::vector<std::string>& args,
                     const Accounts::Options& accountOptions, std::ostream& out, std::ostream& err);
 
 } // namespace fieldsync::server

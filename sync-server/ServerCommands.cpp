@@ -7,6 +7,9 @@
 #include "net/Server.h"
 #include "replica/Hub.h"
 #include "store/Accounts.h"
+#include "stores/Migrate.h"
+#include "stores/PokeRelay.h"
+#include "stores/Stores.h"
 
 #include <boost/program_options.hpp>
 #include <nlohmann/json.hpp>
@@ -29,6 +32,7 @@ constexpr const char* kUsage = R"(fieldsync-server — the company's sync server
 
 Usage:
   fieldsync-server --data DIR COMMAND [ARGS...]
+  fieldsync-server --store postgres://USER@HOST:PORT/DATABASE COMMAND [ARGS...]
 
 Commands:
   serve                 run the server (see: fieldsync-server serve --help)
@@ -41,9 +45,15 @@ Commands:
   dump [--as USER]      canonical JSON of the merged state (as USER's devices see it)
   seed-demo [--reps N] [--customers N] [--visits N] [--seed S]
                         fill an empty data directory with a demo company (docs/demo.md)
+  migrate --from STORE --to STORE
+                        copy a company's data into an empty store, e.g.
+                        --from sqlite:DIR --to postgres://… (docs/scale-out.md)
 
 Global options:
   --data DIR            the server's data directory (created if missing)
+  --store STORE         where the data is: sqlite:DIR (the same as --data DIR) or
+                        postgres://USER[:PASSWORD]@HOST:PORT/DATABASE, a PostgreSQL
+                        database several server instances share (docs/scale-out.md)
   -h, --help            help; works after any command
 
 Exit status: 0 success, 1 failure, 2 usage error or invalid input, 3 not found,
@@ -69,12 +79,23 @@ int exitFor(const Error& e)
     }
 }
 
-std::string dataDir(const po::variables_map& vm)
+std::optional<StoreLocation> maybeStore(const po::variables_map& vm)
 {
-    if (!vm.count("data")) throw Usage("--data DIR is required (the server's data directory)");
-    std::string dir = vm["data"].as<std::string>();
-    std::filesystem::create_directories(dir);
-    return dir;
+    if (vm.count("data") && vm.count("store")) throw Usage("give --data DIR or --store STORE, not both");
+    if (vm.count("store")) {
+        auto s = parseStore(vm["store"].as<std::string>());
+        if (!s) throw Usage(s.error().message);
+        return *s;
+    }
+    if (vm.count("data")) return StoreLocation{StoreLocation::Kind::Sqlite, vm["data"].as<std::string>(), {}};
+    return std::nullopt;
+}
+
+StoreLocation storeOf(const po::variables_map& vm)
+{
+    auto s = maybeStore(vm);
+    if (!s) throw Usage("--data DIR (or --store STORE) is required: where the server keeps its data");
+    return *s;
 }
 
 Accounts::Options accountOptions()
@@ -124,17 +145,18 @@ int serve(const po::variables_map& globals, const std::vector<std::string>& args
         std::cout << "Usage: fieldsync-server --data DIR serve [options]\n\n" << opts;
         return 0;
     }
-    const std::string dir = dataDir(globals);
+    const StoreLocation store = storeOf(globals);
     spdlog::set_level(spdlog::level::from_str(vm["log-level"].as<std::string>()));
     if (vm.count("tls-cert") != vm.count("tls-key")) throw Usage("--tls-cert and --tls-key go together");
 
-    auto hub = replica::Hub::open(dir + "/hub.db");
-    Accounts accounts(dir + "/accounts.db", accountOptions());
+    auto hub = openHub(store);
+    auto accounts = openAccounts(store, accountOptions());
     Metrics metrics;
     ApiOptions apiOptions;
     apiOptions.maxChangesPerPush = vm["max-batch"].as<size_t>();
     apiOptions.maxDriftMs = vm["max-drift-ms"].as<int64_t>();
-    SyncApi api(*hub, accounts, metrics, apiOptions);
+    apiOptions.openReader = hubReaders(store);
+    SyncApi api(*hub, *accounts, metrics, apiOptions);
 
     ServerOptions so;
     std::tie(so.address, so.port) = parseListen(vm["listen"].as<std::string>());
@@ -154,10 +176,19 @@ int serve(const po::variables_map& globals, const std::vector<std::string>& args
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
     Server server(so, api);
-    api.setPokeSink(&server);
+    // PostgreSQL: pokes go through the database, so devices connected to
+    // another instance hear of this one's changes (stores/PokeRelay.h).
+    std::unique_ptr<PokeRelay> relay;
+    if (store.kind == StoreLocation::Kind::Postgres) {
+        relay = std::make_unique<PokeRelay>(store.url, server);
+        relay->start();
+        api.setPokeSink(relay.get());
+    } else {
+        api.setPokeSink(&server);
+    }
     metrics.setGauge([&server] { return server.connectedWebSockets(); });
     server.start();
-    spdlog::info("fieldsync-server {} serving {} (data {})", "v1", server.url(), dir);
+    spdlog::info("fieldsync-server {} serving {} (store {})", "v1", server.url(), store.describe());
     std::cout << "listening on " << server.url() << std::endl;
     if (vm.count("port-file")) {
         std::string path = vm["port-file"].as<std::string>();
@@ -168,6 +199,7 @@ int serve(const po::variables_map& globals, const std::vector<std::string>& args
     sigwait(&signals, &sig);
     spdlog::info("received {}, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
     server.stop();
+    if (relay) relay->stop();
     spdlog::info("stopped");
     return 0;
 }
@@ -175,7 +207,8 @@ int serve(const po::variables_map& globals, const std::vector<std::string>& args
 int teamCommand(const po::variables_map& globals, const std::vector<std::string>& args)
 {
     if (args.size() == 2 && args[0] == "add") {
-        Accounts accounts(dataDir(globals) + "/accounts.db", accountOptions());
+        auto accountsStore = openAccounts(storeOf(globals), accountOptions());
+        Accounts& accounts = *accountsStore;
         auto st = accounts.addTeam(args[1]);
         if (!st) return fail(exitFor(st.error()), st.error().message);
         std::cout << "team " << args[1] << " added\n";
@@ -196,7 +229,8 @@ int userCommand(const po::variables_map& globals, const std::vector<std::string>
             std::cout << "Usage: fieldsync-server --data DIR user list [--json]\n\n" << opts;
             return 0;
         }
-        Accounts accounts(dataDir(globals) + "/accounts.db", accountOptions());
+        auto accountsStore = openAccounts(storeOf(globals), accountOptions());
+        Accounts& accounts = *accountsStore;
         auto users = accounts.users();
         if (vm["json"].as<bool>()) {
             json out = json::array();
@@ -230,7 +264,8 @@ int userCommand(const po::variables_map& globals, const std::vector<std::string>
             throw Usage("give the password on standard input with --password-stdin (never on the command line)");
         std::string password;
         if (!std::getline(std::cin, password) || password.empty()) throw Usage("no password on standard input");
-        Accounts accounts(dataDir(globals) + "/accounts.db", accountOptions());
+        auto accountsStore = openAccounts(storeOf(globals), accountOptions());
+        Accounts& accounts = *accountsStore;
         std::optional<std::string> team;
         if (vm.count("team")) team = vm["team"].as<std::string>();
         auto u = accounts.addUser(vm["name"].as<std::string>(), *role, team, password);
@@ -244,7 +279,8 @@ int userCommand(const po::variables_map& globals, const std::vector<std::string>
 int deviceCommand(const po::variables_map& globals, const std::vector<std::string>& args)
 {
     if (args.empty()) throw Usage("usage: fieldsync-server --data DIR device list|revoke ...");
-    Accounts accounts(dataDir(globals) + "/accounts.db", accountOptions());
+    auto accountsStore = openAccounts(storeOf(globals), accountOptions());
+    Accounts& accounts = *accountsStore;
     if (args[0] == "list") {
         bool asJson = args.size() > 1 && args[1] == "--json";
         auto devices = accounts.devices();
@@ -276,18 +312,58 @@ int dumpCommand(const po::variables_map& globals, const std::vector<std::string>
     std::optional<std::string> as;
     if (args.size() == 2 && args[0] == "--as") as = args[1];
     else if (!args.empty()) throw Usage("usage: fieldsync-server --data DIR dump [--as USER]");
-    const std::string dir = dataDir(globals);
-    auto hub = replica::Hub::open(dir + "/hub.db");
+    const StoreLocation store = storeOf(globals);
+    auto hub = openHub(store);
     if (!as) {
         std::cout << hub->dump().dump(2) << "\n";
         return 0;
     }
-    Accounts accounts(dir + "/accounts.db", accountOptions());
-    auto user = accounts.user(*as);
+    auto accounts = openAccounts(store, accountOptions());
+    auto user = accounts->user(*as);
     if (!user) return fail(3, "no user " + *as);
-    Scope scope = Scope::of(*user, accounts);
+    Scope scope = Scope::of(*user, *accounts);
     replica::Viewer viewer = scope.viewer();
     std::cout << hub->dump(viewer).dump(2) << "\n";
+    return 0;
+}
+
+int migrateCommand(const po::variables_map& globals, const std::vector<std::string>& args)
+{
+    po::options_description opts("migrate options");
+    opts.add_options()("help,h", "show this help")("from", po::value<std::string>(), "source store: sqlite:DIR or postgres://...")(
+        "to", po::value<std::string>(), "destination store (must be empty)")("json", po::bool_switch(), "print the report as JSON");
+    po::variables_map vm;
+    po::store(po::command_line_parser(args).options(opts).run(), vm);
+    po::notify(vm);
+    if (vm.count("help")) {
+        std::cout << "Usage: fieldsync-server migrate --from STORE --to STORE [--json]\n\n"
+                     "Copies a company's data (hub log and state, users, teams, device tokens) into an\n"
+                     "empty store and compares both afterwards. Stop the servers of the source first.\n"
+                     "STORE is sqlite:DIR or postgres://USER[:PASSWORD]@HOST:PORT/DATABASE.\n\n"
+                  << opts;
+        return 0;
+    }
+    if (globals.count("data") || globals.count("store")) throw Usage("migrate takes --from and --to, not --data/--store");
+    if (!vm.count("from") || !vm.count("to")) throw Usage("migrate needs --from STORE and --to STORE");
+    auto from = parseStore(vm["from"].as<std::string>());
+    if (!from) throw Usage("--from: " + from.error().message);
+    auto to = parseStore(vm["to"].as<std::string>());
+    if (!to) throw Usage("--to: " + to.error().message);
+    auto report = migrateStore(*from, *to, accountOptions());
+    if (!report) return fail(report.error().code == ErrorCode::FailedPrecondition ? 4 : exitFor(report.error()),
+                             report.error().message);
+    if (vm["json"].as<bool>()) {
+        json rows = json::object();
+        for (const auto& [table, n] : report->rows) rows[table] = n;
+        std::cout << json{{"from", from->describe()}, {"to", to->describe()}, {"head", report->head}, {"rows", rows},
+                          {"seconds", report->seconds}, {"verified", true}}
+                         .dump(2)
+                  << "\n";
+        return 0;
+    }
+    std::cout << "Copied " << from->describe() << " to " << to->describe() << " in " << report->seconds << " s:\n";
+    for (const auto& [table, n] : report->rows) std::cout << "  " << table << ": " << n << " rows\n";
+    std::cout << "Verified: the same log (head " << report->head << "), merged state and accounts on both sides.\n";
     return 0;
 }
 
@@ -298,7 +374,8 @@ int runServerCli(const std::vector<std::string>& args)
     try {
         // Global options come first; the command and its own options follow.
         po::options_description globals("global options");
-        globals.add_options()("help,h", "help")("data", po::value<std::string>(), "data directory");
+        globals.add_options()("help,h", "help")("data", po::value<std::string>(), "data directory")(
+            "store", po::value<std::string>(), "sqlite:DIR or postgres://...");
         po::variables_map vm;
         auto parsed = po::command_line_parser(args).options(globals).allow_unregistered().run();
         po::store(parsed, vm);
@@ -312,7 +389,7 @@ int runServerCli(const std::vector<std::string>& args)
         if (vm.count("help")) tail.push_back("--help");
         if (command == "serve") return serve(vm, tail);
         if (command == "seed-demo")
-            return seedDemoCommand(vm.count("data") ? std::optional(vm["data"].as<std::string>()) : std::nullopt, tail,
+            return seedDemoCommand(maybeStore(vm), tail,
                                    accountOptions(), std::cout, std::cerr);
         if (command == "help") {
             std::cout << kUsage;
@@ -320,7 +397,7 @@ int runServerCli(const std::vector<std::string>& args)
         }
         bool wantsHelp = std::find(tail.begin(), tail.end(), "--help") != tail.end()
             || std::find(tail.begin(), tail.end(), "-h") != tail.end();
-        if (wantsHelp && command != "user") {
+        if (wantsHelp && command != "user" && command != "migrate") {
             std::cout << kUsage;
             return 0;
         }
@@ -328,6 +405,7 @@ int runServerCli(const std::vector<std::string>& args)
         if (command == "user") return userCommand(vm, tail);
         if (command == "device") return deviceCommand(vm, tail);
         if (command == "dump") return dumpCommand(vm, tail);
+        if (command == "migrate") return migrateCommand(vm, tail);
         throw Usage("unknown command \"" + command + "\" (see fieldsync-server --help)");
     } catch (const Usage& e) {
         return fail(2, e.what());

@@ -6,8 +6,10 @@
 #include "schema/Schema.h"
 #include "storage/Database.h"
 #include "storage/Statement.h"
+#include "storage/Transaction.h"
 
 #include <algorithm>
+#include <array>
 #include <functional>
 #include <variant>
 
@@ -80,6 +82,9 @@ CustomerRow readRow(storage::Statement& st)
 constexpr const char* kRowColumns = "c.id, c.name, c.phone, c.address, d.region, d.level, d.lifecycle, d.owner, "
                                     "d.tags, d.archived, d.last_visit, ";
 
+void readPage(CustomerPage& page, const std::vector<int64_t>& docids,
+              const std::function<std::string(Bindings&)>& overdueWith, storage::Database& db);
+
 // A search's page in one pass over its matches: their sort columns are read
 // once, counted, and the page picked with a partial sort; then only the
 // page's rows are read whole. (Counting and paging in SQL would visit every
@@ -129,6 +134,87 @@ void pageOfMatches(CustomerPage& page, const CustomerQuery& q, const std::string
     }
     const size_t end = std::min(hits.size(), static_cast<size_t>(q.offset) + static_cast<size_t>(q.limit));
     std::partial_sort(hits.begin(), hits.begin() + static_cast<long>(end), hits.end(), less);
+    std::vector<int64_t> docids;
+    for (size_t i = static_cast<size_t>(q.offset); i < end; ++i) docids.push_back(hits[i].docid);
+    readPage(page, docids, overdueWith, db);
+}
+
+// A search answered from the in-memory facts (SearchIndex.h): the FTS
+// matches filtered and sorted by their facts, the same rows in the same order
+// as pageOfMatches (ranks are the order of (sort_key, customer); "never
+// visited" sorts first like a null). Filters the facts do not hold (region,
+// stage, owner, pool, tag) take pageOfMatches.
+void pageOfFacts(CustomerPage& page, const CustomerQuery& q, const SearchIndex::Match& match,
+                 const std::vector<SearchIndex::Facts>& facts, const std::array<int64_t, 4>& cutoffs,
+                 const std::function<std::string(Bindings&)>& overdueWith, storage::Database& db)
+{
+    using Facts = SearchIndex::Facts;
+    const int level = q.level ? *levelIndex(*q.level) : -1;
+    std::vector<std::pair<int64_t, const Facts*>> hits;
+    auto consider = [&](int64_t docid, const Facts& f) {
+        if (f.nameRank < 0) return;
+        if (!q.includeArchived && f.archived) return;
+        if (level >= 0 && f.levelRank != level) return;
+        if (q.overdueOnly
+            && !(f.levelRank < 4
+                 && (f.lastVisit == Facts::kNever || f.lastVisit < cutoffs[static_cast<size_t>(f.levelRank)])))
+            return;
+        hits.emplace_back(docid, &f);
+    };
+    if (const auto heads = SearchIndex::keyHeads(q.search)) {
+        // One-character terms: every entry's key heads, no FTS.
+        for (size_t docid = 0; docid < facts.size(); ++docid)
+            if ((facts[docid].keyHeads & *heads) == *heads) consider(static_cast<int64_t>(docid), facts[docid]);
+    } else {
+        std::string sql = match.keys.empty() ? "SELECT rowid FROM search_text WHERE search_text MATCH ?1"
+                                             : "SELECT rowid FROM search_keys WHERE search_keys MATCH ?1";
+        if (!match.keys.empty() && !match.text.empty())
+            sql += " AND rowid IN (SELECT rowid FROM search_text WHERE search_text MATCH ?2)";
+        storage::UsingStatement st(db, sql);
+        st->bind(1, match.keys.empty() ? match.text : match.keys);
+        if (!match.keys.empty() && !match.text.empty()) st->bind(2, match.text);
+        while (st->step()) {
+            const auto docid = st->getInt(0);
+            if (docid >= 0 && static_cast<size_t>(docid) < facts.size()) consider(docid, facts[static_cast<size_t>(docid)]);
+        }
+    }
+    page.total = static_cast<int64_t>(hits.size());
+    if (page.total <= q.offset) return;
+    const bool desc = q.descending;
+    using Hit = std::pair<int64_t, const Facts*>;
+    std::function<bool(const Hit&, const Hit&)> less;
+    switch (q.sort) {
+    case CustomerSort::Name:
+        less = [&](const Hit& x, const Hit& y) {
+            return desc ? y.second->nameRank < x.second->nameRank : x.second->nameRank < y.second->nameRank;
+        };
+        break;
+    case CustomerSort::LastVisit:
+        less = [&](const Hit& x, const Hit& y) {
+            const Facts &a = *x.second, &b = *y.second;
+            if (a.lastVisit != b.lastVisit) return desc ? b.lastVisit < a.lastVisit : a.lastVisit < b.lastVisit;
+            return a.nameRank < b.nameRank;
+        };
+        break;
+    case CustomerSort::Level:
+        less = [&](const Hit& x, const Hit& y) {
+            const Facts &a = *x.second, &b = *y.second;
+            if (a.levelRank != b.levelRank) return desc ? b.levelRank < a.levelRank : a.levelRank < b.levelRank;
+            return a.nameRank < b.nameRank;
+        };
+        break;
+    }
+    const size_t end = std::min(hits.size(), static_cast<size_t>(q.offset) + static_cast<size_t>(q.limit));
+    std::partial_sort(hits.begin(), hits.begin() + static_cast<long>(end), hits.end(), less);
+    std::vector<int64_t> docids;
+    for (size_t i = static_cast<size_t>(q.offset); i < end; ++i) docids.push_back(hits[i].first);
+    readPage(page, docids, overdueWith, db);
+}
+
+// The page's rows, whole, in the order given.
+void readPage(CustomerPage& page, const std::vector<int64_t>& docids,
+              const std::function<std::string(Bindings&)>& overdueWith, storage::Database& db)
+{
     Bindings rowBindings;
     const std::string overdue = overdueWith(rowBindings);
     const std::string docid = rowBindings.add(int64_t{0});
@@ -137,9 +223,9 @@ void pageOfMatches(CustomerPage& page, const CustomerQuery& q, const std::string
                                         + docid);
     rowBindings.bindTo(*row);
     const int docidIndex = static_cast<int>(rowBindings.values.size());
-    for (size_t i = static_cast<size_t>(q.offset); i < end; ++i) {
+    for (int64_t docid : docids) {
         row->reset();
-        row->bind(docidIndex, hits[i].docid);
+        row->bind(docidIndex, docid);
         if (row->step()) page.rows.push_back(readRow(*row));
     }
 }
@@ -232,8 +318,9 @@ Result<CustomerPage> Customers::list(const CustomerQuery& q)
     // search_doc do.
     std::string from = " FROM search_doc d";
     std::string where = " WHERE 1";
+    std::optional<SearchIndex::Match> match;
     if (!q.search.empty()) {
-        auto match = SearchIndex::matchExpression(q.search);
+        match = SearchIndex::matchExpression(q.search);
         // Only punctuation: nothing can match it.
         if (!match) return CustomerPage{{}, 0, q.offset};
         if (!match->keys.empty()) {
@@ -275,7 +362,15 @@ Result<CustomerPage> Customers::list(const CustomerQuery& q)
     CustomerPage page;
     page.offset = q.offset;
     auto& db = m_replica.database();
-    if (!q.search.empty()) {
+    if (match && !q.region && !q.stage && !q.owner && !q.poolOnly && !q.tag) {
+        // The facts and the FTS matches as of one snapshot.
+        storage::ReadTransaction snapshot(db);
+        std::array<int64_t, 4> cutoffs{};
+        for (size_t i = 0; i < kLevels.size(); ++i) cutoffs[i] = m_local.addDays(now, -config.cadenceDays[i]);
+        pageOfFacts(page, q, *match, m_index.facts(), cutoffs, overdueWith, db);
+        return page;
+    }
+    if (match) {
         pageOfMatches(page, q, from + where, b, whereParameters, overdueWith, db);
         return page;
     }

@@ -90,9 +90,21 @@ CREATE TABLE pool_claim (
 CREATE INDEX pool_claim_customer ON pool_claim (customer);
 )sql";
 
+// The generation of the index and the key heads (SearchIndex.h "Facts",
+// keyHeads). Every entry is rebuilt by the next refresh (an empty source
+// never equals a customer's texts), which computes its key_heads.
+constexpr const char* kSearchStateV2 = R"sql(
+CREATE TABLE search_state (generation INTEGER NOT NULL);
+INSERT INTO search_state (generation) VALUES (0);
+ALTER TABLE search_doc ADD COLUMN key_heads INTEGER NOT NULL DEFAULT 0;
+UPDATE search_source SET source = '';
+INSERT OR IGNORE INTO search_dirty (customer) SELECT customer FROM search_doc;
+)sql";
+
 // Append only; released steps are frozen.
 const storage::Migration kDomain[] = {
     {1, "customer search index, claims", kSearchV1},
+    {2, "search generation, key heads", kSearchStateV2},
 };
 
 } // namespace

@@ -60,6 +60,20 @@
 //
 //   visit_customer_checkin: index on visit(customer, checkin_at) for the
 //     last-visit lookups.
+//
+// Version 2:
+//
+//   search_state(generation INTEGER)
+//     One row: how many refreshes have changed the index (SearchIndex::
+//     refresh increments it in its transaction). A connection's in-memory
+//     copy of search_doc's facts (SearchIndex.h) is valid while the
+//     generation is the one it was read at.
+//
+//   search_doc.key_heads INTEGER
+//     The first characters of the entry's search_keys tokens as a bit set
+//     (a-z bits 0-25, 0-9 bits 26-35: SearchIndex::keyHeadsOf), for
+//     one-character searches. Every entry is rebuilt once by the first
+//     refresh after the upgrade.
 #pragma once
 
 #include "storage/Migrations.h"

@@ -8,6 +8,7 @@
 #include "storage/Statement.h"
 #include "storage/Transaction.h"
 
+#include <algorithm>
 #include <cctype>
 #include <set>
 #include <vector>
@@ -18,6 +19,9 @@ using storage::Statement;
 using storage::UsingStatement;
 
 namespace {
+
+// Customers re-indexed in one refresh from which the FTS segments are merged.
+constexpr size_t kOptimizeAfter = 1000;
 
 // Decodes one UTF-8 code point at `i` (advancing it); invalid bytes read as
 // U+FFFD, one byte each, so no input can stall the loop.
@@ -179,6 +183,61 @@ std::optional<SearchIndex::Match> SearchIndex::matchExpression(std::string_view 
     return m;
 }
 
+namespace {
+
+// The key_heads bit of a token's first character; -1 outside [a-z0-9].
+int headBit(char c)
+{
+    if (c >= 'a' && c <= 'z') return c - 'a';
+    if (c >= '0' && c <= '9') return 26 + (c - '0');
+    return -1;
+}
+
+} // namespace
+
+std::optional<int64_t> SearchIndex::keyHeads(std::string_view typed)
+{
+    int64_t heads = 0;
+    size_t i = 0;
+    while (i < typed.size()) {
+        while (i < typed.size() && (typed[i] == ' ' || typed[i] == '\t' || typed[i] == '\n')) ++i;
+        size_t end = i;
+        while (end < typed.size() && typed[end] != ' ' && typed[end] != '\t' && typed[end] != '\n') ++end;
+        // The same runs matchExpression makes, so the two agree on what matches.
+        for (const auto& run : runsOf(typed.substr(i, end - i))) {
+            if (run.kind == RunKind::Han || run.text.size() != 1) return std::nullopt;
+            heads |= int64_t{1} << headBit(run.text[0]);
+        }
+        i = end;
+    }
+    if (heads == 0) return std::nullopt;
+    return heads;
+}
+
+int64_t SearchIndex::keyHeadsOf(std::string_view keys)
+{
+    // Tokens are [a-z0-9] runs separated by spaces (appendSuffixes,
+    // appendPhoneSuffixes): unicode61 splits them the same way.
+    int64_t heads = 0;
+    bool atStart = true;
+    for (char c : keys) {
+        const int bit = headBit(c);
+        if (bit < 0) {
+            atStart = true;
+            continue;
+        }
+        if (atStart) heads |= int64_t{1} << bit;
+        atStart = false;
+    }
+    return heads;
+}
+
+int64_t SearchIndex::generation()
+{
+    UsingStatement st(m_replica.database(), "SELECT generation FROM search_state");
+    return st->step() ? st->getInt(0) : 0;
+}
+
 size_t SearchIndex::refresh()
 {
     auto& db = m_replica.database();
@@ -189,24 +248,86 @@ size_t SearchIndex::refresh()
     }
     if (dirty.empty()) return 0;
     storage::Transaction tx(db);
-    for (const auto& id : dirty) reindex(id);
+    const int64_t before = generation();
+    std::vector<Reindexed> done;
+    done.reserve(dirty.size());
+    bool orderChanged = false;
+    for (const auto& id : dirty) {
+        done.push_back(reindex(id));
+        orderChanged = orderChanged || done.back().orderChanged;
+    }
     db.exec("DELETE FROM search_dirty");
+    db.exec("UPDATE search_state SET generation = generation + 1");
+    // After a bulk change (a first sync, an upgrade) the FTS tables hold many
+    // small segments; merged, a query reads one doclist per term.
+    if (dirty.size() >= kOptimizeAfter) {
+        db.exec("INSERT INTO search_text (search_text) VALUES ('optimize')");
+        db.exec("INSERT INTO search_keys (search_keys) VALUES ('optimize')");
+    }
+    // Facts that were current stay current: the entries this refresh
+    // touched are read again, unless the name order moved (then ranks are
+    // recomputed by the next facts()).
+    if (m_factsGeneration == before && !orderChanged) {
+        for (const auto& r : done)
+            if (r.docid) loadFacts(*r.docid);
+        m_factsGeneration = before + 1;
+    } else {
+        m_factsGeneration = -1;
+    }
     tx.commit();
     return dirty.size();
 }
 
-void SearchIndex::reindex(const std::string& customer)
+void SearchIndex::loadFacts(int64_t docid)
+{
+    const auto at = static_cast<size_t>(docid);
+    if (at >= m_facts.size()) m_facts.resize(at + 1);
+    UsingStatement st(m_replica.database(),
+                      "SELECT level_rank, archived, last_visit, key_heads FROM search_doc WHERE docid = ?");
+    st->bind(1, docid);
+    if (!st->step()) {
+        m_facts[at] = Facts{};
+        return;
+    }
+    // Only called for an entry whose sort key did not change: its rank stands.
+    m_facts[at].levelRank = static_cast<int8_t>(st->getInt(0));
+    m_facts[at].archived = st->getInt(1) != 0;
+    m_facts[at].lastVisit = st->isNull(2) ? Facts::kNever : st->getInt(2);
+    m_facts[at].keyHeads = st->getInt(3);
+}
+
+const std::vector<SearchIndex::Facts>& SearchIndex::facts()
+{
+    const int64_t now = generation();
+    if (now == m_factsGeneration) return m_facts;
+    // Read in name order (the search_doc_sort index): the row number is the rank.
+    m_facts.clear();
+    UsingStatement st(m_replica.database(), "SELECT docid, level_rank, archived, last_visit, key_heads FROM search_doc "
+                                            "ORDER BY sort_key, customer");
+    int32_t rank = 0;
+    while (st->step()) {
+        const auto docid = static_cast<size_t>(st->getInt(0));
+        if (docid >= m_facts.size()) m_facts.resize(std::max(docid + 1, m_facts.size() * 2));
+        m_facts[docid] = Facts{rank++, static_cast<int8_t>(st->getInt(1)), st->getInt(2) != 0,
+                               st->isNull(3) ? Facts::kNever : st->getInt(3), st->getInt(4)};
+    }
+    m_factsGeneration = now;
+    return m_facts;
+}
+
+SearchIndex::Reindexed SearchIndex::reindex(const std::string& customer)
 {
     auto& db = m_replica.database();
     std::optional<int64_t> docid;
-    std::string oldSource;
+    std::string oldSource, oldSortKey;
     {
-        UsingStatement st(db, "SELECT d.docid, s.source FROM search_doc d JOIN search_source s ON s.docid = d.docid "
-                              "WHERE d.customer = ?");
+        UsingStatement st(db, "SELECT d.docid, s.source, d.sort_key FROM search_doc d "
+                              "JOIN search_source s ON s.docid = d.docid WHERE d.customer = ?");
         st->bind(1, customer);
         if (st->step()) {
             docid = st->getInt(0);
             oldSource = st->getText(1);
+            oldSortKey = std::string(st->getBlobView(2));
         }
     }
     std::string name, phone, address;
@@ -245,7 +366,7 @@ void SearchIndex::reindex(const std::string& customer)
         }
         UsingStatement phones(db, "DELETE FROM search_phone WHERE customer = ?");
         phones->bind(1, customer).run();
-        return;
+        return {docid, true, false};
     }
 
     std::optional<int64_t> lastVisit;
@@ -278,7 +399,7 @@ void SearchIndex::reindex(const std::string& customer)
         bindColumns(*st, 1);
         st->bind(9, *docid);
         st->run();
-        return;
+        return {docid, false, false};
     }
 
     std::string other, keys;
@@ -298,13 +419,16 @@ void SearchIndex::reindex(const std::string& customer)
     const std::string core = coreName(name);
     const std::string corePinyin = m_pinyin.full(core);
     const std::string sortKey = m_pinyin.sortKey(name);
+    const bool orderChanged = !docid || sortKey != oldSortKey;
 
+    const int64_t heads = keyHeadsOf(keys);
     if (docid) {
         UsingStatement st(db, "UPDATE search_doc SET sort_key = ?, last_visit = ?, level = ?, level_rank = ?, "
-                              "region = ?, lifecycle = ?, owner = ?, tags = ?, archived = ? WHERE docid = ?");
+                              "region = ?, lifecycle = ?, owner = ?, tags = ?, archived = ?, key_heads = ? "
+                              "WHERE docid = ?");
         st->bind(1, storage::Blob{sortKey});
         bindColumns(*st, 2);
-        st->bind(10, *docid);
+        st->bind(10, heads).bind(11, *docid);
         st->run();
         UsingStatement text(db, "DELETE FROM search_text WHERE rowid = ?");
         text->bind(1, *docid).run();
@@ -312,9 +436,10 @@ void SearchIndex::reindex(const std::string& customer)
         k->bind(1, *docid).run();
     } else {
         UsingStatement st(db, "INSERT INTO search_doc (customer, sort_key, last_visit, level, level_rank, region, "
-                              "lifecycle, owner, tags, archived) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                              "lifecycle, owner, tags, archived, key_heads) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         st->bind(1, customer).bind(2, storage::Blob{sortKey});
         bindColumns(*st, 3);
+        st->bind(11, heads);
         st->run();
         docid = db.lastInsertRowid();
     }
@@ -332,6 +457,7 @@ void SearchIndex::reindex(const std::string& customer)
         UsingStatement st(db, "INSERT OR IGNORE INTO search_phone (phone, customer) VALUES (?, ?)");
         st->bind(1, p).bind(2, customer).run();
     }
+    return {docid, false, orderChanged};
 }
 
 } // namespace fieldsync::domain

@@ -3,6 +3,7 @@
 // index follows every path a row can change by.
 #include "CustomerFixture.h"
 
+#include "domain/DemoCompany.h"
 #include "domain/Pinyin.h"
 
 #include "storage/Statement.h"
@@ -10,6 +11,9 @@
 #include <gmock/gmock.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <random>
+#include <set>
 
 namespace fieldsync::domain::test {
 namespace {
@@ -253,6 +257,197 @@ TEST_F(SearchTest, RefreshTouchesOnlyWhatChanged)
     EXPECT_EQ(index.refresh(), 1u) << "a level is filtered by";
     visit("zz", 0);
     EXPECT_EQ(index.refresh(), 1u) << "a visit moves the last visit";
+}
+
+
+// ------------------------------------------------- key heads and the facts
+
+// A replica file removed (with its WAL) when the test ends.
+struct TempFile {
+    std::string path;
+    TempFile()
+    {
+        std::random_device rd;
+        path = (std::filesystem::temp_directory_path() / ("fs-search-" + std::to_string(rd()) + ".db")).string();
+    }
+    ~TempFile()
+    {
+        for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+    }
+};
+
+TEST(KeyHeads, OnlyQueriesOfSingleLettersOrDigits)
+{
+    const auto bit = [](char c) { return int64_t{1} << (c >= 'a' ? c - 'a' : 26 + (c - '0')); };
+    EXPECT_EQ(SearchIndex::keyHeads("b"), bit('b'));
+    EXPECT_EQ(SearchIndex::keyHeads("B"), bit('b'));
+    EXPECT_EQ(SearchIndex::keyHeads(" b j "), bit('b') | bit('j'));
+    EXPECT_EQ(SearchIndex::keyHeads("b-j"), bit('b') | bit('j')) << "punctuation separates runs";
+    EXPECT_EQ(SearchIndex::keyHeads("5"), bit('5'));
+    EXPECT_EQ(SearchIndex::keyHeads("z 9"), bit('z') | bit('9'));
+    EXPECT_EQ(SearchIndex::keyHeads("bj"), std::nullopt);
+    EXPECT_EQ(SearchIndex::keyHeads("b 北"), std::nullopt);
+    EXPECT_EQ(SearchIndex::keyHeads("北"), std::nullopt);
+    EXPECT_EQ(SearchIndex::keyHeads("！"), std::nullopt);
+    EXPECT_EQ(SearchIndex::keyHeads(""), std::nullopt);
+
+    EXPECT_EQ(SearchIndex::keyHeadsOf("beijing jing bj 0106234 106234 "),
+              bit('b') | bit('j') | bit('0') | bit('1'));
+    EXPECT_EQ(SearchIndex::keyHeadsOf(""), 0);
+}
+
+TEST_F(SearchTest, OneCharacterTermsFindReadingsAndPhonesStartingWithThem)
+{
+    EXPECT_EQ(search("b"), (Names{"bank", "zz"}));
+    EXPECT_EQ(search("z"), (Names{"zz", "hz", "sh", "sz", "shop"}));
+    EXPECT_EQ(search("9"), (Names{"bank", "cs", "xm"})) << "95526, 139 1234…, +86 592 555…";
+    EXPECT_EQ(search("b z"), Names{"zz"});
+    EXPECT_EQ(search("q"), Names{"cq"});
+    CustomerQuery q;
+    q.search = "z";
+    q.sort = CustomerSort::LastVisit;
+    EXPECT_EQ(find(q), (Names{"sz", "sh", "hz", "zz", "shop"})) << "never visited first";
+    q.overdueOnly = true;
+    EXPECT_EQ(find(q), (Names{"sh"})) << "sz has no level; hz (C, 29 days) is not due yet";
+}
+
+// The list a search gives — one character (key heads) or more (FTS), any
+// filter the facts hold, any sort, any page — is exactly the unsearched list
+// with the same filter and sort, kept to the customers the raw FTS match
+// finds. Over a generated company, so ties, never-visited customers and
+// every level occur.
+TEST(SearchFacts, SameRowsInTheSameOrderAsTheUnsearchedList)
+{
+    auto r = replica::Replica::open(":memory:", replica::Replica::Options{.time = [] { return kNow; }});
+    r->setSetting(replica::settings::kUser, "admin"s);
+    r->setSetting(replica::settings::kRole, "admin"s);
+    DemoOptions o;
+    o.reps = 6;
+    o.customers = 300;
+    o.visits = 900;
+    o.seed = 11;
+    o.today = beijingMidnight(kNow);
+    auto demo = DemoCompany::make(o);
+    ASSERT_TRUE(demo.ok());
+    demo->generate(500, [&](std::span<const protocol::ChangeRecord> batch) { r->applyRemote(batch); });
+    Customers customers(*r, Customers::Options{.time = [] { return kNow; }, .zone = "Asia/Shanghai"});
+
+    auto ftsMatches = [&](const std::string& typed) {
+        auto m = SearchIndex::matchExpression(typed);
+        std::set<std::string> ids;
+        std::string sql = m->keys.empty() ? "SELECT d.customer FROM search_text t JOIN search_doc d ON d.docid = t.rowid "
+                                            "WHERE search_text MATCH ?1"
+                                          : "SELECT d.customer FROM search_keys k JOIN search_doc d ON d.docid = k.rowid "
+                                            "WHERE search_keys MATCH ?1";
+        storage::Statement st(r->database(), sql);
+        st.bind(1, m->keys.empty() ? m->text : m->keys);
+        while (st.step()) ids.insert(st.getText(0));
+        return ids;
+    };
+    int checked = 0;
+    for (const std::string typed : {"b", "z", "s", "x", "5", "1", "b j", "zh", "bj", "sh", "138", "华", "科技"}) {
+        customers.index().refresh();
+        const auto matches = ftsMatches(typed);
+        ASSERT_FALSE(matches.empty()) << typed;
+        for (int filter = 0; filter < 3; ++filter)
+            for (auto sort : {CustomerSort::Name, CustomerSort::LastVisit, CustomerSort::Level})
+                for (bool desc : {false, true}) {
+                    CustomerQuery all;
+                    all.sort = sort;
+                    all.descending = desc;
+                    all.limit = 1000;
+                    if (filter == 1) all.level = "B";
+                    if (filter == 2) all.overdueOnly = true;
+                    auto everyone = customers.list(all);
+                    ASSERT_TRUE(everyone.ok());
+                    std::vector<std::string> expected;
+                    for (const auto& row : everyone->rows)
+                        if (matches.count(row.id)) expected.push_back(row.id);
+                    for (int offset : {0, 7}) {
+                        CustomerQuery q = all;
+                        q.search = typed;
+                        q.limit = 10;
+                        q.offset = offset;
+                        auto page = customers.list(q);
+                        ASSERT_TRUE(page.ok());
+                        EXPECT_EQ(page->total, static_cast<int64_t>(expected.size())) << typed << " filter " << filter;
+                        std::vector<std::string> want(expected.begin() + std::min<size_t>(offset, expected.size()),
+                                                      expected.begin() + std::min<size_t>(offset + 10, expected.size()));
+                        std::vector<std::string> got;
+                        for (const auto& row : page->rows) got.push_back(row.id);
+                        EXPECT_EQ(got, want) << typed << " filter " << filter << " sort " << static_cast<int>(sort)
+                                             << " desc " << desc << " offset " << offset;
+                        ++checked;
+                    }
+                }
+    }
+    EXPECT_EQ(checked, 13 * 3 * 3 * 2 * 2);
+}
+
+// One Customers object across edits: its in-memory facts follow this
+// connection's refreshes (level, visit, archive, rename, a new customer)
+// and another connection's.
+TEST(SearchFacts, FollowEditsOfThisConnectionAndOthers)
+{
+    TempFile file;
+    auto opts = replica::Replica::Options{.time = [] { return kNow; }};
+    auto r = replica::Replica::open(file.path, opts);
+    r->setSetting(replica::settings::kUser, "admin"s);
+    r->setSetting(replica::settings::kRole, "admin"s);
+    auto add = [&](replica::Replica& on, const std::string& name, const std::string& level) {
+        auto id = on.create("customer", Write().set("name", name).set("level", level));
+        EXPECT_TRUE(id.ok());
+        return id.ok() ? *id : std::string();
+    };
+    const std::string bj = add(*r, "北京昭智教育", "A");
+    const std::string bb = add(*r, "北京银行", "B");
+    Customers customers(*r, Customers::Options{.time = [] { return kNow; }, .zone = "Asia/Shanghai"});
+    auto ids = [&](CustomerQuery q) {
+        std::vector<std::string> out;
+        auto page = customers.list(q);
+        EXPECT_TRUE(page.ok());
+        if (page.ok())
+            for (const auto& row : page->rows) out.push_back(row.id);
+        return out;
+    };
+    CustomerQuery b;
+    b.search = "b";
+    CustomerQuery levelA = b;
+    levelA.level = "A";
+    CustomerQuery overdue = b;
+    overdue.overdueOnly = true;
+    EXPECT_EQ(ids(b), (std::vector<std::string>{bb, bj}));
+    EXPECT_EQ(ids(levelA), std::vector<std::string>{bj});
+    EXPECT_EQ(ids(overdue), (std::vector<std::string>{bb, bj})) << "never visited";
+
+    FS_ASSERT_OK(r->update("customer", bb, Write().set("level", "A"s)));
+    EXPECT_EQ(ids(levelA), (std::vector<std::string>{bb, bj}));
+    FS_ASSERT_OK(r->create("visit", Write().set("customer", bj).set("checkin_at", kNow - kDay)));
+    EXPECT_EQ(ids(overdue), std::vector<std::string>{bb});
+    FS_ASSERT_OK(r->archive("customer", bb));
+    EXPECT_EQ(ids(b), std::vector<std::string>{bj});
+    FS_ASSERT_OK(r->update("customer", bj, Write().set("name", "安徽昭智教育"s)));
+    EXPECT_EQ(ids(b), std::vector<std::string>{}) << "renamed: no reading starts with b";
+    CustomerQuery a;
+    a.search = "a";
+    EXPECT_EQ(ids(a), std::vector<std::string>{bj});
+    const std::string later = add(*r, "阿里巴巴", "C");
+    EXPECT_EQ(ids(a), (std::vector<std::string>{later, bj})) << "a new customer takes its place in name order";
+
+    // Another connection to the same file edits and refreshes first.
+    auto other = replica::Replica::open(file.path, opts);
+    FS_ASSERT_OK(other->update("customer", later, Write().set("name", "安顺百货"s)));
+    {
+        SearchIndex there(*other);
+        EXPECT_EQ(there.refresh(), 1u);
+    }
+    EXPECT_EQ(ids(a), (std::vector<std::string>{bj, later})) << "安徽 (an hui) now before 安顺 (an shun)";
+    FS_ASSERT_OK(other->update("customer", bj, Write().set("archived", true)));
+    {
+        SearchIndex there(*other);
+        EXPECT_EQ(there.refresh(), 1u);
+    }
+    EXPECT_EQ(ids(a), std::vector<std::string>{later});
 }
 
 } // namespace

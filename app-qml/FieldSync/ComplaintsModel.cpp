@@ -85,20 +85,56 @@ int ComplaintsModel::load()
     return static_cast<int>(m_rows.size());
 }
 
+bool ComplaintsModel::finish(const Status& status)
+{
+    if (!status) {
+        setError(describeError(status.error()));
+        return false;
+    }
+    setError({});
+    session()->localWriteDone();
+    return true;
+}
+
 bool ComplaintsModel::moveTo(int row, const QString& stage, const QString& resolution)
 {
     if (!session() || !validRow(row)) return false;
     domain::ComplaintMove move;
     move.stage = stage.toStdString();
     if (!resolution.trimmed().isEmpty()) move.resolution = resolution.trimmed().toStdString();
-    const Status moved = domain::moveComplaint(session()->replica(), m_rows[static_cast<size_t>(row)].id, move);
-    if (!moved) {
-        setError(describeError(moved.error()));
+    return finish(domain::moveComplaint(session()->replica(), m_rows[static_cast<size_t>(row)].id, move));
+}
+
+bool ComplaintsModel::add(const QString& customerId, const QString& channel, const QString& severity,
+                          const QString& description)
+{
+    if (!session()) return false;
+    // The domain accepts an empty description; a complaint nobody can read is
+    // of no use to whoever handles it, so the form asks for one.
+    if (description.trimmed().isEmpty()) {
+        setError(tr("Describe the complaint"));
         return false;
     }
-    setError({});
-    session()->localWriteDone();
-    return true;
+    domain::NewComplaint c;
+    c.customer = customerId.toStdString();
+    c.receivedAt = session()->replica().clock().physicalMillis();
+    c.channel = channel.toStdString();
+    c.severity = severity.toStdString();
+    c.description = description.trimmed().toStdString();
+    auto added = domain::addComplaint(session()->replica(), c);
+    return finish(added ? Status(Ok{}) : Status(added.error()));
+}
+
+bool ComplaintsModel::reopen(int row)
+{
+    if (!session() || !validRow(row)) return false;
+    // The domain would restart an open one too; the page offers reopening
+    // only for closed ones, and a stray call says so rather than reset it.
+    if (m_rows[static_cast<size_t>(row)].open()) {
+        setError(tr("This complaint is still open"));
+        return false;
+    }
+    return finish(domain::reopenComplaint(session()->replica(), m_rows[static_cast<size_t>(row)].id));
 }
 
 QVariant ComplaintsModel::data(const QModelIndex& index, int role) const

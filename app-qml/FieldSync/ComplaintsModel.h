@@ -2,7 +2,9 @@
 // first; optionally one customer's only (the detail page) and open only.
 // moveTo(row, stage, resolution) moves a complaint forward
 // (domain::moveComplaint: stages only go forward; "answered" needs a
-// resolution — the domain refuses, the model shows why).
+// resolution — the domain refuses, the model shows why); add() records a new
+// complaint received now (domain::addComplaint) and reopen(row) starts a
+// closed one again at "received" (domain::reopenComplaint: a new generation).
 #pragma once
 
 #include "PagedListModel.h"
@@ -55,6 +57,13 @@ public:
     // False (and errorText) when refused. An empty resolution keeps the
     // recorded one.
     Q_INVOKABLE bool moveTo(int row, const QString& stage, const QString& resolution = {});
+    // A complaint about `customerId` received now. channel: phone | visit |
+    // wechat | email | other; severity: low | medium | high (either may be
+    // empty). The description is required.
+    Q_INVOKABLE bool add(const QString& customerId, const QString& channel, const QString& severity,
+                         const QString& description);
+    // Only a closed (followed-up) complaint can be reopened.
+    Q_INVOKABLE bool reopen(int row);
     Q_INVOKABLE static QString stageLabel(const QString& stage);
 
 signals:
@@ -68,6 +77,7 @@ protected:
 
 private:
     void setError(const QString& text);
+    bool finish(const Status& status);
 
     std::vector<domain::Complaint> m_rows;
     QString m_customerId;

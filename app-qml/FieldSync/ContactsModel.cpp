@@ -1,27 +1,9 @@
 #include "ContactsModel.h"
 
 #include "Session.h"
-#include "replica/Replica.h"
-
-#include <algorithm>
+#include "Values.h"
 
 namespace fieldsync::app {
-
-namespace {
-
-QString text(const nlohmann::json& row, const char* field)
-{
-    auto it = row.find(field);
-    return it != row.end() && it->is_string() ? QString::fromStdString(it->get<std::string>()) : QString();
-}
-
-bool flag(const nlohmann::json& row, const char* field)
-{
-    auto it = row.find(field);
-    return it != row.end() && it->is_boolean() && it->get<bool>();
-}
-
-} // namespace
 
 ContactsModel::ContactsModel(QObject* parent) : PagedListModel(parent) {}
 
@@ -36,31 +18,56 @@ void ContactsModel::setCustomerId(const QString& id)
 int ContactsModel::load()
 {
     m_rows.clear();
-    if (m_customerId.isEmpty()) return 0;
-    for (const auto& row : session()->replica().list("contact")) {
-        if (text(row, "customer") != m_customerId || flag(row, "archived")) continue;
-        m_rows.push_back({text(row, "id"), text(row, "name"), text(row, "title"), text(row, "phone"),
-                          text(row, "email"), flag(row, "is_primary")});
-    }
-    std::sort(m_rows.begin(), m_rows.end(), [](const Contact& a, const Contact& b) {
-        if (a.primary != b.primary) return a.primary;
-        const int byName = QString::localeAwareCompare(a.name, b.name);
-        return byName != 0 ? byName < 0 : a.id < b.id;
-    });
+    if (!m_customerId.isEmpty()) m_rows = domain::contactsOf(session()->replica(), m_customerId.toStdString());
     return static_cast<int>(m_rows.size());
+}
+
+bool ContactsModel::finish(const Status& status)
+{
+    const QString error = status ? QString() : describeError(status.error());
+    if (m_error != error) {
+        m_error = error;
+        emit errorTextChanged();
+    }
+    if (!status) return false;
+    session()->localWriteDone();
+    return true;
+}
+
+bool ContactsModel::save(const QString& contactId, const QString& name, const QString& title, const QString& phone,
+                         const QString& email)
+{
+    if (!session() || m_customerId.isEmpty()) return false;
+    const domain::ContactFields fields{name.toStdString(), title.toStdString(), phone.toStdString(),
+                                       email.toStdString(), {}};
+    if (contactId.isEmpty()) {
+        auto added = domain::addContact(session()->replica(), m_customerId.toStdString(), fields);
+        return finish(added ? Status(Ok{}) : Status(added.error()));
+    }
+    // The birthday is not on the form: keep the stored one.
+    auto current = domain::findContact(session()->replica(), contactId.toStdString());
+    domain::ContactFields withBirthday = fields;
+    if (current) withBirthday.birthday = current->birthday;
+    return finish(domain::updateContact(session()->replica(), contactId.toStdString(), withBirthday));
+}
+
+bool ContactsModel::setPrimary(int row)
+{
+    if (!session() || !validRow(row)) return false;
+    return finish(domain::setPrimaryContact(session()->replica(), m_rows[static_cast<size_t>(row)].id));
 }
 
 QVariant ContactsModel::data(const QModelIndex& index, int role) const
 {
     if (!index.isValid() || !validRow(index.row())) return {};
-    const Contact& c = m_rows[static_cast<size_t>(index.row())];
+    const domain::Contact& c = m_rows[static_cast<size_t>(index.row())];
     switch (role) {
     case Qt::DisplayRole:
-    case NameRole: return c.name;
-    case ContactIdRole: return c.id;
-    case TitleRole: return c.title;
-    case PhoneRole: return c.phone;
-    case EmailRole: return c.email;
+    case NameRole: return qs(c.name);
+    case ContactIdRole: return qs(c.id);
+    case TitleRole: return qs(c.title);
+    case PhoneRole: return qs(c.phone);
+    case EmailRole: return qs(c.email);
     case PrimaryRole: return c.primary;
     default: return {};
     }

@@ -1,7 +1,12 @@
 #include "CustomerDetail.h"
 
 #include "Session.h"
+#include "domain/Actor.h"
+#include "domain/CustomerProfile.h"
 #include "replica/Replica.h"
+
+#include <QRegularExpression>
+#include <set>
 
 namespace fieldsync::app {
 
@@ -37,12 +42,64 @@ void CustomerDetail::setCustomerId(const QString& id)
 
 QString CustomerDetail::lifecycleLabel() const
 {
-    if (m_lifecycle == QLatin1String("lead")) return tr("Lead");
-    if (m_lifecycle == QLatin1String("first_purchase")) return tr("First purchase");
-    if (m_lifecycle == QLatin1String("repeat")) return tr("Repeat buyer");
-    if (m_lifecycle == QLatin1String("loyal")) return tr("Loyal");
-    if (m_lifecycle == QLatin1String("churned")) return tr("Churned");
-    return m_lifecycle;
+    return lifecycleName(m_lifecycle);
+}
+
+QString CustomerDetail::lifecycleName(const QString& value)
+{
+    if (value == QLatin1String("lead")) return tr("Lead");
+    if (value == QLatin1String("first_purchase")) return tr("First purchase");
+    if (value == QLatin1String("repeat")) return tr("Repeat buyer");
+    if (value == QLatin1String("loyal")) return tr("Loyal");
+    if (value == QLatin1String("churned")) return tr("Churned");
+    return value;
+}
+
+QStringList CustomerDetail::lifecycleValues()
+{
+    return {QStringLiteral("lead"), QStringLiteral("first_purchase"), QStringLiteral("repeat"), QStringLiteral("loyal"),
+            QStringLiteral("churned")};
+}
+
+bool CustomerDetail::editable() const
+{
+    if (!m_session || !m_found || m_archived) return false;
+    const domain::Actor actor = domain::Actor::of(m_session->replica());
+    return actor.isManager() || m_owner.toStdString() == actor.user;
+}
+
+bool CustomerDetail::save(const QVariantMap& fields)
+{
+    if (!m_session || m_id.isEmpty()) return false;
+    domain::ProfileEdit edit;
+    auto take = [&](const char* key, std::optional<std::string>& into) {
+        if (auto it = fields.find(QLatin1String(key)); it != fields.end()) into = it->toString().toStdString();
+    };
+    take("name", edit.name);
+    take("phone", edit.phone);
+    take("address", edit.address);
+    take("region", edit.region);
+    take("industry", edit.industry);
+    take("level", edit.level);
+    take("lifecycle", edit.lifecycle);
+    take("notes", edit.notes);
+    if (auto it = fields.find(QStringLiteral("tags")); it != fields.end()) {
+        static const QRegularExpression separators(QStringLiteral("[,，、;；\\s]+"));
+        std::set<std::string> wanted;
+        for (const QString& t : it->toString().split(separators, Qt::SkipEmptyParts)) wanted.insert(t.toStdString());
+        for (const QString& t : m_tags)
+            if (!wanted.count(t.toStdString())) edit.removeTags.push_back(t.toStdString());
+        edit.addTags.assign(wanted.begin(), wanted.end());
+    }
+    auto written = domain::updateProfile(m_session->replica(), m_id.toStdString(), edit);
+    const QString error = written ? QString() : describeError(written.error());
+    if (m_error != error) {
+        m_error = error;
+        emit errorTextChanged();
+    }
+    if (!written) return false;
+    if (*written > 0) m_session->localWriteDone();
+    return true;
 }
 
 void CustomerDetail::reload()

@@ -6,12 +6,17 @@
 // Re-reads on Session::dataChanged (a sync ended, a local write, a wipe), so
 // an edit that arrives from another device shows while the page is open; a
 // customer that left this replica (reassigned, evicted) reads as found=false.
+//
+// save() is the profile form's write (domain::updateProfile): every field the
+// form shows is sent, only those that differ are written (one clock), tags
+// are added and removed as set elements; refusals come back as errorText.
 #pragma once
 
 #include <QObject>
 #include <QPointer>
 #include <QString>
 #include <QStringList>
+#include <QVariantMap>
 #include <QtQml/qqmlregistration.h>
 
 namespace fieldsync::app {
@@ -41,6 +46,9 @@ class CustomerDetail : public QObject {
     Q_PROPERTY(QString notes READ notes NOTIFY changed)
     Q_PROPERTY(bool archived READ archived NOTIFY changed)
     Q_PROPERTY(bool hasLocation READ hasLocation NOTIFY changed)
+    // The acting user may edit this profile (their own customer, or a manager's).
+    Q_PROPERTY(bool editable READ editable NOTIFY changed)
+    Q_PROPERTY(QString errorText READ errorText NOTIFY errorTextChanged)
 
 public:
     explicit CustomerDetail(QObject* parent = nullptr);
@@ -64,13 +72,23 @@ public:
     QString notes() const { return m_notes; }
     bool archived() const { return m_archived; }
     bool hasLocation() const { return m_hasLocation; }
+    bool editable() const;
+    QString errorText() const { return m_error; }
 
     Q_INVOKABLE void reload();
+    // Keys: name, phone, address, region, industry, level, lifecycle, notes
+    // (strings; "" clears) and tags (one string, split at commas, 、 and
+    // spaces). Keys not given are left alone. False (and errorText) when refused.
+    Q_INVOKABLE bool save(const QVariantMap& fields);
+    // The labels of the lifecycle stages, in the schema's order of `lifecycleValues`.
+    Q_INVOKABLE static QStringList lifecycleValues();
+    Q_INVOKABLE static QString lifecycleName(const QString& value);
 
 signals:
     void sessionChanged();
     void customerIdChanged();
     void changed();
+    void errorTextChanged();
 
 private:
     QPointer<Session> m_session;
@@ -80,6 +98,7 @@ private:
     QStringList m_tags;
     bool m_archived = false;
     bool m_hasLocation = false;
+    QString m_error;
 };
 
 } // namespace fieldsync::app

@@ -25,6 +25,46 @@ int VisitsModel::load()
     return static_cast<int>(m_rows.size());
 }
 
+bool VisitsModel::finish(const Status& status)
+{
+    const QString error = status ? QString() : describeError(status.error());
+    if (m_error != error) {
+        m_error = error;
+        emit errorTextChanged();
+    }
+    if (!status) return false;
+    session()->localWriteDone();
+    return true;
+}
+
+bool VisitsModel::plan(const QString& when, const QString& purpose, const QString& kind)
+{
+    if (!session() || m_customerId.isEmpty()) return false;
+    const QDateTime at = QDateTime::fromString(when.trimmed(), QStringLiteral("yyyy-MM-dd HH:mm"));
+    if (!at.isValid()) {
+        const QString error = tr("Enter the date and time as 2026-11-23 09:30");
+        if (m_error != error) {
+            m_error = error;
+            emit errorTextChanged();
+        }
+        return false;
+    }
+    domain::VisitPlan p;
+    p.customer = m_customerId.toStdString();
+    p.plannedAt = at.toMSecsSinceEpoch();
+    p.purpose = purpose.trimmed().toStdString();
+    p.kind = kind.toStdString();
+    auto planned = domain::planVisit(session()->replica(), p);
+    return finish(planned ? Status(Ok{}) : Status(planned.error()));
+}
+
+bool VisitsModel::voidVisit(int row, const QString& reason)
+{
+    if (!session() || !validRow(row)) return false;
+    return finish(domain::voidVisit(session()->replica(), m_rows[static_cast<size_t>(row)].id,
+                                    reason.trimmed().toStdString()));
+}
+
 QString VisitsModel::kindLabel(const std::string& kind)
 {
     if (kind == "visit") return tr("Visit");

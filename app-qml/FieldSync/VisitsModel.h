@@ -2,6 +2,11 @@
 // visit latest first, voided ones kept and marked, with the derived flags
 // far (checked in farther than the team's radius from the customer) and
 // noLocation (checked in without a position).
+//
+// Actions on the customer's visits, through domain/Visits only: plan() a
+// visit (the plan-visit form: local date and time as "yyyy-MM-dd HH:mm",
+// purpose, kind) and voidVisit() one (managers only, with a reason: the
+// domain refuses a rep or an empty reason). Refusals come back as errorText.
 #pragma once
 
 #include "PagedListModel.h"
@@ -16,6 +21,7 @@ class VisitsModel : public PagedListModel {
     Q_OBJECT
     QML_ELEMENT
     Q_PROPERTY(QString customerId READ customerId WRITE setCustomerId NOTIFY customerIdChanged)
+    Q_PROPERTY(QString errorText READ errorText NOTIFY errorTextChanged)
 
 public:
     enum Role {
@@ -49,11 +55,18 @@ public:
     QString customerId() const { return m_customerId; }
     void setCustomerId(const QString& id);
 
+    QString errorText() const { return m_error; }
+
+    // A visit to this customer planned at `when` (local "yyyy-MM-dd HH:mm").
+    Q_INVOKABLE bool plan(const QString& when, const QString& purpose, const QString& kind = QStringLiteral("visit"));
+    Q_INVOKABLE bool voidVisit(int row, const QString& reason);
+
     static QString kindLabel(const std::string& kind);
     static QString statusLabel(const std::string& status);
 
 signals:
     void customerIdChanged();
+    void errorTextChanged();
 
 protected:
     int load() override;
@@ -62,7 +75,10 @@ protected:
     std::vector<domain::Visit> m_rows;  // what data() shows (FeedModel fills it too)
 
 private:
+    bool finish(const Status& status);
+
     QString m_customerId;
+    QString m_error;
 };
 
 } // namespace fieldsync::app

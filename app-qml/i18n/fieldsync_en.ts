@@ -23,6 +23,10 @@
       <source>No open complaints</source>
       <translation>No open complaints</translation>
     </message>
+    <message>
+      <source>Reopen</source>
+      <translation>Reopen</translation>
+    </message>
   </context>
   <context>
     <name>ConflictDelegate</name>
@@ -229,6 +233,182 @@
     <message>
       <source>%1: %2 (other value: %3)</source>
       <translation>%1: %2 (other value: %3)</translation>
+    </message>
+    <message>
+      <source>Plan visit</source>
+      <translation>Plan visit</translation>
+    </message>
+    <message>
+      <source>New complaint</source>
+      <translation>New complaint</translation>
+    </message>
+    <message>
+      <source>Edit</source>
+      <translation>Edit</translation>
+    </message>
+    <message>
+      <source>Add contact</source>
+      <translation>Add contact</translation>
+    </message>
+    <message>
+      <source>Make primary</source>
+      <translation>Make primary</translation>
+    </message>
+    <message>
+      <source>Void</source>
+      <translation>Void</translation>
+    </message>
+    <message>
+      <source>Reopen</source>
+      <translation>Reopen</translation>
+    </message>
+    <message>
+      <source>History</source>
+      <translation>History</translation>
+    </message>
+    <message>
+      <source>Hide</source>
+      <translation>Hide</translation>
+    </message>
+    <message>
+      <source>Show</source>
+      <translation>Show</translation>
+    </message>
+    <message>
+      <source>Each field&apos;s current value, when it was written and by which device. This device keeps no older values; values overwritten by a concurrent edit are listed last.</source>
+      <translation>Each field's current value, when it was written and by which device. This device keeps no older values; values overwritten by a concurrent edit are listed last.</translation>
+    </message>
+    <message>
+      <source>Overwritten · </source>
+      <translation>Overwritten · </translation>
+    </message>
+    <message>
+      <source>resolved</source>
+      <translation>resolved</translation>
+    </message>
+    <message>
+      <source>Edit profile</source>
+      <translation>Edit profile</translation>
+    </message>
+    <message>
+      <source>Name</source>
+      <translation>Name</translation>
+    </message>
+    <message>
+      <source>Level</source>
+      <translation>Level</translation>
+    </message>
+    <message>
+      <source>None</source>
+      <translation>None</translation>
+    </message>
+    <message>
+      <source>Lifecycle</source>
+      <translation>Lifecycle</translation>
+    </message>
+    <message>
+      <source>Tags (separated by commas)</source>
+      <translation>Tags (separated by commas)</translation>
+    </message>
+    <message>
+      <source>Edit contact</source>
+      <translation>Edit contact</translation>
+    </message>
+    <message>
+      <source>Title</source>
+      <translation>Title</translation>
+    </message>
+    <message>
+      <source>E-mail</source>
+      <translation>E-mail</translation>
+    </message>
+    <message>
+      <source>Plan a visit to %1</source>
+      <translation>Plan a visit to %1</translation>
+    </message>
+    <message>
+      <source>Plan</source>
+      <translation>Plan</translation>
+    </message>
+    <message>
+      <source>Date and time (yyyy-MM-dd HH:mm)</source>
+      <translation>Date and time (yyyy-MM-dd HH:mm)</translation>
+    </message>
+    <message>
+      <source>Kind</source>
+      <translation>Kind</translation>
+    </message>
+    <message>
+      <source>Visit</source>
+      <translation>Visit</translation>
+    </message>
+    <message>
+      <source>Follow-up</source>
+      <translation>Follow-up</translation>
+    </message>
+    <message>
+      <source>Delivery</source>
+      <translation>Delivery</translation>
+    </message>
+    <message>
+      <source>Other</source>
+      <translation>Other</translation>
+    </message>
+    <message>
+      <source>Purpose</source>
+      <translation>Purpose</translation>
+    </message>
+    <message>
+      <source>New complaint from %1</source>
+      <translation>New complaint from %1</translation>
+    </message>
+    <message>
+      <source>Record</source>
+      <translation>Record</translation>
+    </message>
+    <message>
+      <source>Channel</source>
+      <translation>Channel</translation>
+    </message>
+    <message>
+      <source>During a visit</source>
+      <translation>During a visit</translation>
+    </message>
+    <message>
+      <source>WeChat</source>
+      <translation>WeChat</translation>
+    </message>
+    <message>
+      <source>Severity</source>
+      <translation>Severity</translation>
+    </message>
+    <message>
+      <source>Low</source>
+      <translation>Low</translation>
+    </message>
+    <message>
+      <source>Medium</source>
+      <translation>Medium</translation>
+    </message>
+    <message>
+      <source>High</source>
+      <translation>High</translation>
+    </message>
+    <message>
+      <source>Description</source>
+      <translation>Description</translation>
+    </message>
+    <message>
+      <source>Void this visit?</source>
+      <translation>Void this visit?</translation>
+    </message>
+    <message>
+      <source>A voided visit stays on the timeline, marked, and counts in no report.</source>
+      <translation>A voided visit stays on the timeline, marked, and counts in no report.</translation>
+    </message>
+    <message>
+      <source>Reason</source>
+      <translation>Reason</translation>
     </message>
   </context>
   <context>
@@ -478,6 +658,17 @@
     <message>
       <source>Job title</source>
       <translation>Job title</translation>
+    </message>
+  </context>
+  <context>
+    <name>FormDialog</name>
+    <message>
+      <source>Save</source>
+      <translation>Save</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>Cancel</translation>
     </message>
   </context>
   <context>
@@ -803,6 +994,76 @@
       <source>No customers at risk</source>
       <translation>No customers at risk</translation>
     </message>
+    <message>
+      <source>ABC</source>
+      <translation>ABC</translation>
+    </message>
+    <message>
+      <source>Reassign</source>
+      <translation>Reassign</translation>
+    </message>
+    <message>
+      <source>Export</source>
+      <translation>Export</translation>
+    </message>
+    <message>
+      <source>By annual sales: A up to 75% of the total, B up to 95%, C the rest. The level set by hand is shown beside it.</source>
+      <translation>By annual sales: A up to 75% of the total, B up to 95%, C the rest. The level set by hand is shown beside it.</translation>
+    </message>
+    <message>
+      <source>Sales ¥%1 · level %2</source>
+      <translation>Sales ¥%1 · level %2</translation>
+    </message>
+    <message>
+      <source>Search customers (name, pinyin, phone)</source>
+      <translation>Search customers (name, pinyin, phone)</translation>
+    </message>
+    <message>
+      <source>Public pool</source>
+      <translation>Public pool</translation>
+    </message>
+    <message>
+      <source>To</source>
+      <translation>To</translation>
+    </message>
+    <message numerus="yes">
+      <source>Assign %n</source>
+      <translation>
+        <numerusform>Assign %n customer</numerusform>
+        <numerusform>Assign %n customers</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>Export to CSV (opens in Excel)</source>
+      <translation>Export to CSV (opens in Excel)</translation>
+    </message>
+    <message>
+      <source>Visits</source>
+      <translation>Visits</translation>
+    </message>
+    <message>
+      <source>Customers</source>
+      <translation>Customers</translation>
+    </message>
+    <message>
+      <source>From (yyyy-MM-dd)</source>
+      <translation>From (yyyy-MM-dd)</translation>
+    </message>
+    <message>
+      <source>To, included (yyyy-MM-dd)</source>
+      <translation>To, included (yyyy-MM-dd)</translation>
+    </message>
+    <message>
+      <source>File (empty: the documents folder)</source>
+      <translation>File (empty: the documents folder)</translation>
+    </message>
+    <message numerus="yes">
+      <source>Wrote %n row(s) to %1</source>
+      <translation>
+        <numerusform>Wrote %n row to %1</numerusform>
+        <numerusform>Wrote %n rows to %1</numerusform>
+      </translation>
+    </message>
   </context>
   <context>
     <name>TodayPage</name>
@@ -919,6 +1180,16 @@
     </message>
   </context>
   <context>
+    <name>fieldsync::app::AssignController</name>
+    <message numerus="yes">
+      <source>%n customer(s) now belong to %1</source>
+      <translation>
+        <numerusform>%n customer now belongs to %1</numerusform>
+        <numerusform>%n customers now belong to %1</numerusform>
+      </translation>
+    </message>
+  </context>
+  <context>
     <name>fieldsync::app::ChurnModel</name>
     <message>
       <source>No visit or order for 60 days</source>
@@ -987,6 +1258,14 @@
       <source>Followed up</source>
       <translation>Followed up</translation>
     </message>
+    <message>
+      <source>Describe the complaint</source>
+      <translation>Describe the complaint</translation>
+    </message>
+    <message>
+      <source>This complaint is still open</source>
+      <translation>This complaint is still open</translation>
+    </message>
   </context>
   <context>
     <name>fieldsync::app::ConflictsModel</name>
@@ -1027,6 +1306,52 @@
     <message>
       <source>No such customer.</source>
       <translation>No such customer.</translation>
+    </message>
+  </context>
+  <context>
+    <name>fieldsync::app::ExportController</name>
+    <message>
+      <source>Choose visits or customers</source>
+      <translation>Choose visits or customers</translation>
+    </message>
+    <message>
+      <source>Enter dates as 2026-11-01</source>
+      <translation>Enter dates as 2026-11-01</translation>
+    </message>
+    <message>
+      <source>The range ends before it starts</source>
+      <translation>The range ends before it starts</translation>
+    </message>
+    <message>
+      <source>%1 already exists: choose another file</source>
+      <translation>%1 already exists: choose another file</translation>
+    </message>
+  </context>
+  <context>
+    <name>fieldsync::app::FieldHistoryModel</name>
+    <message>
+      <source>This device, not synced yet</source>
+      <translation>This device, not synced yet</translation>
+    </message>
+    <message>
+      <source>This device</source>
+      <translation>This device</translation>
+    </message>
+    <message>
+      <source>Unknown device</source>
+      <translation>Unknown device</translation>
+    </message>
+    <message>
+      <source>Device %1</source>
+      <translation>Device %1</translation>
+    </message>
+    <message>
+      <source>yes</source>
+      <translation>yes</translation>
+    </message>
+    <message>
+      <source>no</source>
+      <translation>no</translation>
     </message>
   </context>
   <context>
@@ -1137,6 +1462,10 @@
     <message>
       <source>Completed</source>
       <translation>Completed</translation>
+    </message>
+    <message>
+      <source>Enter the date and time as 2026-11-23 09:30</source>
+      <translation>Enter the date and time as 2026-11-23 09:30</translation>
     </message>
   </context>
 </TS>

@@ -23,6 +23,10 @@
       <source>No open complaints</source>
       <translation>没有未结的投诉</translation>
     </message>
+    <message>
+      <source>Reopen</source>
+      <translation>重新打开</translation>
+    </message>
   </context>
   <context>
     <name>ConflictDelegate</name>
@@ -229,6 +233,182 @@
     <message>
       <source>%1: %2 (other value: %3)</source>
       <translation>%1：%2（另一值：%3）</translation>
+    </message>
+    <message>
+      <source>Plan visit</source>
+      <translation>计划拜访</translation>
+    </message>
+    <message>
+      <source>New complaint</source>
+      <translation>登记投诉</translation>
+    </message>
+    <message>
+      <source>Edit</source>
+      <translation>编辑</translation>
+    </message>
+    <message>
+      <source>Add contact</source>
+      <translation>添加联系人</translation>
+    </message>
+    <message>
+      <source>Make primary</source>
+      <translation>设为主要联系人</translation>
+    </message>
+    <message>
+      <source>Void</source>
+      <translation>作废</translation>
+    </message>
+    <message>
+      <source>Reopen</source>
+      <translation>重新打开</translation>
+    </message>
+    <message>
+      <source>History</source>
+      <translation>修改记录</translation>
+    </message>
+    <message>
+      <source>Hide</source>
+      <translation>收起</translation>
+    </message>
+    <message>
+      <source>Show</source>
+      <translation>展开</translation>
+    </message>
+    <message>
+      <source>Each field&apos;s current value, when it was written and by which device. This device keeps no older values; values overwritten by a concurrent edit are listed last.</source>
+      <translation>每个字段的当前值、写入时间和写入设备。本设备不保留更早的值；被同时修改覆盖的值列在最后。</translation>
+    </message>
+    <message>
+      <source>Overwritten · </source>
+      <translation>已被覆盖 · </translation>
+    </message>
+    <message>
+      <source>resolved</source>
+      <translation>已处理</translation>
+    </message>
+    <message>
+      <source>Edit profile</source>
+      <translation>编辑客户档案</translation>
+    </message>
+    <message>
+      <source>Name</source>
+      <translation>名称</translation>
+    </message>
+    <message>
+      <source>Level</source>
+      <translation>客户等级</translation>
+    </message>
+    <message>
+      <source>None</source>
+      <translation>无</translation>
+    </message>
+    <message>
+      <source>Lifecycle</source>
+      <translation>生命周期</translation>
+    </message>
+    <message>
+      <source>Tags (separated by commas)</source>
+      <translation>标签（用逗号分隔）</translation>
+    </message>
+    <message>
+      <source>Edit contact</source>
+      <translation>编辑联系人</translation>
+    </message>
+    <message>
+      <source>Title</source>
+      <translation>职务</translation>
+    </message>
+    <message>
+      <source>E-mail</source>
+      <translation>电子邮件</translation>
+    </message>
+    <message>
+      <source>Plan a visit to %1</source>
+      <translation>计划拜访 %1</translation>
+    </message>
+    <message>
+      <source>Plan</source>
+      <translation>计划</translation>
+    </message>
+    <message>
+      <source>Date and time (yyyy-MM-dd HH:mm)</source>
+      <translation>日期和时间（yyyy-MM-dd HH:mm）</translation>
+    </message>
+    <message>
+      <source>Kind</source>
+      <translation>类型</translation>
+    </message>
+    <message>
+      <source>Visit</source>
+      <translation>拜访</translation>
+    </message>
+    <message>
+      <source>Follow-up</source>
+      <translation>回访</translation>
+    </message>
+    <message>
+      <source>Delivery</source>
+      <translation>送货</translation>
+    </message>
+    <message>
+      <source>Other</source>
+      <translation>其他</translation>
+    </message>
+    <message>
+      <source>Purpose</source>
+      <translation>目的</translation>
+    </message>
+    <message>
+      <source>New complaint from %1</source>
+      <translation>登记 %1 的投诉</translation>
+    </message>
+    <message>
+      <source>Record</source>
+      <translation>登记</translation>
+    </message>
+    <message>
+      <source>Channel</source>
+      <translation>渠道</translation>
+    </message>
+    <message>
+      <source>During a visit</source>
+      <translation>拜访时</translation>
+    </message>
+    <message>
+      <source>WeChat</source>
+      <translation>微信</translation>
+    </message>
+    <message>
+      <source>Severity</source>
+      <translation>严重程度</translation>
+    </message>
+    <message>
+      <source>Low</source>
+      <translation>低</translation>
+    </message>
+    <message>
+      <source>Medium</source>
+      <translation>中</translation>
+    </message>
+    <message>
+      <source>High</source>
+      <translation>高</translation>
+    </message>
+    <message>
+      <source>Description</source>
+      <translation>描述</translation>
+    </message>
+    <message>
+      <source>Void this visit?</source>
+      <translation>作废这次拜访？</translation>
+    </message>
+    <message>
+      <source>A voided visit stays on the timeline, marked, and counts in no report.</source>
+      <translation>作废的拜访仍留在时间线上并加标记，不计入任何报表。</translation>
+    </message>
+    <message>
+      <source>Reason</source>
+      <translation>原因</translation>
     </message>
   </context>
   <context>
@@ -477,6 +657,17 @@
     <message>
       <source>Job title</source>
       <translation>职务</translation>
+    </message>
+  </context>
+  <context>
+    <name>FormDialog</name>
+    <message>
+      <source>Save</source>
+      <translation>保存</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>取消</translation>
     </message>
   </context>
   <context>
@@ -798,6 +989,74 @@
       <source>No customers at risk</source>
       <translation>没有流失风险客户</translation>
     </message>
+    <message>
+      <source>ABC</source>
+      <translation>ABC 分类</translation>
+    </message>
+    <message>
+      <source>Reassign</source>
+      <translation>分配客户</translation>
+    </message>
+    <message>
+      <source>Export</source>
+      <translation>导出</translation>
+    </message>
+    <message>
+      <source>By annual sales: A up to 75% of the total, B up to 95%, C the rest. The level set by hand is shown beside it.</source>
+      <translation>按年销售额：累计占总额 75% 以内为 A，95% 以内为 B，其余为 C。旁边显示手动设定的等级。</translation>
+    </message>
+    <message>
+      <source>Sales ¥%1 · level %2</source>
+      <translation>销售额 ¥%1 · 等级 %2</translation>
+    </message>
+    <message>
+      <source>Search customers (name, pinyin, phone)</source>
+      <translation>搜索客户（名称、拼音、电话）</translation>
+    </message>
+    <message>
+      <source>Public pool</source>
+      <translation>公海</translation>
+    </message>
+    <message>
+      <source>To</source>
+      <translation>分配给</translation>
+    </message>
+    <message numerus="yes">
+      <source>Assign %n</source>
+      <translation>
+        <numerusform>分配 %n 位客户</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>Export to CSV (opens in Excel)</source>
+      <translation>导出为 CSV（可用 Excel 打开）</translation>
+    </message>
+    <message>
+      <source>Visits</source>
+      <translation>拜访记录</translation>
+    </message>
+    <message>
+      <source>Customers</source>
+      <translation>客户</translation>
+    </message>
+    <message>
+      <source>From (yyyy-MM-dd)</source>
+      <translation>开始日期（yyyy-MM-dd）</translation>
+    </message>
+    <message>
+      <source>To, included (yyyy-MM-dd)</source>
+      <translation>结束日期，含当天（yyyy-MM-dd）</translation>
+    </message>
+    <message>
+      <source>File (empty: the documents folder)</source>
+      <translation>文件（留空：文档文件夹）</translation>
+    </message>
+    <message numerus="yes">
+      <source>Wrote %n row(s) to %1</source>
+      <translation>
+        <numerusform>已写入 %n 行到 %1</numerusform>
+      </translation>
+    </message>
   </context>
   <context>
     <name>TodayPage</name>
@@ -914,6 +1173,15 @@
     </message>
   </context>
   <context>
+    <name>fieldsync::app::AssignController</name>
+    <message numerus="yes">
+      <source>%n customer(s) now belong to %1</source>
+      <translation>
+        <numerusform>%n 位客户已归属 %1</numerusform>
+      </translation>
+    </message>
+  </context>
+  <context>
     <name>fieldsync::app::ChurnModel</name>
     <message>
       <source>No visit or order for 60 days</source>
@@ -982,6 +1250,14 @@
       <source>Followed up</source>
       <translation>已回访</translation>
     </message>
+    <message>
+      <source>Describe the complaint</source>
+      <translation>请填写投诉内容</translation>
+    </message>
+    <message>
+      <source>This complaint is still open</source>
+      <translation>这条投诉尚未结案</translation>
+    </message>
   </context>
   <context>
     <name>fieldsync::app::ConflictsModel</name>
@@ -1022,6 +1298,52 @@
     <message>
       <source>No such customer.</source>
       <translation>没有这位客户。</translation>
+    </message>
+  </context>
+  <context>
+    <name>fieldsync::app::ExportController</name>
+    <message>
+      <source>Choose visits or customers</source>
+      <translation>请选择拜访记录或客户</translation>
+    </message>
+    <message>
+      <source>Enter dates as 2026-11-01</source>
+      <translation>请按 2026-11-01 的格式输入日期</translation>
+    </message>
+    <message>
+      <source>The range ends before it starts</source>
+      <translation>结束日期早于开始日期</translation>
+    </message>
+    <message>
+      <source>%1 already exists: choose another file</source>
+      <translation>%1 已存在：请换一个文件</translation>
+    </message>
+  </context>
+  <context>
+    <name>fieldsync::app::FieldHistoryModel</name>
+    <message>
+      <source>This device, not synced yet</source>
+      <translation>本设备，尚未同步</translation>
+    </message>
+    <message>
+      <source>This device</source>
+      <translation>本设备</translation>
+    </message>
+    <message>
+      <source>Unknown device</source>
+      <translation>未知设备</translation>
+    </message>
+    <message>
+      <source>Device %1</source>
+      <translation>设备 %1</translation>
+    </message>
+    <message>
+      <source>yes</source>
+      <translation>是</translation>
+    </message>
+    <message>
+      <source>no</source>
+      <translation>否</translation>
     </message>
   </context>
   <context>
@@ -1131,6 +1453,10 @@
     <message>
       <source>Completed</source>
       <translation>已完成</translation>
+    </message>
+    <message>
+      <source>Enter the date and time as 2026-11-23 09:30</source>
+      <translation>请按 2026-11-23 09:30 的格式输入日期和时间</translation>
     </message>
   </context>
 </TS>

@@ -11,6 +11,7 @@
 #include "Connectivity.h"
 #include "Session.h"
 #include "Translator.h"
+#include "domain/Complaints.h"
 #include "domain/Reports.h"
 #include "domain/Visits.h"
 #include "replica/Replica.h"
@@ -514,6 +515,124 @@ private slots:
         QTRY_VERIFY(mw.visible("teamFeed"));
         QTRY_VERIFY(mw.item("teamFeed")->property("count").toInt() >= 1);
         QVERIFY(mw.text("coverageLabel").startsWith("Key-account coverage this month: "));
+    }
+
+    // A manager reassigns one of their customers to lina from the Team
+    // page's Reassign tab (search, tick the row, pick the rep, Assign); after
+    // "Sync now" the customer enters lina's scope and her device receives it.
+    void reassignReachesTheRepsDevice()
+    {
+        Session rep(path("a.db"), quietEngine());
+        Session manager(path("m.db"), quietEngine());
+        QVERIFY(rep.signedIn() && manager.signedIn());
+        QCOMPARE(manager.role(), QString("manager"));
+        for (Session* s : {&rep, &manager}) {
+            QTRY_VERIFY_WITH_TIMEOUT(s->sync()->pokesConnected(), 10000);
+            QTRY_VERIFY_WITH_TIMEOUT(s->sync()->state() == "idle", 10000);
+        }
+        QVERIFY(addCustomer(manager, "杭州西湖茶业").ok());  // the manager's own
+        manager.sync()->syncNow();
+        QTRY_COMPARE_WITH_TIMEOUT(manager.sync()->pendingCount(), 0, 20000);
+        QTest::qWait(300);
+        QVERIFY(!hasCustomerNamed(rep.replica(), "杭州西湖茶业"));  // not in lina's scope
+
+        AppWindow w(manager);
+        w.window()->resize(1280, 800);
+        w.window()->show();
+        QVERIFY(QTest::qWaitForWindowExposed(w.window()));
+        w.showPage("team");
+        QTRY_VERIFY(w.visible("reassignTab"));
+        QVERIFY(w.click("reassignTab"));
+        QTRY_VERIFY(w.visible("assignList"));
+        w.type("assignSearch", "hzxh");
+        QTRY_COMPARE(w.item("assignList")->property("count").toInt(), 1);
+        QVERIFY(!w.item("assignButton")->isEnabled());  // nothing picked yet
+        QVERIFY(w.clickRow("assignList", 0));
+        QObject* assign = w.object("assignController");
+        QTRY_COMPARE(assign->property("selectedCount").toInt(), 1);
+        QQuickItem* repBox = w.item("assignRep");
+        const QStringList members = assign->property("members").toStringList();
+        QCOMPARE(members, (QStringList{"lina", "wang"}));
+        repBox->setProperty("currentIndex", members.indexOf("lina"));
+        QVERIFY(w.click("assignButton"));
+        QTRY_COMPARE(w.text("assignResult"), QString("1 customer now belongs to lina"));
+        QCOMPARE(manager.sync()->pendingCount(), 1);
+
+        w.showPage("settings");
+        QTRY_VERIFY(w.item("syncNowButton")->isVisible() && w.item("syncNowButton")->isEnabled());
+        QVERIFY(w.click("syncNowButton"));
+        QTRY_COMPARE_WITH_TIMEOUT(manager.sync()->pendingCount(), 0, 20000);
+        QVERIFY(serverView("lina").contains("杭州西湖茶业"));
+        // lina's device: the server's poke, or at the latest her next sync.
+        rep.sync()->syncNow();
+        QTRY_VERIFY_WITH_TIMEOUT(hasCustomerNamed(rep.replica(), "杭州西湖茶业"), 20000);
+        for (const auto& row : rep.replica().list("customer"))
+            if (row.value("name", "") == "杭州西湖茶业") QCOMPARE(row.value("owner", ""), std::string("lina"));
+    }
+
+    // A complaint recorded offline from the customer page shows at once on
+    // the Complaints page and in the pending count; once the server is back,
+    // "Sync now" sends it and the manager's device has it.
+    void complaintRecordedOfflineSyncs()
+    {
+        Session session(path("a.db"), quietEngine());
+        AppWindow w(session);
+        w.window()->show();
+        QVERIFY(QTest::qWaitForWindowExposed(w.window()));
+        QTRY_VERIFY_WITH_TIMEOUT(session.sync()->pokesConnected(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(session.sync()->state() == "idle", 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(session.sync()->pendingCount(), 0, 10000);
+
+        killServer();  // offline from here on
+        QTRY_VERIFY_WITH_TIMEOUT(!session.sync()->pokesConnected(), 10000);
+
+        w.showPage("customers");
+        QQuickItem* list = w.item("customerList");
+        QTRY_VERIFY(list->property("count").toInt() >= 1);
+        w.type("customerSearch", "bjzz");
+        QTRY_COMPARE(list->property("count").toInt(), 1);
+        QVERIFY(w.clickRow("customerList", 0));
+        QTRY_VERIFY(w.visible("newComplaintButton"));
+        QVERIFY(w.click("newComplaintButton"));
+        QObject* dialog = w.object("complaintDialog");
+        QTRY_VERIFY(dialog->property("opened").toBool());
+        QVERIFY(w.click("saveComplaintButton"));  // no description: refused, stays open
+        QTRY_COMPARE(dialog->property("errorText").toString(), QString("Describe the complaint"));
+        QVERIFY(dialog->property("opened").toBool());
+        w.type("complaintDescription", "送货时包装破损");
+        w.item("complaintSeverity")->setProperty("currentIndex", 2);  // high
+        QVERIFY(w.click("saveComplaintButton"));
+        QTRY_VERIFY(!dialog->property("visible").toBool());
+        QCOMPARE(session.sync()->pendingCount(), 1);
+        QCOMPARE(w.text("pendingLabel"), QString("1 pending"));
+
+        w.showPage("complaints");
+        QQuickItem* complaints = w.item("complaintList");
+        QTRY_VERIFY(complaints && complaints->isVisible());
+        auto* model = complaints->property("model").value<QAbstractItemModel*>();
+        QVERIFY(model);
+        auto listed = [&] {
+            for (int i = 0; i < model->rowCount(); ++i)
+                if (model->index(i, 0).data(Qt::DisplayRole).toString() == "送货时包装破损") return true;
+            return false;
+        };
+        QTRY_VERIFY(listed());
+
+        startServer();
+        w.showPage("settings");
+        QTRY_VERIFY(w.item("syncNowButton")->isVisible() && w.item("syncNowButton")->isEnabled());
+        QVERIFY(w.click("syncNowButton"));
+        QTRY_COMPARE_WITH_TIMEOUT(session.sync()->pendingCount(), 0, 20000);
+
+        Session manager(path("m.db"), quietEngine());
+        manager.sync()->syncNow();
+        auto managerHasIt = [&] {
+            for (const auto& c : domain::listComplaints(manager.replica(), true))
+                if (c.description == "送货时包装破损" && c.severity == "high" && c.customerName == "北京昭智教育")
+                    return true;
+            return false;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(managerHasIt(), 20000);
     }
 
     // Sign-out asks first, pushes what is pending, then wipes the replica

@@ -4,13 +4,17 @@
 // built through Replica and an in-process Hub (AppFixtures).
 #include "AppFixtures.h"
 #include "AppOptions.h"
+#include "AbcModel.h"
 #include "AppSetup.h"
+#include "AssignController.h"
 #include "ChurnModel.h"
 #include "ComplaintsModel.h"
 #include "ConflictsModel.h"
 #include "ContactsModel.h"
 #include "CustomerDetail.h"
 #include "CustomersModel.h"
+#include "ExportController.h"
+#include "FieldHistoryModel.h"
 #include "FeedModel.h"
 #include "TasksModel.h"
 #include "TeamStats.h"
@@ -858,6 +862,226 @@ private slots:
         QCOMPARE(stats.maxVisits(), 1);
         QCOMPARE(stats.visitsThisWeek().size(), 2);
         QCOMPARE(stats.visitsThisWeek().first().toMap().value("rep").toString(), QString("lina"));
+    }
+
+    // The customer page's forms: profile (only changed fields written),
+    // contacts (add, edit, primary), a new complaint and reopening it, a
+    // planned visit, a rep refused voiding one, and the field history.
+    void customerPageWritesThroughTheDomain()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath("rep.db");
+        std::string bj, bank;
+        {
+            auto r = replica::Replica::open(db.toStdString());
+            apptest::signInOffline(*r, "http://127.0.0.1:9", "lina", "rep");
+            bj = addCustomer(*r, "北京昭智教育", "A", "lina");
+            QVERIFY(r->update("customer", bj, replica::Write().add("tags", "教育").add("tags", "重点")).ok());
+            bank = addCustomer(*r, "北京银行", "A", "wang");
+            addContact(*r, bj, "张伟", "总经理", "139 0000 2222", nullptr, true);
+        }
+        Session session(db, offline());
+        const QString id = QString::fromStdString(bj);
+
+        CustomerDetail detail;
+        detail.setSession(&session);
+        detail.setCustomerId(id);
+        QVERIFY(detail.editable());
+        int pending = session.sync()->pendingCount();
+        QVERIFY(detail.save({{"name", "北京昭智教育"}, {"phone", " 010-6666 1111 "}, {"level", "B"},
+                             {"lifecycle", "repeat"}, {"tags", "教育，续约"}}));
+        QCOMPARE(session.sync()->pendingCount(), pending + 1);  // one write
+        QCOMPARE(detail.phone(), QString("010-6666 1111"));
+        QCOMPARE(detail.level(), QString("B"));
+        QCOMPARE(detail.lifecycleLabel(), QString("Repeat buyer"));
+        QCOMPARE(detail.tags(), (QStringList{"教育", "续约"}));
+        QVERIFY(detail.save({{"name", "北京昭智教育"}, {"level", "B"}}));  // nothing differs
+        QCOMPARE(session.sync()->pendingCount(), pending + 1);
+        QVERIFY(!detail.save({{"name", "  "}}));
+        QCOMPARE(detail.errorText(), QString("Invalid input: the name cannot be empty"));
+        QVERIFY(!detail.save({{"level", "E"}}));
+        QCOMPARE(detail.errorText(), QString("Invalid input: unknown level: E"));
+        QCOMPARE(detail.name(), QString("北京昭智教育"));
+        CustomerDetail other;
+        other.setSession(&session);
+        other.setCustomerId(QString::fromStdString(bank));
+        QVERIFY(!other.editable());
+        QVERIFY(!other.save({{"phone", "95526"}}));
+        QCOMPARE(other.errorText(), QString("Not allowed: customer 北京银行 is owned by wang"));
+
+        ContactsModel contacts;
+        QAbstractItemModelTester contactsTester(&contacts, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        contacts.setSession(&session);
+        contacts.setCustomerId(id);
+        QCOMPARE(column(contacts, ContactsModel::NameRole), QStringList{"张伟"});
+        QVERIFY(!contacts.save({}, "安然", "采购", "138 1234 5678", "anran"));
+        QCOMPARE(contacts.errorText(), QString("Invalid input: not an e-mail address: anran"));
+        QCOMPARE(contacts.rowCount(), 1);
+        QVERIFY(contacts.save({}, "安然", "采购", "138 1234 5678", "anran@zz.cn"));
+        QCOMPARE(contacts.errorText(), QString());
+        QCOMPARE(column(contacts, ContactsModel::NameRole), (QStringList{"张伟", "安然"}));
+        const QString anran = contacts.data(contacts.index(1), ContactsModel::ContactIdRole).toString();
+        QVERIFY(contacts.save(anran, "安然", "采购总监", "138 1234 5678", "anran@zz.cn"));
+        QCOMPARE(contacts.data(contacts.index(1), ContactsModel::TitleRole).toString(), QString("采购总监"));
+        QVERIFY(contacts.setPrimary(1));
+        QCOMPARE(column(contacts, ContactsModel::NameRole), (QStringList{"安然", "张伟"}));
+        QCOMPARE(contacts.data(contacts.index(1), ContactsModel::PrimaryRole).toBool(), false);
+
+        ComplaintsModel complaints;
+        QAbstractItemModelTester complaintsTester(&complaints, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        complaints.setSession(&session);
+        complaints.setCustomerId(id);
+        QCOMPARE(complaints.rowCount(), 0);
+        QVERIFY(!complaints.add(id, "wechat", "high", "  "));
+        QCOMPARE(complaints.errorText(), QString("Describe the complaint"));
+        QVERIFY(!complaints.add("no-such-customer", "wechat", "high", "发票开错"));
+        QVERIFY(complaints.add(id, "wechat", "high", "发票开错"));
+        QCOMPARE(complaints.rowCount(), 1);
+        QCOMPARE(complaints.data(complaints.index(0), ComplaintsModel::ChannelLabelRole).toString(), QString("WeChat"));
+        QCOMPARE(complaints.data(complaints.index(0), ComplaintsModel::StageRole).toString(), QString("received"));
+        QVERIFY(qAbs(complaints.data(complaints.index(0), ComplaintsModel::ReceivedAtRole).toDateTime().msecsTo(
+                         QDateTime::currentDateTime())) < 60'000);
+        QVERIFY(!complaints.reopen(0));  // still open
+        QCOMPARE(complaints.errorText(), QString("This complaint is still open"));
+        QVERIFY(complaints.moveTo(0, "followed_up", "已重开发票"));  // past "answered": with a resolution
+        QCOMPARE(complaints.data(complaints.index(0), ComplaintsModel::OpenRole).toBool(), false);
+        QVERIFY(complaints.reopen(0));
+        QCOMPARE(complaints.data(complaints.index(0), ComplaintsModel::StageRole).toString(), QString("received"));
+        QCOMPARE(complaints.data(complaints.index(0), ComplaintsModel::OpenRole).toBool(), true);
+        QCOMPARE(complaints.data(complaints.index(0), ComplaintsModel::NextStagesRole).toStringList(),
+                 (QStringList{"investigating", "answered", "followed_up"}));
+
+        VisitsModel visits;
+        QAbstractItemModelTester visitsTester(&visits, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        visits.setSession(&session);
+        visits.setCustomerId(id);
+        QVERIFY(!visits.plan("tomorrow", "送合同"));
+        QCOMPARE(visits.errorText(), QString("Enter the date and time as 2026-11-23 09:30"));
+        QVERIFY(visits.plan("2026-12-01 09:30", " 送合同 ", "delivery"));
+        QCOMPARE(visits.rowCount(), 1);
+        QCOMPARE(visits.data(visits.index(0), VisitsModel::WhenRole).toDateTime(),
+                 QDateTime(QDate(2026, 12, 1), QTime(9, 30)));
+        QCOMPARE(visits.data(visits.index(0), VisitsModel::PurposeRole).toString(), QString("送合同"));
+        QCOMPARE(visits.data(visits.index(0), VisitsModel::KindLabelRole).toString(), QString("Delivery"));
+        QCOMPARE(visits.data(visits.index(0), VisitsModel::RepRole).toString(), QString("lina"));
+        QVERIFY(!visits.voidVisit(0, "重复录入"));  // a rep never voids
+        QVERIFY(visits.errorText().startsWith("Not allowed:"));
+        QCOMPARE(visits.data(visits.index(0), VisitsModel::VoidedRole).toBool(), false);
+
+        FieldHistoryModel history;
+        QAbstractItemModelTester historyTester(&history, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        history.setSession(&session);
+        QCOMPARE(history.rowCount(), 0);
+        history.setCustomerId(id);
+        QCOMPARE(column(history, FieldHistoryModel::FieldRole),
+                 (QStringList{"name", "phone", "lat", "lng", "level", "lifecycle", "owner", "tags"}));
+        QCOMPARE(column(history, FieldHistoryModel::FieldLabelRole).at(1), QString("Phone"));
+        QCOMPARE(column(history, FieldHistoryModel::ValueRole),
+                 (QStringList{"北京昭智教育", "010-6666 1111", "39.9042", "116.4074", "B", "Repeat buyer", "lina",
+                              "教育 · 续约"}));
+        QCOMPARE(history.data(history.index(1), FieldHistoryModel::WriterRole).toString(),
+                 QString("This device, not synced yet"));
+        QCOMPARE(history.data(history.index(1), FieldHistoryModel::SectionRole).toString(), QString("current"));
+        QVERIFY(history.data(history.index(1), FieldHistoryModel::UnsyncedRole).toBool());
+        QVERIFY(qAbs(history.data(history.index(1), FieldHistoryModel::WhenRole).toDateTime().msecsTo(
+                         QDateTime::currentDateTime())) < 60'000);
+        history.setCustomerId("no-such-customer");
+        QCOMPARE(history.rowCount(), 0);
+    }
+
+    // The Team page's actions for a manager: ABC beside the manual level,
+    // reassigning customers to a team member, voiding a visit with a reason,
+    // and the CSV export with its refusals.
+    void teamActionsForAManager()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath("manager.db");
+        std::string bj, sh, gz, pool, visit;
+        {
+            auto r = replica::Replica::open(db.toStdString());
+            apptest::signInOffline(*r, "http://127.0.0.1:9", "zhao", "manager");
+            bj = addCustomer(*r, "北京昭智教育", "C", "lina");
+            sh = addCustomer(*r, "上海宏达贸易", "A", "wang");
+            gz = addCustomer(*r, "广州南方物流", "B", "wang");
+            pool = addCustomer(*r, "深圳前海科技", nullptr, nullptr);
+            QVERIFY(r->update("customer", bj, replica::Write().set("annual_sales", 800'000.0)).ok());
+            QVERIFY(r->update("customer", sh, replica::Write().set("annual_sales", 150'000.0)).ok());
+            QVERIFY(r->update("customer", gz, replica::Write().set("annual_sales", 50'000.0)).ok());
+            visit = *domain::planVisit(*r, {gz, kT0, "", "visit", "wang"});
+            QVERIFY(domain::checkIn(*r, visit, {kT0, {}, {}, {}}).ok());
+        }
+        Session session(db, offline());
+
+        AbcModel abc;
+        QAbstractItemModelTester abcTester(&abc, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        abc.setSession(&session);
+        // 800k of 1M: 北京 A (0 before), 上海 B (80 % before), 广州 C (95 % before), 深圳 C (no sales).
+        QCOMPARE(column(abc, AbcModel::NameRole), (QStringList{"北京昭智教育", "上海宏达贸易", "广州南方物流", "深圳前海科技"}));
+        QCOMPARE(column(abc, AbcModel::AbcRole), (QStringList{"A", "B", "C", "C"}));
+        QCOMPARE(column(abc, AbcModel::LevelRole), (QStringList{"C", "A", "B", ""}));
+        QCOMPARE(column(abc, AbcModel::MismatchRole), (QStringList{"true", "true", "true", "false"}));
+        QCOMPARE(abc.data(abc.index(1), AbcModel::ShareBeforeRole).toDouble(), 0.8);
+        QCOMPARE(abc.data(abc.index(0), AbcModel::SalesRole).toDouble(), 800'000.0);
+
+        AssignController assign;
+        assign.setSession(&session);
+        QCOMPARE(assign.members(), (QStringList{"lina", "wang", "zhao"}));
+        assign.toggle(QString::fromStdString(sh));
+        assign.toggle(QString::fromStdString(pool));
+        assign.toggle(QString::fromStdString(bj));
+        assign.toggle(QString::fromStdString(bj));  // picked, then unpicked
+        QCOMPARE(assign.selectedCount(), 2);
+        QVERIFY(assign.isSelected(QString::fromStdString(pool)));
+        QVERIFY(!assign.isSelected(QString::fromStdString(bj)));
+        const int pending = session.sync()->pendingCount();
+        QVERIFY(!assign.assign("zhang"));
+        QCOMPARE(assign.errorText(), QString("Invalid input: zhang is not a member of your team"));
+        QCOMPARE(assign.selectedCount(), 2);  // kept for another try
+        QVERIFY(assign.assign("lina"));
+        QCOMPARE(assign.errorText(), QString());
+        // (English plural forms come from the .qm when a translator is installed.)
+        QCOMPARE(assign.resultText(), AssignController::tr("%n customer(s) now belong to %1", nullptr, 2).arg("lina"));
+        QCOMPARE(assign.selectedCount(), 0);
+        QCOMPARE(session.sync()->pendingCount(), pending + 2);
+        QCOMPARE(QString::fromStdString(session.replica().get("customer", sh)->at("owner").get<std::string>()),
+                 QString("lina"));
+        QCOMPARE(QString::fromStdString(session.replica().get("customer", pool)->at("owner").get<std::string>()),
+                 QString("lina"));
+
+        VisitsModel visits;
+        visits.setSession(&session);
+        visits.setCustomerId(QString::fromStdString(gz));
+        QVERIFY(!visits.voidVisit(0, " "));
+        QCOMPARE(visits.errorText(), QString("Invalid input: voiding a visit needs a reason"));
+        QVERIFY(visits.voidVisit(0, "重复录入"));
+        QCOMPARE(visits.data(visits.index(0), VisitsModel::VoidedRole).toBool(), true);
+        QCOMPARE(visits.data(visits.index(0), VisitsModel::VoidReasonRole).toString(), QString("重复录入"));
+
+        const std::string counted = *domain::planVisit(session.replica(), {sh, kT0, "", "visit", "lina"});
+        QVERIFY(domain::checkIn(session.replica(), counted, {kT0 + 60'000, {}, {}, {}}).ok());
+        ExportController exporter;
+        exporter.setSession(&session);
+        QCOMPARE(QFileInfo(ExportController::defaultPath("visits", "2026-09-01", "2026-09-30")).fileName(),
+                 QString("fieldsync-visits-20260901-20260930.csv"));
+        const QString file = dir.filePath("out/visits.csv");
+        QVERIFY(!exporter.exportCsv("visits", "2026-09-1", "2026-09-30", file));
+        QCOMPARE(exporter.errorText(), QString("Enter dates as 2026-11-01"));
+        QVERIFY(!exporter.exportCsv("visits", "2026-09-30", "2026-09-01", file));
+        QCOMPARE(exporter.errorText(), QString("The range ends before it starts"));
+        QVERIFY(!exporter.exportCsv("orders", "", "", file));
+        QVERIFY(!QFileInfo::exists(file));
+        QVERIFY(exporter.exportCsv("customers", "", "", dir.filePath("out/customers.csv")));
+        QCOMPARE(exporter.rows(), 4);
+        QVERIFY(exporter.exportCsv("visits", "2026-09-01", "2026-09-30", file));
+        QCOMPARE(exporter.errorText(), QString());
+        QCOMPARE(exporter.writtenPath(), QFileInfo(file).absoluteFilePath());
+        QCOMPARE(exporter.rows(), 1);  // the voided check-in is left out
+        QFile csv(file);
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        QVERIFY(csv.readAll().startsWith("\xEF\xBB\xBF"));  // the BOM Excel needs
+        QVERIFY(!exporter.exportCsv("visits", "2026-09-01", "2026-09-30", file));  // never overwritten
+        QCOMPARE(exporter.errorText(), QString("%1 already exists: choose another file").arg(QFileInfo(file).absoluteFilePath()));
+        QCOMPARE(exporter.writtenPath(), QString());
     }
 
     void signInToUnreachableServerFails()

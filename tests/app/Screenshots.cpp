@@ -125,6 +125,20 @@ void selectFirstConflict(QQuickWindow* w)
     if (first) QMetaObject::invokeMethod(first, "clicked");
 }
 
+// The Team page with one of its tabs shown (feed, churn, ABC, reassign, export).
+void showTeamTab(QQuickWindow* w, int tab)
+{
+    showPage(w, "team");
+    settle(200);
+    if (auto* tabs = findItem(w->contentItem(), QStringLiteral("teamViews"))) tabs->setProperty("currentIndex", tab);
+}
+
+// Clicks a button of the visible page (a form opens over it).
+void clickButton(QQuickWindow* w, const char* name)
+{
+    if (auto* button = findItem(w->contentItem(), QString::fromLatin1(name))) QMetaObject::invokeMethod(button, "clicked");
+}
+
 } // namespace
 
 int main(int argc, char* argv[])
@@ -177,6 +191,10 @@ int main(int argc, char* argv[])
             if (std::string(c.name) == "上海宏达贸易有限公司") shanghai = *id;
             if (std::string(c.name) == "苏州工业园区精密制造") suzhou = *id;
         }
+        // Annual sales for the ABC classification (苏州 is level A by hand, C by sales).
+        for (const auto& [id, sales] : {std::pair{&visited, 1'200'000.0}, std::pair{&shanghai, 300'000.0},
+                                        std::pair{&suzhou, 60'000.0}})
+            if (!r->update("customer", *id, replica::Write().set("annual_sales", sales))) return 1;
         // The detail page's customer: profile, location, contacts.
         {
             replica::Write w;
@@ -273,6 +291,7 @@ int main(int argc, char* argv[])
                                       {QStringLiteral("customers"), [](QQuickWindow* w) { showPage(w, "customers"); }},
                                       {QStringLiteral("customer"),
                                        [&](QQuickWindow* w) { call(w, "showCustomer", hangzhouId); }},
+
                                       {QStringLiteral("complaints"), [](QQuickWindow* w) { showPage(w, "complaints"); }},
                                       {QStringLiteral("conflicts"), [](QQuickWindow* w) { showPage(w, "conflicts"); }},
                                       {QStringLiteral("conflict-detail"), selectFirstConflict},
@@ -282,7 +301,20 @@ int main(int argc, char* argv[])
                                            QMetaObject::invokeMethod(w, "showRejected");
                                        }}});
             ok = ok && shooter.shoot(manager, lang, size,
-                                     {{QStringLiteral("team"), [](QQuickWindow* w) { showPage(w, "team"); }}});
+                                     {{QStringLiteral("team"), [](QQuickWindow* w) { showTeamTab(w, 0); }},
+                                      {QStringLiteral("team-abc"), [](QQuickWindow* w) { showTeamTab(w, 2); }},
+                                      {QStringLiteral("team-reassign"), [](QQuickWindow* w) { showTeamTab(w, 3); }},
+                                      {QStringLiteral("team-export"), [](QQuickWindow* w) { showTeamTab(w, 4); }}});
+            // Forms over the customer page, each in its own window (a modal
+            // form stays open over whatever is shown next).
+            for (const auto& [key, button] : {std::pair{"customer-edit", "editProfileButton"},
+                                              std::pair{"complaint-new", "newComplaintButton"}})
+                ok = ok && shooter.shoot(signedIn, lang, size,
+                                         {{QString::fromLatin1(key), [&, button = button](QQuickWindow* w) {
+                                               call(w, "showCustomer", hangzhouId);
+                                               settle(200);
+                                               clickButton(w, button);
+                                           }}});
             // Its own window: the Visit page is a popup over the others.
             ok = ok && shooter.shoot(signedIn, lang, size,
                                      {{QStringLiteral("visit"), [&](QQuickWindow* w) { call(w, "openVisit", visitId); }}});

@@ -1,6 +1,8 @@
 // Complaints (投诉): open ones (or all), oldest first, each with the stages it
 // can move to; "answered" takes the resolution typed on the row (the domain
-// refuses it without one and the page says so).
+// refuses it without one and the page says so). A closed (followed-up)
+// complaint, shown with "Open only" off, can be reopened: it starts again at
+// "received". New complaints are recorded from the customer's page.
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Controls.Material
@@ -61,6 +63,7 @@ Page {
             required property var nextStages
             required property var receivedAt
             required property string resolution
+            required property bool open
             width: ListView.view.width
             onClicked: page.customerRequested(row.customerId)
             contentItem: ColumnLayout {
@@ -103,6 +106,12 @@ Page {
                 Flow {
                     Layout.fillWidth: true
                     spacing: 4
+                    Button {
+                        visible: !row.open
+                        flat: true
+                        text: qsTr("Reopen")
+                        onClicked: complaints.reopen(row.index)
+                    }
                     Repeater {
                         model: row.nextStages
                         Button {

@@ -1,6 +1,9 @@
 // One customer (客户档案): profile, contacts (tap to call or write), the visit
-// timeline with its flags, tasks, complaints and this customer's conflicts.
-// "Start visit" opens the Visit page on a visit planned now.
+// timeline with its flags, tasks, complaints, the field history and this
+// customer's conflicts. "Start visit" opens the Visit page on a visit planned
+// now. Forms (profile, contact, plan a visit, new complaint, void a visit)
+// open over the page; their models write through the domain and say why
+// they refuse.
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Controls.Material
@@ -32,6 +35,7 @@ Page {
     }
     ContactsModel {
         id: contacts
+        objectName: "customerContacts"
         session: page.attached
         customerId: page.customerId
     }
@@ -48,7 +52,14 @@ Page {
     }
     ComplaintsModel {
         id: complaints
+        objectName: "customerComplaints"
         session: page.attached
+        customerId: page.customerId
+    }
+    FieldHistoryModel {
+        id: history
+        // Read only while the history is shown.
+        session: historyButton.checked ? page.attached : null
         customerId: page.customerId
     }
     ConflictsModel {
@@ -130,13 +141,38 @@ Page {
                 }
             }
 
-            Button {
-                objectName: "startVisitButton"
-                text: qsTr("Start visit")
-                highlighted: true
-                flat: true  // no elevation layer: the software renderer (offscreen) cannot draw it
-                enabled: !detail.archived
-                onClicked: page.visitRequested(page.customerId)
+            Flow {
+                Layout.fillWidth: true
+                spacing: 4
+                Button {
+                    objectName: "startVisitButton"
+                    text: qsTr("Start visit")
+                    highlighted: true
+                    flat: true  // no elevation layer: the software renderer (offscreen) cannot draw it
+                    enabled: !detail.archived
+                    onClicked: page.visitRequested(page.customerId)
+                }
+                Button {
+                    objectName: "planVisitButton"
+                    text: qsTr("Plan visit")
+                    flat: true
+                    enabled: !detail.archived
+                    onClicked: planDialog.open()
+                }
+                Button {
+                    objectName: "newComplaintButton"
+                    text: qsTr("New complaint")
+                    flat: true
+                    enabled: !detail.archived
+                    onClicked: complaintDialog.open()
+                }
+                Button {
+                    objectName: "editProfileButton"
+                    text: qsTr("Edit")
+                    flat: true
+                    visible: detail.editable
+                    onClicked: profileDialog.open()
+                }
             }
 
             SectionHeader { title: qsTr("Profile") }
@@ -165,10 +201,23 @@ Page {
                 Label { text: detail.notes; visible: detail.notes.length > 0; wrapMode: Text.Wrap; Layout.fillWidth: true }
             }
 
-            SectionHeader { title: qsTr("Contacts"); count: contacts.count }
+            RowLayout {
+                Layout.fillWidth: true
+                SectionHeader { title: qsTr("Contacts"); count: contacts.count; Layout.fillWidth: true }
+                Button {
+                    objectName: "addContactButton"
+                    text: qsTr("Add contact")
+                    flat: true
+                    visible: detail.editable
+                    onClicked: contactDialog.edit("", "", "", "", "")
+                }
+            }
             Repeater {
                 model: contacts
                 delegate: ColumnLayout {
+                    id: contactRow
+                    required property int index
+                    required property string contactId
                     required property string name
                     required property string title
                     required property string phone
@@ -176,13 +225,31 @@ Page {
                     required property bool primary
                     Layout.fillWidth: true
                     spacing: 0
-                    Label {
-                        text: [name, title, primary ? qsTr("primary") : ""].filter(s => s.length > 0).join(" · ")
-                        font.bold: primary
+                    RowLayout {
+                        Layout.fillWidth: true
+                        Label {
+                            Layout.fillWidth: true
+                            text: [contactRow.name, contactRow.title, contactRow.primary ? qsTr("primary") : ""].filter(s => s.length > 0).join(" · ")
+                            font.bold: contactRow.primary
+                            elide: Text.ElideRight
+                        }
+                        ToolButton {
+                            text: qsTr("Make primary")
+                            font.pixelSize: 12
+                            visible: detail.editable && !contactRow.primary
+                            onClicked: contacts.setPrimary(contactRow.index)
+                        }
+                        ToolButton {
+                            text: qsTr("Edit")
+                            font.pixelSize: 12
+                            visible: detail.editable
+                            onClicked: contactDialog.edit(contactRow.contactId, contactRow.name, contactRow.title,
+                                                          contactRow.phone, contactRow.email)
+                        }
                     }
                     Label {
-                        text: [phone.length > 0 ? "<a href=\"tel:%1\">%2</a>".arg(page.dialable(phone)).arg(phone) : "",
-                               email.length > 0 ? "<a href=\"mailto:%1\">%1</a>".arg(email) : ""]
+                        text: [contactRow.phone.length > 0 ? "<a href=\"tel:%1\">%2</a>".arg(page.dialable(contactRow.phone)).arg(contactRow.phone) : "",
+                               contactRow.email.length > 0 ? "<a href=\"mailto:%1\">%1</a>".arg(contactRow.email) : ""]
                               .filter(s => s.length > 0).join(" · ")
                         textFormat: Text.StyledText
                         visible: text.length > 0
@@ -205,6 +272,7 @@ Page {
                 model: visits
                 delegate: ItemDelegate {
                     id: visitRow
+                    required property int index
                     required property string visitId
                     required property string kindLabel
                     required property string statusLabel
@@ -254,6 +322,16 @@ Page {
                                 color: "white"; font.pixelSize: 12; padding: 3
                                 background: Rectangle { color: Material.color(Material.Red); radius: 3 }
                             }
+                            // Managers only (the domain refuses a rep): a visit is an audit record.
+                            Button {
+                                objectName: "voidVisitButton"
+                                visible: page.session && page.session.isManager && !visitRow.voided
+                                text: qsTr("Void")
+                                flat: true
+                                font.pixelSize: 12
+                                topInset: 0; bottomInset: 0; padding: 2
+                                onClicked: voidDialog.ask(visitRow.index)
+                            }
                         }
                         Label {
                             Layout.fillWidth: true
@@ -295,15 +373,84 @@ Page {
             }
 
             SectionHeader { title: qsTr("Complaints"); count: complaints.count }
+            Label {
+                visible: complaints.errorText.length > 0
+                text: complaints.errorText
+                color: Material.color(Material.Red)
+                wrapMode: Text.Wrap
+                Layout.fillWidth: true
+            }
             Repeater {
                 model: complaints
-                delegate: Label {
+                delegate: RowLayout {
+                    id: complaintRow
+                    required property int index
                     required property string description
                     required property string stageLabel
                     required property string severityLabel
+                    required property bool open
                     Layout.fillWidth: true
-                    wrapMode: Text.Wrap
-                    text: [stageLabel, severityLabel, description].filter(s => s.length > 0).join(" · ")
+                    Label {
+                        Layout.fillWidth: true
+                        wrapMode: Text.Wrap
+                        text: [complaintRow.stageLabel, complaintRow.severityLabel, complaintRow.description].filter(s => s.length > 0).join(" · ")
+                    }
+                    Button {
+                        objectName: "reopenComplaintButton"
+                        visible: !complaintRow.open
+                        text: qsTr("Reopen")
+                        flat: true
+                        onClicked: complaints.reopen(complaintRow.index)
+                    }
+                }
+            }
+
+            RowLayout {
+                Layout.fillWidth: true
+                SectionHeader { title: qsTr("History"); Layout.fillWidth: true }
+                Button {
+                    id: historyButton
+                    objectName: "historyButton"
+                    checkable: true
+                    flat: true
+                    text: checked ? qsTr("Hide") : qsTr("Show")
+                }
+            }
+            Label {
+                visible: historyButton.checked
+                Layout.fillWidth: true
+                wrapMode: Text.Wrap
+                font.pixelSize: 12
+                color: Material.color(Material.Grey, Material.Shade700)
+                text: qsTr("Each field's current value, when it was written and by which device. This device keeps no older values; values overwritten by a concurrent edit are listed last.")
+            }
+            Repeater {
+                model: history
+                delegate: ColumnLayout {
+                    id: historyRow
+                    required property string section
+                    required property string fieldLabel
+                    required property string value
+                    required property var when
+                    required property string writer
+                    required property bool unsynced
+                    required property bool resolved
+                    Layout.fillWidth: true
+                    spacing: 0
+                    Label {
+                        Layout.fillWidth: true
+                        wrapMode: Text.Wrap
+                        text: (historyRow.section === "overwritten" ? qsTr("Overwritten · ") : "")
+                              + historyRow.fieldLabel + ": " + historyRow.value
+                        font.strikeout: historyRow.section === "overwritten"
+                    }
+                    Label {
+                        Layout.fillWidth: true
+                        font.pixelSize: 12
+                        color: historyRow.unsynced ? Material.color(Material.Orange) : Material.color(Material.Grey, Material.Shade700)
+                        text: [historyRow.when && !isNaN(historyRow.when) ? Qt.formatDateTime(historyRow.when, "yyyy-MM-dd HH:mm") : "",
+                               historyRow.writer, historyRow.resolved ? qsTr("resolved") : ""].filter(s => s.length > 0).join(" · ")
+                    }
                 }
             }
 
@@ -320,5 +467,188 @@ Page {
                 }
             }
         }
+    }
+
+    FormDialog {
+        id: profileDialog
+        objectName: "profileDialog"
+        title: qsTr("Edit profile")
+        acceptName: "saveProfileButton"
+        errorText: detail.errorText
+        readonly property var levels: ["", "A", "B", "C", "D"]
+        onAboutToShow: {
+            nameField.text = detail.name
+            phoneField.text = detail.phone
+            addressField.text = detail.address
+            regionField.text = detail.region
+            industryField.text = detail.industry
+            levelBox.currentIndex = Math.max(0, levels.indexOf(detail.level))
+            lifecycleBox.currentIndex = Math.max(0, lifecycleBox.values.indexOf(detail.lifecycle))
+            tagsField.text = detail.tags.join(", ")
+            notesField.text = detail.notes
+        }
+        onSubmitted: {
+            if (detail.save({ name: nameField.text, phone: phoneField.text, address: addressField.text,
+                              region: regionField.text, industry: industryField.text,
+                              level: levels[levelBox.currentIndex], lifecycle: lifecycleBox.values[lifecycleBox.currentIndex],
+                              tags: tagsField.text, notes: notesField.text }))
+                close()
+        }
+        Label { text: qsTr("Name") }
+        TextField { id: nameField; objectName: "profileName"; Layout.fillWidth: true }
+        Label { text: qsTr("Phone") }
+        TextField { id: phoneField; objectName: "profilePhone"; Layout.fillWidth: true; inputMethodHints: Qt.ImhDialableCharactersOnly }
+        Label { text: qsTr("Address") }
+        TextField { id: addressField; Layout.fillWidth: true }
+        Label { text: qsTr("Region") }
+        TextField { id: regionField; Layout.fillWidth: true }
+        Label { text: qsTr("Industry") }
+        TextField { id: industryField; Layout.fillWidth: true }
+        Label { text: qsTr("Level") }
+        ComboBox {
+            id: levelBox
+            objectName: "profileLevel"
+            Layout.fillWidth: true
+            model: profileDialog.levels.map(l => l.length > 0 ? l : qsTr("None"))
+        }
+        Label { text: qsTr("Lifecycle") }
+        ComboBox {
+            id: lifecycleBox
+            Layout.fillWidth: true
+            readonly property var values: [""].concat(detail.lifecycleValues())
+            model: values.map(v => v.length > 0 ? detail.lifecycleName(v) : qsTr("None"))
+        }
+        Label { text: qsTr("Tags (separated by commas)") }
+        TextField { id: tagsField; objectName: "profileTags"; Layout.fillWidth: true }
+        Label { text: qsTr("Notes") }
+        TextArea { id: notesField; Layout.fillWidth: true; wrapMode: TextEdit.Wrap }
+    }
+
+    FormDialog {
+        id: contactDialog
+        objectName: "contactDialog"
+        property string contactId: ""
+        title: contactId.length > 0 ? qsTr("Edit contact") : qsTr("Add contact")
+        acceptName: "saveContactButton"
+        errorText: contacts.errorText
+        function edit(id, name, title, phone, email) {
+            contactId = id
+            contactName.text = name
+            contactTitle.text = title
+            contactPhone.text = phone
+            contactEmail.text = email
+            open()
+        }
+        onSubmitted: {
+            if (contacts.save(contactId, contactName.text, contactTitle.text, contactPhone.text, contactEmail.text))
+                close()
+        }
+        Label { text: qsTr("Name") }
+        TextField { id: contactName; objectName: "contactName"; Layout.fillWidth: true }
+        Label { text: qsTr("Title") }
+        TextField { id: contactTitle; objectName: "contactTitle"; Layout.fillWidth: true }
+        Label { text: qsTr("Phone") }
+        TextField { id: contactPhone; objectName: "contactPhone"; Layout.fillWidth: true; inputMethodHints: Qt.ImhDialableCharactersOnly }
+        Label { text: qsTr("E-mail") }
+        TextField { id: contactEmail; objectName: "contactEmail"; Layout.fillWidth: true; inputMethodHints: Qt.ImhEmailCharactersOnly }
+    }
+
+    FormDialog {
+        id: planDialog
+        objectName: "planDialog"
+        title: qsTr("Plan a visit to %1").arg(detail.name)
+        acceptText: qsTr("Plan")
+        acceptName: "savePlanButton"
+        errorText: visits.errorText
+        readonly property var kinds: ["visit", "follow_up", "delivery", "other"]
+        onAboutToShow: {
+            // Tomorrow at 09:30, the usual time for a first call.
+            const d = new Date()
+            d.setDate(d.getDate() + 1)
+            d.setHours(9, 30, 0, 0)
+            planWhen.text = Qt.formatDateTime(d, "yyyy-MM-dd HH:mm")
+            planPurpose.text = ""
+            planKind.currentIndex = 0
+        }
+        onSubmitted: {
+            if (visits.plan(planWhen.text, planPurpose.text, kinds[planKind.currentIndex])) close()
+        }
+        Label { text: qsTr("Date and time (yyyy-MM-dd HH:mm)") }
+        TextField { id: planWhen; objectName: "planWhen"; Layout.fillWidth: true; inputMethodHints: Qt.ImhPreferNumbers }
+        Label { text: qsTr("Kind") }
+        ComboBox {
+            id: planKind
+            Layout.fillWidth: true
+            model: [qsTr("Visit"), qsTr("Follow-up"), qsTr("Delivery"), qsTr("Other")]
+        }
+        Label { text: qsTr("Purpose") }
+        TextField { id: planPurpose; objectName: "planPurpose"; Layout.fillWidth: true }
+    }
+
+    FormDialog {
+        id: complaintDialog
+        objectName: "complaintDialog"
+        title: qsTr("New complaint from %1").arg(detail.name)
+        acceptText: qsTr("Record")
+        acceptName: "saveComplaintButton"
+        errorText: complaints.errorText
+        readonly property var channels: ["phone", "visit", "wechat", "email", "other"]
+        readonly property var severities: ["low", "medium", "high"]
+        onAboutToShow: {
+            complaintChannel.currentIndex = 0
+            complaintSeverity.currentIndex = 1
+            complaintDescription.text = ""
+        }
+        onSubmitted: {
+            if (complaints.add(page.customerId, channels[complaintChannel.currentIndex],
+                               severities[complaintSeverity.currentIndex], complaintDescription.text))
+                close()
+        }
+        Label { text: qsTr("Channel") }
+        ComboBox {
+            id: complaintChannel
+            Layout.fillWidth: true
+            model: [qsTr("Phone"), qsTr("During a visit"), qsTr("WeChat"), qsTr("E-mail"), qsTr("Other")]
+        }
+        Label { text: qsTr("Severity") }
+        ComboBox {
+            id: complaintSeverity
+            objectName: "complaintSeverity"
+            Layout.fillWidth: true
+            model: [qsTr("Low"), qsTr("Medium"), qsTr("High")]
+        }
+        Label { text: qsTr("Description") }
+        TextArea {
+            id: complaintDescription
+            objectName: "complaintDescription"
+            Layout.fillWidth: true
+            Layout.preferredHeight: 96
+            wrapMode: TextEdit.Wrap
+        }
+    }
+
+    FormDialog {
+        id: voidDialog
+        objectName: "voidDialog"
+        property int row: -1
+        title: qsTr("Void this visit?")
+        acceptText: qsTr("Void")
+        acceptName: "confirmVoidButton"
+        errorText: visits.errorText
+        function ask(index) {
+            row = index
+            voidReason.text = ""
+            open()
+        }
+        onSubmitted: {
+            if (visits.voidVisit(row, voidReason.text)) close()
+        }
+        Label {
+            Layout.fillWidth: true
+            wrapMode: Text.Wrap
+            text: qsTr("A voided visit stays on the timeline, marked, and counts in no report.")
+        }
+        Label { text: qsTr("Reason") }
+        TextField { id: voidReason; objectName: "voidReason"; Layout.fillWidth: true }
     }
 }

@@ -1,6 +1,8 @@
 // Team (managers): key-account coverage this month, visits per rep this
-// week, the team's visit feed (filter by rep, period, flagged only) and the
-// churn-risk list. Everything is read from the local replica, offline.
+// week, the team's visit feed (filter by rep, period, flagged only), the
+// churn-risk list, the ABC classification beside the manual level,
+// reassigning customers to a rep of the team, and the CSV export.
+// Everything is read from the local replica, offline.
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Controls.Material
@@ -25,6 +27,27 @@ Page {
     }
     ChurnModel {
         id: churn
+        session: page.session
+    }
+    // Read once their tab is opened.
+    AbcModel {
+        id: abc
+        session: views.currentIndex === 2 ? page.session : null
+    }
+    CustomersModel {
+        id: pickable
+        objectName: "assignCustomers"
+        session: views.currentIndex === 3 ? page.session : null
+        search: assignSearch.text
+    }
+    AssignController {
+        id: assign
+        objectName: "assignController"
+        session: page.session
+    }
+    ExportController {
+        id: exporter
+        objectName: "exportController"
         session: page.session
     }
 
@@ -77,9 +100,14 @@ Page {
 
         TabBar {
             id: views
+            objectName: "teamViews"
             Layout.fillWidth: true
-            TabButton { text: qsTr("Visit feed"); font.capitalization: Font.MixedCase }
-            TabButton { text: qsTr("Churn risk (%1)").arg(churn.count); font.capitalization: Font.MixedCase }
+            // Five tabs do not fit a phone: each keeps its width and the bar scrolls.
+            TabButton { text: qsTr("Visit feed"); font.capitalization: Font.MixedCase; width: implicitWidth }
+            TabButton { text: qsTr("Churn risk (%1)").arg(churn.count); font.capitalization: Font.MixedCase; width: implicitWidth }
+            TabButton { objectName: "abcTab"; text: qsTr("ABC"); font.capitalization: Font.MixedCase; width: implicitWidth }
+            TabButton { objectName: "reassignTab"; text: qsTr("Reassign"); font.capitalization: Font.MixedCase; width: implicitWidth }
+            TabButton { objectName: "exportTab"; text: qsTr("Export"); font.capitalization: Font.MixedCase; width: implicitWidth }
         }
 
         StackLayout {
@@ -211,6 +239,167 @@ Page {
                     visible: churnList.count === 0
                     text: qsTr("No customers at risk")
                     color: Material.color(Material.Grey)
+                }
+            }
+
+            ListView {
+                id: abcList
+                objectName: "abcList"
+                clip: true
+                model: abc
+                ScrollBar.vertical: ScrollBar {}
+                header: Label {
+                    width: ListView.view.width
+                    padding: 8
+                    wrapMode: Text.Wrap
+                    font.pixelSize: 12
+                    color: Material.color(Material.Grey, Material.Shade700)
+                    text: qsTr("By annual sales: A up to 75% of the total, B up to 95%, C the rest. The level set by hand is shown beside it.")
+                }
+                delegate: ItemDelegate {
+                    id: abcRow
+                    required property string customerId
+                    required property string name
+                    required property string level
+                    required property string abc
+                    required property double sales
+                    required property bool mismatch
+                    width: ListView.view.width
+                    onClicked: page.customerRequested(customerId)
+                    contentItem: RowLayout {
+                        spacing: 8
+                        Label {
+                            text: abcRow.abc
+                            font.bold: true
+                            font.pixelSize: 18
+                            Layout.preferredWidth: 24
+                            color: abcRow.abc === "A" ? "#C62828" : abcRow.abc === "B" ? "#EF6C00" : "#2E7D32"
+                        }
+                        ColumnLayout {
+                            Layout.fillWidth: true
+                            spacing: 0
+                            Label { text: abcRow.name; elide: Text.ElideRight; Layout.fillWidth: true }
+                            Label {
+                                text: qsTr("Sales ¥%1 · level %2").arg(Number(abcRow.sales).toLocaleString(Qt.locale(), "f", 0))
+                                      .arg(abcRow.level.length > 0 ? abcRow.level : "—")
+                                color: abcRow.mismatch ? Material.color(Material.Orange) : Material.color(Material.Grey, Material.Shade700)
+                                font.pixelSize: 12
+                            }
+                        }
+                    }
+                }
+            }
+
+            ColumnLayout {
+                spacing: 0
+                TextField {
+                    id: assignSearch
+                    objectName: "assignSearch"
+                    Layout.fillWidth: true
+                    Layout.margins: 8
+                    placeholderText: qsTr("Search customers (name, pinyin, phone)")
+                }
+                ListView {
+                    id: assignList
+                    objectName: "assignList"
+                    Layout.fillWidth: true
+                    Layout.fillHeight: true
+                    clip: true
+                    model: pickable
+                    ScrollBar.vertical: ScrollBar {}
+                    delegate: CheckDelegate {
+                        id: pickRow
+                        required property string customerId
+                        required property string name
+                        required property string owner
+                        required property string level
+                        width: ListView.view.width
+                        text: [name, level, owner.length > 0 ? owner : qsTr("Public pool")].filter(s => s.length > 0).join(" · ")
+                        checked: assign.selected.indexOf(customerId) >= 0
+                        onClicked: assign.toggle(customerId)
+                    }
+                }
+                Pane {
+                    Layout.fillWidth: true
+                    padding: 8
+                    ColumnLayout {
+                        anchors.left: parent.left
+                        anchors.right: parent.right
+                        RowLayout {
+                            Layout.fillWidth: true
+                            Label { text: qsTr("To") }
+                            ComboBox {
+                                id: repBox
+                                objectName: "assignRep"
+                                Layout.fillWidth: true
+                                model: assign.members
+                            }
+                            Button {
+                                objectName: "assignButton"
+                                text: qsTr("Assign %n", "", assign.selectedCount)
+                                highlighted: true
+                                flat: true  // no elevation layer: the software renderer (offscreen) cannot draw it
+                                enabled: assign.selectedCount > 0 && repBox.currentIndex >= 0
+                                onClicked: assign.assign(repBox.currentText)
+                            }
+                        }
+                        Label {
+                            objectName: "assignResult"
+                            Layout.fillWidth: true
+                            wrapMode: Text.Wrap
+                            visible: text.length > 0
+                            text: assign.errorText.length > 0 ? assign.errorText : assign.resultText
+                            color: assign.errorText.length > 0 ? Material.color(Material.Red) : Material.foreground
+                        }
+                    }
+                }
+            }
+
+            Flickable {
+                clip: true
+                contentHeight: exportForm.implicitHeight + 24
+                ColumnLayout {
+                    id: exportForm
+                    x: 12
+                    y: 12
+                    width: parent.width - 24
+                    spacing: 6
+                    Label { text: qsTr("Export to CSV (opens in Excel)"); font.bold: true }
+                    ComboBox {
+                        id: exportKind
+                        objectName: "exportKind"
+                        Layout.fillWidth: true
+                        textRole: "text"
+                        valueRole: "value"
+                        model: [{ value: "visits", text: qsTr("Visits") }, { value: "customers", text: qsTr("Customers") }]
+                    }
+                    Label { text: qsTr("From (yyyy-MM-dd)") }
+                    TextField { id: exportFrom; objectName: "exportFrom"; Layout.fillWidth: true; text: exporter.startOfMonth() }
+                    Label { text: qsTr("To, included (yyyy-MM-dd)") }
+                    TextField { id: exportTo; objectName: "exportTo"; Layout.fillWidth: true; text: exporter.today() }
+                    Label { text: qsTr("File (empty: the documents folder)") }
+                    TextField {
+                        id: exportPath
+                        objectName: "exportPath"
+                        Layout.fillWidth: true
+                        placeholderText: exporter.defaultPath(exportKind.currentValue, exportFrom.text, exportTo.text)
+                    }
+                    Button {
+                        objectName: "exportButton"
+                        text: qsTr("Export")
+                        highlighted: true
+                        flat: true  // no elevation layer: the software renderer (offscreen) cannot draw it
+                        onClicked: exporter.exportCsv(exportKind.currentValue, exportFrom.text, exportTo.text, exportPath.text)
+                    }
+                    Label {
+                        objectName: "exportResult"
+                        Layout.fillWidth: true
+                        wrapMode: Text.WrapAnywhere
+                        visible: text.length > 0
+                        text: exporter.errorText.length > 0 ? exporter.errorText
+                              : exporter.writtenPath.length > 0 ? qsTr("Wrote %n row(s) to %1", "", exporter.rows).arg(exporter.writtenPath) : ""
+                        color: exporter.errorText.length > 0 ? Material.color(Material.Red) : Material.foreground
+                    }
                 }
             }
         }

@@ -1,0 +1,64 @@
+// ExportController: the Team page's CSV export (domain/Export.h: UTF-8 with a
+// BOM for Excel, RFC 4180, written atomically, an existing file never
+// overwritten) of visits or customers for a range of local dates.
+//
+// Where: the path the user typed, or by default a file named after the kind
+// and the range in the documents folder (QStandardPaths::DocumentsLocation;
+// on Android and iOS the app's own documents). There is no file dialog: the
+// QtQuick.Dialogs module is not among the app's dependencies, and a path
+// field prefilled with the default does the same job on every platform.
+// After writing, `writtenPath` says where the file is and `rows` how many
+// rows it holds.
+#pragma once
+
+#include <QObject>
+#include <QPointer>
+#include <QString>
+#include <QtQml/qqmlregistration.h>
+
+namespace fieldsync::app {
+
+class Session;
+
+} // namespace fieldsync::app
+Q_MOC_INCLUDE("Session.h")
+namespace fieldsync::app {
+
+class ExportController : public QObject {
+    Q_OBJECT
+    QML_ELEMENT
+    Q_PROPERTY(fieldsync::app::Session* session READ session WRITE setSession NOTIFY sessionChanged)
+    Q_PROPERTY(QString writtenPath READ writtenPath NOTIFY resultChanged)
+    Q_PROPERTY(int rows READ rows NOTIFY resultChanged)
+    Q_PROPERTY(QString errorText READ errorText NOTIFY resultChanged)
+
+public:
+    explicit ExportController(QObject* parent = nullptr);
+
+    Session* session() const { return m_session; }
+    void setSession(Session* session) { m_session = session; emit sessionChanged(); }
+    QString writtenPath() const { return m_path; }
+    int rows() const { return m_rows; }
+    QString errorText() const { return m_error; }
+
+    // kind: visits | customers; from/to: local dates "yyyy-MM-dd", both
+    // included (empty: unbounded). An empty path writes defaultPath(...).
+    Q_INVOKABLE bool exportCsv(const QString& kind, const QString& from, const QString& to, const QString& path);
+    Q_INVOKABLE static QString defaultPath(const QString& kind, const QString& from, const QString& to);
+    // "yyyy-MM-dd" of today and of the first day of this month (the form's defaults).
+    Q_INVOKABLE static QString today();
+    Q_INVOKABLE static QString startOfMonth();
+
+signals:
+    void sessionChanged();
+    void resultChanged();
+
+private:
+    void setResult(const QString& error, const QString& path, int rows);
+
+    QPointer<Session> m_session;
+    QString m_path, m_error;
+    int m_rows = 0;
+};
+
+} // namespace fieldsync::app

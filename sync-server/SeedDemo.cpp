@@ -180,7 +180,7 @@ int seedDemoCommand(const std::optional<StoreLocation>& store, const std::vector
             << opts;
         return 0;
     }
-    if (!store) return fail(2, "--data DIR (or --store URL) is required: where the server keeps its data");
+    if (!store) return fail(2, "--data DIR is required (the server's data directory; or --store STORE)");
 
     domain::DemoOptions options;
     options.reps = vm["reps"].as<int>();

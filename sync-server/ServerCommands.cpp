@@ -94,7 +94,7 @@ std::optional<StoreLocation> maybeStore(const po::variables_map& vm)
 StoreLocation storeOf(const po::variables_map& vm)
 {
     auto s = maybeStore(vm);
-    if (!s) throw Usage("--data DIR (or --store STORE) is required: where the server keeps its data");
+    if (!s) throw Usage("--data DIR is required (the server's data directory; or --store STORE)");
     return *s;
 }
 

@@ -74,6 +74,14 @@ public:
     std::vector<Notification> notifications();
     int backendPid() const;
 
+    // Reconnects a connection the server or the network dropped (PQreset);
+    // throws if it cannot. Called before every command, so a long-lived
+    // connection survives a PostgreSQL restart: the command in flight fails,
+    // the next one runs on the new connection. generation() counts resets
+    // (server-side prepared statements do not survive one).
+    void ensureConnected();
+    uint64_t generation() const { return m_generation; }
+
     // Internal: used by statements to report their row counts.
     void noteChanges(int rows) { m_changes = rows; }
     pg_conn* handle() const { return m_conn; }
@@ -84,6 +92,7 @@ private:
     std::string m_description;
     int m_changes = 0;
     uint64_t m_statements = 0;
+    uint64_t m_generation = 0;
 };
 
 // "postgres://" or "postgresql://" (what --store accepts for this engine).

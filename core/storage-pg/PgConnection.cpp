@@ -26,6 +26,21 @@ std::string errorText(PGconn* conn, const PGresult* result)
     return message;
 }
 
+// The rows a command wrote, or -1 if it was not a write: changes() counts
+// INSERT, UPDATE and DELETE only, as SQLite's does, so a query run between a
+// write and the caller's check of changes() does not reset it.
+int writtenRows(PGresult* r)
+{
+    const char* status = PQcmdStatus(r);
+    if (!status) return -1;
+    const std::string_view command(status);
+    if (!command.starts_with("INSERT ") && !command.starts_with("UPDATE ") && !command.starts_with("DELETE ")
+        && !command.starts_with("MERGE "))
+        return -1;
+    const char* affected = PQcmdTuples(r);
+    return affected && *affected ? std::atoi(affected) : 0;
+}
+
 // `?` and `?N` outside quotes become `$N`.
 std::string numberParameters(std::string_view sql, int& count)
 {
@@ -189,6 +204,14 @@ private:
     // types (which parameters are BYTEA), preparing it if needed.
     const std::string& prepared()
     {
+        // A connection that was lost and reset has none of our statements.
+        m_db.ensureConnected();
+        if (m_generation != m_db.generation()) {
+            m_names.clear();
+            if (m_described) PQclear(m_described);
+            m_described = nullptr;
+            m_generation = m_db.generation();
+        }
         std::string signature;
         for (const auto& p : m_params) signature += p.blob ? 'b' : '-';
         auto it = m_names.find(signature);
@@ -229,8 +252,7 @@ private:
         m_result = r;
         m_row = -1;
         m_blobs.assign(static_cast<size_t>(PQnfields(r)), std::string());
-        const char* affected = PQcmdTuples(r);
-        m_db.noteChanges(affected && *affected ? std::atoi(affected) : 0);
+        if (const int rows = writtenRows(r); rows >= 0) m_db.noteChanges(rows);
     }
 
     PgConnection& m_db;
@@ -240,6 +262,7 @@ private:
     std::unordered_map<std::string, std::string> m_names;  // BYTEA signature -> prepared name
     PGresult* m_result = nullptr;
     PGresult* m_described = nullptr;
+    uint64_t m_generation = 0;  // the connection's generation m_names belong to
     int m_row = -1;
     mutable std::vector<std::string> m_blobs;
 };
@@ -290,8 +313,22 @@ std::string PgConnection::nextStatementName()
     return "fs" + std::to_string(++m_statements);
 }
 
+void PgConnection::ensureConnected()
+{
+    if (PQstatus(m_conn) == CONNECTION_OK) return;
+    // The server restarted or the network dropped: whatever transaction was
+    // open is gone (the server rolled it back). Reconnect for the next one.
+    PQreset(m_conn);
+    ++m_generation;
+    if (PQstatus(m_conn) != CONNECTION_OK)
+        throw StorageError(kErrorGeneric, "lost the connection to " + m_description + " and cannot reconnect: "
+                                              + errorText(m_conn, nullptr));
+    PQsetNoticeProcessor(m_conn, ignoreNotice, nullptr);
+}
+
 void PgConnection::exec(std::string_view sql)
 {
+    ensureConnected();
     const std::string text(sql);
     PGresult* r = PQexec(m_conn, text.c_str());
     const auto status = PQresultStatus(r);
@@ -300,8 +337,7 @@ void PgConnection::exec(std::string_view sql)
         PQclear(r);
         throw StorageError(kErrorGeneric, why + " (SQL: " + text + ")");
     }
-    const char* affected = PQcmdTuples(r);
-    m_changes = affected && *affected ? std::atoi(affected) : 0;
+    if (const int rows = writtenRows(r); rows >= 0) m_changes = rows;
     PQclear(r);
 }
 
@@ -312,7 +348,9 @@ std::unique_ptr<StatementImpl> PgConnection::prepare(std::string_view sql)
 
 bool PgConnection::inTransaction() const
 {
-    return PQtransactionStatus(m_conn) != PQTRANS_IDLE;
+    // PQTRANS_UNKNOWN: the connection is lost, and so is any transaction.
+    const auto status = PQtransactionStatus(m_conn);
+    return status == PQTRANS_INTRANS || status == PQTRANS_INERROR || status == PQTRANS_ACTIVE;
 }
 
 void PgConnection::begin(Begin kind)

@@ -25,13 +25,18 @@ QString ExportController::startOfMonth()
     return QDate(d.year(), d.month(), 1).toString(Qt::ISODate);
 }
 
-QString ExportController::defaultPath(const QString& kind, const QString& from, const QString& to)
+QString ExportController::defaultFileName(const QString& kind, const QString& from, const QString& to)
 {
     QString name = QStringLiteral("fieldsync-") + kind;
     if (!from.isEmpty()) name += QLatin1Char('-') + QString(from).remove(QLatin1Char('-'));
     if (!to.isEmpty()) name += QLatin1Char('-') + QString(to).remove(QLatin1Char('-'));
+    return name + QStringLiteral(".csv");
+}
+
+QString ExportController::defaultPath(const QString& kind, const QString& from, const QString& to)
+{
     const QString dir = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
-    return QDir(dir).filePath(name + QStringLiteral(".csv"));
+    return QDir(dir).filePath(defaultFileName(kind, from, to));
 }
 
 void ExportController::setResult(const QString& error, const QString& path, int rows)

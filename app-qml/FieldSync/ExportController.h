@@ -45,6 +45,8 @@ public:
     // included (empty: unbounded). An empty path writes defaultPath(...).
     Q_INVOKABLE bool exportCsv(const QString& kind, const QString& from, const QString& to, const QString& path);
     Q_INVOKABLE static QString defaultPath(const QString& kind, const QString& from, const QString& to);
+    // Its file name alone ("fieldsync-visits-20261101-20261130.csv"), what the form shows.
+    Q_INVOKABLE static QString defaultFileName(const QString& kind, const QString& from, const QString& to);
     // "yyyy-MM-dd" of today and of the first day of this month (the form's defaults).
     Q_INVOKABLE static QString today();
     Q_INVOKABLE static QString startOfMonth();

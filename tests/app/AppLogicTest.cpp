@@ -34,6 +34,7 @@
 #include <QAbstractItemModelTester>
 #include <QGuiApplication>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -1061,8 +1062,10 @@ private slots:
         QVERIFY(domain::checkIn(session.replica(), counted, {kT0 + 60'000, {}, {}, {}}).ok());
         ExportController exporter;
         exporter.setSession(&session);
-        QCOMPARE(QFileInfo(ExportController::defaultPath("visits", "2026-09-01", "2026-09-30")).fileName(),
+        QCOMPARE(ExportController::defaultFileName("visits", "2026-09-01", "2026-09-30"),
                  QString("fieldsync-visits-20260901-20260930.csv"));
+        QCOMPARE(ExportController::defaultPath("customers", "", ""),
+                 QDir(QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation)).filePath("fieldsync-customers.csv"));
         const QString file = dir.filePath("out/visits.csv");
         QVERIFY(!exporter.exportCsv("visits", "2026-09-1", "2026-09-30", file));
         QCOMPARE(exporter.errorText(), QString("Enter dates as 2026-11-01"));

@@ -22,6 +22,13 @@ Dialog {
     height: Math.min(parent ? parent.height - 16 : 640, column.implicitHeight + 180)
     modal: true
     padding: 16
+    // A plain background: Material draws a dialog's through an elevation
+    // layer, which the software scene graph (offscreen renderings) leaves out.
+    background: Rectangle {
+        color: dialog.Material.dialogColor
+        radius: 4
+        border.color: Material.color(Material.Grey, Material.Shade300)
+    }
 
     contentItem: Flickable {
         clip: true

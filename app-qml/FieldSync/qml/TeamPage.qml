@@ -382,7 +382,8 @@ Page {
                         id: exportPath
                         objectName: "exportPath"
                         Layout.fillWidth: true
-                        placeholderText: exporter.defaultPath(exportKind.currentValue, exportFrom.text, exportTo.text)
+                        // The name alone: the documents folder's full path says little and does not fit a phone.
+                        placeholderText: exporter.defaultFileName(exportKind.currentValue, exportFrom.text, exportTo.text)
                     }
                     Button {
                         objectName: "exportButton"

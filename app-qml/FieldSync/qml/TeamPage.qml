@@ -43,7 +43,8 @@ Page {
     AssignController {
         id: assign
         objectName: "assignController"
-        session: page.session
+        // The members are read from the whole replica: only while the tab is open.
+        session: views.currentIndex === 3 ? page.session : null
     }
     ExportController {
         id: exporter

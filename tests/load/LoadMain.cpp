@@ -2,10 +2,18 @@
 //
 //   fieldsync_load [--devices N] [--rounds R] [--threads T] [--websockets K]
 //                  [--skip-bootstrap] [--skip-websockets] [--json]
+//                  [--store postgres://USER@HOST:PORT/DATABASE [--instances N]]
 //
 // Each phase starts its own server (Hub + Accounts with the minimum Argon2id
-// cost + SyncApi + net::Server on 127.0.0.1:0, 2 io threads as `serve`) in a
-// fresh temporary directory, removed afterwards.
+// cost + SyncApi + net::Server on 127.0.0.1:0, 2 io threads as `serve`) on a
+// store of its own: a fresh temporary directory (SQLite, the default), or
+// with --store a fresh database created on that PostgreSQL server (the URL's
+// database is only used to create and drop it) and removed afterwards. With
+// --instances N (PostgreSQL only), N such servers share the database, each
+// with its PokeRelay, as N `serve` processes would; devices are spread round
+// robin over them. Phase 1 also reports the CPU of the servers, of the
+// simulated devices and (on this machine) of PostgreSQL, and what the
+// database's backends were doing (pg_stat_activity, sampled).
 //  1. throughput: N rep devices (one team, plus a manager user) log in over
 //     HTTP, create one customer each, then for R rounds each push 100 change
 //     records (90 ten-field visits + 10 two-field customer updates) and pull
@@ -20,6 +28,7 @@
 //  3. idle WebSockets: K device tokens; a forked child process opens K
 //     WebSockets (so the parent's RSS is the server's, not the clients'),
 //     then one pool customer is pushed and every socket must get the poke.
+//     The sockets are on the first instance, the push goes to the last.
 // RSS figures are this process's (/proc/self/status), which holds the server;
 // in phases 1 and 2 it also holds the client side (curl handles, threads).
 #include "LoadWs.h"
@@ -31,7 +40,11 @@
 #include "replica/Hub.h"
 #include "replica/Replica.h"
 #include "schema/Schema.h"
+#include "storage-pg/PgConnection.h"
+#include "storage/Statement.h"
 #include "store/Accounts.h"
+#include "stores/PokeRelay.h"
+#include "stores/Stores.h"
 #include "sync/CurlTransport.h"
 #include "sync/SyncClient.h"
 
@@ -43,14 +56,19 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <iterator>
+#include <map>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <string>
 #include <sys/resource.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -179,55 +197,127 @@ size_t fieldCount(const std::vector<protocol::ChangeRecord>& rs)
     return n;
 }
 
-// One server, as `fieldsync-server serve` assembles it, in a temporary directory.
-struct ServerEnv {
-    fs::path dir;
+// Where the load runs: SQLite in a temporary directory (one instance), or
+// PostgreSQL (--store URL; any number of instances on one database).
+struct StoreChoice {
+    std::string pgUrl;  // empty: SQLite
+    size_t instances = 1;
+};
+
+// `url` with its database (the path after host:port) replaced by `database`.
+std::string withDatabase(const std::string& url, const std::string& database)
+{
+    const size_t scheme = url.find("://");
+    const size_t slash = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+    const size_t query = url.find('?', slash == std::string::npos ? 0 : slash);
+    std::string head = slash == std::string::npos ? url.substr(0, query) : url.substr(0, slash);
+    std::string tail = query == std::string::npos ? std::string() : url.substr(query);
+    return head + "/" + database + tail;
+}
+
+// One server instance, as `fieldsync-server serve` assembles it: Hub,
+// Accounts, SyncApi with its pull readers, net::Server with 2+ io threads,
+// and on PostgreSQL the PokeRelay, so pokes reach every instance's sockets.
+struct Instance {
     std::unique_ptr<replica::Hub> hub;
     std::unique_ptr<server::Accounts> accounts;
     server::Metrics metrics;
     std::unique_ptr<server::SyncApi> api;
     std::unique_ptr<server::Server> net;
+    std::unique_ptr<server::PokeRelay> relay;
 
-    explicit ServerEnv(const std::string& tag, int threads)
+    Instance(const server::StoreLocation& store, int threads)
     {
-        dir = fs::temp_directory_path() / ("fieldsync-load-" + tag + "-" + std::to_string(::getpid()));
-        fs::remove_all(dir);
-        fs::create_directories(dir);
-        hub = replica::Hub::open((dir / "hub.db").string());
+        hub = server::openHub(store);
         server::Accounts::Options ao;
         ao.opsLimit = 1;  // the minimum Argon2id cost (as FIELDSYNC_FAST_PASSWORD_HASH=1)
         ao.memLimit = 8192;
-        accounts = std::make_unique<server::Accounts>((dir / "accounts.db").string(), ao);
-        api = std::make_unique<server::SyncApi>(*hub, *accounts, metrics);
+        accounts = server::openAccounts(store, ao);
+        server::ApiOptions apiOptions;
+        apiOptions.openReader = server::hubReaders(store);
+        api = std::make_unique<server::SyncApi>(*hub, *accounts, metrics, apiOptions);
         server::ServerOptions so;
         so.address = "127.0.0.1";
         so.port = 0;
         so.threads = threads;
         net = std::make_unique<server::Server>(so, *api);
-        api->setPokeSink(net.get());
+        if (store.kind == server::StoreLocation::Kind::Postgres) {
+            relay = std::make_unique<server::PokeRelay>(store.url, *net);
+            relay->start();
+            api->setPokeSink(relay.get());
+        } else {
+            api->setPokeSink(net.get());
+        }
         metrics.setGauge([this] { return net->connectedWebSockets(); });
         net->start();
     }
-    ~ServerEnv()
+    ~Instance()
     {
         net->stop();
+        if (relay) relay->stop();
         net.reset();
+        relay.reset();
         api.reset();
         accounts.reset();
         hub.reset();
+    }
+};
+
+// The servers of one phase, on a store of their own: a fresh temporary
+// directory (SQLite), or a fresh database on the PostgreSQL server of
+// --store, created next to the URL's database and dropped afterwards.
+struct ServerEnv {
+    fs::path dir;
+    std::string adminUrl, database;
+    server::StoreLocation store;
+    std::vector<std::unique_ptr<Instance>> instances;
+
+    ServerEnv(const std::string& tag, int threads, const StoreChoice& choice)
+    {
+        dir = fs::temp_directory_path() / ("fieldsync-load-" + tag + "-" + std::to_string(::getpid()));
+        fs::remove_all(dir);
+        fs::create_directories(dir);
+        if (choice.pgUrl.empty()) {
+            store.kind = server::StoreLocation::Kind::Sqlite;
+            store.dir = dir.string();
+        } else {
+            adminUrl = choice.pgUrl;
+            database = "fieldsync_load_" + tag + "_" + std::to_string(::getpid());
+            storage::pg::PgConnection admin(adminUrl);
+            admin.exec("DROP DATABASE IF EXISTS " + database);
+            admin.exec("CREATE DATABASE " + database);
+            store.kind = server::StoreLocation::Kind::Postgres;
+            store.url = withDatabase(adminUrl, database);
+        }
+        for (size_t i = 0; i < choice.instances; ++i) instances.push_back(std::make_unique<Instance>(store, threads));
+    }
+    ~ServerEnv()
+    {
+        instances.clear();
+        if (!database.empty()) {
+            try {
+                storage::pg::PgConnection admin(adminUrl);
+                admin.exec("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+            } catch (const std::exception& e) {
+                std::cerr << "fieldsync_load: could not drop " << database << ": " << e.what() << "\n";
+            }
+        }
         std::error_code ec;
         fs::remove_all(dir, ec);
     }
-    std::string url() const { return net->url(); }
+    replica::Hub& hub() { return *instances.front()->hub; }
+    server::Accounts& accounts() { return *instances.front()->accounts; }
+    server::Server& net(size_t i = 0) { return *instances[i % instances.size()]->net; }
+    std::string url(size_t i = 0) { return net(i).url(); }
 
     // Users: team "north", reps rep0..rep{n-1}, manager "boss".
     void addUsers(size_t reps)
     {
-        if (!accounts->addTeam("north")) throw std::runtime_error("addTeam failed");
+        if (!accounts().addTeam("north")) throw std::runtime_error("addTeam failed");
         for (size_t i = 0; i < reps; ++i)
-            if (!accounts->addUser("rep" + std::to_string(i), server::Role::Rep, std::string("north"), kPassword))
+            if (!accounts().addUser("rep" + std::to_string(i), server::Role::Rep, std::string("north"), kPassword))
                 throw std::runtime_error("addUser failed");
-        if (!accounts->addUser("boss", server::Role::Manager, std::string("north"), kPassword))
+        if (!accounts().addUser("boss", server::Role::Manager, std::string("north"), kPassword))
             throw std::runtime_error("addUser failed");
     }
 };
@@ -242,6 +332,16 @@ client::TransportResponse post(client::Transport& t, const std::string& url, con
     rq.headers["Content-Type"] = "application/json";
     if (!token.empty()) rq.headers["Authorization"] = "Bearer " + token;
     return t.send(rq);
+}
+
+double mergedFromMetrics(const std::string& base);
+
+// The servers' own count of merged field changes, summed over the instances.
+double mergedFromMetrics(ServerEnv& env)
+{
+    double sum = 0;
+    for (size_t i = 0; i < env.instances.size(); ++i) sum += mergedFromMetrics(env.url(i));
+    return sum;
 }
 
 double mergedFromMetrics(const std::string& base)
@@ -270,12 +370,166 @@ struct Options {
     size_t devices = 100, rounds = 20, threads = 16, websockets = 1000;
     int serverThreads = 2;
     bool skipBootstrap = false, skipWebsockets = false, json = false;
+    StoreChoice store;
+};
+
+// ---------------------------------------------------------------- where the CPU goes
+double seconds(const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; }
+
+// CPU seconds (user + system) of this process: the server instances and the
+// simulated devices together.
+double processCpuSeconds()
+{
+    rusage ru{};
+    getrusage(RUSAGE_SELF, &ru);
+    return seconds(ru.ru_utime) + seconds(ru.ru_stime);
+}
+
+// CPU seconds of the calling thread.
+double threadCpuSeconds()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+// What /proc/PID/stat says of a process: its command name, parent, and CPU
+// seconds (its own; those of its reaped children).
+struct ProcStat {
+    std::string comm;
+    int ppid = 0;
+    double cpu = 0, reapedChildrenCpu = 0;
+};
+
+std::optional<ProcStat> procStat(int pid)
+{
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string text;
+    if (!std::getline(in, text)) return std::nullopt;
+    const size_t open = text.find('('), close = text.rfind(')');  // the name may hold spaces
+    if (open == std::string::npos || close == std::string::npos) return std::nullopt;
+    ProcStat st;
+    st.comm = text.substr(open + 1, close - open - 1);
+    std::istringstream rest(text.substr(close + 2));
+    std::vector<std::string> f{std::istream_iterator<std::string>(rest), std::istream_iterator<std::string>()};
+    // f[0] is field 3 (state): ppid is field 4, utime..cstime fields 14..17.
+    if (f.size() < 15) return std::nullopt;
+    const double tick = static_cast<double>(::sysconf(_SC_CLK_TCK));
+    st.ppid = std::stoi(f[1]);
+    st.cpu = (std::stod(f[11]) + std::stod(f[12])) / tick;
+    st.reapedChildrenCpu = (std::stod(f[13]) + std::stod(f[14])) / tick;
+    return st;
+}
+
+// The CPU seconds of a PostgreSQL server running on this machine: its
+// postmaster, every live child (backends, WAL writer, checkpointer...) and
+// the children that already exited (reaped by the postmaster, so counted in
+// its children's time). Found through the pid of a backend of ours.
+class PgCpu {
+public:
+    explicit PgCpu(const std::string& url)
+    {
+        storage::pg::PgConnection c(url);
+        auto backend = procStat(c.backendPid());
+        if (!backend || backend->comm != "postgres") return;  // not on this machine
+        auto postmaster = procStat(backend->ppid);
+        if (postmaster && postmaster->comm == "postgres") m_postmaster = backend->ppid;
+    }
+    bool local() const { return m_postmaster != 0; }
+    double seconds() const
+    {
+        if (!m_postmaster) return -1;
+        auto pm = procStat(m_postmaster);
+        if (!pm) return -1;
+        double sum = pm->cpu + pm->reapedChildrenCpu;
+        for (const auto& entry : fs::directory_iterator("/proc")) {
+            const std::string name = entry.path().filename().string();
+            if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+            if (auto st = procStat(std::stoi(name)); st && st->ppid == m_postmaster) sum += st->cpu;
+        }
+        return sum;
+    }
+
+private:
+    int m_postmaster = 0;
+};
+
+// The durability settings a connection to `url` runs with (a URL may carry
+// its own, e.g. ?options=-c%20synchronous_commit%3Doff).
+json pgSettings(const std::string& url)
+{
+    storage::pg::PgConnection c(url);
+    json out = json::object();
+    for (const char* name : {"fsync", "synchronous_commit", "full_page_writes", "wal_sync_method", "shared_buffers"}) {
+        storage::Statement st(c, std::string("SELECT current_setting('") + name + "')");
+        if (st.step()) out[name] = st.getText(0);
+    }
+    return out;
+}
+
+// What the backends of one database are doing, sampled from
+// pg_stat_activity every kIntervalMs on a connection of its own: for each
+// state / wait event, the average number of backends in it. "active / no
+// wait" is a backend running on CPU; "idle in transaction /
+// Client:ClientRead" is a transaction open while its instance works between
+// statements (the writer holds the advisory lock meanwhile); "active /
+// Lock:advisory" is a push waiting for the writer lock; "active /
+// IO:WALSync" a commit waiting for its WAL flush.
+class PgActivitySampler {
+public:
+    static constexpr int kIntervalMs = 20;
+
+    explicit PgActivitySampler(const std::string& url) : m_conn(url)
+    {
+        m_thread = std::thread([this] { loop(); });
+    }
+    ~PgActivitySampler() { stop(); }
+    void stop()
+    {
+        m_stop = true;
+        if (m_thread.joinable()) m_thread.join();
+    }
+    json report() const
+    {
+        json states = json::object();
+        for (const auto& [key, n] : m_counts)
+            states[key] = m_samples ? static_cast<double>(n) / static_cast<double>(m_samples) : 0.0;
+        return {{"interval_ms", kIntervalMs}, {"samples", m_samples}, {"sampler_cpu_s", m_cpu},
+                {"avg_backends", states}};
+    }
+
+private:
+    void loop()
+    {
+        storage::Statement st(m_conn,
+                              "SELECT state, coalesce(wait_event_type, ''), coalesce(wait_event, ''), count(*)"
+                              " FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                              " AND state IS NOT NULL AND state <> 'idle' GROUP BY 1, 2, 3");
+        while (!m_stop) {
+            st.reset();
+            while (st.step()) {
+                std::string key = st.getText(0) + " / ";
+                key += st.getText(1).empty() ? std::string("no wait") : st.getText(1) + ":" + st.getText(2);
+                m_counts[key] += static_cast<uint64_t>(st.getInt(3));
+            }
+            ++m_samples;
+            std::this_thread::sleep_for(std::chrono::milliseconds(kIntervalMs));
+        }
+        m_cpu = threadCpuSeconds();
+    }
+
+    storage::pg::PgConnection m_conn;
+    std::thread m_thread;
+    std::atomic<bool> m_stop{false};
+    std::map<std::string, uint64_t> m_counts;
+    uint64_t m_samples = 0;
+    double m_cpu = 0;
 };
 
 // ---------------------------------------------------------------- phase 1
 struct SimDevice {
     uint32_t index = 0;
-    std::string user, token, customer;
+    std::string user, token, customer, base;  // base: the instance it talks to
     FakeDevice clock;
     crdt::Hlc acked = 0;
     uint64_t cursor = 0;
@@ -285,9 +539,8 @@ struct SimDevice {
 
 json throughput(const Options& o)
 {
-    ServerEnv env("throughput", o.serverThreads);
+    ServerEnv env("throughput", o.serverThreads, o.store);
     env.addUsers(o.devices);
-    const std::string base = env.url();
     std::vector<std::unique_ptr<SimDevice>> devs;
     auto tLogin = Clk::now();
     for (size_t i = 0; i < o.devices; ++i) {
@@ -296,10 +549,11 @@ json throughput(const Options& o)
         d->user = "rep" + std::to_string(i);
         d->clock.id = deviceIdFor(1, d->index);
         d->customer = rowId(d->index, 0);
+        d->base = env.url(i);  // round robin over the instances
         d->transport = std::make_unique<client::CurlTransport>();
         json login = {{"user", d->user}, {"password", kPassword}, {"device", d->clock.id.hex()},
                       {"device_name", "load " + std::to_string(i)}};
-        auto r = post(*d->transport, base + "/v1/login", login.dump());
+        auto r = post(*d->transport, d->base + "/v1/login", login.dump());
         if (r.status != 200) throw std::runtime_error("login failed: " + std::to_string(r.status) + " " + r.body + r.error);
         d->token = json::parse(r.body).at("token").get<std::string>();
         devs.push_back(std::move(d));
@@ -336,7 +590,7 @@ json throughput(const Options& o)
                      {"pull", {{"cursor", d.cursor}, {"limit", 500}}}};
         std::string text = body.dump();
         auto t0 = Clk::now();
-        auto resp = post(*d.transport, base + "/v1/sync", text, d.token);
+        auto resp = post(*d.transport, d.base + "/v1/sync", text, d.token);
         double ms = secondsSince(t0) * 1000;
         if (latencies) latencies->push_back(ms);
         if (resp.status != 200) return fail("sync: " + std::to_string(resp.status) + " " + resp.body + resp.error);
@@ -358,29 +612,51 @@ json throughput(const Options& o)
 
     // Round 0 (customers) sequentially, not timed.
     for (auto& d : devs) syncOnce(*d, 0, nullptr);
-    const double mergedBefore = mergedFromMetrics(base);
+    const double mergedBefore = mergedFromMetrics(env);
     const size_t acceptedBefore = accepted.load();
     const long rssBefore = procStatusKb("VmRSS");
+    std::optional<PgCpu> pgCpu;
+    std::unique_ptr<PgActivitySampler> sampler;
+    if (env.store.kind == server::StoreLocation::Kind::Postgres) {
+        pgCpu.emplace(env.store.url);
+        sampler = std::make_unique<PgActivitySampler>(env.store.url);
+    }
+    const double pgCpuBefore = pgCpu ? pgCpu->seconds() : -1;
+    const double cpuBefore = processCpuSeconds();
 
     // Rounds 1..R from the thread pool, round-major; a device's requests are
     // serialised by its mutex (its next push follows its last ack).
     const size_t total = o.devices * o.rounds;
     std::atomic<size_t> next{0};
     std::vector<std::vector<double>> lat(o.threads);
+    std::vector<double> clientCpu(o.threads, 0.0);
     std::vector<std::thread> pool;
     auto t0 = Clk::now();
     for (size_t t = 0; t < o.threads; ++t)
         pool.emplace_back([&, t] {
             for (size_t i; (i = next++) < total;) syncOnce(*devs[i % o.devices], 1 + i / o.devices, &lat[t]);
+            clientCpu[t] = threadCpuSeconds();  // these threads are the devices: curl, JSON
         });
     for (auto& th : pool) th.join();
     const double wall = secondsSince(t0);
-    const double merged = mergedFromMetrics(base) - mergedBefore;
+    const double cpu = processCpuSeconds() - cpuBefore;
+    const double pgCpuUsed = pgCpu && pgCpu->local() ? pgCpu->seconds() - pgCpuBefore : -1;
+    json pgActivity;
+    if (sampler) {
+        sampler->stop();
+        pgActivity = sampler->report();
+    }
+    double devicesCpu = 0;
+    for (double c : clientCpu) devicesCpu += c;
+    const double serverCpu = cpu - devicesCpu - (sampler ? pgActivity["sampler_cpu_s"].get<double>() : 0.0);
+    const double merged = mergedFromMetrics(env) - mergedBefore;
     std::vector<double> all;
     for (auto& v : lat) all.insert(all.end(), v.begin(), v.end());
     const size_t recs = accepted.load() - acceptedBefore;
 
-    json out = {{"devices", o.devices},
+    json out = {{"store", env.store.kind == server::StoreLocation::Kind::Postgres ? "postgres" : "sqlite"},
+                {"instances", env.instances.size()},
+                {"devices", o.devices},
                 {"rounds", o.rounds},
                 {"client_threads", o.threads},
                 {"server_threads", o.serverThreads},
@@ -401,7 +677,14 @@ json throughput(const Options& o)
                 {"pulled_records", pulled.load()},
                 {"rss_before_kb", rssBefore},
                 {"rss_after_kb", procStatusKb("VmRSS")},
-                {"peak_rss_kb", procStatusKb("VmHWM")}};
+                {"peak_rss_kb", procStatusKb("VmHWM")},
+                {"cpu_s_servers", serverCpu},
+                {"cpu_s_devices", devicesCpu},
+                {"cpu_s_postgres", pgCpuUsed}};
+    if (sampler) {
+        out["postgres_activity"] = pgActivity;
+        out["postgres_settings"] = pgSettings(env.store.url);
+    }
     return out;
 }
 
@@ -409,7 +692,7 @@ json throughput(const Options& o)
 json bootstrap(const Options& o)
 {
     const size_t kCustomers = 20000, kVisits = 100000, kBatch = 5000, kReps = 100;
-    ServerEnv env("bootstrap", o.serverThreads);
+    ServerEnv env("bootstrap", o.serverThreads, o.store);
     env.addUsers(kReps);
     auto tSeed = Clk::now();
     std::vector<FakeDevice> seeders(4);
@@ -420,7 +703,7 @@ json bootstrap(const Options& o)
             size_t s = k % seeders.size();
             std::vector<protocol::ChangeRecord> batch;
             for (size_t i = start; i < std::min(count, start + kBatch); ++i) batch.push_back(make(seeders[s], i));
-            auto r = env.hub->push(seeders[s].id, acked[s], batch);
+            auto r = env.hub().push(seeders[s].id, acked[s], batch);
             if (!r) throw std::runtime_error("seed push failed: " + r.error().message);
             acked[s] = r->acked;
         }
@@ -434,7 +717,7 @@ json bootstrap(const Options& o)
         return visit(d, rowId(0x30000000u, i), customerOf(c), "rep" + std::to_string(c % kReps), 0, i);
     });
     const double seedS = secondsSince(tSeed);
-    const uint64_t head = env.hub->head();
+    const uint64_t head = env.hub().head();
 
     fs::path replicaPath = env.dir / "manager-device.db";
     auto replica = replica::Replica::open(replicaPath.string());
@@ -498,25 +781,27 @@ json websockets(const Options& o)
     getrlimit(RLIMIT_NOFILE, &rl);
 
     const size_t kReps = 100;
-    ServerEnv env("ws", o.serverThreads);
+    ServerEnv env("ws", o.serverThreads, o.store);
     env.addUsers(kReps);
     // Device tokens, issued in-process (Accounts::login, as /v1/login does).
     auto tTok = Clk::now();
     std::vector<std::string> tokens;
     tokens.reserve(o.websockets);
     for (size_t i = 0; i < o.websockets; ++i) {
-        auto l = env.accounts->login("rep" + std::to_string(i % kReps), kPassword, deviceIdFor(3, static_cast<uint32_t>(i)).hex(),
+        auto l = env.accounts().login("rep" + std::to_string(i % kReps), kPassword, deviceIdFor(3, static_cast<uint32_t>(i)).hex(),
                                      "ws " + std::to_string(i), "127.0.0.1");
         if (!l) throw std::runtime_error("token: " + l.error().message);
         tokens.push_back(l->token);
     }
     const double tokenS = secondsSince(tTok);
-    // A pusher device: rep0 over HTTP.
+    // A pusher device: rep0 over HTTP, on the last instance (with several,
+    // the sockets are on the first: the poke crosses instances).
+    const std::string pusherBase = env.url(env.instances.size() - 1);
     client::CurlTransport pusherT;
     FakeDevice pusher;
     pusher.id = deviceIdFor(4, 0);
     json login = {{"user", "rep0"}, {"password", kPassword}, {"device", pusher.id.hex()}, {"device_name", "pusher"}};
-    auto lr = post(pusherT, env.url() + "/v1/login", login.dump());
+    auto lr = post(pusherT, pusherBase + "/v1/login", login.dump());
     if (lr.status != 200) throw std::runtime_error("pusher login failed");
     const std::string pusherToken = json::parse(lr.body).at("token").get<std::string>();
 
@@ -524,7 +809,7 @@ json websockets(const Options& o)
     const long rssBefore = procStatusKb("VmRSS");
     int toParent[2];
     if (::pipe(toParent) != 0) throw std::runtime_error("pipe failed");
-    const uint16_t port = env.net->port();
+    const uint16_t port = env.net(0).port();
     std::fflush(nullptr);
     pid_t child = ::fork();
     if (child < 0) throw std::runtime_error("fork failed");
@@ -542,7 +827,7 @@ json websockets(const Options& o)
     double connectS = 0;
     std::sscanf(readLine(toParent[0]).c_str(), "%zu %zu %lf", &connected, &failed, &connectS);
     std::this_thread::sleep_for(std::chrono::milliseconds(1000));  // idle
-    const size_t serverSide = env.net->connectedWebSockets();
+    const size_t serverSide = env.net(0).connectedWebSockets();
     const long rssAfter = procStatusKb("VmRSS");
 
     // Poke: a pool customer (no owner) is in everybody's scope.
@@ -557,7 +842,7 @@ json websockets(const Options& o)
                  {"device", pusher.id.hex()},
                  {"push", {{"after", 0}, {"changes", json::array({protocol::toJson(rec, S())})}}}};
     auto tPoke = Clk::now();
-    auto pr = post(pusherT, env.url() + "/v1/sync", body.dump(), pusherToken);
+    auto pr = post(pusherT, pusherBase + "/v1/sync", body.dump(), pusherToken);
     size_t delivered = 0;
     long long lastNs = 0;
     std::sscanf(readLine(toParent[0]).c_str(), "%zu %lld", &delivered, &lastNs);
@@ -595,7 +880,8 @@ int main(int argc, char** argv)
     Options o;
     auto usage = [] {
         std::cerr << "usage: fieldsync_load [--devices N] [--rounds R] [--threads T] [--server-threads S]\n"
-                     "                      [--websockets K] [--skip-bootstrap] [--skip-websockets] [--json]\n";
+                     "                      [--websockets K] [--skip-bootstrap] [--skip-websockets] [--json]\n"
+                     "                      [--store postgres://USER@HOST:PORT/DATABASE [--instances N]]\n";
         return 2;
     };
     for (int i = 1; i < argc; ++i) {
@@ -614,7 +900,19 @@ int main(int argc, char** argv)
         else if (a == "--skip-bootstrap") o.skipBootstrap = true;
         else if (a == "--skip-websockets") o.skipWebsockets = true;
         else if (a == "--json") o.json = true;
+        else if (a == "--store") {
+            if (i + 1 >= argc || !fieldsync::storage::pg::isPostgresUrl(argv[i + 1])) {
+                std::cerr << "fieldsync_load: --store takes a postgres:// URL (SQLite, the default, needs none)\n";
+                return usage();
+            }
+            o.store.pgUrl = argv[++i];
+        } else if (a == "--instances") { if (!num(o.store.instances) || o.store.instances == 0) return usage(); }
         else return usage();
+    }
+    if (o.store.instances > 1 && o.store.pgUrl.empty()) {
+        std::cerr << "fieldsync_load: --instances N > 1 needs --store postgres://... (a SQLite store has one server "
+                     "process)\n";
+        return 2;
     }
     spdlog::set_level(spdlog::level::warn);
     json out;
@@ -633,8 +931,14 @@ int main(int argc, char** argv)
     const json& t = out["throughput"];
     std::printf("fieldsync_load — sync server in-process on 127.0.0.1, real HTTP (libcurl), %u cores\n\n",
                 std::thread::hardware_concurrency());
+    if (o.store.pgUrl.empty())
+        std::printf("store: SQLite (a temporary directory), 1 instance\n");
+    else
+        std::printf("store: PostgreSQL %s (a fresh database per phase), %zu instance%s; devices spread round robin\n",
+                    fieldsync::storage::pg::redactUrl(o.store.pgUrl).c_str(), o.store.instances,
+                    o.store.instances == 1 ? "" : "s");
     std::printf("1. throughput: %zu devices x %zu rounds, 100 records/request (90 visits x 10 fields + 10 customer "
-                "updates x 2), %zu client threads, %d server io threads\n",
+                "updates x 2), %zu client threads, %d server io threads per instance\n",
                 o.devices, o.rounds, o.threads, o.serverThreads);
     std::printf("   requests %zu (errors %zu) in %.2f s: %.0f req/s, %.0f records/s\n", t["requests"].get<size_t>(),
                 t["errors"].get<size_t>(), t["wall_seconds"].get<double>(), t["requests_per_s"].get<double>(),
@@ -646,6 +950,24 @@ int main(int argc, char** argv)
     std::printf("   process RSS (server + clients): %.1f MB before rounds, %.1f MB after, peak %.1f MB\n",
                 t["rss_before_kb"].get<double>() / 1024, t["rss_after_kb"].get<double>() / 1024,
                 t["peak_rss_kb"].get<double>() / 1024);
+    std::printf("   CPU during the rounds: server instances %.1f s, simulated devices %.1f s", t["cpu_s_servers"].get<double>(),
+                t["cpu_s_devices"].get<double>());
+    if (t["cpu_s_postgres"].get<double>() >= 0)
+        std::printf(", PostgreSQL processes %.1f s", t["cpu_s_postgres"].get<double>());
+    std::printf(" (of %.1f s x %u cores)\n", t["wall_seconds"].get<double>(), std::thread::hardware_concurrency());
+    if (t.contains("postgres_activity")) {
+        std::printf("   PostgreSQL settings:");
+        for (const auto& [name, value] : t["postgres_settings"].items())
+            std::printf(" %s=%s", name.c_str(), value.get<std::string>().c_str());
+        std::printf("\n");
+        const json& a = t["postgres_activity"];
+        std::printf("   PostgreSQL backends of the database, average over %llu samples every %d ms (pg_stat_activity):\n",
+                    a["samples"].get<unsigned long long>(), a["interval_ms"].get<int>());
+        std::vector<std::pair<double, std::string>> rows;
+        for (const auto& [state, n] : a["avg_backends"].items()) rows.emplace_back(n.get<double>(), state);
+        std::sort(rows.rbegin(), rows.rend());
+        for (const auto& [n, state] : rows) std::printf("     %5.2f  %s\n", n, state.c_str());
+    }
     if (!t["first_error"].get<std::string>().empty())
         std::printf("   first error: %s\n", t["first_error"].get<std::string>().c_str());
     if (out.contains("bootstrap")) {

@@ -166,6 +166,11 @@ Page {
                     enabled: !detail.archived
                     onClicked: complaintDialog.open()
                 }
+            }
+
+            RowLayout {
+                Layout.fillWidth: true
+                SectionHeader { title: qsTr("Profile"); Layout.fillWidth: true }
                 Button {
                     objectName: "editProfileButton"
                     text: qsTr("Edit")
@@ -174,8 +179,6 @@ Page {
                     onClicked: profileDialog.open()
                 }
             }
-
-            SectionHeader { title: qsTr("Profile") }
             GridLayout {
                 Layout.fillWidth: true
                 columns: 2

@@ -359,7 +359,15 @@ void PgConnection::begin(Begin kind)
         exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
         return;
     }
-    exec("BEGIN; SELECT pg_advisory_xact_lock(" + std::to_string(kWriterLock) + ")");
+    try {
+        exec("BEGIN; SELECT pg_advisory_xact_lock(" + std::to_string(kWriterLock) + ")");
+    } catch (...) {
+        // The wait for the lock can fail (lock_timeout, a cancel) with the
+        // transaction already open: end it, or the connection would refuse
+        // every later transaction as nested.
+        if (inTransaction()) PQclear(PQexec(m_conn, "ROLLBACK"));
+        throw;
+    }
 }
 
 void PgConnection::commit()

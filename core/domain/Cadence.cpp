@@ -2,6 +2,7 @@
 
 #include "domain/Actor.h"
 #include "replica/Replica.h"
+#include "schema/Schema.h"
 
 #include <cctype>
 #include <charconv>
@@ -13,6 +14,9 @@ namespace {
 using nlohmann::json;
 
 std::string settingKey(std::string_view team) { return "team_config:" + std::string(team); }
+
+constexpr const char* kTeamConfigEntity = "team_config";
+constexpr std::array<const char*, 4> kCadenceFields = {"cadence_a", "cadence_b", "cadence_c", "cadence_d"};
 
 Status checkCadence(int days)
 {
@@ -45,7 +49,8 @@ std::optional<int> TeamConfig::cadenceFor(std::string_view level) const
     return cadenceDays[static_cast<size_t>(*i)];
 }
 
-TeamConfig teamConfig(replica::Replica& replica, std::string_view team)
+// The device's own setting over the defaults (the fallback).
+static TeamConfig deviceConfig(replica::Replica& replica, std::string_view team)
 {
     TeamConfig config;
     config.team = std::string(team);
@@ -62,6 +67,22 @@ TeamConfig teamConfig(replica::Replica& replica, std::string_view team)
                 config.cadenceDays[i] = d->get<int>();
     if (auto r = j.find("checkin_radius_m"); r != j.end() && r->is_number() && checkRadius(r->get<double>()).ok())
         config.checkinRadiusM = r->get<double>();
+    return config;
+}
+
+TeamConfig teamConfig(replica::Replica& replica, std::string_view team)
+{
+    TeamConfig config = deviceConfig(replica, team);
+    if (team.empty()) return config;
+    auto row = replica.get(kTeamConfigEntity, schema::teamConfigRowId(team));
+    if (!row) return config;  // not synced here yet
+    config.synced = true;
+    for (size_t i = 0; i < kLevels.size(); ++i) {
+        const auto& v = (*row)[kCadenceFields[i]];
+        if (v.is_number_integer() && checkCadence(v.get<int>()).ok()) config.cadenceDays[i] = v.get<int>();
+    }
+    if (const auto& r = (*row)["radius_m"]; r.is_number() && checkRadius(r.get<double>()).ok())
+        config.checkinRadiusM = r.get<double>();
     return config;
 }
 
@@ -110,7 +131,16 @@ Result<TeamConfig> setTeamConfig(replica::Replica& replica, const TeamConfigChan
             if (auto s = checkCadence(*d); !s) return s.error();
     if (change.checkinRadiusM)
         if (auto s = checkRadius(*change.checkinRadiusM); !s) return s.error();
-    TeamConfig config = teamConfig(replica, actor.team);
+    if (!actor.team.empty()) {
+        replica::Write w;
+        w.set("team", actor.team);  // write-once: the same value again changes nothing
+        for (size_t i = 0; i < kLevels.size(); ++i)
+            if (change.cadenceDays[i]) w.set(kCadenceFields[i], int64_t{*change.cadenceDays[i]});
+        if (change.checkinRadiusM) w.set("radius_m", *change.checkinRadiusM);
+        if (auto s = replica.put(kTeamConfigEntity, schema::teamConfigRowId(actor.team), w); !s) return s.error();
+        return teamConfig(replica, actor.team);
+    }
+    TeamConfig config = deviceConfig(replica, actor.team);
     for (size_t i = 0; i < kLevels.size(); ++i)
         if (change.cadenceDays[i]) config.cadenceDays[i] = *change.cadenceDays[i];
     if (change.checkinRadiusM) config.checkinRadiusM = *change.checkinRadiusM;

@@ -6,14 +6,19 @@
 // D 90; check-in radius 500 m. A customer with no level has no cadence (never
 // overdue).
 //
-// Where it lives: replica setting `team_config:<team>` (Replica::setting), a
-// JSON object, every member optional (a missing one keeps its default):
-//   {"cadence": {"A": days, "B": days, "C": days, "D": days},   1..3650 each
-//    "checkin_radius_m": metres}                                  1..100000
-// It is a per-device setting, written by a manager with `config cadence`
-// (setTeamConfig refuses reps). Limitation, documented in docs/domain.md:
-// it is not synced, so a rep's device uses the defaults unless the setting is
-// written there too.
+// Where it lives: the team's synced `team_config` row (schema 2; id
+// schema::teamConfigRowId(team), fields cadence_a..cadence_d in days 1..3650,
+// radius_m in metres 1..100000, each lww). A manager of the team writes it
+// (setTeamConfig, `fieldsync team config`); the server accepts it from the
+// team's managers and admins only (sync-server/api/Scope.h) and every device
+// of the team receives it. Per value, what counts is:
+//   1. the synced row's value, when the row has arrived and holds one;
+//   2. else the device's own setting `team_config:<team>` (Replica::setting,
+//      written by releases before schema 2, and by setTeamConfig for a user
+//      in no team — there is no row to sync then), a JSON object:
+//        {"cadence": {"A": days, ...}, "checkin_radius_m": metres};
+//   3. else the default.
+// A value out of range (a hand-edited setting) is ignored, like a missing one.
 #pragma once
 
 #include "base/Result.h"
@@ -42,6 +47,7 @@ struct TeamConfig {
     std::string team;  // empty: no team (the defaults apply)
     std::array<int, 4> cadenceDays = kDefaultCadenceDays;
     double checkinRadiusM = kDefaultCheckinRadiusM;
+    bool synced = false;  // the team's team_config row is on this replica
 
     // Days between visits for a level, nullopt for an unknown/empty level.
     std::optional<int> cadenceFor(std::string_view level) const;
@@ -63,8 +69,11 @@ struct TeamConfigChange {
 // Parses "A=7", "b=14", "radius=300" (case-insensitive level letters).
 Status parseConfigAssignment(std::string_view text, TeamConfigChange& change);
 
-// Applies a change for the acting user's team. Refused (PermissionDenied) for
-// a rep; InvalidArgument for out-of-range values (nothing is written then).
+// Applies a change for the acting user's team: one synced write of the
+// team_config row (created by the first manager to write it, on any device),
+// or the device setting for a user in no team. Refused (PermissionDenied)
+// for a rep; InvalidArgument for out-of-range values (nothing is written
+// then).
 Result<TeamConfig> setTeamConfig(replica::Replica& replica, const TeamConfigChange& change);
 
 } // namespace fieldsync::domain

@@ -176,7 +176,8 @@ std::vector<protocol::ChangeRecord> Hub::rowState(int entity, const std::string&
     std::vector<protocol::ChangeRecord> out;
     if (viewer) {
         std::string customer = customerOf(entity, id, nullptr);
-        if (customer.empty() || !viewer->canSee(ownerOf(customer))) return out;
+        // A row of no customer (team_config) is seen as unowned, as pulls do.
+        if (!viewer->canSee(customer.empty() ? std::nullopt : ownerOf(customer))) return out;
     }
     m_rows.exportRow(m_schema.entity(entity), id, out);
     return out;
@@ -485,7 +486,7 @@ json Hub::dump(const Viewer& viewer)
     auto visible = [&](const std::string& customer) {
         auto it = seen.find(customer);
         if (it != seen.end()) return it->second;
-        return seen[customer] = !customer.empty() && viewer.canSee(ownerOf(customer));
+        return seen[customer] = viewer.canSee(customer.empty() ? std::nullopt : ownerOf(customer));
     };
     for (auto& [entity, rows] : all.items()) {
         const auto* e = m_schema.entity(entity);

@@ -134,12 +134,23 @@ CREATE TABLE hub_device (
 ) WITHOUT ROWID;
 )sql";
 
+// Schema 2: a team's configuration (schema/FieldsyncSchema.cpp team_config),
+// on devices and hubs alike.
+constexpr const char* kTeamConfig = R"sql(
+CREATE TABLE team_config (
+    id TEXT PRIMARY KEY,
+    team TEXT, cadence_a INTEGER, cadence_b INTEGER, cadence_c INTEGER, cadence_d INTEGER, radius_m REAL,
+    _clocks BLOB NOT NULL
+);
+)sql";
+
 const storage::Migration kReplica[] = {
     {1, "state and change log", nullptr,
      [](storage::Connection& db) {
          db.exec(kStateV1);
          db.exec(kDeviceV1);
      }},
+    {2, "team configuration", kTeamConfig},
 };
 
 const storage::Migration kHub[] = {
@@ -152,6 +163,7 @@ const storage::Migration kHub[] = {
     // the record only of those it returns: a covering index ~20x narrower
     // than the log's rows.
     {2, "pull scan index", "CREATE INDEX hub_log_scan ON hub_log (seq, customer);"},
+    {3, "team configuration", kTeamConfig},
 };
 
 // The hub on PostgreSQL (core/storage-pg): the same tables, columns and
@@ -250,9 +262,18 @@ CREATE TABLE hub_device (
 );
 )sql";
 
+constexpr const char* kPgTeamConfig = R"sql(
+CREATE TABLE team_config (
+    id TEXT COLLATE "C" PRIMARY KEY,
+    team TEXT, cadence_a BIGINT, cadence_b BIGINT, cadence_c BIGINT, cadence_d BIGINT, radius_m DOUBLE PRECISION,
+    _clocks BYTEA NOT NULL
+);
+)sql";
+
 const storage::Migration kPgHub[] = {
     {1, "state and global log", kPgHubV1},
     {2, "pull scan index", "CREATE INDEX hub_log_scan ON hub_log (seq, customer);"},
+    {3, "team configuration", kPgTeamConfig},
 };
 
 } // namespace

@@ -202,6 +202,19 @@ Status Replica::update(std::string_view entity, std::string_view id, const Write
     return Ok{};
 }
 
+Status Replica::put(std::string_view entity, std::string_view id, const Write& w)
+{
+    Error err{ErrorCode::Internal, ""};
+    const auto* e = findEntity(m_schema, entity, err);
+    if (!e) return refuse(err);
+    if (e->name == schema::kConflictEntity)
+        return refuse(invalidArgument("conflict entries are created by the server, not by devices"));
+    if (!protocol::isValidRowId(id)) return refuse(invalidArgument("not a row id: " + std::string(id)));
+    auto r = write(*e, std::string(id), false, w, /*orCreate=*/true);
+    if (!r) return r.error();
+    return Ok{};
+}
+
 Status Replica::archive(std::string_view entity, std::string_view id)
 {
     Error err{ErrorCode::Internal, ""};
@@ -236,7 +249,7 @@ Status Replica::batch(const std::function<Status()>& writes)
     return Ok{};
 }
 
-Result<std::string> Replica::write(const EntityDef& e, std::string id, bool creating, const Write& w)
+Result<std::string> Replica::write(const EntityDef& e, std::string id, bool creating, const Write& w, bool orCreate)
 {
     if (w.empty()) return refuse(invalidArgument("nothing to write"));
     // In a batch, the batch holds the transaction; any failure below poisons it.
@@ -253,7 +266,13 @@ Result<std::string> Replica::write(const EntityDef& e, std::string id, bool crea
     } mark{m_batchFailed, m_inBatch};
     // A new row's id was generated just now: nothing to read.
     RowState row = creating ? m_rows.blank(e) : m_rows.load(e, id);
-    if (!creating && !row.exists) return notFound("no " + e.name + " with id " + id);
+    if (!creating && !row.exists) {
+        if (!orCreate) return notFound("no " + e.name + " with id " + id);
+        // put(): read inside this transaction, so the choice cannot race
+        // another connection's write of the same row.
+        creating = true;
+        row = m_rows.blank(e);
+    }
 
     const crdt::Clock clock{m_hlc.now(), m_device};
     const uint32_t me = m_rows.peerOf(m_device);

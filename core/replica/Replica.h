@@ -152,6 +152,11 @@ public:
     // Local capture. create() returns the new row's id.
     Result<std::string> create(std::string_view entity, const Write& write);
     Status update(std::string_view entity, std::string_view id, const Write& write);
+    // Creates the row with this id when this replica does not have it, else
+    // updates it: for rows whose id is derived from a natural key
+    // (team_config: schema::teamConfigRowId), which devices may each create
+    // offline and then merge field by field like any concurrent writes.
+    Status put(std::string_view entity, std::string_view id, const Write& write);
     // Sets the entity's tombstone field (archived or voided) to true.
     Status archive(std::string_view entity, std::string_view id);
 
@@ -222,7 +227,8 @@ public:
 
 private:
     Replica(std::unique_ptr<storage::Database> db, Options options);
-    Result<std::string> write(const schema::EntityDef& entity, std::string id, bool creating, const Write& write);
+    Result<std::string> write(const schema::EntityDef& entity, std::string id, bool creating, const Write& write,
+                              bool orCreate = false);
     Error refuse(Error error);
     void applyOne(const protocol::ChangeRecord& record, ApplyStats& stats);
     protocol::ChangeRecord outboxRecord(storage::Statement& outboxRow);

@@ -3,6 +3,8 @@
 // (replica/Migrations.cpp) and a bump of kSchemaVersion.
 #include "schema/Schema.h"
 
+#include <cstdint>
+
 namespace fieldsync::schema {
 namespace {
 
@@ -166,10 +168,57 @@ std::vector<EntityDef> declare()
              serverOnly(f("detected_at", T::Time)),
              f("resolved", T::Bool),
          }},
+        // A team's configuration (schema 2): one row per team, its id
+        // teamConfigRowId(team), written by the team's managers and read by
+        // every device of the team (core/domain/Cadence.h). Each value lww;
+        // an unset one keeps the device's fallback.
+        {"team_config", "team_config",
+         {
+             required(once(f("team", T::Text))),
+             bounded("cadence_a", 1, 3650),
+             bounded("cadence_b", 1, 3650),
+             bounded("cadence_c", 1, 3650),
+             bounded("cadence_d", 1, 3650),
+             f("radius_m", T::Real),
+         }},
     };
 }
 
+// FNV-1a over the bytes, from a given basis (64 bits).
+uint64_t fnv1a(std::string_view text, uint64_t hash)
+{
+    for (unsigned char c : text) {
+        hash ^= c;
+        hash *= 0x100000001b3ULL;
+    }
+    return hash;
+}
+
 } // namespace
+
+std::string teamConfigRowId(std::string_view team)
+{
+    // 128 bits: two FNV-1a hashes of "team_config:<team>" from different
+    // bases. Not a secret and not adversarial (team names are made by
+    // admins): only stable across builds and platforms, and distinct.
+    const std::string key = "team_config:" + std::string(team);
+    const uint64_t hi = fnv1a(key, 0xcbf29ce484222325ULL), lo = fnv1a(key, 0x84222325cbf29ce4ULL);
+    uint8_t b[16];
+    for (int i = 0; i < 8; ++i) {
+        b[i] = static_cast<uint8_t>(hi >> (56 - 8 * i));
+        b[8 + i] = static_cast<uint8_t>(lo >> (56 - 8 * i));
+    }
+    b[6] = static_cast<uint8_t>(0x80 | (b[6] & 0x0f));  // version 8: custom
+    b[8] = static_cast<uint8_t>(0x80 | (b[8] & 0x3f));  // RFC 4122 variant
+    static const char* hex = "0123456789abcdef";
+    std::string out;
+    for (int i = 0; i < 16; ++i) {
+        if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
+        out += hex[b[i] >> 4];
+        out += hex[b[i] & 0x0f];
+    }
+    return out;
+}
 
 const Schema& fieldsyncSchema()
 {

@@ -34,7 +34,9 @@ namespace fieldsync::schema {
 
 // The version of the synced data model; bumped when fields are added. A
 // device and a server must agree on it (the server refuses older devices).
-constexpr int kSchemaVersion = 1;
+//   1  customer, contact, visit, task, complaint, conflict
+//   2  team_config (a team's visit cadence and check-in radius)
+constexpr int kSchemaVersion = 2;
 
 enum class FieldType { Text, Integer, Real, Bool, Time, Ref, Enum, Stage, TagSet };
 
@@ -75,8 +77,14 @@ private:
     std::vector<EntityDef> m_entities;
 };
 
-// The fieldsync data model (customer, contact, visit, task, complaint, conflict).
+// The fieldsync data model (customer, contact, visit, task, complaint,
+// conflict, team_config).
 const Schema& fieldsyncSchema();
+
+// The row id of a team's team_config row: a UUID (version 8) derived from the
+// team name, the same on every device and at the server, so managers who
+// write it offline write one row, and the server knows which team a row is.
+std::string teamConfigRowId(std::string_view team);
 
 // The hub's conflict log entity and its fields, by name (see FieldsyncSchema.cpp).
 inline constexpr std::string_view kConflictEntity = "conflict";

@@ -466,6 +466,29 @@ void exportCsv(Context& ctx, bool visits)
     else ctx.out() << "wrote " << done.rows << (visits ? " visits" : " customers") << " to " << *out << '\n';
 }
 
+void printTeamConfig(Context& ctx, const domain::TeamConfig& config)
+{
+    if (ctx.json()) {
+        json cadence = json::object();
+        for (size_t i = 0; i < domain::kLevels.size(); ++i)
+            cadence[std::string(domain::kLevels[i])] = config.cadenceDays[i];
+        printJson(ctx.out(), {{"team", config.team.empty() ? json(nullptr) : json(config.team)},
+                              {"cadence_days", cadence},
+                              {"checkin_radius_m", config.checkinRadiusM},
+                              {"synced", config.synced}});
+        return;
+    }
+    std::vector<std::pair<std::string, std::string>> pairs;
+    pairs.emplace_back("team", orDash(config.team));
+    for (size_t i = 0; i < domain::kLevels.size(); ++i)
+        pairs.emplace_back(std::string(domain::kLevels[i]), "every " + std::to_string(config.cadenceDays[i]) + " days");
+    pairs.emplace_back("check-in radius", metres(config.checkinRadiusM));
+    pairs.emplace_back("source", config.synced ? "the team's configuration (synced)"
+                                               : "this device (no team configuration received yet)");
+    printPairs(ctx.out(), pairs);
+}
+
+// `config cadence A=7 radius=500`, kept for scripts written before `team config`.
 void configCadence(Context& ctx)
 {
     auto& r = ctx.replica();
@@ -475,21 +498,27 @@ void configCadence(Context& ctx)
         for (const auto& op : ctx.operands()) check(domain::parseConfigAssignment(op, change));
         config = unwrap(domain::setTeamConfig(r, change));
     }
-    if (ctx.json()) {
-        json cadence = json::object();
-        for (size_t i = 0; i < domain::kLevels.size(); ++i)
-            cadence[std::string(domain::kLevels[i])] = config.cadenceDays[i];
-        printJson(ctx.out(), {{"team", config.team.empty() ? json(nullptr) : json(config.team)},
-                              {"cadence_days", cadence},
-                              {"checkin_radius_m", config.checkinRadiusM}});
-        return;
+    printTeamConfig(ctx, config);
+}
+
+void teamConfig(Context& ctx)
+{
+    auto& r = ctx.replica();
+    domain::TeamConfigChange change;
+    bool changes = false;
+    for (size_t i = 0; i < domain::kLevels.size(); ++i) {
+        const std::string level(domain::kLevels[i]);
+        const std::string option = "cadence-" + std::string(1, static_cast<char>(std::tolower(level[0])));
+        if (auto days = ctx.value(option.c_str())) {
+            check(domain::parseConfigAssignment(level + "=" + *days, change));
+            changes = true;
+        }
     }
-    std::vector<std::pair<std::string, std::string>> pairs;
-    pairs.emplace_back("team", orDash(config.team));
-    for (size_t i = 0; i < domain::kLevels.size(); ++i)
-        pairs.emplace_back(std::string(domain::kLevels[i]), "every " + std::to_string(config.cadenceDays[i]) + " days");
-    pairs.emplace_back("check-in radius", metres(config.checkinRadiusM));
-    printPairs(ctx.out(), pairs);
+    if (auto radius = ctx.value("radius")) {
+        check(domain::parseConfigAssignment("radius=" + *radius, change));
+        changes = true;
+    }
+    printTeamConfig(ctx, changes ? unwrap(domain::setTeamConfig(r, change)) : domain::teamConfig(r));
 }
 
 // ---------------------------------------------------------------- registration
@@ -713,6 +742,28 @@ void addReportCommands(CommandTable& table)
                             "show or set (managers) the visit cadence per level and the check-in radius",
                             configCadence);
         c.maxOperands = 5;
+        table.add(std::move(c));
+    }
+
+    table.addGroup({"team", "the team's configuration, synced to every device of the team", {}});
+    {
+        Command c = command({"team", "config"}, "[--cadence-a DAYS] [--cadence-b DAYS] [--cadence-c DAYS] "
+                                                "[--cadence-d DAYS] [--radius METRES] [--json]",
+                            "show, or set (managers), the team's visit cadence per level and check-in radius",
+                            teamConfig);
+        c.reference = "The configuration is one synced row per team: a manager's change reaches every\n"
+                      "device of the team at its next sync; the server refuses it from anybody but the\n"
+                      "team's managers and admins. Until a device has received it, it uses its own\n"
+                      "setting (config cadence, earlier releases) or the defaults: A every 7 days,\n"
+                      "B 14, C 30, D 90, radius 500 m. A rep changing it: exit status 5.\n";
+        c.options = [](po::options_description& d) {
+            d.add_options()
+                ("cadence-a", po::value<std::string>()->value_name("DAYS"), "days between visits of A customers (1..3650)")
+                ("cadence-b", po::value<std::string>()->value_name("DAYS"), "days between visits of B customers")
+                ("cadence-c", po::value<std::string>()->value_name("DAYS"), "days between visits of C customers")
+                ("cadence-d", po::value<std::string>()->value_name("DAYS"), "days between visits of D customers")
+                ("radius", po::value<std::string>()->value_name("METRES"), "check-in radius in metres (1..100000)");
+        };
         table.add(std::move(c));
     }
 }

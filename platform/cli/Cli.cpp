@@ -314,7 +314,8 @@ void Cli::printHelp(std::ostream& out) const
            "and \"null\" or nothing to clear a field. Times print in the local time zone (TZ).\n"
            "\nExit status: 0 success, 1 I/O or other failure, 2 usage error or invalid input,\n"
            "3 not found (row, conflict, database file), 4 refused by the current state\n"
-           "(a write-once field already set, a status moving backwards).\n"
+           "(a write-once field already set, a status moving backwards), 5 not allowed for\n"
+           "the signed-in user (a rep voiding a visit or changing the team's configuration).\n"
            "\nStart with: fieldsync --db phone.db init\n";
 }
 

@@ -8,7 +8,7 @@ ExitCode exitCodeFor(ErrorCode code)
     case ErrorCode::InvalidArgument: return ExitCode::Usage;
     case ErrorCode::NotFound: return ExitCode::NotFound;
     case ErrorCode::FailedPrecondition: return ExitCode::Refused;
-    case ErrorCode::PermissionDenied:
+    case ErrorCode::PermissionDenied: return ExitCode::PermissionDenied;
     case ErrorCode::Unauthenticated:
     case ErrorCode::ResourceExhausted:
     case ErrorCode::Unavailable:

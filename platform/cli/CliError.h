@@ -10,6 +10,9 @@
 //      id, database file)
 //   4  the current state refuses the change (write-once field already set,
 //      a stage moving backwards)
+//   5  the signed-in user may not do this (a rep voiding a visit or changing
+//      the team's configuration, a claim on a replica nobody signed in on):
+//      retrying will not help, another user (a manager) must do it
 #pragma once
 
 #include "base/Result.h"
@@ -25,6 +28,7 @@ enum class ExitCode : int {
     Usage = 2,
     NotFound = 3,
     Refused = 4,
+    PermissionDenied = 5,
 };
 
 class CliError : public std::runtime_error {

@@ -36,6 +36,18 @@ std::optional<Error> Scope::allow(const protocol::ChangeRecord& r, const replica
         return Error{ErrorCode::PermissionDenied, e.name + " " + r.id + ": " + why};
     };
     const bool rep = scope.user.role == Role::Rep;
+    if (e.name == "team_config") {
+        // A team's configuration: written by the team's managers (admins:
+        // any team's, above), read by everybody (it hangs off no customer).
+        if (rep) return denied("only a manager of the team changes its configuration");
+        if (!scope.user.team || r.id != schema::teamConfigRowId(*scope.user.team))
+            return denied("the configuration of another team");
+        const auto* team = e.field("team");
+        for (const auto& w : r.writes)
+            if (w.field == team->index && w.value != crdt::Value(*scope.user.team))
+                return denied("the configuration of another team");
+        return std::nullopt;
+    }
     if (e.name == "customer") {
         if (s.createsRow) {
             if (s.writesOwner && s.newOwner && !scope.owns(s.newOwner))

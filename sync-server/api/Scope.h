@@ -15,6 +15,12 @@
 // another owner is refused with "claim lost: it is already owned by <owner>",
 // and the device lists it as lost (core/domain/Pool.h). A visit's `voided` and
 // `void_reason` are written by managers and admins only.
+//
+// A team's configuration (`team_config`, schema 2: visit cadence, check-in
+// radius) is written by the managers of that team — the row whose id is
+// schema::teamConfigRowId(their team) — and by admins; reps are refused.
+// Every user receives every team's row (it belongs to no customer, and is
+// not secret); a device reads its own team's (core/domain/Cadence.h).
 #pragma once
 
 #include "replica/Hub.h"

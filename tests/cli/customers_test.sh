@@ -102,10 +102,10 @@ expect_fail 2 "--pool and --owner exclude each other" db customer list --pool --
 expect_fail 2 "the required argument for option '--search' is missing" db customer list --search
 
 # ---------------------------------------------------------------- pool, offline and signed out
-expect_fail 1 "sign in first" db customer claim "$XM"
+expect_fail 5 "sign in first" db customer claim "$XM"
 expect_eq "$(db customer claims)" "no claims made on this device" "no claims"
 expect_eq "$(db customer claims --json)" "[]" "no claims (JSON)"
-expect_fail 1 "only a manager can return customers to the pool" db customer return-to-pool --idle-days 30
+expect_fail 5 "only a manager can return customers to the pool" db customer return-to-pool --idle-days 30
 expect_fail 2 "missing --idle-days N" db customer return-to-pool
 expect_eq "$(db customer list --pool --json | names)" '["上海照志文化", "厦门鹭岛贸易有限公司", "昭智教育有限公司"]' "refusals changed nothing"
 

@@ -14,11 +14,11 @@ COMMANDS=(
   "complaint set" "complaint void" "complaint reopen" "complaint show"
   "complaint add" "complaint move" "complaint list"
   "today" "report abc" "report churn" "report coverage" "report feed" "report per-rep" "report lifecycle"
-  "report complaints" "export visits" "export customers" "config cadence"
+  "report complaints" "export visits" "export customers" "config cadence" "team config"
   "changes export" "changes import" "changes pending"
   "conflicts list" "conflicts resolve"
 )
-CMD_GROUPS=(customer contact visit task complaint report export config changes conflicts)
+CMD_GROUPS=(customer contact visit task complaint report export config team changes conflicts)
 
 # expect_help EXPECTED_USAGE_PREFIX ARGS...
 expect_help() {
@@ -73,6 +73,6 @@ done
 status=0
 "$FS" frobnicate --help > out.txt 2> err.txt || status=$?
 expect_eq "$status" "2" "help for an unknown command"
-expect_eq "$(cat err.txt)" "fieldsync: unknown command 'frobnicate' (commands: init, customer, contact, visit, task, complaint, today, report, export, config, changes, conflicts, dump, login, logout, sync, status, rejected)" "unknown command message"
+expect_eq "$(cat err.txt)" "fieldsync: unknown command 'frobnicate' (commands: init, customer, contact, visit, task, complaint, today, report, export, config, team, changes, conflicts, dump, login, logout, sync, status, rejected)" "unknown command message"
 
 echo "ok: help, $CHECKS checks"

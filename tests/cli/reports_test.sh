@@ -140,7 +140,7 @@ expect_fail 2 "satisfaction is 1 to 5" db visit checkout "$V2" --satisfaction 9
 expect_fail 2 "an order amount cannot be negative" db visit checkout "$V2" --order -5
 expect_fail 2 "check-out cannot be before the check-in" db visit checkout "$V2" --at 2026-11-23T10:00+08:00
 expect_fail 2 "--task-title needs --next TIME" db visit checkout "$V2" --task-title x
-expect_fail 1 "only a manager can void a visit" db visit void "$V1" --reason 不要了
+expect_fail 5 "only a manager can void a visit" db visit void "$V1" --reason 不要了
 expect_fail 2 "missing --reason TEXT" db visit void "$V1"
 expect_fail 2 "latitude must be between -90 and 90" db visit log --customer "$SHOP" --lat 95 --lng 116.4
 expect_fail 2 "visit.voided is set by: fieldsync visit void" db visit set "$V1" voided=true
@@ -158,13 +158,19 @@ expect_fail 2 "--days must be at least 1" db report churn --days 0
 expect_fail 4 "customers.csv already exists (--force overwrites it)" db export customers --out customers.csv
 expect_eq "$(db export customers --out customers.csv --force)" "wrote 3 customers to customers.csv" "--force"
 expect_fail 1 "cannot create a temporary file beside no-such-dir/v.csv" db export visits --out no-such-dir/v.csv
-expect_fail 1 "only a manager can change the team's visit cadence" db config cadence A=3
+expect_fail 5 "only a manager can change the team's visit cadence" db config cadence A=3
 as wangqiang manager
 expect_fail 2 "unknown level 'E'" db config cadence E=3
 expect_fail 2 "a visit cadence is 1..3650 days, not 0" db config cadence A=0
 expect_eq "$(db config cadence A=10 radius=600 --json | pyj '[d["cadence_days"]["A"], d["cadence_days"]["B"], d["checkin_radius_m"]]')" \
   "[10, 14, 600.0]" "a manager sets the cadence"
 expect_eq "$(db visit list --customer "$SHOP" --json | pyj 'd[0]["flags"]')" "[]" "500.4 m is within a 600 m radius"
+expect_eq "$(db team config --cadence-b 21 --json | pyj '[d["cadence_days"]["A"], d["cadence_days"]["B"], d["checkin_radius_m"], d["synced"]]')" \
+  "[10, 21, 600.0, true]" "team config edits the same synced row"
+db dump > before.json
+expect_fail 2 "a visit cadence is 1..3650 days, not 0" db team config --cadence-c 0
+expect_fail 2 "radius must be a number of metres, got 'far'" db team config --radius far
+expect_eq "$(db team config | grep source)" "source           the team's configuration (synced)" "the text form names the source"
 [ -z "$(ls ./*.tmp-* 2> /dev/null)" ] || fail "an export left a temporary file"
 pass
 

@@ -49,7 +49,7 @@ TEST(SchemaTest, EntitiesInOrderWithCodes)
     const auto& s = fieldsyncSchema();
     std::vector<std::string> names;
     for (const auto& e : s.entities()) names.push_back(e.name);
-    EXPECT_THAT(names, ElementsAre("customer", "contact", "visit", "task", "complaint", "conflict"));
+    EXPECT_THAT(names, ElementsAre("customer", "contact", "visit", "task", "complaint", "conflict", "team_config"));
     for (size_t i = 0; i < s.entities().size(); ++i) {
         const auto& e = s.entities()[i];
         SCOPED_TRACE(e.name);
@@ -67,7 +67,7 @@ TEST(SchemaTest, EntitiesInOrderWithCodes)
     EXPECT_EQ(s.entity("nope"), nullptr);
     EXPECT_EQ(s.entity("Visit"), nullptr);
     EXPECT_EQ(entity("visit").field("nope"), nullptr);
-    EXPECT_THROW((void)s.entity(6), std::out_of_range);
+    EXPECT_THROW((void)s.entity(7), std::out_of_range);
     EXPECT_NE(s.entity(kConflictEntity), nullptr);
     // The same instance every time.
     EXPECT_EQ(&fieldsyncSchema(), &s);

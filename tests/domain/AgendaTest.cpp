@@ -5,8 +5,13 @@
 #include "domain/Tasks.h"
 #include "domain/Visits.h"
 
+#include "protocol/ChangeRecord.h"
+#include "schema/Schema.h"
+
 namespace fieldsync::domain::test {
 namespace {
+
+using namespace std::string_literals;
 
 std::vector<std::string> names(const std::vector<VisitDue>& due)
 {
@@ -141,6 +146,97 @@ TEST_F(Agenda, TeamCadenceIsAManagersSetting)
     EXPECT_EQ(teamConfig(*m_r, "south").cadenceDays, kDefaultCadenceDays);
     // A at 10 days: A1 (7), A2 (8), A3 (7) are no longer due; A4 (21) is.
     EXPECT_EQ(names(customersDue(*m_r, m_time, {})), (std::vector<std::string>{"B2", "A4", "C1", "D1"}));
+}
+
+TEST_F(Agenda, TeamConfigIsASyncedRowOfTheTeam)
+{
+    signIn("wangqiang", "manager");
+    TeamConfigChange change;
+    ASSERT_TRUE(parseConfigAssignment("A=10", change).ok());
+    ASSERT_TRUE(setTeamConfig(*m_r, change).ok());
+    // One row, its id derived from the team name, holding what was set.
+    auto row = m_r->get("team_config", schema::teamConfigRowId("north"));
+    ASSERT_TRUE(row.ok());
+    EXPECT_EQ((*row)["team"], "north");
+    EXPECT_EQ((*row)["cadence_a"], 10);
+    EXPECT_TRUE((*row)["cadence_b"].is_null());
+    EXPECT_EQ(m_r->list("team_config").size(), 1u);
+    EXPECT_EQ(m_r->setting("team_config:north"), std::nullopt) << "not a device setting any more";
+    TeamConfigChange more;
+    ASSERT_TRUE(parseConfigAssignment("radius=300", more).ok());
+    auto both = setTeamConfig(*m_r, more);
+    ASSERT_TRUE(both.ok());
+    EXPECT_EQ(both->cadenceDays, (std::array<int, 4>{10, 14, 30, 90}));
+    EXPECT_EQ(both->checkinRadiusM, 300.0);
+    EXPECT_TRUE(both->synced);
+    EXPECT_EQ(m_r->list("team_config").size(), 1u) << "the second write updates the same row";
+
+    // A rep's device of the team receives it (here: by bundle) and its
+    // overdue list follows: A at 10 days, so A1 (7), A2 (8), A3 (7) are not due.
+    auto rep = replica::Replica::open(":memory:", {[this] { return m_now; }});
+    rep->setSetting(replica::settings::kUser, "lina"s);
+    rep->setSetting(replica::settings::kRole, "rep"s);
+    rep->setSetting(replica::settings::kTeam, "north"s);
+    rep->importBundle(m_r->exportBundle());
+    EXPECT_EQ(teamConfig(*rep).cadenceDays, (std::array<int, 4>{10, 14, 30, 90}));
+    EXPECT_EQ(names(customersDue(*rep, m_time, {})), (std::vector<std::string>{"B2", "A4", "C1", "D1"}));
+    // Another team's device reads its own team's configuration, not this one.
+    rep->setSetting(replica::settings::kTeam, "south"s);
+    EXPECT_EQ(teamConfig(*rep).cadenceDays, kDefaultCadenceDays);
+    EXPECT_FALSE(teamConfig(*rep).synced);
+}
+
+TEST_F(Agenda, DeviceSettingIsTheFallbackUntilTheTeamRowArrives)
+{
+    // A device setting written by an earlier release: A 5, radius 800.
+    m_r->setSetting("team_config:north", R"({"cadence":{"A":5,"B":20},"checkin_radius_m":800})"s);
+    signIn("lina", "rep");
+    TeamConfig before = teamConfig(*m_r);
+    EXPECT_FALSE(before.synced);
+    EXPECT_EQ(before.cadenceDays, (std::array<int, 4>{5, 20, 30, 90}));
+    EXPECT_EQ(before.checkinRadiusM, 800.0);
+
+    // The manager's row sets B and C only: those win, A and the radius keep
+    // the device's values.
+    auto manager = replica::Replica::open(":memory:", {[this] { return m_now; }});
+    manager->setSetting(replica::settings::kUser, "wangqiang"s);
+    manager->setSetting(replica::settings::kRole, "manager"s);
+    manager->setSetting(replica::settings::kTeam, "north"s);
+    TeamConfigChange change;
+    ASSERT_TRUE(parseConfigAssignment("B=7", change).ok());
+    ASSERT_TRUE(parseConfigAssignment("C=60", change).ok());
+    ASSERT_TRUE(setTeamConfig(*manager, change).ok());
+    m_r->importBundle(manager->exportBundle());
+    TeamConfig after = teamConfig(*m_r);
+    EXPECT_TRUE(after.synced);
+    EXPECT_EQ(after.cadenceDays, (std::array<int, 4>{5, 7, 60, 90}));
+    EXPECT_EQ(after.checkinRadiusM, 800.0);
+}
+
+TEST_F(Agenda, AUserInNoTeamKeepsADeviceSetting)
+{
+    signIn("boss", "admin", "");
+    TeamConfigChange change;
+    ASSERT_TRUE(parseConfigAssignment("D=60", change).ok());
+    auto set = setTeamConfig(*m_r, change);
+    ASSERT_TRUE(set.ok());
+    EXPECT_EQ(set->cadenceDays[3], 60);
+    EXPECT_FALSE(set->synced);
+    EXPECT_TRUE(m_r->list("team_config").empty()) << "no team: nothing to sync";
+    EXPECT_EQ(teamConfig(*m_r).cadenceDays[3], 60);
+}
+
+TEST(TeamConfigRowId, StableDistinctAndAValidRowId)
+{
+    EXPECT_EQ(schema::teamConfigRowId("north"), schema::teamConfigRowId("north"));
+    EXPECT_NE(schema::teamConfigRowId("north"), schema::teamConfigRowId("south"));
+    EXPECT_NE(schema::teamConfigRowId("north"), schema::teamConfigRowId("North"));
+    EXPECT_TRUE(protocol::isValidRowId(schema::teamConfigRowId("north")));
+    EXPECT_TRUE(protocol::isValidRowId(schema::teamConfigRowId("")));
+    EXPECT_TRUE(protocol::isValidRowId(schema::teamConfigRowId("华北一组")));
+    // Fixed across builds and platforms (FNV-1a, checked by hand): devices and
+    // the server compute it apart.
+    EXPECT_EQ(schema::teamConfigRowId("north"), "0389cc3b-2705-8a82-b114-f9a413f4d491");
 }
 
 TEST_F(Agenda, ConfigAssignmentsAreChecked)

@@ -131,13 +131,15 @@ TEST_F(BadRequestTest, OlderAndNewerSchemasAreRefusedWithWhatToUpgrade)
     HttpResponse r = post("/v1/sync", b, lina->token);
     EXPECT_EQ(bodyOf(r)["server_schema"], schema::kSchemaVersion) << r.body;
     expectRefused(b, 426, "schema_mismatch",
-                  "this device runs an older fieldsync (schema 0); update the fieldsync app to a version with schema 1");
+                  "this device runs an older fieldsync (schema 0); update the fieldsync app to a version with schema "
+                      + std::to_string(schema::kSchemaVersion));
 
     b["schema"] = 99;
     r = post("/v1/sync", b, lina->token);
     EXPECT_EQ(bodyOf(r)["server_schema"], schema::kSchemaVersion) << r.body;
     expectRefused(b, 426, "schema_mismatch",
-                  "this device runs a newer fieldsync (schema 99) than the server (schema 1); upgrade the server");
+                  "this device runs a newer fieldsync (schema 99) than the server (schema "
+                      + std::to_string(schema::kSchemaVersion) + "); upgrade the server");
 }
 
 TEST_F(BadRequestTest, PushMustBeAnObjectWithAChangesArray)
@@ -306,7 +308,9 @@ TEST_F(BatchSizeTest, ExactlyMaxChangesPerPushIsAccepted)
     ASSERT_EQ(all.records.size(), kMaxChangesPerPush + 1);
     json changes = json::array();
     for (const auto& r : all.records) changes.push_back(protocol::toJson(r, theSchema()));
-    json body = {{"schema", 1}, {"device", lina.hex()}, {"push", {{"after", "0"}, {"changes", changes}}}};
+    json body = {{"schema", schema::kSchemaVersion},
+                 {"device", lina.hex()},
+                 {"push", {{"after", "0"}, {"changes", changes}}}};
     HttpResponse r = post("/v1/sync", body, lina.token);
     EXPECT_EQ(r.status, 413) << r.body;
     EXPECT_EQ(hub->head(), 0u);

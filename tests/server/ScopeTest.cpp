@@ -314,7 +314,7 @@ TEST_F(ScopeTest, RolesDecideWhoMayCreateAndReassign)
     // A manager cannot touch another team's customer.
     Owned south = customerWithVisit(*zhou, "zhou"s, "Zhou Co");
     now += 1;
-    json body = {{"schema", 1},
+    json body = {{"schema", schema::kSchemaVersion},
                  {"device", zhang->hex()},
                  {"push",
                   {{"after", std::to_string((*zhang)->acked())},
@@ -363,7 +363,7 @@ TEST_F(ScopeTest, ARepCannotWriteForAnotherTeamsCustomer)
     const std::string unknownCustomer = replica::newRowId(now + 2);
     const HubState before = hubState();
     const size_t pokesBefore = pokes.calls.size();
-    json body = {{"schema", 1},
+    json body = {{"schema", schema::kSchemaVersion},
                  {"device", lina->hex()},
                  {"push",
                   {{"after", std::to_string((*lina)->acked())},
@@ -419,6 +419,49 @@ TEST_F(ScopeTest, OnlyManagersVoidVisits)
     EXPECT_EQ(hubField("visit", l.visit, "outcome"), "signed");
     syncOk(*lina);
     EXPECT_EQ(field(*lina, "visit", l.visit, "voided"), true);
+}
+
+// A team's configuration (team_config, schema 2): its managers write it, its
+// reps receive it and cannot change it, another team's manager cannot write
+// it, an admin can.
+TEST_F(ScopeTest, OnlyTheTeamsManagersWriteItsConfigurationAndItsRepsReceiveIt)
+{
+    const std::string north = schema::teamConfigRowId("north"), south = schema::teamConfigRowId("south");
+    now += 10;
+    ASSERT_TRUE((*zhang)->put("team_config", north, Write().set("team", "north"s).set("cadence_a", int64_t{10})).ok());
+    EXPECT_EQ(syncOk(*zhang).accepted, 1u);
+    EXPECT_EQ(hubField("team_config", north, "cadence_a"), 10);
+
+    syncOk(*lina);
+    EXPECT_EQ(field(*lina, "team_config", north, "cadence_a"), 10) << "a rep of the team receives it";
+
+    // A rep's write (the domain refuses it first; here it is forced) is
+    // refused, and the device shows the team's value again.
+    now += 10;
+    ASSERT_TRUE((*lina)->put("team_config", north, Write().set("cadence_a", int64_t{3})).ok());
+    SyncOutcome refused = sync(*lina);
+    EXPECT_EQ(refused.statuses.front(), 403);
+    ASSERT_EQ(refused.rejected.size(), 1u);
+    EXPECT_EQ(refused.rejected[0]["message"],
+              "team_config " + north + ": only a manager of the team changes its configuration");
+    EXPECT_EQ(hubField("team_config", north, "cadence_a"), 10);
+    EXPECT_EQ(field(*lina, "team_config", north, "cadence_a"), 10) << "restored from the server";
+
+    // North's manager cannot write south's row, nor north's row for south.
+    now += 10;
+    ASSERT_TRUE((*zhang)->put("team_config", south, Write().set("team", "south"s).set("cadence_b", int64_t{5})).ok());
+    SyncOutcome other = sync(*zhang);
+    ASSERT_EQ(other.rejected.size(), 1u);
+    EXPECT_EQ(other.rejected[0]["message"], "team_config " + south + ": the configuration of another team");
+    EXPECT_EQ(hubField("team_config", south, "cadence_b"), nullptr);
+    EXPECT_TRUE(ids(*zhang, "team_config").count(south) == 0) << "the refused new row is removed";
+
+    // An admin writes any team's; a rep of that team receives it.
+    now += 10;
+    ASSERT_TRUE((*admin)->put("team_config", south, Write().set("team", "south"s).set("cadence_b", int64_t{5})).ok());
+    EXPECT_EQ(syncOk(*admin).accepted, 1u);
+    syncOk(*zhou);
+    EXPECT_EQ(field(*zhou, "team_config", south, "cadence_b"), 5);
 }
 
 // Lina's customer goes to wang: lina cannot do that herself; zhang can. Wang

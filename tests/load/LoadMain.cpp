@@ -468,12 +468,14 @@ json pgSettings(const std::string& url)
 }
 
 // What the backends of one database are doing, sampled from
-// pg_stat_activity every kIntervalMs on a connection of its own: for each
-// state / wait event, the average number of backends in it. "active / no
-// wait" is a backend running on CPU; "idle in transaction /
-// Client:ClientRead" is a transaction open while its instance works between
-// statements (the writer holds the advisory lock meanwhile); "active /
-// Lock:advisory" is a push waiting for the writer lock; "active /
+// pg_stat_activity and pg_locks every kIntervalMs on a connection of its
+// own: for each role / state / wait event, the average number of backends in
+// it. The role is "writer" for the backend holding the writer lock (the
+// advisory lock of PgConnection.h; at most one), "other" for the rest
+// (pulls, accounts, pushes queued for the lock). "active / no wait" is a
+// backend running a statement; "idle in transaction / Client:ClientRead" a
+// transaction open while its instance works between two statements;
+// "active / Lock:advisory" a push waiting for the writer lock; "active /
 // IO:WALSync" a commit waiting for its WAL flush.
 class PgActivitySampler {
 public:
@@ -501,16 +503,20 @@ public:
 private:
     void loop()
     {
-        storage::Statement st(m_conn,
-                              "SELECT state, coalesce(wait_event_type, ''), coalesce(wait_event, ''), count(*)"
-                              " FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
-                              " AND state IS NOT NULL AND state <> 'idle' GROUP BY 1, 2, 3");
+        storage::Statement st(
+            m_conn,
+            "SELECT CASE WHEN l.pid IS NULL THEN 'other' ELSE 'writer' END, a.state,"
+            " coalesce(a.wait_event_type, ''), coalesce(a.wait_event, ''), count(*)"
+            " FROM pg_stat_activity a LEFT JOIN pg_locks l"
+            "   ON l.pid = a.pid AND l.locktype = 'advisory' AND l.granted"
+            " WHERE a.datname = current_database() AND a.pid <> pg_backend_pid()"
+            "   AND a.state IS NOT NULL AND a.state <> 'idle' GROUP BY 1, 2, 3, 4");
         while (!m_stop) {
             st.reset();
             while (st.step()) {
-                std::string key = st.getText(0) + " / ";
-                key += st.getText(1).empty() ? std::string("no wait") : st.getText(1) + ":" + st.getText(2);
-                m_counts[key] += static_cast<uint64_t>(st.getInt(3));
+                std::string key = st.getText(0) + ": " + st.getText(1) + " / ";
+                key += st.getText(2).empty() ? std::string("no wait") : st.getText(2) + ":" + st.getText(3);
+                m_counts[key] += static_cast<uint64_t>(st.getInt(4));
             }
             ++m_samples;
             std::this_thread::sleep_for(std::chrono::milliseconds(kIntervalMs));

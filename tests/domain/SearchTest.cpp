@@ -384,6 +384,27 @@ TEST(SearchFacts, SameRowsInTheSameOrderAsTheUnsearchedList)
     EXPECT_EQ(checked, 13 * 3 * 3 * 2 * 2);
 }
 
+// A file indexed by a release before domain track 2 (no key heads, no
+// generation): the upgrade re-indexes every entry once, and one-character
+// searches then find what the FTS prefix query finds.
+TEST_F(SearchTest, AnIndexFromTrackOneIsRebuiltWithKeyHeads)
+{
+    EXPECT_EQ(search("b"), (Names{"bank", "zz"}));
+    auto& db = r->database();
+    // Back to track 1's shape, as an earlier release left it.
+    db.exec("DROP TABLE search_state");
+    db.exec("ALTER TABLE search_doc DROP COLUMN key_heads");
+    db.exec("UPDATE _migration_track SET version = 1 WHERE name = 'domain'");
+    SearchIndex upgraded(*r);
+    EXPECT_EQ(upgraded.refresh(), 11u) << "every customer re-indexed once";
+    storage::Statement zero(db, "SELECT count(*) FROM search_doc WHERE key_heads = 0");
+    ASSERT_TRUE(zero.step());
+    EXPECT_EQ(zero.getInt(0), 0);
+    EXPECT_EQ(search("b"), (Names{"bank", "zz"}));
+    EXPECT_EQ(search("z"), (Names{"zz", "hz", "sh", "sz", "shop"}));
+    EXPECT_EQ(search("bjzz"), Names{"zz"});
+}
+
 // One Customers object across edits: its in-memory facts follow this
 // connection's refreshes (level, visit, archive, rename, a new customer)
 // and another connection's.

@@ -570,6 +570,79 @@ private slots:
             if (row.value("name", "") == "杭州西湖茶业") QCOMPARE(row.value("owner", ""), std::string("lina"));
     }
 
+    // The customer page's forms, clicked through: the profile (a bad level
+    // refused by nothing but the list, an empty name refused with the
+    // domain's message, then saved), a new contact, and a planned visit (a
+    // time in the wrong format refused, then planned; it joins the timeline).
+    void customerFormsWriteThroughTheDomain()
+    {
+        Session session(path("a.db"), quietEngine());
+        AppWindow w(session);
+        w.window()->show();
+        QVERIFY(QTest::qWaitForWindowExposed(w.window()));
+        // Connecting the poke socket syncs once: let it, so the counts below are ours.
+        QTRY_VERIFY_WITH_TIMEOUT(session.sync()->pokesConnected(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(session.sync()->state() == "idle", 10000);
+        QTest::qWait(200);
+        QTRY_VERIFY_WITH_TIMEOUT(session.sync()->state() == "idle", 10000);
+
+        w.showPage("customers");
+        QQuickItem* list = w.item("customerList");
+        QTRY_VERIFY(list->property("count").toInt() >= 1);
+        w.type("customerSearch", "shhd");
+        QTRY_COMPARE(list->property("count").toInt(), 1);
+        QVERIFY(w.clickRow("customerList", 0));
+        QTRY_COMPARE(w.text("customerName"), QString("上海宏达贸易"));
+        const int pending = session.sync()->pendingCount();
+
+        QVERIFY(w.click("editProfileButton"));
+        QObject* profile = w.object("profileDialog");
+        QTRY_VERIFY(profile->property("opened").toBool());
+        QCOMPARE(w.text("profileName"), QString("上海宏达贸易"));
+        w.type("profileName", " ");
+        QVERIFY(w.click("saveProfileButton"));
+        QTRY_COMPARE(profile->property("errorText").toString(), QString("Invalid input: the name cannot be empty"));
+        QCOMPARE(session.sync()->pendingCount(), pending);
+        w.type("profileName", "上海宏达贸易有限公司");
+        w.type("profilePhone", "021-5555 0101");
+        w.item("profileLevel")->setProperty("currentIndex", 2);  // B
+        w.type("profileTags", "外贸, 重点");
+        QVERIFY(w.click("saveProfileButton"));
+        QTRY_VERIFY(!profile->property("visible").toBool());
+        QTRY_COMPARE(w.text("customerName"), QString("上海宏达贸易有限公司"));
+        QCOMPARE(session.sync()->pendingCount(), pending + 1);  // one write for the whole form
+        QVERIFY(w.text("customerPhone").contains("021-5555 0101"));
+
+        QVERIFY(w.click("addContactButton"));
+        QObject* contact = w.object("contactDialog");
+        QTRY_VERIFY(contact->property("opened").toBool());
+        w.type("contactName", "刘洋");
+        w.type("contactTitle", "财务");
+        w.type("contactPhone", "137 0000 5555");
+        QVERIFY(w.click("saveContactButton"));
+        QTRY_VERIFY(!contact->property("visible").toBool());
+        auto* contacts = qobject_cast<QAbstractItemModel*>(w.object("customerContacts"));
+        QVERIFY(contacts);
+        QTRY_COMPARE(contacts->rowCount(), 1);
+        QCOMPARE(contacts->index(0, 0).data().toString(), QString("刘洋"));
+
+        QQuickItem* timeline = w.item("visitTimeline");
+        const int visits = timeline->property("count").toInt();
+        QVERIFY(w.click("planVisitButton"));
+        QObject* plan = w.object("planDialog");
+        QTRY_VERIFY(plan->property("opened").toBool());
+        QVERIFY(QRegularExpression("^\\d{4}-\\d{2}-\\d{2} 09:30$").match(w.text("planWhen")).hasMatch());
+        w.type("planWhen", "next Monday");
+        QVERIFY(w.click("savePlanButton"));
+        QTRY_COMPARE(plan->property("errorText").toString(), QString("Enter the date and time as 2026-11-23 09:30"));
+        w.type("planWhen", "2026-12-01 10:00");
+        w.type("planPurpose", "送新品目录");
+        QVERIFY(w.click("savePlanButton"));
+        QTRY_VERIFY(!plan->property("visible").toBool());
+        QTRY_COMPARE(timeline->property("count").toInt(), visits + 1);
+        QCOMPARE(session.sync()->pendingCount(), pending + 3);
+    }
+
     // A complaint recorded offline from the customer page shows at once on
     // the Complaints page and in the pending count; once the server is back,
     // "Sync now" sends it and the manager's device has it.

@@ -864,6 +864,35 @@ TEST_F(PgTest, APokeRelayedByOneInstanceReachesEveryInstancesSink)
     EXPECT_EQ(localB.size(), 3u);
 }
 
+TEST_F(PgTest, APokeRelayCarriesOnAfterItsConnectionsAreCut)
+{
+    Pokes localA, localB;
+    server::PokeRelay a(url(), localA), b(url(), localB);
+    a.start();
+    b.start();
+    a.poke({"lina"}, 1);
+    ASSERT_TRUE(eventually([&] { return localB.size() == 1; }));
+    // The server drops every connection of the relays (a restart, an idle
+    // timeout, an operator): both the listeners and A's sending connection.
+    db->exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+             "WHERE datname = current_database() AND pid <> pg_backend_pid()");
+    // Pokes sent while B's listener is down are lost to it (devices still
+    // sync on their timer); once it has reconnected they arrive again.
+    uint64_t head = 1;
+    const bool back = eventually(
+        [&] {
+            a.poke({"lina"}, ++head);
+            std::this_thread::sleep_for(50ms);
+            auto calls = localB.calls();
+            return calls.size() > 1 && calls.back().head > 1;
+        },
+        20s);
+    ASSERT_TRUE(back) << "relay B never heard a poke again";
+    EXPECT_TRUE(eventually([&] { return localA.size() > 1 && localA.calls().back().head > 1; }))
+        << "relay A does not hear its own pokes again";
+    EXPECT_EQ(localB.calls().back().users, std::vector<std::string>{"lina"});
+}
+
 TEST_F(PgTest, ALongUserListIsSplitOverSeveralNotifications)
 {
     auto raw = connect();

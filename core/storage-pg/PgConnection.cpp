@@ -4,6 +4,8 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -279,13 +281,53 @@ bool isPostgresUrl(std::string_view url)
 std::string redactUrl(const std::string& url)
 {
     const size_t scheme = url.find("://");
-    if (scheme == std::string::npos) return url;
-    const size_t at = url.find('@', scheme + 3);
-    const size_t slash = url.find('/', scheme + 3);
-    if (at == std::string::npos || (slash != std::string::npos && slash < at)) return url;
-    const size_t colon = url.find(':', scheme + 3);
-    if (colon == std::string::npos || colon > at) return url;
-    return url.substr(0, colon) + ":***" + url.substr(at);
+    if (scheme != std::string::npos) {
+        std::string out = url;
+        // postgresql://user:PASSWORD@host...: the authority ends at the first '/' or '?'.
+        const size_t end = out.find_first_of("/?", scheme + 3);
+        const size_t at = out.rfind('@', end == std::string::npos ? std::string::npos : end);
+        if (at != std::string::npos && at > scheme) {
+            const size_t colon = out.find(':', scheme + 3);
+            if (colon != std::string::npos && colon < at) out = out.substr(0, colon) + ":***" + out.substr(at);
+        }
+        // ...?password=PASSWORD&...: a query parameter libpq also accepts.
+        for (size_t key = out.find('?'); key != std::string::npos; key = out.find('&', key)) {
+            ++key;
+            if (out.compare(key, 9, "password=") != 0) continue;
+            const size_t value = key + 9;
+            const size_t stop = std::min(out.find('&', value), out.size());
+            out.replace(value, stop - value, "***");
+        }
+        return out;
+    }
+    // libpq's key=value form: keyword = value, the value a word or a quoted
+    // string ('it\'s'); rebuilt with the password's value masked.
+    std::string out;
+    size_t i = 0;
+    auto skipSpaces = [&] {
+        while (i < url.size() && std::isspace(static_cast<unsigned char>(url[i]))) ++i;
+    };
+    for (skipSpaces(); i < url.size(); skipSpaces()) {
+        const size_t keyStart = i;
+        while (i < url.size() && url[i] != '=' && !std::isspace(static_cast<unsigned char>(url[i]))) ++i;
+        const std::string key = url.substr(keyStart, i - keyStart);
+        skipSpaces();
+        if (i >= url.size() || url[i] != '=') return "(a malformed connection string)";
+        ++i;
+        skipSpaces();
+        const size_t valueStart = i;
+        if (i < url.size() && url[i] == '\'') {
+            for (++i; i < url.size() && url[i] != '\''; ++i)
+                if (url[i] == '\\') ++i;
+            if (i >= url.size()) return "(a malformed connection string)";
+            ++i;
+        } else {
+            while (i < url.size() && !std::isspace(static_cast<unsigned char>(url[i]))) ++i;
+        }
+        if (!out.empty()) out += ' ';
+        out += key + "=" + (key == "password" ? std::string("***") : url.substr(valueStart, i - valueStart));
+    }
+    return out;
 }
 
 PgConnection::PgConnection(const std::string& url)

@@ -97,7 +97,8 @@ private:
 
 // "postgres://" or "postgresql://" (what --store accepts for this engine).
 bool isPostgresUrl(std::string_view url);
-// The URL without its password, for messages and logs.
+// The address without its password (in the URL's user info, its
+// ?password= parameter, or libpq's key=value form), for messages and logs.
 std::string redactUrl(const std::string& url);
 
 } // namespace fieldsync::storage::pg

@@ -48,6 +48,7 @@ using namespace std::chrono_literals;
 using namespace std::string_literals;
 using fieldsync::test::PgCluster;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using Clock = std::chrono::steady_clock;
 
 bool eventually(const std::function<bool()>& done, Clock::duration limit = 10s)
@@ -106,6 +107,42 @@ std::string errorOf(const std::function<void()>& f)
         return e.what();
     }
     return "";
+}
+
+// ------------------------------------------------------------------ addresses
+
+TEST(PgAddress, PasswordsAreNeverShown)
+{
+    EXPECT_TRUE(isPostgresUrl("postgres://db/crm"));
+    EXPECT_TRUE(isPostgresUrl("postgresql://db/crm"));
+    EXPECT_FALSE(isPostgresUrl("sqlite:/var/lib/fieldsync"));
+    EXPECT_FALSE(isPostgresUrl("host=db dbname=crm"));
+
+    EXPECT_EQ(redactUrl("postgresql://fieldsync:s3cret@db.example.com:5432/crm"),
+              "postgresql://fieldsync:***@db.example.com:5432/crm");
+    EXPECT_EQ(redactUrl("postgres://fieldsync@127.0.0.1:5432/crm"), "postgres://fieldsync@127.0.0.1:5432/crm");
+    EXPECT_EQ(redactUrl("postgresql://db.example.com/crm"), "postgresql://db.example.com/crm");
+    // libpq also takes the password as a query parameter of the URL...
+    EXPECT_EQ(redactUrl("postgresql://db.example.com/crm?user=fs&password=s3cret&sslmode=require"),
+              "postgresql://db.example.com/crm?user=fs&password=***&sslmode=require");
+    EXPECT_EQ(redactUrl("postgresql://fs:a@db/crm?password=b"), "postgresql://fs:***@db/crm?password=***");
+    // ...and in its key=value form, quoted or not.
+    EXPECT_EQ(redactUrl("host=db.example.com password=s3cret dbname=crm"), "host=db.example.com password=*** dbname=crm");
+    EXPECT_EQ(redactUrl("host=db password = 'it\\'s secret' dbname=crm"), "host=db password=*** dbname=crm");
+    EXPECT_EQ(redactUrl("host=db dbname=crm"), "host=db dbname=crm");
+
+    // Nor in the message of a connection that fails.
+    for (const std::string address : {"postgresql://fieldsync:s3cret@127.0.0.1:1/crm",
+                                      "postgresql://127.0.0.1:1/crm?password=s3cret",
+                                      "host=127.0.0.1 port=1 password=s3cret dbname=crm"}) {
+        try {
+            PgConnection c(address);
+            ADD_FAILURE() << "connected to port 1";
+        } catch (const StorageError& e) {
+            EXPECT_THAT(e.what(), HasSubstr("cannot connect to PostgreSQL at"));
+            EXPECT_THAT(e.what(), Not(HasSubstr("s3cret"))) << e.what();
+        }
+    }
 }
 
 // ------------------------------------------------------------------ parameters

@@ -142,6 +142,14 @@ std::optional<std::string> Hub::ownerOf(const std::string& customer)
     return textValue(m_rows.load(ce, customer), ce, "owner");
 }
 
+CustomerKey Hub::keyOf(const std::string& customer)
+{
+    if (customer.empty()) return {};
+    const auto& ce = *m_schema.entity("customer");
+    RowState row = m_rows.load(ce, customer);
+    return {textValue(row, ce, "owner"), textValue(row, ce, "team")};
+}
+
 RecordScope Hub::scopeOf(const protocol::ChangeRecord& r)
 {
     const auto& e = m_schema.entity(r.entity);
@@ -153,6 +161,7 @@ RecordScope Hub::scopeOf(const protocol::ChangeRecord& r)
         RowState c = m_rows.load(ce, s.customer);
         s.customerExists = c.exists;
         s.owner = textValue(c, ce, "owner");
+        s.team = textValue(c, ce, "team");
     }
     s.ownerAtWrite = s.owner;
     if (s.customerExists) {
@@ -167,6 +176,10 @@ RecordScope Hub::scopeOf(const protocol::ChangeRecord& r)
                 s.writesOwner = true;
                 const auto* v = std::get_if<std::string>(&w.value);
                 s.newOwner = v ? std::optional<std::string>(*v) : std::nullopt;
+            } else if (w.field == ce.field("team")->index) {
+                s.writesTeam = true;
+                const auto* v = std::get_if<std::string>(&w.value);
+                s.newTeam = v ? std::optional<std::string>(*v) : std::nullopt;
             }
     return s;
 }
@@ -177,7 +190,8 @@ std::vector<protocol::ChangeRecord> Hub::rowState(int entity, const std::string&
     if (viewer) {
         std::string customer = customerOf(entity, id, nullptr);
         // A row of no customer (team_config) is seen as unowned, as pulls do.
-        if (!viewer->canSee(customer.empty() ? std::nullopt : ownerOf(customer))) return out;
+        const CustomerKey key = keyOf(customer);
+        if (!viewer->canSee(key.owner, key.team)) return out;
     }
     m_rows.exportRow(m_schema.entity(entity), id, out);
     return out;
@@ -407,7 +421,8 @@ PullResult Hub::pullInSnapshot(uint64_t after, size_t limit, const Viewer* viewe
     auto canSee = [&](const std::string& customer) {
         auto it = visible.find(customer);
         if (it != visible.end()) return it->second;
-        return visible[customer] = viewer->canSee(customer.empty() ? std::nullopt : ownerOf(customer));
+        const CustomerKey key = keyOf(customer);
+        return visible[customer] = viewer->canSee(key.owner, key.team);
     };
 
     // Scan in chunks: a scoped pull may pass over many records it cannot see.
@@ -445,7 +460,9 @@ PullResult Hub::pullInSnapshot(uint64_t after, size_t limit, const Viewer* viewe
             const int64_t seq = st->getInt(0);
             if (auto oc = changes.find(seq); oc != changes.end()) {
                 const auto& [who, oldOwner, newOwner] = oc->second;
-                bool was = viewer->canSee(oldOwner), now = viewer->canSee(newOwner);
+                // The team is written once, at creation: it is the same at every position.
+                const auto team = keyOf(who).team;
+                bool was = viewer->canSee(oldOwner, team), now = viewer->canSee(newOwner, team);
                 if (now && !was) {
                     // Back within this page: it is not to be dropped after all.
                     out.evict.erase(std::remove(out.evict.begin(), out.evict.end(), who), out.evict.end());
@@ -486,7 +503,8 @@ json Hub::dump(const Viewer& viewer)
     auto visible = [&](const std::string& customer) {
         auto it = seen.find(customer);
         if (it != seen.end()) return it->second;
-        return seen[customer] = viewer.canSee(customer.empty() ? std::nullopt : ownerOf(customer));
+        const CustomerKey key = keyOf(customer);
+        return seen[customer] = viewer.canSee(key.owner, key.team);
     };
     for (auto& [entity, rows] : all.items()) {
         const auto* e = m_schema.entity(entity);

@@ -69,10 +69,13 @@ struct RecordScope {
     std::string customer;                   // the customer id ("" if none can be found)
     bool customerExists = false;
     std::optional<std::string> owner;       // its current owner (nullopt: unowned, the public pool)
+    std::optional<std::string> team;        // its team (whose pool holds it unowned; nullopt: every team's)
     std::optional<std::string> ownerAtWrite;  // its owner when the record was written (by clock)
     bool createsRow = false;                // the record's row does not exist yet
     bool writesOwner = false;               // a customer record that sets `owner`
     std::optional<std::string> newOwner;    // the owner it sets
+    bool writesTeam = false;                // a customer record that writes `team`
+    std::optional<std::string> newTeam;     // the team it writes
 };
 
 struct PushContext {
@@ -102,9 +105,18 @@ struct PushResult {
 };
 
 // Who is pulling: sees a customer (and everything hanging off it) when
-// canSee(its current owner) is true. Null viewer: sees everything.
+// canSee(its current owner, its team) is true; a row of no customer
+// (team_config) is asked as (nullopt, nullopt). Null viewer: sees everything.
+// A customer's team is written once, at creation (Scope.h), so whether a
+// viewer sees a customer changes only when its owner does: the owner_change
+// rows are every moment a customer enters or leaves a viewer's scope.
 struct Viewer {
-    std::function<bool(const std::optional<std::string>& owner)> canSee;
+    std::function<bool(const std::optional<std::string>& owner, const std::optional<std::string>& team)> canSee;
+};
+
+// A customer's owner and team: what visibility depends on.
+struct CustomerKey {
+    std::optional<std::string> owner, team;
 };
 
 struct PullResult {
@@ -157,6 +169,8 @@ public:
     std::vector<protocol::ChangeRecord> customerState(const std::string& customer);
     // Users whose scope holds this customer's current owner: who to poke.
     std::optional<std::string> ownerOf(const std::string& customer);
+    // Owner and team of a customer in one read ({} for "" or an unknown one).
+    CustomerKey keyOf(const std::string& customer);
 
     nlohmann::json dump();
     // Only the rows `viewer` may see: what a device of that user holds once synced.

@@ -144,6 +144,9 @@ CREATE TABLE team_config (
 );
 )sql";
 
+// Schema 3: the team of a customer's public pool, on devices and hubs alike.
+constexpr const char* kCustomerTeam = "ALTER TABLE customer ADD COLUMN team TEXT;";
+
 const storage::Migration kReplica[] = {
     {1, "state and change log", nullptr,
      [](storage::Connection& db) {
@@ -151,6 +154,7 @@ const storage::Migration kReplica[] = {
          db.exec(kDeviceV1);
      }},
     {2, "team configuration", kTeamConfig},
+    {3, "customer team", kCustomerTeam},
 };
 
 const storage::Migration kHub[] = {
@@ -164,6 +168,7 @@ const storage::Migration kHub[] = {
     // than the log's rows.
     {2, "pull scan index", "CREATE INDEX hub_log_scan ON hub_log (seq, customer);"},
     {3, "team configuration", kTeamConfig},
+    {4, "customer team", kCustomerTeam},
 };
 
 // The hub on PostgreSQL (core/storage-pg): the same tables, columns and
@@ -274,6 +279,7 @@ const storage::Migration kPgHub[] = {
     {1, "state and global log", kPgHubV1},
     {2, "pull scan index", "CREATE INDEX hub_log_scan ON hub_log (seq, customer);"},
     {3, "team configuration", kPgTeamConfig},
+    {4, "customer team", kCustomerTeam},
 };
 
 } // namespace

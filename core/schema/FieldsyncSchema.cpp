@@ -90,6 +90,11 @@ std::vector<EntityDef> declare()
              f("tags", T::TagSet, Rule::Set),
              f("notes", T::Text, Rule::Text),
              f("archived", T::Bool),
+             // Whose public pool holds it while it has no owner (null: every
+             // team's). Set when the customer is created, never after
+             // (sync-server/api/Scope.h), so a pull's visibility of a
+             // customer changes only with its owner.
+             once(f("team", T::Text)),
          }},
         {"contact", "contact",
          {

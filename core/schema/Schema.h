@@ -36,7 +36,8 @@ namespace fieldsync::schema {
 // device and a server must agree on it (the server refuses older devices).
 //   1  customer, contact, visit, task, complaint, conflict
 //   2  team_config (a team's visit cadence and check-in radius)
-constexpr int kSchemaVersion = 2;
+//   3  customer.team (the team whose public pool holds it when unowned)
+constexpr int kSchemaVersion = 3;
 
 enum class FieldType { Text, Integer, Real, Bool, Time, Ref, Enum, Stage, TagSet };
 

@@ -436,6 +436,12 @@ void addCustomer(Context& ctx)
                                                                [](const std::string& a) { return a.rfind("owner=", 0) == 0; });
     if (!ownerGiven && r.setting("role") == "rep")
         if (auto user = r.setting("user")) write.set("owner", *user);
+    // The customer belongs to the creator's team: while unowned it is in
+    // that team's public pool only (an admin, or team=NAME, may say otherwise).
+    const bool teamGiven = std::any_of(ctx.operands().begin(), ctx.operands().end(),
+                                       [](const std::string& a) { return a.rfind("team=", 0) == 0; });
+    if (!teamGiven)
+        if (auto team = r.setting("team"); team && !team->empty()) write.set("team", *team);
     // 撞单: likely duplicates already on this device stop the add unless --force.
     std::string name;
     std::vector<std::string> phones;

@@ -1,9 +1,18 @@
 // Scope: who may see and write what (DESIGN §4 "Scopes", docs/api.md).
 //
 //   rep      owns the customers whose `owner` is the rep; sees those and the
-//            public pool (unowned customers), to claim from it
+//            public pool of their team (unowned customers), to claim from it
 //   manager  owns the customers of every member of their team, their own and
-//            the pool
+//            their team's pool
+// The public pool is per team (schema 3): an unowned customer is in the pool
+// of its `team`, written once when the customer is created (by default the
+// creator's team: core/domain). A customer of no team (created before
+// schema 3, or by an admin without one) is in every team's pool. A rep or
+// manager creates customers for their own team only; nobody writes `team`
+// on an existing customer (it moves between teams by a manager reassigning
+// it to an owner of the other team), so visibility changes only with the
+// owner, which the hub's owner_change rows track exactly. A rep claims only
+// from their own team's pool.
 //   admin    everything
 // Everything hanging off a customer (contacts, visits, tasks, complaints,
 // conflict entries) follows its customer. A write is judged by who owned the
@@ -38,8 +47,16 @@ struct Scope {
 
     static Scope of(const User& user, Accounts& accounts);
 
-    bool owns(const std::optional<std::string>& owner) const;
-    bool sees(const std::optional<std::string>& owner) const { return owns(owner) || !owner; }
+    // `team`: the customer's team (customer.team), which decides whose pool
+    // holds it while it has no owner.
+    bool owns(const std::optional<std::string>& owner, const std::optional<std::string>& team = std::nullopt) const;
+    bool sees(const std::optional<std::string>& owner, const std::optional<std::string>& team = std::nullopt) const
+    {
+        return owns(owner, team) || (!owner && poolOf(team));
+    }
+    // Whether an unowned customer of `team` is in this user's pool: a
+    // customer of no team is in every team's pool.
+    bool poolOf(const std::optional<std::string>& team) const;
     replica::Viewer viewer() const;
     // Null if the user may make this change; else PermissionDenied naming the row.
     std::optional<Error> allow(const protocol::ChangeRecord& record, const replica::RecordScope& scope) const;

@@ -89,8 +89,8 @@ TEST_F(HubReaderTest, PullsTheSamePagesAsTheWriterScopedAndUnscoped)
     push(*a, *hub);
     ASSERT_EQ(hub->head(), 20u);  // 6 + 6 customers, 6 visits, 2 reassignments
 
-    Viewer ann{[](const std::optional<std::string>& owner) { return owner && *owner == "ann"; }};
-    Viewer pool{[](const std::optional<std::string>& owner) { return !owner; }};
+    Viewer ann{[](const std::optional<std::string>& owner, const std::optional<std::string>&) { return owner && *owner == "ann"; }};
+    Viewer pool{[](const std::optional<std::string>& owner, const std::optional<std::string>&) { return !owner; }};
     for (size_t limit : {1u, 3u, 7u, 500u}) {
         SCOPED_TRACE("limit " + std::to_string(limit));
         expectSamePages(nullptr, limit);

@@ -4,6 +4,8 @@
 // rep still owned the customer), and who is poked.
 #include "ServerTestSupport.h"
 
+#include "api/Scope.h"
+
 namespace fieldsync::server::test {
 namespace {
 
@@ -61,6 +63,17 @@ protected:
     }
 
     static crdt::Hlc lastPendingClock(Device& d) { return d->pending().records.back().clock.hlc; }
+
+    // Pushes one raw change; returns the response body (a refusal: 403).
+    json pushRaw(Device& d, const json& change)
+    {
+        json body = {{"schema", schema::kSchemaVersion},
+                     {"device", d.hex()},
+                     {"push", {{"after", std::to_string(d->acked())}, {"changes", json::array({change})}}}};
+        HttpResponse r = post("/v1/sync", body, d.token);
+        EXPECT_EQ(r.status, 403) << r.body;
+        return bodyOf(r);
+    }
 
     Device* lina = nullptr;
     Device* wang = nullptr;
@@ -655,6 +668,63 @@ TEST_F(ScopeTest, AReassignmentAlsoPokesThePreviousOwner)
 
     SyncOutcome l = syncOk(*lina);
     EXPECT_EQ(l.evicted, std::vector<std::string>{c.customer}) << "lina did have news";
+}
+
+// The public pool is per team (schema 3): an unowned customer is in the pool
+// of its team only; one of no team is in every team's pool.
+TEST_F(ScopeTest, ThePublicPoolIsTheTeamsAndATeamlessCustomerIsEveryones)
+{
+    const std::string north = create(*zhang, "customer", Write().set("name", "North Pool Co"s).set("team", "north"s));
+    const std::string anyTeam = create(*admin, "customer", Write().set("name", "Company Pool Co"s));
+    syncOk(*zhang);
+    syncOk(*admin);
+
+    syncOk(*lina);
+    syncOk(*zhou);
+    EXPECT_EQ(ids(*lina, "customer"), (std::set<std::string>{north, anyTeam})) << "lina (north) sees her team's pool";
+    EXPECT_EQ(ids(*zhou, "customer"), (std::set<std::string>{anyTeam})) << "zhou (south) does not see north's pool";
+    EXPECT_EQ(hub->dump(Scope::of(*accounts->user("zhou"), *accounts).viewer())["customer"].size(), 1u);
+
+    // A south rep cannot put a customer into north's pool, nor claim from it.
+    const std::string forged = create(*zhou, "customer", Write().set("name", "Forged Co"s).set("team", "north"s));
+    SyncOutcome z = sync(*zhou);
+    ASSERT_EQ(z.rejected.size(), 1u);
+    EXPECT_EQ(z.rejected[0]["message"], "customer " + forged + ": a customer is created for your own team (south), not north");
+    EXPECT_FALSE(hubIds("customer").count(forged));
+
+    const int64_t claimAt = now + 5;
+    json claim = pushRaw(*zhou, rawChange(*zhou, "customer", north, {{"owner", "zhou"}}, claimAt));
+    EXPECT_EQ(claim["message"], "refused: customer " + north + ": the customer is in the pool of team north, not yours");
+    EXPECT_EQ(field(*lina, "customer", north, "owner"), nullptr);
+
+    // Lina's claim goes through; when the manager returns it to the pool, it
+    // comes back to north's devices only.
+    now += 10;
+    update(*lina, "customer", north, Write().set("owner", "lina"s));
+    EXPECT_EQ(sync(*lina).rejected.size(), 0u);
+    syncOk(*zhang);
+    now += 10;
+    update(*zhang, "customer", north, Write().set("owner", crdt::Value{}));
+    EXPECT_EQ(sync(*zhang).rejected.size(), 0u);
+    syncOk(*wang);
+    syncOk(*zhou);
+    EXPECT_TRUE(has(*wang, "customer", north)) << "back in north's pool";
+    EXPECT_FALSE(has(*zhou, "customer", north)) << "never in south's";
+}
+
+TEST_F(ScopeTest, NobodyMovesAnExistingCustomerToAnotherTeamsPool)
+{
+    const std::string c = create(*zhang, "customer", Write().set("name", "Stays North"s).set("team", "north"s));
+    syncOk(*zhang);
+    syncOk(*admin);
+    for (Device* d : {zhang, admin}) {
+        now += 10;
+        json out = pushRaw(*d, rawChange(*d, "customer", c, {{"team", "south"}}, now));
+        EXPECT_EQ(out["message"], "refused: customer " + c + ": a customer's team is set when it is created; "
+                                                        "to move it to another team, reassign it to an owner in that team")
+            << d->user;
+    }
+    EXPECT_EQ(hub->dump()["customer"][c]["team"]["value"], "north");
 }
 
 } // namespace

@@ -282,7 +282,8 @@ private:
             }
         }
         if (body.contains("pull")) {
-            replica::Viewer viewer{[user](const std::optional<std::string>& owner) { return owner == user; }};
+            replica::Viewer viewer{
+                [user](const std::optional<std::string>& owner, const std::optional<std::string>&) { return owner == user; }};
             auto page = m_hub.pull(body["pull"].at("cursor").get<uint64_t>(), body["pull"].value("limit", size_t{500}),
                                    rep ? &viewer : nullptr);
             json changes = json::array();

@@ -6,6 +6,7 @@
 #include "storage/Transaction.h"
 
 #include <chrono>
+#include <optional>
 #include <vector>
 
 namespace fieldsync::server {
@@ -100,23 +101,28 @@ Result<MigrateReport> migrateStore(const StoreLocation& from, const StoreLocatio
         auto sourceAccounts = openAccounts(from, accountOptions);
     }
     {
-        auto src = connectStore(from, "hub.db");
-        auto dst = connectStore(to, "hub.db");
-        storage::migrate(*dst, replica::hubMigrations(dst->dialect()));
-        storage::ReadTransaction snapshot(*src);
-        storage::Transaction tx(*dst);
-        for (const auto& t : hubTables()) report.rows[t] = copyTable(*src, *dst, t);
-        tx.commit();
-    }
-    {
-        // Creating the Accounts object creates the destination's tables.
-        openAccounts(to, accountOptions);
-        auto src = connectStore(from, "accounts.db");
-        auto dst = connectStore(to, "accounts.db");
-        storage::ReadTransaction snapshot(*src);
-        storage::Transaction tx(*dst);
-        for (const char* t : {"team", "user", "device"}) report.rows[t] = copyTable(*src, *dst, t);
-        tx.commit();
+        // The destination's schema first, hub and accounts alike, so nothing
+        // is copied into a store that cannot take all of it.
+        auto dstHub = connectStore(to, "hub.db");
+        storage::migrate(*dstHub, replica::hubMigrations(dstHub->dialect()));
+        openAccounts(to, accountOptions);  // creates the accounts' tables
+        // On PostgreSQL hub and accounts share one database: one transaction
+        // copies both, so a failure leaves the destination as empty as it
+        // was. Two SQLite files commit one after the other.
+        std::unique_ptr<Connection> dstAccounts;
+        if (to.kind == StoreLocation::Kind::Sqlite) dstAccounts = connectStore(to, "accounts.db");
+        auto srcHub = connectStore(from, "hub.db");
+        auto srcAccounts = connectStore(from, "accounts.db");
+        storage::ReadTransaction hubSnapshot(*srcHub);
+        storage::ReadTransaction accountsSnapshot(*srcAccounts);
+        storage::Transaction hubTx(*dstHub);
+        for (const auto& t : hubTables()) report.rows[t] = copyTable(*srcHub, *dstHub, t);
+        Connection& accountsDst = dstAccounts ? *dstAccounts : *dstHub;
+        std::optional<storage::Transaction> accountsTx;
+        if (dstAccounts) accountsTx.emplace(*dstAccounts);
+        for (const char* t : {"team", "user", "device"}) report.rows[t] = copyTable(*srcAccounts, accountsDst, t);
+        if (accountsTx) accountsTx->commit();
+        hubTx.commit();
     }
 
     // Verify: both sides, opened as a server would open them, hold the same.

@@ -7,9 +7,11 @@
 // ladders (the hub's, the accounts'), then every row of every hub and
 // accounts table is copied as is — the global log with its positions, the
 // peer dictionary, the per-device acknowledgements, the hub's own device id
-// and clock, password hashes and device tokens — in one transaction per
-// store, so devices carry on against the new store as if nothing happened
-// (same cursors, same tokens). Afterwards both stores are opened as hubs and
+// and clock, password hashes and device tokens — after the destination's
+// schema is in place, in one transaction on PostgreSQL (two SQLite files
+// commit one after the other), so a failed copy leaves a PostgreSQL
+// destination empty, and devices carry on against the new store as if
+// nothing happened (same cursors, same tokens). Afterwards both stores are opened as hubs and
 // compared: the canonical dump, every log record, and the accounts; any
 // difference fails the command.
 #pragma once

@@ -67,7 +67,9 @@ bool storeIsEmpty(const StoreLocation& store)
         st.step();
         return st.getInt(0);
     };
-    return rows("hub.db", "hub_log") == 0 && rows("accounts.db", "user") == 0;
+    // Teams count too: seed-demo and migrate would otherwise add theirs to
+    // a store that already has some, and fail half-way on the same name.
+    return rows("hub.db", "hub_log") == 0 && rows("accounts.db", "user") == 0 && rows("accounts.db", "team") == 0;
 }
 
 } // namespace fieldsync::server

@@ -36,8 +36,8 @@ std::unique_ptr<replica::Hub> openHub(const StoreLocation& store, replica::Hub::
 std::unique_ptr<Accounts> openAccounts(const StoreLocation& store, Accounts::Options options);
 // What SyncApi needs to open read-only hub connections for pulls.
 std::function<std::unique_ptr<replica::Hub>()> hubReaders(const StoreLocation& store);
-// True if the store holds no hub changes and no users yet (seed-demo and
-// migrate refuse to write into a store that holds data).
+// True if the store holds no hub changes, no users and no teams yet
+// (seed-demo and migrate refuse to write into a store that holds data).
 bool storeIsEmpty(const StoreLocation& store);
 
 } // namespace fieldsync::server

@@ -60,6 +60,20 @@ check "the users moved" "$("$FSS" --store "$PGSTORE" user list --json | python3 
   "$("$FSS" --data "$WORK/server" user list --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')"
 
 # Refusals.
+# A store with nothing but a team holds data too.
+TEAMONLY=$(pg_create_db teamonly)
+"$FSS" --store "$TEAMONLY" team add north >/dev/null
+out=$("$FSS" migrate --from "sqlite:$WORK/server" --to "$TEAMONLY" 2>&1) && rc=0 || rc=$?
+check "migrate into a store with only a team: exit status" "$rc" 4
+check "nothing was copied there" "$("$FSS" --store "$TEAMONLY" user list --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" 0
+# A database the accounts cannot be set up in (a table of its own named
+# "user"): the migrate fails before copying anything, not half-way.
+FOREIGN=$(pg_create_db foreign)
+pg_psql "$(pg_db_of "$FOREIGN")" 'CREATE TABLE "user" (login TEXT PRIMARY KEY)'
+out=$("$FSS" migrate --from "sqlite:$WORK/server" --to "$FOREIGN" 2>&1) && rc=0 || rc=$?
+[ "$rc" -ne 0 ] && echo "ok - migrate into a database it cannot use fails (exit $rc)" || fail "migrate into a foreign database succeeded"
+check "and leaves no hub data behind" \
+  "$(pg_psql "$(pg_db_of "$FOREIGN")" 'SELECT count(*) FROM hub_log')" 0
 out=$("$FSS" migrate --from "sqlite:$WORK/server" --to "$PGSTORE" 2>&1) && rc=0 || rc=$?
 check "migrate into a store that holds data: exit status" "$rc" 4
 case "$out" in *empty*|*"holds data"*) echo "ok - says why: $out" ;; *) fail "no clear message: '$out'" ;; esac

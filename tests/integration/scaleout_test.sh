@@ -13,6 +13,9 @@
 source "$(dirname "$0")/lib.sh" "$1" "$2"
 source "$(dirname "$0")/pg_lib.sh" "$3"
 
+SEED=${FIELDSYNC_SEED:-$$}
+RANDOM=$SEED
+echo "# random edits with FIELDSYNC_SEED=$SEED"
 pg_start
 STORE=$(pg_create_db scaleout)
 DB=$(pg_db_of "$STORE")

@@ -24,7 +24,7 @@ void TeamStats::setSession(Session* session)
 
 void TeamStats::reload()
 {
-    m_keyCustomers = m_keyVisited = m_max = 0;
+    m_keyCustomers = m_keyVisited = m_max = m_maxDay = 0;
     m_week.clear();
     m_reps.clear();
     if (m_session) {
@@ -34,8 +34,21 @@ void TeamStats::reload()
         m_keyCustomers = c.keyCustomers;
         m_keyVisited = c.visited;
         const int64_t weekStart = time.startOfWeek(time.now());
+        // Per rep, the week's total and its seven days (Monday first).
+        std::map<std::string, std::map<std::string, int>> byDay;
+        for (const auto& row : domain::visitsPerRep(r, time, domain::Period::Day, weekStart))
+            byDay[row.rep][row.period] = row.visits;
+        m_maxDay = 0;
         for (const auto& row : domain::visitsPerRep(r, time, domain::Period::Week, weekStart)) {
-            m_week << QVariantMap{{QStringLiteral("rep"), qs(row.rep)}, {QStringLiteral("visits"), row.visits}};
+            QVariantList days;
+            for (int d = 0; d < 7; ++d) {
+                const int n = byDay[row.rep][time.dateText(time.addDays(weekStart, d))];
+                days << n;
+                m_maxDay = std::max(m_maxDay, n);
+            }
+            m_week << QVariantMap{{QStringLiteral("rep"), qs(row.rep)},
+                                  {QStringLiteral("visits"), row.visits},
+                                  {QStringLiteral("days"), days}};
             m_max = std::max(m_max, row.visits);
         }
         // Reps for the filter: everyone with a check-in, any time.

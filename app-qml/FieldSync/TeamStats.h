@@ -29,6 +29,7 @@ class TeamStats : public QObject {
     // [{rep, visits}] this week, by rep name.
     Q_PROPERTY(QVariantList visitsThisWeek READ visitsThisWeek NOTIFY changed)
     Q_PROPERTY(int maxVisits READ maxVisits NOTIFY changed)
+    Q_PROPERTY(int maxVisitsInADay READ maxVisitsInADay NOTIFY changed)
     Q_PROPERTY(QStringList reps READ reps NOTIFY changed)  // every rep with a check-in, by name
 
 public:
@@ -39,7 +40,9 @@ public:
     int keyCustomers() const { return m_keyCustomers; }
     int keyVisited() const { return m_keyVisited; }
     double coverage() const { return m_keyCustomers ? double(m_keyVisited) / m_keyCustomers : 0.0; }
+    // One map per rep: rep, visits (the week's), days (seven counts, Monday first).
     QVariantList visitsThisWeek() const { return m_week; }
+    int maxVisitsInADay() const { return m_maxDay; }
     int maxVisits() const { return m_max; }
     QStringList reps() const { return m_reps; }
 
@@ -53,6 +56,7 @@ private:
     QPointer<Session> m_session;
     int m_keyCustomers = 0, m_keyVisited = 0, m_max = 0;
     QVariantList m_week;
+    int m_maxDay = 0;
     QStringList m_reps;
 };
 

@@ -1,1471 +1,1475 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="en">
-  <context>
+<context>
     <name>ComplaintsPage</name>
     <message>
-      <source>Complaints</source>
-      <translation>Complaints</translation>
+        <source>Complaints</source>
+        <translation>Complaints</translation>
     </message>
     <message>
-      <source>Open only</source>
-      <translation>Open only</translation>
+        <source>Open only</source>
+        <translation>Open only</translation>
     </message>
     <message>
-      <source>Resolution (needed to answer)</source>
-      <translation>Resolution (needed to answer)</translation>
+        <source>Resolution (needed to answer)</source>
+        <translation>Resolution (needed to answer)</translation>
     </message>
     <message>
-      <source>→ %1</source>
-      <translation>→ %1</translation>
+        <source>→ %1</source>
+        <translation>→ %1</translation>
     </message>
     <message>
-      <source>No open complaints</source>
-      <translation>No open complaints</translation>
+        <source>No open complaints</source>
+        <translation>No open complaints</translation>
     </message>
     <message>
-      <source>Reopen</source>
-      <translation>Reopen</translation>
+        <source>Reopen</source>
+        <translation>Reopen</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>ConflictDelegate</name>
     <message>
-      <source>%1 · %2</source>
-      <translation>%1 · %2</translation>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
     </message>
     <message>
-      <source>on this device only</source>
-      <translation>on this device only</translation>
+        <source>on this device only</source>
+        <translation>on this device only</translation>
     </message>
     <message>
-      <source>needs you</source>
-      <translation>needs you</translation>
+        <source>needs you</source>
+        <translation>needs you</translation>
     </message>
     <message>
-      <source>logged</source>
-      <translation>logged</translation>
+        <source>logged</source>
+        <translation>logged</translation>
     </message>
     <message>
-      <source>Kept: %1</source>
-      <translation>Kept: %1</translation>
+        <source>Kept: %1</source>
+        <translation>Kept: %1</translation>
     </message>
     <message>
-      <source>Other: %1</source>
-      <translation>Other: %1</translation>
+        <source>Other: %1</source>
+        <translation>Other: %1</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>ConflictDetail</name>
     <message>
-      <source>‹ Back</source>
-      <translation>‹ Back</translation>
+        <source>‹ Back</source>
+        <translation>‹ Back</translation>
     </message>
     <message>
-      <source>%1 · %2</source>
-      <translation>%1 · %2</translation>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
     </message>
     <message>
-      <source>Row %1</source>
-      <translation>Row %1</translation>
+        <source>Row %1</source>
+        <translation>Row %1</translation>
     </message>
     <message>
-      <source>Kept value</source>
-      <translation>Kept value</translation>
+        <source>Kept value</source>
+        <translation>Kept value</translation>
     </message>
     <message>
-      <source>Other value</source>
-      <translation>Other value</translation>
+        <source>Other value</source>
+        <translation>Other value</translation>
     </message>
     <message>
-      <source>Keep this</source>
-      <translation>Keep this</translation>
+        <source>Keep this</source>
+        <translation>Keep this</translation>
     </message>
     <message>
-      <source>Use this</source>
-      <translation>Use this</translation>
+        <source>Use this</source>
+        <translation>Use this</translation>
     </message>
     <message>
-      <source>Or write another value:</source>
-      <translation>Or write another value:</translation>
+        <source>Or write another value:</source>
+        <translation>Or write another value:</translation>
     </message>
     <message>
-      <source>Save</source>
-      <translation>Save</translation>
+        <source>Save</source>
+        <translation>Save</translation>
     </message>
     <message>
-      <source>Seen on this device only: the server logs it on the next sync, then it can be resolved.</source>
-      <translation>Seen on this device only: the server logs it on the next sync, then it can be resolved.</translation>
+        <source>Seen on this device only: the server logs it on the next sync, then it can be resolved.</source>
+        <translation>Seen on this device only: the server logs it on the next sync, then it can be resolved.</translation>
     </message>
     <message>
-      <source>Select a conflict</source>
-      <translation>Select a conflict</translation>
+        <source>Select a conflict</source>
+        <translation>Select a conflict</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>ConflictsPage</name>
     <message>
-      <source>Conflicts</source>
-      <translation>Conflicts</translation>
+        <source>Conflicts</source>
+        <translation>Conflicts</translation>
     </message>
     <message>
-      <source>No conflicts to resolve</source>
-      <translation>No conflicts to resolve</translation>
+        <source>No conflicts to resolve</source>
+        <translation>No conflicts to resolve</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>CustomerDelegate</name>
     <message>
-      <source>Overdue</source>
-      <translation>Overdue</translation>
+        <source>Overdue</source>
+        <translation>Overdue</translation>
     </message>
     <message>
-      <source>Pool</source>
-      <translation>Pool</translation>
+        <source>Pool</source>
+        <translation>Pool</translation>
     </message>
     <message>
-      <source>Claim</source>
-      <translation>Claim</translation>
+        <source>Claim</source>
+        <translation>Claim</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>CustomerPage</name>
     <message>
-      <source>‹ Back</source>
-      <translation>‹ Back</translation>
+        <source>‹ Back</source>
+        <translation>‹ Back</translation>
     </message>
     <message>
-      <source>This customer is not on this device</source>
-      <translation>This customer is not on this device</translation>
+        <source>This customer is not on this device</source>
+        <translation>This customer is not on this device</translation>
     </message>
     <message>
-      <source>Select a customer</source>
-      <translation>Select a customer</translation>
+        <source>Select a customer</source>
+        <translation>Select a customer</translation>
     </message>
     <message>
-      <source>Owner: %1</source>
-      <translation>Owner: %1</translation>
+        <source>Owner: %1</source>
+        <translation>Owner: %1</translation>
     </message>
     <message>
-      <source>Public pool</source>
-      <translation>Public pool</translation>
+        <source>Public pool</source>
+        <translation>Public pool</translation>
     </message>
     <message>
-      <source>Archived</source>
-      <translation>Archived</translation>
+        <source>Archived</source>
+        <translation>Archived</translation>
     </message>
     <message>
-      <source>Start visit</source>
-      <translation>Start visit</translation>
+        <source>Start visit</source>
+        <translation>Start visit</translation>
     </message>
     <message>
-      <source>Profile</source>
-      <translation>Profile</translation>
+        <source>Profile</source>
+        <translation>Profile</translation>
     </message>
     <message>
-      <source>Phone</source>
-      <translation>Phone</translation>
+        <source>Phone</source>
+        <translation>Phone</translation>
     </message>
     <message>
-      <source>Address</source>
-      <translation>Address</translation>
+        <source>Address</source>
+        <translation>Address</translation>
     </message>
     <message>
-      <source>Region</source>
-      <translation>Region</translation>
+        <source>Region</source>
+        <translation>Region</translation>
     </message>
     <message>
-      <source>Industry</source>
-      <translation>Industry</translation>
+        <source>Industry</source>
+        <translation>Industry</translation>
     </message>
     <message>
-      <source>Tags</source>
-      <translation>Tags</translation>
+        <source>Tags</source>
+        <translation>Tags</translation>
     </message>
     <message>
-      <source>Notes</source>
-      <translation>Notes</translation>
+        <source>Notes</source>
+        <translation>Notes</translation>
     </message>
     <message>
-      <source>Contacts</source>
-      <translation>Contacts</translation>
+        <source>Contacts</source>
+        <translation>Contacts</translation>
     </message>
     <message>
-      <source>primary</source>
-      <translation>primary</translation>
+        <source>primary</source>
+        <translation>primary</translation>
     </message>
     <message>
-      <source>Visits</source>
-      <translation>Visits</translation>
+        <source>Visits</source>
+        <translation>Visits</translation>
     </message>
     <message>
-      <source>No visits yet</source>
-      <translation>No visits yet</translation>
+        <source>No visits yet</source>
+        <translation>No visits yet</translation>
     </message>
     <message>
-      <source>Far from the customer (%1 m)</source>
-      <translation>Far from the customer (%1 m)</translation>
+        <source>Far from the customer (%1 m)</source>
+        <translation>Far from the customer (%1 m)</translation>
     </message>
     <message>
-      <source>No location</source>
-      <translation>No location</translation>
+        <source>No location</source>
+        <translation>No location</translation>
     </message>
     <message>
-      <source>Voided: %1</source>
-      <translation>Voided: %1</translation>
+        <source>Voided: %1</source>
+        <translation>Voided: %1</translation>
     </message>
     <message>
-      <source>Order ¥%1</source>
-      <translation>Order ¥%1</translation>
+        <source>Order ¥%1</source>
+        <translation>Order ¥%1</translation>
     </message>
     <message>
-      <source>Tasks</source>
-      <translation>Tasks</translation>
+        <source>Tasks</source>
+        <translation>Tasks</translation>
     </message>
     <message>
-      <source>Complaints</source>
-      <translation>Complaints</translation>
+        <source>Complaints</source>
+        <translation>Complaints</translation>
     </message>
     <message>
-      <source>Conflicts</source>
-      <translation>Conflicts</translation>
+        <source>Conflicts</source>
+        <translation>Conflicts</translation>
     </message>
     <message>
-      <source>%1: %2 (other value: %3)</source>
-      <translation>%1: %2 (other value: %3)</translation>
+        <source>%1: %2 (other value: %3)</source>
+        <translation>%1: %2 (other value: %3)</translation>
     </message>
     <message>
-      <source>Plan visit</source>
-      <translation>Plan visit</translation>
+        <source>Plan visit</source>
+        <translation>Plan visit</translation>
     </message>
     <message>
-      <source>New complaint</source>
-      <translation>New complaint</translation>
+        <source>New complaint</source>
+        <translation>New complaint</translation>
     </message>
     <message>
-      <source>Edit</source>
-      <translation>Edit</translation>
+        <source>Edit</source>
+        <translation>Edit</translation>
     </message>
     <message>
-      <source>Add contact</source>
-      <translation>Add contact</translation>
+        <source>Add contact</source>
+        <translation>Add contact</translation>
     </message>
     <message>
-      <source>Make primary</source>
-      <translation>Make primary</translation>
+        <source>Make primary</source>
+        <translation>Make primary</translation>
     </message>
     <message>
-      <source>Void</source>
-      <translation>Void</translation>
+        <source>Void</source>
+        <translation>Void</translation>
     </message>
     <message>
-      <source>Reopen</source>
-      <translation>Reopen</translation>
+        <source>Reopen</source>
+        <translation>Reopen</translation>
     </message>
     <message>
-      <source>History</source>
-      <translation>History</translation>
+        <source>History</source>
+        <translation>History</translation>
     </message>
     <message>
-      <source>Hide</source>
-      <translation>Hide</translation>
+        <source>Hide</source>
+        <translation>Hide</translation>
     </message>
     <message>
-      <source>Show</source>
-      <translation>Show</translation>
+        <source>Show</source>
+        <translation>Show</translation>
     </message>
     <message>
-      <source>Each field&apos;s current value, when it was written and by which device. This device keeps no older values; values overwritten by a concurrent edit are listed last.</source>
-      <translation>Each field's current value, when it was written and by which device. This device keeps no older values; values overwritten by a concurrent edit are listed last.</translation>
+        <source>Each field&apos;s current value, when it was written and by which device. This device keeps no older values; values overwritten by a concurrent edit are listed last.</source>
+        <translation>Each field&apos;s current value, when it was written and by which device. This device keeps no older values; values overwritten by a concurrent edit are listed last.</translation>
     </message>
     <message>
-      <source>Overwritten · </source>
-      <translation>Overwritten · </translation>
+        <source>Overwritten · </source>
+        <translation>Overwritten · </translation>
     </message>
     <message>
-      <source>resolved</source>
-      <translation>resolved</translation>
+        <source>resolved</source>
+        <translation>resolved</translation>
     </message>
     <message>
-      <source>Edit profile</source>
-      <translation>Edit profile</translation>
+        <source>Edit profile</source>
+        <translation>Edit profile</translation>
     </message>
     <message>
-      <source>Name</source>
-      <translation>Name</translation>
+        <source>Name</source>
+        <translation>Name</translation>
     </message>
     <message>
-      <source>Level</source>
-      <translation>Level</translation>
+        <source>Level</source>
+        <translation>Level</translation>
     </message>
     <message>
-      <source>None</source>
-      <translation>None</translation>
+        <source>None</source>
+        <translation>None</translation>
     </message>
     <message>
-      <source>Lifecycle</source>
-      <translation>Lifecycle</translation>
+        <source>Lifecycle</source>
+        <translation>Lifecycle</translation>
     </message>
     <message>
-      <source>Tags (separated by commas)</source>
-      <translation>Tags (separated by commas)</translation>
+        <source>Tags (separated by commas)</source>
+        <translation>Tags (separated by commas)</translation>
     </message>
     <message>
-      <source>Edit contact</source>
-      <translation>Edit contact</translation>
+        <source>Edit contact</source>
+        <translation>Edit contact</translation>
     </message>
     <message>
-      <source>Title</source>
-      <translation>Title</translation>
+        <source>Title</source>
+        <translation>Title</translation>
     </message>
     <message>
-      <source>E-mail</source>
-      <translation>E-mail</translation>
+        <source>E-mail</source>
+        <translation>E-mail</translation>
     </message>
     <message>
-      <source>Plan a visit to %1</source>
-      <translation>Plan a visit to %1</translation>
+        <source>Plan a visit to %1</source>
+        <translation>Plan a visit to %1</translation>
     </message>
     <message>
-      <source>Plan</source>
-      <translation>Plan</translation>
+        <source>Plan</source>
+        <translation>Plan</translation>
     </message>
     <message>
-      <source>Date and time (yyyy-MM-dd HH:mm)</source>
-      <translation>Date and time (yyyy-MM-dd HH:mm)</translation>
+        <source>Date and time (yyyy-MM-dd HH:mm)</source>
+        <translation>Date and time (yyyy-MM-dd HH:mm)</translation>
     </message>
     <message>
-      <source>Kind</source>
-      <translation>Kind</translation>
+        <source>Kind</source>
+        <translation>Kind</translation>
     </message>
     <message>
-      <source>Visit</source>
-      <translation>Visit</translation>
+        <source>Visit</source>
+        <translation>Visit</translation>
     </message>
     <message>
-      <source>Follow-up</source>
-      <translation>Follow-up</translation>
+        <source>Follow-up</source>
+        <translation>Follow-up</translation>
     </message>
     <message>
-      <source>Delivery</source>
-      <translation>Delivery</translation>
+        <source>Delivery</source>
+        <translation>Delivery</translation>
     </message>
     <message>
-      <source>Other</source>
-      <translation>Other</translation>
+        <source>Other</source>
+        <translation>Other</translation>
     </message>
     <message>
-      <source>Purpose</source>
-      <translation>Purpose</translation>
+        <source>Purpose</source>
+        <translation>Purpose</translation>
     </message>
     <message>
-      <source>New complaint from %1</source>
-      <translation>New complaint from %1</translation>
+        <source>New complaint from %1</source>
+        <translation>New complaint from %1</translation>
     </message>
     <message>
-      <source>Record</source>
-      <translation>Record</translation>
+        <source>Record</source>
+        <translation>Record</translation>
     </message>
     <message>
-      <source>Channel</source>
-      <translation>Channel</translation>
+        <source>Channel</source>
+        <translation>Channel</translation>
     </message>
     <message>
-      <source>During a visit</source>
-      <translation>During a visit</translation>
+        <source>During a visit</source>
+        <translation>During a visit</translation>
     </message>
     <message>
-      <source>WeChat</source>
-      <translation>WeChat</translation>
+        <source>WeChat</source>
+        <translation>WeChat</translation>
     </message>
     <message>
-      <source>Severity</source>
-      <translation>Severity</translation>
+        <source>Severity</source>
+        <translation>Severity</translation>
     </message>
     <message>
-      <source>Low</source>
-      <translation>Low</translation>
+        <source>Low</source>
+        <translation>Low</translation>
     </message>
     <message>
-      <source>Medium</source>
-      <translation>Medium</translation>
+        <source>Medium</source>
+        <translation>Medium</translation>
     </message>
     <message>
-      <source>High</source>
-      <translation>High</translation>
+        <source>High</source>
+        <translation>High</translation>
     </message>
     <message>
-      <source>Description</source>
-      <translation>Description</translation>
+        <source>Description</source>
+        <translation>Description</translation>
     </message>
     <message>
-      <source>Void this visit?</source>
-      <translation>Void this visit?</translation>
+        <source>Void this visit?</source>
+        <translation>Void this visit?</translation>
     </message>
     <message>
-      <source>A voided visit stays on the timeline, marked, and counts in no report.</source>
-      <translation>A voided visit stays on the timeline, marked, and counts in no report.</translation>
+        <source>A voided visit stays on the timeline, marked, and counts in no report.</source>
+        <translation>A voided visit stays on the timeline, marked, and counts in no report.</translation>
     </message>
     <message>
-      <source>Reason</source>
-      <translation>Reason</translation>
+        <source>Reason</source>
+        <translation>Reason</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>CustomersPage</name>
     <message>
-      <source>Customers</source>
-      <translation>Customers</translation>
+        <source>Customers</source>
+        <translation>Customers</translation>
     </message>
     <message>
-      <source>Search by name, pinyin, initials or phone</source>
-      <translation>Search by name, pinyin, initials or phone</translation>
+        <source>Search by name, pinyin, initials or phone</source>
+        <translation>Search by name, pinyin, initials or phone</translation>
     </message>
     <message>
-      <source>All levels</source>
-      <translation>All levels</translation>
+        <source>All levels</source>
+        <translation>All levels</translation>
     </message>
     <message>
-      <source>Level A</source>
-      <translation>Level A</translation>
+        <source>Level A</source>
+        <translation>Level A</translation>
     </message>
     <message>
-      <source>Level B</source>
-      <translation>Level B</translation>
+        <source>Level B</source>
+        <translation>Level B</translation>
     </message>
     <message>
-      <source>Level C</source>
-      <translation>Level C</translation>
+        <source>Level C</source>
+        <translation>Level C</translation>
     </message>
     <message>
-      <source>Level D</source>
-      <translation>Level D</translation>
+        <source>Level D</source>
+        <translation>Level D</translation>
     </message>
     <message>
-      <source>Overdue</source>
-      <translation>Overdue</translation>
+        <source>Overdue</source>
+        <translation>Overdue</translation>
     </message>
     <message>
-      <source>Public pool</source>
-      <translation>Public pool</translation>
+        <source>Public pool</source>
+        <translation>Public pool</translation>
     </message>
     <message>
-      <source>By name</source>
-      <translation>By name</translation>
+        <source>By name</source>
+        <translation>By name</translation>
     </message>
     <message>
-      <source>Longest unvisited</source>
-      <translation>Longest unvisited</translation>
+        <source>Longest unvisited</source>
+        <translation>Longest unvisited</translation>
     </message>
     <message>
-      <source>By level</source>
-      <translation>By level</translation>
+        <source>By level</source>
+        <translation>By level</translation>
     </message>
     <message numerus="yes">
-      <source>%n customer(s)</source>
-      <translation>
-        <numerusform>%n customer</numerusform>
-        <numerusform>%n customers</numerusform>
-      </translation>
+        <source>%n customer(s)</source>
+        <translation>
+            <numerusform>%n customer</numerusform>
+            <numerusform>%n customers</numerusform>
+        </translation>
     </message>
     <message>
-      <source>No customers found</source>
-      <translation>No customers found</translation>
+        <source>No customers found</source>
+        <translation>No customers found</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>FieldLabels</name>
     <message>
-      <source>Customer</source>
-      <translation>Customer</translation>
+        <source>Customer</source>
+        <translation>Customer</translation>
     </message>
     <message>
-      <source>Contact</source>
-      <translation>Contact</translation>
+        <source>Contact</source>
+        <translation>Contact</translation>
     </message>
     <message>
-      <source>Visit</source>
-      <translation>Visit</translation>
+        <source>Visit</source>
+        <translation>Visit</translation>
     </message>
     <message>
-      <source>Task</source>
-      <translation>Task</translation>
+        <source>Task</source>
+        <translation>Task</translation>
     </message>
     <message>
-      <source>Complaint</source>
-      <translation>Complaint</translation>
+        <source>Complaint</source>
+        <translation>Complaint</translation>
     </message>
     <message>
-      <source>Conflict</source>
-      <translation>Conflict</translation>
+        <source>Conflict</source>
+        <translation>Conflict</translation>
     </message>
     <message>
-      <source>Name</source>
-      <translation>Name</translation>
+        <source>Name</source>
+        <translation>Name</translation>
     </message>
     <message>
-      <source>Phone</source>
-      <translation>Phone</translation>
+        <source>Phone</source>
+        <translation>Phone</translation>
     </message>
     <message>
-      <source>Address</source>
-      <translation>Address</translation>
+        <source>Address</source>
+        <translation>Address</translation>
     </message>
     <message>
-      <source>Region</source>
-      <translation>Region</translation>
+        <source>Region</source>
+        <translation>Region</translation>
     </message>
     <message>
-      <source>Industry</source>
-      <translation>Industry</translation>
+        <source>Industry</source>
+        <translation>Industry</translation>
     </message>
     <message>
-      <source>Company size</source>
-      <translation>Company size</translation>
+        <source>Company size</source>
+        <translation>Company size</translation>
     </message>
     <message>
-      <source>Level</source>
-      <translation>Level</translation>
+        <source>Level</source>
+        <translation>Level</translation>
     </message>
     <message>
-      <source>Lifecycle</source>
-      <translation>Lifecycle</translation>
+        <source>Lifecycle</source>
+        <translation>Lifecycle</translation>
     </message>
     <message>
-      <source>Source</source>
-      <translation>Source</translation>
+        <source>Source</source>
+        <translation>Source</translation>
     </message>
     <message>
-      <source>Annual sales</source>
-      <translation>Annual sales</translation>
+        <source>Annual sales</source>
+        <translation>Annual sales</translation>
     </message>
     <message>
-      <source>Owner</source>
-      <translation>Owner</translation>
+        <source>Owner</source>
+        <translation>Owner</translation>
     </message>
     <message>
-      <source>Tags</source>
-      <translation>Tags</translation>
+        <source>Tags</source>
+        <translation>Tags</translation>
     </message>
     <message>
-      <source>Notes</source>
-      <translation>Notes</translation>
+        <source>Notes</source>
+        <translation>Notes</translation>
     </message>
     <message>
-      <source>Archived</source>
-      <translation>Archived</translation>
+        <source>Archived</source>
+        <translation>Archived</translation>
     </message>
     <message>
-      <source>Title</source>
-      <translation>Title</translation>
+        <source>Title</source>
+        <translation>Title</translation>
     </message>
     <message>
-      <source>Email</source>
-      <translation>Email</translation>
+        <source>Email</source>
+        <translation>Email</translation>
     </message>
     <message>
-      <source>Birthday</source>
-      <translation>Birthday</translation>
+        <source>Birthday</source>
+        <translation>Birthday</translation>
     </message>
     <message>
-      <source>Primary contact</source>
-      <translation>Primary contact</translation>
+        <source>Primary contact</source>
+        <translation>Primary contact</translation>
     </message>
     <message>
-      <source>Sales rep</source>
-      <translation>Sales rep</translation>
+        <source>Sales rep</source>
+        <translation>Sales rep</translation>
     </message>
     <message>
-      <source>Kind</source>
-      <translation>Kind</translation>
+        <source>Kind</source>
+        <translation>Kind</translation>
     </message>
     <message>
-      <source>Planned for</source>
-      <translation>Planned for</translation>
+        <source>Planned for</source>
+        <translation>Planned for</translation>
     </message>
     <message>
-      <source>Purpose</source>
-      <translation>Purpose</translation>
+        <source>Purpose</source>
+        <translation>Purpose</translation>
     </message>
     <message>
-      <source>Outcome</source>
-      <translation>Outcome</translation>
+        <source>Outcome</source>
+        <translation>Outcome</translation>
     </message>
     <message>
-      <source>Satisfaction</source>
-      <translation>Satisfaction</translation>
+        <source>Satisfaction</source>
+        <translation>Satisfaction</translation>
     </message>
     <message>
-      <source>Next follow-up</source>
-      <translation>Next follow-up</translation>
+        <source>Next follow-up</source>
+        <translation>Next follow-up</translation>
     </message>
     <message>
-      <source>Order amount</source>
-      <translation>Order amount</translation>
+        <source>Order amount</source>
+        <translation>Order amount</translation>
     </message>
     <message>
-      <source>Status</source>
-      <translation>Status</translation>
+        <source>Status</source>
+        <translation>Status</translation>
     </message>
     <message>
-      <source>Assignee</source>
-      <translation>Assignee</translation>
+        <source>Assignee</source>
+        <translation>Assignee</translation>
     </message>
     <message>
-      <source>Due</source>
-      <translation>Due</translation>
+        <source>Due</source>
+        <translation>Due</translation>
     </message>
     <message>
-      <source>Description</source>
-      <translation>Description</translation>
+        <source>Description</source>
+        <translation>Description</translation>
     </message>
     <message>
-      <source>Severity</source>
-      <translation>Severity</translation>
+        <source>Severity</source>
+        <translation>Severity</translation>
     </message>
     <message>
-      <source>Handler</source>
-      <translation>Handler</translation>
+        <source>Handler</source>
+        <translation>Handler</translation>
     </message>
     <message>
-      <source>Resolution</source>
-      <translation>Resolution</translation>
+        <source>Resolution</source>
+        <translation>Resolution</translation>
     </message>
     <message>
-      <source>Channel</source>
-      <translation>Channel</translation>
+        <source>Channel</source>
+        <translation>Channel</translation>
     </message>
     <message>
-      <source>Received</source>
-      <translation>Received</translation>
+        <source>Received</source>
+        <translation>Received</translation>
     </message>
     <message>
-      <source>Satisfaction afterwards</source>
-      <translation>Satisfaction afterwards</translation>
+        <source>Satisfaction afterwards</source>
+        <translation>Satisfaction afterwards</translation>
     </message>
     <message>
-      <source>Voided</source>
-      <translation>Voided</translation>
+        <source>Voided</source>
+        <translation>Voided</translation>
     </message>
     <message>
-      <source>Reason for voiding</source>
-      <translation>Reason for voiding</translation>
+        <source>Reason for voiding</source>
+        <translation>Reason for voiding</translation>
     </message>
     <message>
-      <source>Visit notes</source>
-      <translation>Visit notes</translation>
+        <source>Visit notes</source>
+        <translation>Visit notes</translation>
     </message>
     <message>
-      <source>Job title</source>
-      <translation>Job title</translation>
+        <source>Job title</source>
+        <translation>Job title</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>FormDialog</name>
     <message>
-      <source>Save</source>
-      <translation>Save</translation>
+        <source>Save</source>
+        <translation>Save</translation>
     </message>
     <message>
-      <source>Cancel</source>
-      <translation>Cancel</translation>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>Main</name>
     <message>
-      <source>Conflicts</source>
-      <translation>Conflicts</translation>
+        <source>Conflicts</source>
+        <translation>Conflicts</translation>
     </message>
     <message>
-      <source>Settings</source>
-      <translation>Settings</translation>
+        <source>Settings</source>
+        <translation>Settings</translation>
     </message>
     <message>
-      <source>fieldsync</source>
-      <translation>fieldsync</translation>
+        <source>fieldsync</source>
+        <translation>fieldsync</translation>
     </message>
     <message>
-      <source>Customers</source>
-      <translation>Customers</translation>
+        <source>Customers</source>
+        <translation>Customers</translation>
     </message>
     <message>
-      <source>Today</source>
-      <translation>Today</translation>
+        <source>Today</source>
+        <translation>Today</translation>
     </message>
     <message>
-      <source>Complaints</source>
-      <translation>Complaints</translation>
+        <source>Complaints</source>
+        <translation>Complaints</translation>
     </message>
     <message>
-      <source>Team</source>
-      <translation>Team</translation>
+        <source>Team</source>
+        <translation>Team</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>RejectedPage</name>
     <message>
-      <source>Rejected changes</source>
-      <translation>Rejected changes</translation>
+        <source>Rejected changes</source>
+        <translation>Rejected changes</translation>
     </message>
     <message>
-      <source>Close</source>
-      <translation>Close</translation>
+        <source>Close</source>
+        <translation>Close</translation>
     </message>
     <message>
-      <source>%1 %2</source>
-      <translation>%1 %2</translation>
+        <source>%1 %2</source>
+        <translation>%1 %2</translation>
     </message>
     <message>
-      <source>Why: %1 (%2)</source>
-      <translation>Why: %1 (%2)</translation>
+        <source>Why: %1 (%2)</source>
+        <translation>Why: %1 (%2)</translation>
     </message>
     <message>
-      <source>No rejected changes</source>
-      <translation>No rejected changes</translation>
+        <source>No rejected changes</source>
+        <translation>No rejected changes</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>SectionHeader</name>
     <message>
-      <source>%1 (%2)</source>
-      <translation>%1 (%2)</translation>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>Session</name>
     <message>
-      <source>Wrong user name or password, or this device was signed out by an administrator.</source>
-      <translation>Wrong user name or password, or this device was signed out by an administrator.</translation>
+        <source>Wrong user name or password, or this device was signed out by an administrator.</source>
+        <translation>Wrong user name or password, or this device was signed out by an administrator.</translation>
     </message>
     <message>
-      <source>Cannot reach the server (%1). Check the address and the network.</source>
-      <translation>Cannot reach the server (%1). Check the address and the network.</translation>
+        <source>Cannot reach the server (%1). Check the address and the network.</source>
+        <translation>Cannot reach the server (%1). Check the address and the network.</translation>
     </message>
     <message>
-      <source>Invalid input: %1</source>
-      <translation>Invalid input: %1</translation>
+        <source>Invalid input: %1</source>
+        <translation>Invalid input: %1</translation>
     </message>
     <message>
-      <source>Too many attempts; try again later (%1).</source>
-      <translation>Too many attempts; try again later (%1).</translation>
+        <source>Too many attempts; try again later (%1).</source>
+        <translation>Too many attempts; try again later (%1).</translation>
     </message>
     <message>
-      <source>Refused: %1</source>
-      <translation>Refused: %1</translation>
+        <source>Refused: %1</source>
+        <translation>Refused: %1</translation>
     </message>
     <message>
-      <source>Not allowed: %1</source>
-      <translation>Not allowed: %1</translation>
+        <source>Not allowed: %1</source>
+        <translation>Not allowed: %1</translation>
     </message>
     <message>
-      <source>Error: %1</source>
-      <translation>Error: %1</translation>
+        <source>Error: %1</source>
+        <translation>Error: %1</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>SettingsPage</name>
     <message>
-      <source>Settings</source>
-      <translation>Settings</translation>
+        <source>Settings</source>
+        <translation>Settings</translation>
     </message>
     <message>
-      <source>Account</source>
-      <translation>Account</translation>
+        <source>Account</source>
+        <translation>Account</translation>
     </message>
     <message>
-      <source>Server</source>
-      <translation>Server</translation>
+        <source>Server</source>
+        <translation>Server</translation>
     </message>
     <message>
-      <source>User</source>
-      <translation>User</translation>
+        <source>User</source>
+        <translation>User</translation>
     </message>
     <message>
-      <source>Role</source>
-      <translation>Role</translation>
+        <source>Role</source>
+        <translation>Role</translation>
     </message>
     <message>
-      <source>Manager</source>
-      <translation>Manager</translation>
+        <source>Manager</source>
+        <translation>Manager</translation>
     </message>
     <message>
-      <source>Administrator</source>
-      <translation>Administrator</translation>
+        <source>Administrator</source>
+        <translation>Administrator</translation>
     </message>
     <message>
-      <source>Sales rep</source>
-      <translation>Sales rep</translation>
+        <source>Sales rep</source>
+        <translation>Sales rep</translation>
     </message>
     <message>
-      <source>Language</source>
-      <translation>Language</translation>
+        <source>Language</source>
+        <translation>Language</translation>
     </message>
     <message>
-      <source>System default</source>
-      <translation>System default</translation>
+        <source>System default</source>
+        <translation>System default</translation>
     </message>
     <message>
-      <source>Sync</source>
-      <translation>Sync</translation>
+        <source>Sync</source>
+        <translation>Sync</translation>
     </message>
     <message>
-      <source>Last problem: %1</source>
-      <translation>Last problem: %1</translation>
+        <source>Last problem: %1</source>
+        <translation>Last problem: %1</translation>
     </message>
     <message numerus="yes">
-      <source>%n change(s) waiting to be sent</source>
-      <translation>
-        <numerusform>%n change waiting to be sent</numerusform>
-        <numerusform>%n changes waiting to be sent</numerusform>
-      </translation>
+        <source>%n change(s) waiting to be sent</source>
+        <translation>
+            <numerusform>%n change waiting to be sent</numerusform>
+            <numerusform>%n changes waiting to be sent</numerusform>
+        </translation>
     </message>
     <message>
-      <source>Sync now</source>
-      <translation>Sync now</translation>
+        <source>Sync now</source>
+        <translation>Sync now</translation>
     </message>
     <message>
-      <source>Sign out</source>
-      <translation>Sign out</translation>
+        <source>Sign out</source>
+        <translation>Sign out</translation>
     </message>
     <message>
-      <source>Signing out sends your pending changes, then removes all customer data from this device.</source>
-      <translation>Signing out sends your pending changes, then removes all customer data from this device.</translation>
+        <source>Signing out sends your pending changes, then removes all customer data from this device.</source>
+        <translation>Signing out sends your pending changes, then removes all customer data from this device.</translation>
     </message>
     <message>
-      <source>Sending changes…</source>
-      <translation>Sending changes…</translation>
+        <source>Sending changes…</source>
+        <translation>Sending changes…</translation>
     </message>
     <message>
-      <source>Sign out?</source>
-      <translation>Sign out?</translation>
+        <source>Sign out?</source>
+        <translation>Sign out?</translation>
     </message>
     <message>
-      <source>All data on this device will be removed after your changes are sent.</source>
-      <translation>All data on this device will be removed after your changes are sent.</translation>
+        <source>All data on this device will be removed after your changes are sent.</source>
+        <translation>All data on this device will be removed after your changes are sent.</translation>
     </message>
     <message>
-      <source>Changes not sent</source>
-      <translation>Changes not sent</translation>
+        <source>Changes not sent</source>
+        <translation>Changes not sent</translation>
     </message>
     <message numerus="yes">
-      <source>%n change(s) could not be sent to the server and will be lost if you sign out now.</source>
-      <translation>
-        <numerusform>%n change could not be sent to the server and will be lost if you sign out now.</numerusform>
-        <numerusform>%n changes could not be sent to the server and will be lost if you sign out now.</numerusform>
-      </translation>
+        <source>%n change(s) could not be sent to the server and will be lost if you sign out now.</source>
+        <translation>
+            <numerusform>%n change could not be sent to the server and will be lost if you sign out now.</numerusform>
+            <numerusform>%n changes could not be sent to the server and will be lost if you sign out now.</numerusform>
+        </translation>
     </message>
     <message>
-      <source>Sign out and lose them</source>
-      <translation>Sign out and lose them</translation>
+        <source>Sign out and lose them</source>
+        <translation>Sign out and lose them</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>SignInPage</name>
     <message>
-      <source>fieldsync</source>
-      <translation>fieldsync</translation>
+        <source>fieldsync</source>
+        <translation>fieldsync</translation>
     </message>
     <message>
-      <source>Sign in to your company&apos;s sync server. After the first sign-in the app works offline.</source>
-      <translation>Sign in to your company&apos;s sync server. After the first sign-in the app works offline.</translation>
+        <source>Sign in to your company&apos;s sync server. After the first sign-in the app works offline.</source>
+        <translation>Sign in to your company&apos;s sync server. After the first sign-in the app works offline.</translation>
     </message>
     <message>
-      <source>Server address, e.g. https://sync.example.com</source>
-      <translation>Server address, e.g. https://sync.example.com</translation>
+        <source>Server address, e.g. https://sync.example.com</source>
+        <translation>Server address, e.g. https://sync.example.com</translation>
     </message>
     <message>
-      <source>User name</source>
-      <translation>User name</translation>
+        <source>User name</source>
+        <translation>User name</translation>
     </message>
     <message>
-      <source>Password</source>
-      <translation>Password</translation>
+        <source>Password</source>
+        <translation>Password</translation>
     </message>
     <message>
-      <source>Signing in…</source>
-      <translation>Signing in…</translation>
+        <source>Signing in…</source>
+        <translation>Signing in…</translation>
     </message>
     <message>
-      <source>Sign in</source>
-      <translation>Sign in</translation>
+        <source>Sign in</source>
+        <translation>Sign in</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>StatusBar</name>
     <message>
-      <source>Syncing…</source>
-      <translation>Syncing…</translation>
+        <source>Syncing…</source>
+        <translation>Syncing…</translation>
     </message>
     <message>
-      <source>Online</source>
-      <translation>Online</translation>
+        <source>Online</source>
+        <translation>Online</translation>
     </message>
     <message>
-      <source>Offline</source>
-      <translation>Offline</translation>
+        <source>Offline</source>
+        <translation>Offline</translation>
     </message>
     <message numerus="yes">
-      <source>%n pending</source>
-      <translation>
-        <numerusform>%n pending</numerusform>
-        <numerusform>%n pending</numerusform>
-      </translation>
+        <source>%n pending</source>
+        <translation>
+            <numerusform>%n pending</numerusform>
+            <numerusform>%n pending</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
-      <source>%n rejected</source>
-      <translation>
-        <numerusform>%n rejected</numerusform>
-        <numerusform>%n rejected</numerusform>
-      </translation>
+        <source>%n rejected</source>
+        <translation>
+            <numerusform>%n rejected</numerusform>
+            <numerusform>%n rejected</numerusform>
+        </translation>
     </message>
     <message>
-      <source>Synced %1</source>
-      <translation>Synced %1</translation>
+        <source>Synced %1</source>
+        <translation>Synced %1</translation>
     </message>
     <message>
-      <source>Never synced</source>
-      <translation>Never synced</translation>
+        <source>Never synced</source>
+        <translation>Never synced</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>TeamPage</name>
     <message>
-      <source>Team</source>
-      <translation>Team</translation>
+        <source>Team</source>
+        <translation>Team</translation>
     </message>
     <message>
-      <source>Key-account coverage this month: %1 of %2 (%3%)</source>
-      <translation>Key-account coverage this month: %1 of %2 (%3%)</translation>
+        <source>Key-account coverage this month: %1 of %2 (%3%)</source>
+        <translation>Key-account coverage this month: %1 of %2 (%3%)</translation>
     </message>
     <message>
-      <source>Visits this week</source>
-      <translation>Visits this week</translation>
+        <source>Visit feed</source>
+        <translation>Visit feed</translation>
     </message>
     <message>
-      <source>Visit feed</source>
-      <translation>Visit feed</translation>
+        <source>Churn risk (%1)</source>
+        <translation>Churn risk (%1)</translation>
     </message>
     <message>
-      <source>Churn risk (%1)</source>
-      <translation>Churn risk (%1)</translation>
+        <source>All reps</source>
+        <translation>All reps</translation>
     </message>
     <message>
-      <source>All reps</source>
-      <translation>All reps</translation>
+        <source>All time</source>
+        <translation>All time</translation>
     </message>
     <message>
-      <source>All time</source>
-      <translation>All time</translation>
+        <source>Today</source>
+        <translation>Today</translation>
     </message>
     <message>
-      <source>Today</source>
-      <translation>Today</translation>
+        <source>Last 7 days</source>
+        <translation>Last 7 days</translation>
     </message>
     <message>
-      <source>Last 7 days</source>
-      <translation>Last 7 days</translation>
+        <source>Last 30 days</source>
+        <translation>Last 30 days</translation>
     </message>
     <message>
-      <source>Last 30 days</source>
-      <translation>Last 30 days</translation>
+        <source>Flagged only</source>
+        <translation>Flagged only</translation>
     </message>
     <message>
-      <source>Flagged only</source>
-      <translation>Flagged only</translation>
+        <source>Far (%1 m)</source>
+        <translation>Far (%1 m)</translation>
     </message>
     <message>
-      <source>Far (%1 m)</source>
-      <translation>Far (%1 m)</translation>
+        <source>No location</source>
+        <translation>No location</translation>
     </message>
     <message>
-      <source>No location</source>
-      <translation>No location</translation>
+        <source>Order ¥%1</source>
+        <translation>Order ¥%1</translation>
     </message>
     <message>
-      <source>Order ¥%1</source>
-      <translation>Order ¥%1</translation>
+        <source>No visits</source>
+        <translation>No visits</translation>
     </message>
     <message>
-      <source>No visits</source>
-      <translation>No visits</translation>
+        <source>No customers at risk</source>
+        <translation>No customers at risk</translation>
     </message>
     <message>
-      <source>No customers at risk</source>
-      <translation>No customers at risk</translation>
+        <source>ABC</source>
+        <translation>ABC</translation>
     </message>
     <message>
-      <source>ABC</source>
-      <translation>ABC</translation>
+        <source>Reassign</source>
+        <translation>Reassign</translation>
     </message>
     <message>
-      <source>Reassign</source>
-      <translation>Reassign</translation>
+        <source>Export</source>
+        <translation>Export</translation>
     </message>
     <message>
-      <source>Export</source>
-      <translation>Export</translation>
+        <source>By annual sales: A up to 75% of the total, B up to 95%, C the rest. The level set by hand is shown beside it.</source>
+        <translation>By annual sales: A up to 75% of the total, B up to 95%, C the rest. The level set by hand is shown beside it.</translation>
     </message>
     <message>
-      <source>By annual sales: A up to 75% of the total, B up to 95%, C the rest. The level set by hand is shown beside it.</source>
-      <translation>By annual sales: A up to 75% of the total, B up to 95%, C the rest. The level set by hand is shown beside it.</translation>
+        <source>Sales ¥%1 · level %2</source>
+        <translation>Sales ¥%1 · level %2</translation>
     </message>
     <message>
-      <source>Sales ¥%1 · level %2</source>
-      <translation>Sales ¥%1 · level %2</translation>
+        <source>Search customers (name, pinyin, phone)</source>
+        <translation>Search customers (name, pinyin, phone)</translation>
     </message>
     <message>
-      <source>Search customers (name, pinyin, phone)</source>
-      <translation>Search customers (name, pinyin, phone)</translation>
+        <source>Public pool</source>
+        <translation>Public pool</translation>
     </message>
     <message>
-      <source>Public pool</source>
-      <translation>Public pool</translation>
-    </message>
-    <message>
-      <source>To</source>
-      <translation>To</translation>
+        <source>To</source>
+        <translation>To</translation>
     </message>
     <message numerus="yes">
-      <source>Assign %n</source>
-      <translation>
-        <numerusform>Assign %n customer</numerusform>
-        <numerusform>Assign %n customers</numerusform>
-      </translation>
+        <source>Assign %n</source>
+        <translation>
+            <numerusform>Assign %n customer</numerusform>
+            <numerusform>Assign %n customers</numerusform>
+        </translation>
     </message>
     <message>
-      <source>Export to CSV (opens in Excel)</source>
-      <translation>Export to CSV (opens in Excel)</translation>
+        <source>Export to CSV (opens in Excel)</source>
+        <translation>Export to CSV (opens in Excel)</translation>
     </message>
     <message>
-      <source>Visits</source>
-      <translation>Visits</translation>
+        <source>Visits</source>
+        <translation>Visits</translation>
     </message>
     <message>
-      <source>Customers</source>
-      <translation>Customers</translation>
+        <source>Customers</source>
+        <translation>Customers</translation>
     </message>
     <message>
-      <source>From (yyyy-MM-dd)</source>
-      <translation>From (yyyy-MM-dd)</translation>
+        <source>From (yyyy-MM-dd)</source>
+        <translation>From (yyyy-MM-dd)</translation>
     </message>
     <message>
-      <source>To, included (yyyy-MM-dd)</source>
-      <translation>To, included (yyyy-MM-dd)</translation>
+        <source>To, included (yyyy-MM-dd)</source>
+        <translation>To, included (yyyy-MM-dd)</translation>
     </message>
     <message>
-      <source>File (empty: the documents folder)</source>
-      <translation>File (empty: the documents folder)</translation>
+        <source>File (empty: the documents folder)</source>
+        <translation>File (empty: the documents folder)</translation>
     </message>
     <message numerus="yes">
-      <source>Wrote %n row(s) to %1</source>
-      <translation>
-        <numerusform>Wrote %n row to %1</numerusform>
-        <numerusform>Wrote %n rows to %1</numerusform>
-      </translation>
+        <source>Wrote %n row(s) to %1</source>
+        <translation>
+            <numerusform>Wrote %n row to %1</numerusform>
+            <numerusform>Wrote %n rows to %1</numerusform>
+        </translation>
     </message>
-  </context>
-  <context>
+    <message>
+        <source>Visits this week (bars: Monday to Sunday)</source>
+        <translation>Visits this week (bars: Monday to Sunday)</translation>
+    </message>
+    <message>
+        <source>%1 visits</source>
+        <translation>%1 visits</translation>
+    </message>
+</context>
+<context>
     <name>TodayPage</name>
     <message>
-      <source>Today</source>
-      <translation>Today</translation>
+        <source>Today</source>
+        <translation>Today</translation>
     </message>
     <message>
-      <source>Overdue</source>
-      <translation>Overdue</translation>
+        <source>Overdue</source>
+        <translation>Overdue</translation>
     </message>
     <message>
-      <source>Nothing due today</source>
-      <translation>Nothing due today</translation>
+        <source>Nothing due today</source>
+        <translation>Nothing due today</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>VisitPage</name>
     <message>
-      <source>‹ Back</source>
-      <translation>‹ Back</translation>
+        <source>‹ Back</source>
+        <translation>‹ Back</translation>
     </message>
     <message>
-      <source>Visit · %1</source>
-      <translation>Visit · %1</translation>
+        <source>Visit · %1</source>
+        <translation>Visit · %1</translation>
     </message>
     <message>
-      <source>Visit</source>
-      <translation>Visit</translation>
+        <source>Visit</source>
+        <translation>Visit</translation>
     </message>
     <message>
-      <source>Locating…</source>
-      <translation>Locating…</translation>
+        <source>Locating…</source>
+        <translation>Locating…</translation>
     </message>
     <message>
-      <source>Check in</source>
-      <translation>Check in</translation>
+        <source>Check in</source>
+        <translation>Check in</translation>
     </message>
     <message>
-      <source>No location on this device: the check-in is saved without a position and marked.</source>
-      <translation>No location on this device: the check-in is saved without a position and marked.</translation>
+        <source>No location on this device: the check-in is saved without a position and marked.</source>
+        <translation>No location on this device: the check-in is saved without a position and marked.</translation>
     </message>
     <message>
-      <source>Checked in at %1 without a location</source>
-      <translation>Checked in at %1 without a location</translation>
+        <source>Checked in at %1 without a location</source>
+        <translation>Checked in at %1 without a location</translation>
     </message>
     <message>
-      <source>Checked in at %1 · %2, %3 (±%4 m)</source>
-      <translation>Checked in at %1 · %2, %3 (±%4 m)</translation>
+        <source>Checked in at %1 · %2, %3 (±%4 m)</source>
+        <translation>Checked in at %1 · %2, %3 (±%4 m)</translation>
     </message>
     <message>
-      <source>%1 m from the customer&apos;s recorded location (the team&apos;s radius is %2 m). The visit is flagged for your manager.</source>
-      <translation>%1 m from the customer&apos;s recorded location (the team&apos;s radius is %2 m). The visit is flagged for your manager.</translation>
+        <source>%1 m from the customer&apos;s recorded location (the team&apos;s radius is %2 m). The visit is flagged for your manager.</source>
+        <translation>%1 m from the customer&apos;s recorded location (the team&apos;s radius is %2 m). The visit is flagged for your manager.</translation>
     </message>
     <message>
-      <source>No location: the visit is marked for your manager.</source>
-      <translation>No location: the visit is marked for your manager.</translation>
+        <source>No location: the visit is marked for your manager.</source>
+        <translation>No location: the visit is marked for your manager.</translation>
     </message>
     <message>
-      <source>Notes</source>
-      <translation>Notes</translation>
+        <source>Notes</source>
+        <translation>Notes</translation>
     </message>
     <message>
-      <source>Outcome</source>
-      <translation>Outcome</translation>
+        <source>Outcome</source>
+        <translation>Outcome</translation>
     </message>
     <message>
-      <source>Satisfaction</source>
-      <translation>Satisfaction</translation>
+        <source>Satisfaction</source>
+        <translation>Satisfaction</translation>
     </message>
     <message>
-      <source>Order amount (¥)</source>
-      <translation>Order amount (¥)</translation>
+        <source>Order amount (¥)</source>
+        <translation>Order amount (¥)</translation>
     </message>
     <message>
-      <source>Next follow-up</source>
-      <translation>Next follow-up</translation>
+        <source>Next follow-up</source>
+        <translation>Next follow-up</translation>
     </message>
     <message>
-      <source>None</source>
-      <translation>None</translation>
+        <source>None</source>
+        <translation>None</translation>
     </message>
     <message>
-      <source>Tomorrow</source>
-      <translation>Tomorrow</translation>
+        <source>Tomorrow</source>
+        <translation>Tomorrow</translation>
     </message>
     <message>
-      <source>In 3 days</source>
-      <translation>In 3 days</translation>
+        <source>In 3 days</source>
+        <translation>In 3 days</translation>
     </message>
     <message>
-      <source>In a week</source>
-      <translation>In a week</translation>
+        <source>In a week</source>
+        <translation>In a week</translation>
     </message>
     <message>
-      <source>In two weeks</source>
-      <translation>In two weeks</translation>
+        <source>In two weeks</source>
+        <translation>In two weeks</translation>
     </message>
     <message>
-      <source>In a month</source>
-      <translation>In a month</translation>
+        <source>In a month</source>
+        <translation>In a month</translation>
     </message>
     <message>
-      <source>Check out</source>
-      <translation>Check out</translation>
+        <source>Check out</source>
+        <translation>Check out</translation>
     </message>
     <message>
-      <source>Visit completed. It syncs with the next connection.</source>
-      <translation>Visit completed. It syncs with the next connection.</translation>
+        <source>Visit completed. It syncs with the next connection.</source>
+        <translation>Visit completed. It syncs with the next connection.</translation>
     </message>
     <message>
-      <source>Close</source>
-      <translation>Close</translation>
+        <source>Close</source>
+        <translation>Close</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>fieldsync::app::AssignController</name>
     <message numerus="yes">
-      <source>%n customer(s) now belong to %1</source>
-      <translation>
-        <numerusform>%n customer now belongs to %1</numerusform>
-        <numerusform>%n customers now belong to %1</numerusform>
-      </translation>
+        <source>%n customer(s) now belong to %1</source>
+        <translation>
+            <numerusform>%n customer now belongs to %1</numerusform>
+            <numerusform>%n customers now belong to %1</numerusform>
+        </translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>fieldsync::app::ChurnModel</name>
     <message>
-      <source>No visit or order for 60 days</source>
-      <translation>No visit or order for 60 days</translation>
+        <source>No visit or order for 60 days</source>
+        <translation>No visit or order for 60 days</translation>
     </message>
     <message>
-      <source>Open complaint</source>
-      <translation>Open complaint</translation>
+        <source>Open complaint</source>
+        <translation>Open complaint</translation>
     </message>
     <message>
-      <source>Falling satisfaction</source>
-      <translation>Falling satisfaction</translation>
+        <source>Falling satisfaction</source>
+        <translation>Falling satisfaction</translation>
     </message>
     <message>
-      <source>Key customer overdue for a visit</source>
-      <translation>Key customer overdue for a visit</translation>
+        <source>Key customer overdue for a visit</source>
+        <translation>Key customer overdue for a visit</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>fieldsync::app::ComplaintsModel</name>
     <message>
-      <source>Phone</source>
-      <translation>Phone</translation>
+        <source>Phone</source>
+        <translation>Phone</translation>
     </message>
     <message>
-      <source>During a visit</source>
-      <translation>During a visit</translation>
+        <source>During a visit</source>
+        <translation>During a visit</translation>
     </message>
     <message>
-      <source>WeChat</source>
-      <translation>WeChat</translation>
+        <source>WeChat</source>
+        <translation>WeChat</translation>
     </message>
     <message>
-      <source>E-mail</source>
-      <translation>E-mail</translation>
+        <source>E-mail</source>
+        <translation>E-mail</translation>
     </message>
     <message>
-      <source>Other</source>
-      <translation>Other</translation>
+        <source>Other</source>
+        <translation>Other</translation>
     </message>
     <message>
-      <source>Low</source>
-      <translation>Low</translation>
+        <source>Low</source>
+        <translation>Low</translation>
     </message>
     <message>
-      <source>Medium</source>
-      <translation>Medium</translation>
+        <source>Medium</source>
+        <translation>Medium</translation>
     </message>
     <message>
-      <source>High</source>
-      <translation>High</translation>
+        <source>High</source>
+        <translation>High</translation>
     </message>
     <message>
-      <source>Received</source>
-      <translation>Received</translation>
+        <source>Received</source>
+        <translation>Received</translation>
     </message>
     <message>
-      <source>Investigating</source>
-      <translation>Investigating</translation>
+        <source>Investigating</source>
+        <translation>Investigating</translation>
     </message>
     <message>
-      <source>Answered</source>
-      <translation>Answered</translation>
+        <source>Answered</source>
+        <translation>Answered</translation>
     </message>
     <message>
-      <source>Followed up</source>
-      <translation>Followed up</translation>
+        <source>Followed up</source>
+        <translation>Followed up</translation>
     </message>
     <message>
-      <source>Describe the complaint</source>
-      <translation>Describe the complaint</translation>
+        <source>Describe the complaint</source>
+        <translation>Describe the complaint</translation>
     </message>
     <message>
-      <source>This complaint is still open</source>
-      <translation>This complaint is still open</translation>
+        <source>This complaint is still open</source>
+        <translation>This complaint is still open</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>fieldsync::app::ConflictsModel</name>
     <message>
-      <source>No such conflict.</source>
-      <translation>No such conflict.</translation>
+        <source>No such conflict.</source>
+        <translation>No such conflict.</translation>
     </message>
     <message>
-      <source>This conflict is only known on this device so far; sync first, then resolve it.</source>
-      <translation>This conflict is only known on this device so far; sync first, then resolve it.</translation>
+        <source>This conflict is only known on this device so far; sync first, then resolve it.</source>
+        <translation>This conflict is only known on this device so far; sync first, then resolve it.</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>fieldsync::app::CustomerDetail</name>
     <message>
-      <source>Lead</source>
-      <translation>Lead</translation>
+        <source>Lead</source>
+        <translation>Lead</translation>
     </message>
     <message>
-      <source>First purchase</source>
-      <translation>First purchase</translation>
+        <source>First purchase</source>
+        <translation>First purchase</translation>
     </message>
     <message>
-      <source>Repeat buyer</source>
-      <translation>Repeat buyer</translation>
+        <source>Repeat buyer</source>
+        <translation>Repeat buyer</translation>
     </message>
     <message>
-      <source>Loyal</source>
-      <translation>Loyal</translation>
+        <source>Loyal</source>
+        <translation>Loyal</translation>
     </message>
     <message>
-      <source>Churned</source>
-      <translation>Churned</translation>
+        <source>Churned</source>
+        <translation>Churned</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>fieldsync::app::CustomersModel</name>
     <message>
-      <source>No such customer.</source>
-      <translation>No such customer.</translation>
+        <source>No such customer.</source>
+        <translation>No such customer.</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>fieldsync::app::ExportController</name>
     <message>
-      <source>Choose visits or customers</source>
-      <translation>Choose visits or customers</translation>
+        <source>Choose visits or customers</source>
+        <translation>Choose visits or customers</translation>
     </message>
     <message>
-      <source>Enter dates as 2026-11-01</source>
-      <translation>Enter dates as 2026-11-01</translation>
+        <source>Enter dates as 2026-11-01</source>
+        <translation>Enter dates as 2026-11-01</translation>
     </message>
     <message>
-      <source>The range ends before it starts</source>
-      <translation>The range ends before it starts</translation>
+        <source>The range ends before it starts</source>
+        <translation>The range ends before it starts</translation>
     </message>
     <message>
-      <source>%1 already exists: choose another file</source>
-      <translation>%1 already exists: choose another file</translation>
+        <source>%1 already exists: choose another file</source>
+        <translation>%1 already exists: choose another file</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>fieldsync::app::FieldHistoryModel</name>
     <message>
-      <source>This device, not synced yet</source>
-      <translation>This device, not synced yet</translation>
+        <source>This device, not synced yet</source>
+        <translation>This device, not synced yet</translation>
     </message>
     <message>
-      <source>This device</source>
-      <translation>This device</translation>
+        <source>This device</source>
+        <translation>This device</translation>
     </message>
     <message>
-      <source>Unknown device</source>
-      <translation>Unknown device</translation>
+        <source>Unknown device</source>
+        <translation>Unknown device</translation>
     </message>
     <message>
-      <source>Device %1</source>
-      <translation>Device %1</translation>
+        <source>Device %1</source>
+        <translation>Device %1</translation>
     </message>
     <message>
-      <source>yes</source>
-      <translation>yes</translation>
+        <source>yes</source>
+        <translation>yes</translation>
     </message>
     <message>
-      <source>no</source>
-      <translation>no</translation>
+        <source>no</source>
+        <translation>no</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>fieldsync::app::LocationSource</name>
     <message>
-      <source>No location source on this device</source>
-      <translation>No location source on this device</translation>
+        <source>No location source on this device</source>
+        <translation>No location source on this device</translation>
     </message>
     <message>
-      <source>Location permission denied</source>
-      <translation>Location permission denied</translation>
+        <source>Location permission denied</source>
+        <translation>Location permission denied</translation>
     </message>
     <message>
-      <source>No location fix in time</source>
-      <translation>No location fix in time</translation>
+        <source>No location fix in time</source>
+        <translation>No location fix in time</translation>
     </message>
     <message>
-      <source>Location unavailable</source>
-      <translation>Location unavailable</translation>
+        <source>Location unavailable</source>
+        <translation>Location unavailable</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>fieldsync::app::Session</name>
     <message>
-      <source>The server address must start with http:// or https://</source>
-      <translation>The server address must start with http:// or https://</translation>
+        <source>The server address must start with http:// or https://</source>
+        <translation>The server address must start with http:// or https://</translation>
     </message>
     <message>
-      <source>Enter your user name and password.</source>
-      <translation>Enter your user name and password.</translation>
+        <source>Enter your user name and password.</source>
+        <translation>Enter your user name and password.</translation>
     </message>
     <message>
-      <source>The server did not accept every change.</source>
-      <translation>The server did not accept every change.</translation>
+        <source>The server did not accept every change.</source>
+        <translation>The server did not accept every change.</translation>
     </message>
     <message>
-      <source>Could not remove %1</source>
-      <translation>Could not remove %1</translation>
+        <source>Could not remove %1</source>
+        <translation>Could not remove %1</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>fieldsync::app::TodayModel</name>
     <message>
-      <source>Planned visits</source>
-      <translation>Planned visits</translation>
+        <source>Planned visits</source>
+        <translation>Planned visits</translation>
     </message>
     <message>
-      <source>Follow-ups due</source>
-      <translation>Follow-ups due</translation>
+        <source>Follow-ups due</source>
+        <translation>Follow-ups due</translation>
     </message>
     <message>
-      <source>Key customers to visit</source>
-      <translation>Key customers to visit</translation>
+        <source>Key customers to visit</source>
+        <translation>Key customers to visit</translation>
     </message>
     <message numerus="yes">
-      <source>%n day(s) since the last visit</source>
-      <translation>
-        <numerusform>%n day since the last visit</numerusform>
-        <numerusform>%n days since the last visit</numerusform>
-      </translation>
+        <source>%n day(s) since the last visit</source>
+        <translation>
+            <numerusform>%n day since the last visit</numerusform>
+            <numerusform>%n days since the last visit</numerusform>
+        </translation>
     </message>
     <message>
-      <source>Never visited</source>
-      <translation>Never visited</translation>
+        <source>Never visited</source>
+        <translation>Never visited</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>fieldsync::app::VisitController</name>
     <message>
-      <source>The order amount must be a number</source>
-      <translation>The order amount must be a number</translation>
+        <source>The order amount must be a number</source>
+        <translation>The order amount must be a number</translation>
     </message>
     <message>
-      <source>The next follow-up cannot be in the past</source>
-      <translation>The next follow-up cannot be in the past</translation>
+        <source>The next follow-up cannot be in the past</source>
+        <translation>The next follow-up cannot be in the past</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>fieldsync::app::VisitsModel</name>
     <message>
-      <source>Visit</source>
-      <translation>Visit</translation>
+        <source>Visit</source>
+        <translation>Visit</translation>
     </message>
     <message>
-      <source>Follow-up</source>
-      <translation>Follow-up</translation>
+        <source>Follow-up</source>
+        <translation>Follow-up</translation>
     </message>
     <message>
-      <source>Complaint visit</source>
-      <translation>Complaint visit</translation>
+        <source>Complaint visit</source>
+        <translation>Complaint visit</translation>
     </message>
     <message>
-      <source>Delivery</source>
-      <translation>Delivery</translation>
+        <source>Delivery</source>
+        <translation>Delivery</translation>
     </message>
     <message>
-      <source>Other</source>
-      <translation>Other</translation>
+        <source>Other</source>
+        <translation>Other</translation>
     </message>
     <message>
-      <source>Planned</source>
-      <translation>Planned</translation>
+        <source>Planned</source>
+        <translation>Planned</translation>
     </message>
     <message>
-      <source>Checked in</source>
-      <translation>Checked in</translation>
+        <source>Checked in</source>
+        <translation>Checked in</translation>
     </message>
     <message>
-      <source>Completed</source>
-      <translation>Completed</translation>
+        <source>Completed</source>
+        <translation>Completed</translation>
     </message>
     <message>
-      <source>Enter the date and time as 2026-11-23 09:30</source>
-      <translation>Enter the date and time as 2026-11-23 09:30</translation>
+        <source>Enter the date and time as 2026-11-23 09:30</source>
+        <translation>Enter the date and time as 2026-11-23 09:30</translation>
     </message>
-  </context>
+</context>
 </TS>

@@ -22,6 +22,7 @@
 #include "VisitController.h"
 #include "VisitsModel.h"
 #include "domain/Complaints.h"
+#include "domain/LocalTime.h"
 #include "domain/Tasks.h"
 #include "domain/Visits.h"
 #include "LocationSource.h"
@@ -863,6 +864,20 @@ private slots:
         QCOMPARE(stats.maxVisits(), 1);
         QCOMPARE(stats.visitsThisWeek().size(), 2);
         QCOMPARE(stats.visitsThisWeek().first().toMap().value("rep").toString(), QString("lina"));
+        // Day by day, Monday first: lina's one visit is on one day of the
+        // week so far (minutes ago: today, or yesterday just after midnight).
+        const QVariantList days = stats.visitsThisWeek().first().toMap().value("days").toList();
+        QCOMPARE(days.size(), 7);
+        const auto zone = domain::LocalTime::system();
+        const int today = zone.daysBetween(zone.startOfWeek(zone.now()), zone.startOfDay(zone.now()));
+        int total = 0, last = -1;
+        for (int d = 0; d < 7; ++d) {
+            total += days[d].toInt();
+            if (days[d].toInt() > 0) last = d;
+        }
+        QCOMPARE(total, 1);
+        QVERIFY(last >= 0 && last <= today);
+        QCOMPARE(stats.maxVisitsInADay(), 1);
     }
 
     // The customer page's forms: profile (only changed fields written),

@@ -72,7 +72,7 @@ Page {
                           .arg(stats.keyVisited).arg(stats.keyCustomers).arg(Math.round(stats.coverage * 100))
                 }
                 Label {
-                    text: qsTr("Visits this week")
+                    text: qsTr("Visits this week (bars: Monday to Sunday)")
                     color: Material.color(Material.Grey, Material.Shade700)
                     visible: stats.visitsThisWeek.length > 0
                 }
@@ -89,11 +89,31 @@ Page {
                         }
                         Rectangle {
                             Layout.preferredHeight: 14
-                            Layout.preferredWidth: Math.max(4, (page.width - 160) * modelData.visits / Math.max(1, stats.maxVisits))
+                            Layout.preferredWidth: Math.max(4, (page.width - 230) * modelData.visits / Math.max(1, stats.maxVisits))
                             color: Material.color(Material.Indigo)
                             radius: 2
                         }
                         Label { text: modelData.visits }
+                        // The week day by day, Monday first: one small bar a day.
+                        Row {
+                            objectName: "dayBars"
+                            spacing: 2
+                            Layout.alignment: Qt.AlignBottom
+                            Repeater {
+                                model: modelData.days
+                                Rectangle {
+                                    required property var modelData
+                                    required property int index
+                                    width: 6
+                                    height: Math.max(1, 14 * modelData / Math.max(1, stats.maxVisitsInADay))
+                                    anchors.bottom: parent ? parent.bottom : undefined
+                                    color: modelData > 0 ? Material.color(Material.Teal) : Material.color(Material.Grey, Material.Shade300)
+                                    ToolTip.visible: dayHover.hovered
+                                    ToolTip.text: qsTr("%1 visits").arg(modelData)
+                                    HoverHandler { id: dayHover }
+                                }
+                            }
+                        }
                     }
                 }
             }

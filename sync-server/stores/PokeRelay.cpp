@@ -50,7 +50,8 @@ void PokeRelay::stop()
 
 void PokeRelay::poke(const std::vector<std::string>& users, uint64_t head)
 {
-    if (users.empty()) return;
+    // An empty list is sent as it is: it means every user (PokeSink), e.g.
+    // for a change to a pool customer.
     std::vector<std::string> payloads;
     json batch{{"head", head}, {"users", json::array()}};
     size_t size = batch.dump().size();

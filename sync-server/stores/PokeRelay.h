@@ -11,6 +11,8 @@
 // Payload (JSON text, at most kMaxPayload bytes; a longer user list is split
 // over several notifications):
 //   {"head": <global position after the push>, "users": ["lina", ...]}
+// An empty "users" means every user, as for PokeSink::poke (a change to a
+// pool customer).
 //
 // A notification sent while an instance's listening connection is down is
 // lost to it; the listener reconnects (1 s, 2 s, ... 30 s) and devices still

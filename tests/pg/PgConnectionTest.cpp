@@ -877,28 +877,33 @@ TEST_F(PgTest, APokeRelayedByOneInstanceReachesEveryInstancesSink)
         EXPECT_EQ(calls[0].users, (std::vector<std::string>{"lina", "张伟"}));
         EXPECT_EQ(calls[0].head, 7u);
     }
-    a.poke({}, 8);  // nobody to tell: not sent
+    // No users named: every user (a change to a pool customer), relayed too.
+    a.poke({}, 8);
+    ASSERT_TRUE(eventually([&] { return localA.size() == 2 && localB.size() == 2; }))
+        << "a poke for everyone was not relayed";
+    EXPECT_TRUE(localB.calls()[1].users.empty());
+    EXPECT_EQ(localB.calls()[1].head, 8u);
     b.poke({"wang"}, 9);
-    ASSERT_TRUE(eventually([&] { return localA.size() == 2 && localB.size() == 2; }));
-    EXPECT_EQ(localA.calls()[1].users, std::vector<std::string>{"wang"});
-    EXPECT_EQ(localA.calls()[1].head, 9u);
-    EXPECT_EQ(a.delivered(), 2u);
-    EXPECT_EQ(b.delivered(), 2u);
+    ASSERT_TRUE(eventually([&] { return localA.size() == 3 && localB.size() == 3; }));
+    EXPECT_EQ(localA.calls()[2].users, std::vector<std::string>{"wang"});
+    EXPECT_EQ(localA.calls()[2].head, 9u);
+    EXPECT_EQ(a.delivered(), 3u);
+    EXPECT_EQ(b.delivered(), 3u);
 
     // Malformed notifications on the channel are ignored, not fatal.
     db->notify(server::PokeRelay::kChannel, "not json");
     db->notify(server::PokeRelay::kChannel, "{\"users\":[\"lina\"]}");
     a.poke({"zhou"}, 10);
-    ASSERT_TRUE(eventually([&] { return localB.size() == 3; }));
-    EXPECT_EQ(localB.calls()[2].users, std::vector<std::string>{"zhou"});
-    EXPECT_EQ(b.delivered(), 3u);
+    ASSERT_TRUE(eventually([&] { return localB.size() == 4; }));
+    EXPECT_EQ(localB.calls()[3].users, std::vector<std::string>{"zhou"});
+    EXPECT_EQ(b.delivered(), 4u);
 
     // A stopped relay hands nothing on.
     b.stop();
     a.poke({"lina"}, 11);
-    ASSERT_TRUE(eventually([&] { return localA.size() == 4; }));
+    ASSERT_TRUE(eventually([&] { return localA.size() == 5; }));
     std::this_thread::sleep_for(100ms);
-    EXPECT_EQ(localB.size(), 3u);
+    EXPECT_EQ(localB.size(), 4u);
 }
 
 TEST_F(PgTest, APokeRelayCarriesOnAfterItsConnectionsAreCut)

@@ -224,6 +224,13 @@ TEST_F(PostgresInstancesTest, APushThroughOneInstancePokesADeviceListeningOnTheO
     EXPECT_EQ(zhang->cursor(), 2u);
     EXPECT_EQ(second->hub->dump().dump(), hub->dump().dump());
 
+    // A change to a pool customer pokes everyone (no user list), across
+    // instances too.
+    create(zhang, "customer", Write().set("name", "公海客户"s));
+    EXPECT_EQ(syncOverNet(zhang).accepted, 1u);  // through A
+    EXPECT_EQ(hub->head(), 3u);
+    ASSERT_TRUE(eventually([&] { return onB.heard(3); })) << "a pool customer's poke did not cross to instance B";
+
     listenA.stop();
     listenB.stop();
     serverA.stop();

@@ -217,10 +217,10 @@ void readPage(CustomerPage& page, const std::vector<int64_t>& docids,
 {
     Bindings rowBindings;
     const std::string overdue = overdueWith(rowBindings);
-    const std::string docid = rowBindings.add(int64_t{0});
+    const std::string docidParam = rowBindings.add(int64_t{0});
     storage::UsingStatement row(db, std::string("SELECT ") + kRowColumns + overdue
                                         + " FROM search_doc d JOIN customer c ON c.id = d.customer WHERE d.docid = "
-                                        + docid);
+                                        + docidParam);
     rowBindings.bindTo(*row);
     const int docidIndex = static_cast<int>(rowBindings.values.size());
     for (int64_t docid : docids) {

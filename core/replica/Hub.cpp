@@ -170,7 +170,7 @@ RecordScope Hub::scopeOf(const protocol::ChangeRecord& r)
         st->bind(1, s.customer).bind(2, static_cast<int64_t>(r.clock.hlc));
         if (st->step()) s.ownerAtWrite = st->isNull(0) ? std::nullopt : std::optional<std::string>(st->getText(0));
     }
-    if (e.name == "customer")
+    if (e.name == "customer") {
         for (const auto& w : r.writes)
             if (w.field == ce.field("owner")->index) {
                 s.writesOwner = true;
@@ -181,6 +181,7 @@ RecordScope Hub::scopeOf(const protocol::ChangeRecord& r)
                 const auto* v = std::get_if<std::string>(&w.value);
                 s.newTeam = v ? std::optional<std::string>(*v) : std::nullopt;
             }
+    }
     return s;
 }
 

@@ -54,9 +54,9 @@ std::optional<Error> Scope::allow(const protocol::ChangeRecord& r, const replica
         if (rep) return denied("only a manager of the team changes its configuration");
         if (!scope.user.team || r.id != schema::teamConfigRowId(*scope.user.team))
             return denied("the configuration of another team");
-        const auto* team = e.field("team");
+        const auto* teamField = e.field("team");
         for (const auto& w : r.writes)
-            if (w.field == team->index && w.value != crdt::Value(*scope.user.team))
+            if (w.field == teamField->index && w.value != crdt::Value(*scope.user.team))
                 return denied("the configuration of another team");
         return std::nullopt;
     }

@@ -47,16 +47,18 @@ struct Scope {
 
     static Scope of(const User& user, Accounts& accounts);
 
-    // `team`: the customer's team (customer.team), which decides whose pool
-    // holds it while it has no owner.
-    bool owns(const std::optional<std::string>& owner, const std::optional<std::string>& team = std::nullopt) const;
-    bool sees(const std::optional<std::string>& owner, const std::optional<std::string>& team = std::nullopt) const
+    // `customerTeam`: the customer's team (customer.team), which decides
+    // whose pool holds it while it has no owner.
+    bool owns(const std::optional<std::string>& owner,
+              const std::optional<std::string>& customerTeam = std::nullopt) const;
+    bool sees(const std::optional<std::string>& owner,
+              const std::optional<std::string>& customerTeam = std::nullopt) const
     {
-        return owns(owner, team) || (!owner && poolOf(team));
+        return owns(owner, customerTeam) || (!owner && poolOf(customerTeam));
     }
-    // Whether an unowned customer of `team` is in this user's pool: a
-    // customer of no team is in every team's pool.
-    bool poolOf(const std::optional<std::string>& team) const;
+    // Whether an unowned customer of `customerTeam` is in this user's pool:
+    // a customer of no team is in every team's pool.
+    bool poolOf(const std::optional<std::string>& customerTeam) const;
     replica::Viewer viewer() const;
     // Null if the user may make this change; else PermissionDenied naming the row.
     std::optional<Error> allow(const protocol::ChangeRecord& record, const replica::RecordScope& scope) const;

@@ -170,7 +170,10 @@ protected:
     }
     ApiOptions apiOptions()
     {
-        ApiOptions options{.maxChangesPerPush = kMaxChangesPerPush, .maxDriftMs = kMaxDriftMs, .now = [this] { return now; }};
+        ApiOptions options;
+        options.maxChangesPerPush = kMaxChangesPerPush;
+        options.maxDriftMs = kMaxDriftMs;
+        options.now = [this] { return now; };
         if (!m_pgUrl.empty())
             options.openReader = [url = m_pgUrl] {
                 return replica::Hub::openReader(std::make_unique<storage::pg::PgConnection>(url));

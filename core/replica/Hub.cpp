@@ -486,7 +486,7 @@ PullResult Hub::pullInSnapshot(uint64_t after, size_t limit, const Viewer* viewe
         }
         if (scanned < chunk && returned < limit) exhausted = true;
     }
-    UsingStatement more(*m_db, "SELECT 1 FROM hub_log WHERE seq > ? LIMIT 1");
+    UsingStatement more(*m_db, "SELECT 1 FROM hub_log WHERE seq > ? ORDER BY seq LIMIT 1");
     more->bind(1, static_cast<int64_t>(out.cursor));
     out.more = more->step();
     return out;

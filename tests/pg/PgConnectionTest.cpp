@@ -918,20 +918,25 @@ TEST_F(PgTest, APokeRelayCarriesOnAfterItsConnectionsAreCut)
     // timeout, an operator): both the listeners and A's sending connection.
     db->exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
              "WHERE datname = current_database() AND pid <> pg_backend_pid()");
-    // Pokes sent while B's listener is down are lost to it (devices still
-    // sync on their timer); once it has reconnected they arrive again.
+    // Pokes sent while a listener is down are lost to it (devices still sync
+    // on their timer); once it has reconnected they arrive again. The two
+    // listeners reconnect independently, so keep poking until each has heard
+    // one sent after the cut.
     uint64_t head = 1;
+    auto heardAgain = [](Pokes& p) {
+        auto calls = p.calls();
+        return calls.size() > 1 && calls.back().head > 1;
+    };
     const bool back = eventually(
         [&] {
             a.poke({"lina"}, ++head);
             std::this_thread::sleep_for(50ms);
-            auto calls = localB.calls();
-            return calls.size() > 1 && calls.back().head > 1;
+            return heardAgain(localA) && heardAgain(localB);
         },
         20s);
-    ASSERT_TRUE(back) << "relay B never heard a poke again";
-    EXPECT_TRUE(eventually([&] { return localA.size() > 1 && localA.calls().back().head > 1; }))
-        << "relay A does not hear its own pokes again";
+    EXPECT_TRUE(heardAgain(localB)) << "relay B never heard a poke again";
+    EXPECT_TRUE(heardAgain(localA)) << "relay A does not hear its own pokes again";
+    ASSERT_TRUE(back);
     EXPECT_EQ(localB.calls().back().users, std::vector<std::string>{"lina"});
 }
 

@@ -91,12 +91,12 @@ PY
   done
   return 1
 }
-watching 15 && echo "ok - the watcher is connected to instance B and up to date" \
+watching 30 && echo "ok - the watcher is connected to instance B and up to date" \
   || fail "the watcher never connected: $(cat "$WORK/watch.log")"
 fs lina visit log --customer "${CUST[lina]}" --notes "poked across instances" >/dev/null
 visits=$((visits + 1))
 sync_dev lina
-deadline=$((SECONDS + 10))
+deadline=$((SECONDS + 30))
 got=0
 while [ $SECONDS -lt $deadline ]; do
   got=$(sql "$WORK/zhang.db" "SELECT count(*) FROM visit WHERE notes = 'poked across instances'")

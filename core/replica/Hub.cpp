@@ -142,6 +142,17 @@ std::optional<std::string> Hub::ownerOf(const std::string& customer)
     return textValue(m_rows.load(ce, customer), ce, "owner");
 }
 
+std::vector<std::optional<std::string>> Hub::ownersOf(const std::vector<std::string>& customers)
+{
+    const auto& ce = *m_schema.entity("customer");
+    RowStore::ReadAhead scope(m_rows);
+    m_rows.readAhead(ce, customers);
+    std::vector<std::optional<std::string>> out;
+    out.reserve(customers.size());
+    for (const auto& c : customers) out.push_back(c.empty() ? std::nullopt : textValue(m_rows.load(ce, c), ce, "owner"));
+    return out;
+}
+
 CustomerKey Hub::keyOf(const std::string& customer)
 {
     if (customer.empty()) return {};
@@ -164,12 +175,8 @@ RecordScope Hub::scopeOf(const protocol::ChangeRecord& r)
         s.team = textValue(c, ce, "team");
     }
     s.ownerAtWrite = s.owner;
-    if (s.customerExists) {
-        // The owner before the first reassignment written after this record.
-        UsingStatement st(*m_db, "SELECT old_owner FROM owner_change WHERE customer = ? AND hlc > ? ORDER BY hlc LIMIT 1");
-        st->bind(1, s.customer).bind(2, static_cast<int64_t>(r.clock.hlc));
-        if (st->step()) s.ownerAtWrite = st->isNull(0) ? std::nullopt : std::optional<std::string>(st->getText(0));
-    }
+    if (s.customerExists)
+        if (auto before = ownerBefore(s.customer, r.clock.hlc)) s.ownerAtWrite = std::move(*before);
     if (e.name == "customer") {
         for (const auto& w : r.writes)
             if (w.field == ce.field("owner")->index) {
@@ -183,6 +190,57 @@ RecordScope Hub::scopeOf(const protocol::ChangeRecord& r)
             }
     }
     return s;
+}
+
+std::optional<std::optional<std::string>> Hub::ownerBefore(const std::string& customer, crdt::Hlc hlc)
+{
+    if (auto known = m_ownerHistory.find(customer); known != m_ownerHistory.end()) {
+        const auto& changes = known->second;
+        auto it = std::upper_bound(changes.begin(), changes.end(), hlc,
+                                   [](crdt::Hlc h, const auto& change) { return h < change.first; });
+        if (it == changes.end()) return std::nullopt;
+        return it->second;
+    }
+    // The owner before the first reassignment written after `hlc`.
+    UsingStatement st(*m_db, "SELECT old_owner FROM owner_change WHERE customer = ? AND hlc > ? ORDER BY hlc, seq LIMIT 1");
+    st->bind(1, customer).bind(2, static_cast<int64_t>(hlc));
+    if (!st->step()) return std::nullopt;
+    return st->isNull(0) ? std::optional<std::string>() : std::optional<std::string>(st->getText(0));
+}
+
+void Hub::readAheadFor(std::span<const protocol::ChangeRecord> records, crdt::Hlc acked)
+{
+    std::vector<std::vector<std::string>> ids(m_schema.entities().size());
+    for (const auto& r : records)
+        if (r.clock.hlc > acked) ids[static_cast<size_t>(r.entity)].push_back(r.id);
+    for (const auto& e : m_schema.entities())
+        if (!ids[static_cast<size_t>(e.code)].empty()) m_rows.readAhead(e, ids[static_cast<size_t>(e.code)]);
+    // Their customers: named in the record, or by the row just read.
+    std::vector<std::string> customers;
+    std::unordered_set<std::string> seen;
+    for (const auto& r : records)
+        if (r.clock.hlc > acked)
+            if (auto c = customerOf(r.entity, r.id, &r); !c.empty() && seen.insert(c).second) customers.push_back(std::move(c));
+    m_rows.readAhead(*m_schema.entity("customer"), customers);
+    constexpr size_t kChunk = 500;
+    for (size_t start = 0; start < customers.size(); start += kChunk) {
+        json list = json::array();
+        for (size_t i = start; i < std::min(customers.size(), start + kChunk); ++i) {
+            list.push_back(customers[i]);
+            m_ownerHistory[customers[i]];  // read: an empty history is known to be empty
+        }
+        UsingStatement st(*m_db, m_db->dialect() == storage::Dialect::Sqlite
+                                     ? "SELECT customer, hlc, old_owner FROM owner_change WHERE customer IN "
+                                       "(SELECT value FROM json_each(?)) ORDER BY customer, hlc, seq"
+                                     : "SELECT customer, hlc, old_owner FROM owner_change WHERE customer IN "
+                                       "(SELECT json_array_elements_text(?::json) COLLATE \"C\") "
+                                       "ORDER BY customer, hlc, seq");
+        st->bind(1, list.dump());
+        while (st->step())
+            m_ownerHistory[st->getText(0)].emplace_back(
+                static_cast<crdt::Hlc>(st->getInt(1)),
+                st->isNull(2) ? std::optional<std::string>() : std::optional<std::string>(st->getText(2)));
+    }
 }
 
 std::vector<protocol::ChangeRecord> Hub::rowState(int entity, const std::string& id, const Viewer* viewer)
@@ -253,6 +311,18 @@ Result<PushResult> Hub::push(const crdt::DeviceId& device, crdt::Hlc after,
                                       + " but the push follows " + std::to_string(after)
                                       + "; changes in between are missing");
         uint64_t seq = head();
+        // The push's rows and customers in a few queries, not several per
+        // record: this is the serialized section every instance queues for.
+        RowStore::ReadAhead readAhead(m_rows);
+        struct HistoryScope {
+            Hub& hub;
+            ~HistoryScope()
+            {
+                hub.m_ownerHistory.clear();
+                hub.m_pendingLog.clear();
+            }
+        } historyScope{*this};
+        readAheadFor(records, acked);
         const auto& conflictEntity = *m_schema.entity(schema::kConflictEntity);
         std::unordered_set<std::string> touched;  // result.customers, once each, in first-touch order
         for (const auto& r : records) {
@@ -290,6 +360,7 @@ Result<PushResult> Hub::push(const crdt::DeviceId& device, crdt::Hlc after,
             acked = r.clock.hlc;
             ++result.accepted;
         }
+        flushLog();
         if (acked != ackedFor(device)) {
             UsingStatement st(*m_db, "INSERT INTO hub_device (device, acked) VALUES (?, ?) "
                                      "ON CONFLICT (device) DO UPDATE SET acked = excluded.acked");
@@ -356,6 +427,13 @@ void Hub::merge(const protocol::ChangeRecord& r, uint64_t seq, std::vector<proto
                 oc->bind(1, static_cast<int64_t>(seq)).bind(2, r.id).bind(3, text(fs.reg.value))
                     .bind(4, text(incoming.value)).bind(5, static_cast<int64_t>(incoming.clock.hlc));
                 oc->run();
+                if (auto known = m_ownerHistory.find(r.id); known != m_ownerHistory.end()) {
+                    // After the ones with the same hlc: ordered by (hlc, seq), as read.
+                    auto& changes = known->second;
+                    auto at = std::upper_bound(changes.begin(), changes.end(), incoming.clock.hlc,
+                                               [](crdt::Hlc h, const auto& change) { return h < change.first; });
+                    changes.emplace(at, incoming.clock.hlc, text(fs.reg.value));
+                }
                 if (formerOwners) formerOwners->push_back(text(fs.reg.value));
             }
             m_rows.assign(row, w.field, incoming);
@@ -375,12 +453,33 @@ void Hub::merge(const protocol::ChangeRecord& r, uint64_t seq, std::vector<proto
 void Hub::log(uint64_t seq, const crdt::DeviceId& device, const std::string& user, const std::string& customer,
               const protocol::ChangeRecord& r)
 {
-    UsingStatement st(*m_db, "INSERT INTO hub_log (seq, device, device_seq, \"user\", customer, record, received_at) "
-                             "VALUES (?, ?, ?, ?, ?, ?, ?)");
-    st->bind(1, static_cast<int64_t>(seq)).bind(2, deviceBlob(device)).bind(3, static_cast<int64_t>(r.clock.hlc))
-        .bind(4, user).bind(5, customer).bind(6, protocol::toJson(r, m_schema).dump())
-        .bind(7, m_hlc.physicalMillis());
-    st->run();
+    m_pendingLog.push_back({static_cast<int64_t>(seq), static_cast<int64_t>(r.clock.hlc), m_hlc.physicalMillis(), device,
+                            user, customer, protocol::toJson(r, m_schema).dump()});
+}
+
+void Hub::flushLog()
+{
+    // Up to 100 rows a statement (700 parameters: within both engines'
+    // limits); a full batch reuses one prepared statement.
+    constexpr size_t kRows = 100;
+    for (size_t start = 0; start < m_pendingLog.size(); start += kRows) {
+        const size_t n = std::min(kRows, m_pendingLog.size() - start);
+        std::string sql = "INSERT INTO hub_log (seq, device, device_seq, \"user\", customer, record, received_at) VALUES ";
+        for (size_t i = 0; i < n; ++i) sql += i ? ", (?, ?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?, ?)";
+        // A full batch reuses one prepared statement; the last, shorter one is prepared once.
+        std::optional<Statement> once;
+        if (n < kRows) once.emplace(*m_db, sql);
+        UsingStatement st(once ? *once : m_db->cached(sql));
+        int p = 1;
+        for (size_t i = start; i < start + n; ++i) {
+            const auto& l = m_pendingLog[i];
+            st->bind(p, l.seq).bind(p + 1, deviceBlob(l.device)).bind(p + 2, l.deviceSeq).bind(p + 3, l.user)
+                .bind(p + 4, l.customer).bind(p + 5, l.record).bind(p + 6, l.receivedAt);
+            p += 7;
+        }
+        st->run();
+    }
+    m_pendingLog.clear();
 }
 
 PullResult Hub::pull(uint64_t after, size_t limit, const Viewer* viewer, PullEncoding encoding)
@@ -417,18 +516,43 @@ PullResult Hub::pullInSnapshot(uint64_t after, size_t limit, const Viewer* viewe
         else out.records.push_back(std::move(r));
     };
 
-    // Who owns each customer, once per pull.
+    // Whether the viewer sees each customer, once per pull. On PostgreSQL
+    // the scan brings each position's owner and team along (a join: no
+    // query per customer); SQLite reads them here, in its own process.
+    const bool sqlite = m_db->dialect() == storage::Dialect::Sqlite;
     std::unordered_map<std::string, bool> visible;
-    auto canSee = [&](const std::string& customer) {
+    auto canSee = [&](const Statement& row) {
+        std::string customer(row.getTextView(1));
         auto it = visible.find(customer);
         if (it != visible.end()) return it->second;
-        const CustomerKey key = keyOf(customer);
+        CustomerKey key;
+        if (sqlite) key = keyOf(customer);
+        else {
+            auto text = [&](int col) { return row.isNull(col) ? std::nullopt : std::optional<std::string>(row.getText(col)); };
+            key = {text(2), text(3)};
+        }
         return visible[customer] = viewer->canSee(key.owner, key.team);
     };
+    const auto& customerTable = m_schema.entity("customer")->table;
+    const std::string scanSql =
+        sqlite ? "SELECT seq, customer FROM hub_log INDEXED BY hub_log_scan WHERE seq > ? ORDER BY seq LIMIT ?"
+               : "SELECT l.seq, l.customer, c.owner, c.team FROM hub_log l LEFT JOIN \"" + customerTable
+                     + "\" c ON c.id = l.customer WHERE l.seq > ? ORDER BY l.seq LIMIT ?";
+    // The visible records' text, for a list of positions in one query.
+    const char* fetchSql = sqlite ? "SELECT seq, record FROM hub_log WHERE seq IN (SELECT value FROM json_each(?)) "
+                                    "ORDER BY seq"
+                                  : "SELECT seq, record FROM hub_log WHERE seq = ANY(?::bigint[]) ORDER BY seq";
 
-    // Scan in chunks: a scoped pull may pass over many records it cannot see.
+    // Scan in chunks: a scoped pull may pass over many records it cannot
+    // see. Each chunk is decided from the narrow scan first (what it returns,
+    // in order), then the records it returns are read in one query.
     const size_t chunk = std::max<size_t>(limit, 512);
     bool exhausted = false;
+    struct Step {
+        int64_t seq = 0;
+        std::vector<protocol::ChangeRecord> entering;  // a customer entering the scope here, whole
+        bool record = false;                           // the log record at seq is returned
+    };
     while (returned < limit && !exhausted) {
         const int64_t from = static_cast<int64_t>(out.cursor);
         if (!viewer) {
@@ -449,41 +573,55 @@ PullResult Hub::pullInSnapshot(uint64_t after, size_t limit, const Viewer* viewe
             auto opt = [&](int col) { return oc->isNull(col) ? std::nullopt : std::optional<std::string>(oc->getText(col)); };
             while (oc->step()) changes[oc->getInt(0)] = {oc->getText(1), opt(2), opt(3)};
         }
-        size_t scanned = 0;
-        // SQLite is told which index; PostgreSQL's planner picks it itself.
-        UsingStatement st(*m_db, m_db->dialect() == storage::Dialect::Sqlite
-                                     ? "SELECT seq, customer FROM hub_log INDEXED BY hub_log_scan "
-                                       "WHERE seq > ? ORDER BY seq LIMIT ?"
-                                     : "SELECT seq, customer FROM hub_log WHERE seq > ? ORDER BY seq LIMIT ?");
-        st->bind(1, from).bind(2, static_cast<int64_t>(chunk));
-        while (st->step()) {
-            ++scanned;
-            const int64_t seq = st->getInt(0);
-            if (auto oc = changes.find(seq); oc != changes.end()) {
-                const auto& [who, oldOwner, newOwner] = oc->second;
-                // The team is written once, at creation: it is the same at every position.
-                const auto team = keyOf(who).team;
-                bool was = viewer->canSee(oldOwner, team), now = viewer->canSee(newOwner, team);
-                if (now && !was) {
-                    // Back within this page: it is not to be dropped after all.
-                    out.evict.erase(std::remove(out.evict.begin(), out.evict.end(), who), out.evict.end());
-                    for (auto& r : customerState(who)) {
-                        r.seq = static_cast<uint64_t>(seq);
-                        emitRecord(std::move(r));
+        size_t scanned = 0, planned = returned;
+        std::vector<Step> steps;
+        std::string wanted;  // the positions whose record is returned, as an array literal
+        {
+            UsingStatement st(*m_db, scanSql);
+            st->bind(1, from).bind(2, static_cast<int64_t>(chunk));
+            while (st->step()) {
+                ++scanned;
+                Step step;
+                step.seq = st->getInt(0);
+                if (auto oc = changes.find(step.seq); oc != changes.end()) {
+                    const auto& [who, oldOwner, newOwner] = oc->second;
+                    // The team is written once, at creation: it is the same at every position.
+                    const auto team = keyOf(who).team;
+                    bool was = viewer->canSee(oldOwner, team), now = viewer->canSee(newOwner, team);
+                    if (now && !was) {
+                        // Back within this page: it is not to be dropped after all.
+                        out.evict.erase(std::remove(out.evict.begin(), out.evict.end(), who), out.evict.end());
+                        step.entering = customerState(who);
+                        planned += step.entering.size();
+                    } else if (was && !now) {
+                        out.evict.push_back(who);
                     }
-                } else if (was && !now) {
-                    out.evict.push_back(who);
                 }
+                if (canSee(*st)) {
+                    step.record = true;
+                    wanted += (wanted.empty() ? "" : ",") + std::to_string(step.seq);
+                    ++planned;
+                }
+                steps.push_back(std::move(step));
+                if (planned >= limit) break;
             }
-            if (canSee(std::string(st->getTextView(1)))) {
-                UsingStatement rec(*m_db, "SELECT record FROM hub_log WHERE seq = ?");
-                rec->bind(1, seq);
-                if (!rec->step()) throw std::runtime_error("hub log position " + std::to_string(seq) + " vanished");
-                emitText(seq, rec->getTextView(0));
-            }
-            out.cursor = static_cast<uint64_t>(seq);
-            if (returned >= limit) break;
         }
+        std::optional<UsingStatement> rec;
+        if (!wanted.empty()) {
+            rec.emplace(m_db->cached(fetchSql));
+            (*rec)->bind(1, sqlite ? "[" + wanted + "]" : "{" + wanted + "}");
+        }
+        for (auto& step : steps) {
+            for (auto& r : step.entering) {
+                r.seq = static_cast<uint64_t>(step.seq);
+                emitRecord(std::move(r));
+            }
+            if (!step.record) continue;
+            if (!(*rec)->step() || (*rec)->getInt(0) != step.seq)
+                throw std::runtime_error("hub log position " + std::to_string(step.seq) + " vanished");
+            emitText(step.seq, (*rec)->getTextView(1));
+        }
+        if (!steps.empty()) out.cursor = static_cast<uint64_t>(steps.back().seq);
         if (scanned < chunk && returned < limit) exhausted = true;
     }
     UsingStatement more(*m_db, "SELECT 1 FROM hub_log WHERE seq > ? ORDER BY seq LIMIT 1");

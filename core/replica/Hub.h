@@ -59,6 +59,8 @@
 #include <nlohmann/json.hpp>
 #include <span>
 #include <string>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace fieldsync::replica {
@@ -169,6 +171,8 @@ public:
     std::vector<protocol::ChangeRecord> customerState(const std::string& customer);
     // Users whose scope holds this customer's current owner: who to poke.
     std::optional<std::string> ownerOf(const std::string& customer);
+    // The same for many customers, in order, in a few queries.
+    std::vector<std::optional<std::string>> ownersOf(const std::vector<std::string>& customers);
     // Owner and team of a customer in one read ({} for "" or an unknown one).
     CustomerKey keyOf(const std::string& customer);
 
@@ -185,8 +189,17 @@ private:
     PullResult pullInSnapshot(uint64_t after, size_t limit, const Viewer* viewer, PullEncoding encoding);
     void merge(const protocol::ChangeRecord& record, uint64_t seq, std::vector<protocol::ChangeRecord>& conflicts,
                std::vector<std::optional<std::string>>* formerOwners = nullptr);
+    // Queues a log row; flushLog() inserts the queue in multi-row INSERTs
+    // before the push commits (nothing reads the log inside a push).
     void log(uint64_t seq, const crdt::DeviceId& device, const std::string& user, const std::string& customer,
              const protocol::ChangeRecord& record);
+    void flushLog();
+    // Reads ahead the rows a push touches: its records' rows, then their
+    // customers and those customers' owner_change history (scopeOf).
+    void readAheadFor(std::span<const protocol::ChangeRecord> records, crdt::Hlc acked);
+    // The old owner of the first reassignment of `customer` written after
+    // `hlc`, if there is one (nullopt inside: it was in the pool then).
+    std::optional<std::optional<std::string>> ownerBefore(const std::string& customer, crdt::Hlc hlc);
     RecordScope scopeOf(const protocol::ChangeRecord& record);
     std::string customerOf(int entity, const std::string& id, const protocol::ChangeRecord* record);
 
@@ -196,6 +209,16 @@ private:
     crdt::HlcClock m_hlc;
     crdt::DeviceId m_device;
     bool m_reader = false;
+
+    struct PendingLog {
+        int64_t seq, deviceSeq, receivedAt;
+        crdt::DeviceId device;
+        std::string user, customer, record;
+    };
+    std::vector<PendingLog> m_pendingLog;
+    // Inside a push: owner_change rows (hlc, old_owner) of the customers read
+    // ahead, in (hlc, seq) order, kept up to date by merge().
+    std::unordered_map<std::string, std::vector<std::pair<crdt::Hlc, std::optional<std::string>>>> m_ownerHistory;
 };
 
 } // namespace fieldsync::replica

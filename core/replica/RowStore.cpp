@@ -29,8 +29,13 @@ RowStore::RowStore(storage::Connection& db, const schema::Schema& schema) : m_db
         s.select = "SELECT " + cols + " FROM \"" + e.table + "\" WHERE id = ?";
         s.all = "SELECT id, " + cols + " FROM \"" + e.table + "\" ORDER BY id";
         s.exists = "SELECT 1 FROM \"" + e.table + "\" WHERE id = ?";
+        s.many = "SELECT id, " + cols + " FROM \"" + e.table + "\" WHERE id IN ("
+                 + (db.dialect() == storage::Dialect::Sqlite ? "SELECT value FROM json_each(?)"
+                                                             : "SELECT json_array_elements_text(?::json) COLLATE \"C\"")
+                 + ")";
         m_sql.push_back(std::move(s));
     }
+    m_ahead.resize(m_sql.size());
     reloadPeers();
 }
 
@@ -122,8 +127,60 @@ void RowStore::decodeRow(const EntityDef& e, Statement& st, RowState& row) const
     }
 }
 
+const RowState* RowStore::ahead(const EntityDef& e, std::string_view id) const
+{
+    if (m_aheadRows == 0) return nullptr;
+    const auto& rows = m_ahead[static_cast<size_t>(e.code)];
+    auto it = rows.find(std::string(id));
+    return it == rows.end() ? nullptr : &it->second;
+}
+
+void RowStore::forget(const EntityDef& e, std::string_view id)
+{
+    if (m_aheadRows == 0) return;
+    m_aheadRows -= m_ahead[static_cast<size_t>(e.code)].erase(std::string(id));
+}
+
+void RowStore::readAhead(const EntityDef& e, const std::vector<std::string>& ids)
+{
+    auto& rows = m_ahead[static_cast<size_t>(e.code)];
+    std::vector<std::string> wanted;
+    for (const auto& id : ids)
+        if (!rows.contains(id)) {
+            // Absent until the query finds it; a repeated id is asked once.
+            rows.emplace(id, blank(e));
+            ++m_aheadRows;
+            wanted.push_back(id);
+        }
+    // A few hundred ids a query: one statement, a bounded parameter.
+    constexpr size_t kChunk = 500;
+    for (size_t start = 0; start < wanted.size(); start += kChunk) {
+        nlohmann::json list = nlohmann::json::array();
+        for (size_t i = start; i < std::min(wanted.size(), start + kChunk); ++i) list.push_back(wanted[i]);
+        UsingStatement st(m_db.cached(m_sql[static_cast<size_t>(e.code)].many));
+        st->bind(1, list.dump());
+        while (st->step()) {
+            RowState row;
+            decodeRow(e, *st, row);
+            rows[st->getText(0)] = std::move(row);
+        }
+    }
+}
+
+void RowStore::dropReadAhead()
+{
+    for (auto& rows : m_ahead) rows.clear();
+    m_aheadRows = 0;
+}
+
+size_t RowStore::readAheadSize() const
+{
+    return m_aheadRows;
+}
+
 RowState RowStore::load(const EntityDef& e, std::string_view id)
 {
+    if (const auto* known = ahead(e, id)) return *known;
     RowState row;
     UsingStatement st(m_db.cached(m_sql[static_cast<size_t>(e.code)].select));
     st->bind(1, id);
@@ -137,6 +194,7 @@ RowState RowStore::load(const EntityDef& e, std::string_view id)
 
 bool RowStore::exists(const EntityDef& e, std::string_view id)
 {
+    if (const auto* known = ahead(e, id)) return known->exists;
     UsingStatement st(m_db.cached(m_sql[static_cast<size_t>(e.code)].exists));
     st->bind(1, id);
     return st->step();
@@ -197,6 +255,7 @@ void RowStore::bindValue(Statement& st, int index, const crdt::Value& v) const
 
 void RowStore::remove(const EntityDef& e, std::string_view id)
 {
+    forget(e, id);
     UsingStatement row(m_db, "DELETE FROM \"" + e.table + "\" WHERE id = ?");
     row->bind(1, id);
     row->run();
@@ -207,6 +266,7 @@ void RowStore::remove(const EntityDef& e, std::string_view id)
 
 void RowStore::save(const EntityDef& e, std::string_view id, const RowState& row)
 {
+    forget(e, id);
     // Clock groups: one per distinct (clock, arrival) over the written fields.
     std::vector<ClockGroup> groups;
     for (size_t i = 0; i < e.fields.size(); ++i) {

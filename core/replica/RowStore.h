@@ -41,6 +41,29 @@ public:
     const crdt::DeviceId& deviceOf(uint32_t peer) const;
 
     RowState load(const schema::EntityDef& entity, std::string_view id);
+    // Reads many rows of one entity in a few queries (ids may repeat) and
+    // keeps them, present or absent, so that load() and exists() answer from
+    // memory: the hub reads a push's rows this way instead of one query per
+    // record (a round trip each on PostgreSQL). A row leaves the read-ahead
+    // when it is written (save, remove), so it is read again, from the
+    // database, after a change: what load() returns is always what the
+    // database holds. Only valid inside the caller's transaction: drop it
+    // (dropReadAhead, or a ReadAhead scope) before the transaction ends.
+    void readAhead(const schema::EntityDef& entity, const std::vector<std::string>& ids);
+    void dropReadAhead();
+    // Drops the read-ahead when the scope ends, however it ends.
+    class ReadAhead {
+    public:
+        explicit ReadAhead(RowStore& rows) : m_rows(rows) {}
+        ~ReadAhead() { m_rows.dropReadAhead(); }
+        ReadAhead(const ReadAhead&) = delete;
+        ReadAhead& operator=(const ReadAhead&) = delete;
+
+    private:
+        RowStore& m_rows;
+    };
+    // How many rows the read-ahead holds (for tests).
+    size_t readAheadSize() const;
     // A row that does not exist yet, with every field unwritten (no read).
     RowState blank(const schema::EntityDef& entity) const;
     // Inserts a new row whole; for a stored row writes only the dirty fields
@@ -87,7 +110,7 @@ public:
 
 private:
     struct EntitySql {
-        std::string select, exists, all;
+        std::string select, exists, all, many;  // many: by a JSON array of ids
         std::vector<int> stageFields;  // field indices with a _gen column
         std::unordered_map<uint64_t, std::string> inserts, updates;  // by field mask
     };
@@ -95,6 +118,11 @@ private:
     const std::string& updateSql(const schema::EntityDef& entity, uint64_t dirty);
     void bindValue(class storage::Statement& st, int index, const crdt::Value& v) const;
     std::vector<EntitySql> m_sql;
+    // The read-ahead, by entity code then id.
+    std::vector<std::unordered_map<std::string, RowState>> m_ahead;
+    size_t m_aheadRows = 0;
+    const RowState* ahead(const schema::EntityDef& entity, std::string_view id) const;
+    void forget(const schema::EntityDef& entity, std::string_view id);
     storage::Connection& m_db;
     const schema::Schema& m_schema;
     // A cache of the peer table (mutable: deviceOf() fills it on a miss).

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <map>
 #include <set>
 
 namespace fieldsync::server {
@@ -359,22 +360,28 @@ void SyncApi::pokeFor(const std::vector<std::string>& customers,
     std::vector<std::optional<std::string>> owners = formerOwners;
     {
         std::lock_guard lock(m_hubMutex);
-        for (const auto& c : customers) owners.push_back(c.empty() ? std::nullopt : m_hub.ownerOf(c));
+        for (auto& owner : m_hub.ownersOf(customers)) owners.push_back(std::move(owner));
     }
-    for (const auto& owner : owners) {
-        if (!owner) {
-            everyone = true;
-            break;
-        }
-        users.insert(*owner);
-        if (auto u = m_accounts.user(*owner); u && u->team)
-            for (const auto& member : m_accounts.teamMembers(*u->team))
-                if (auto m = m_accounts.user(member); m && m->role == Role::Manager) users.insert(member);
-    }
+    for (const auto& owner : owners)
+        if (!owner) everyone = true;
     std::vector<std::string> list;
     if (!everyone) {
-        for (const auto& u : m_accounts.users())
+        // Every account in one query (not one per team member): a company
+        // has hundreds of users, a push touches up to a hundred customers.
+        std::map<std::string, std::vector<std::string>> managersByTeam;
+        std::map<std::string, std::optional<std::string>> teamOf;
+        for (auto& u : m_accounts.users()) {
             if (u.role == Role::Admin) users.insert(u.name);
+            if (u.role == Role::Manager && u.team) managersByTeam[*u.team].push_back(u.name);
+            teamOf[u.name] = std::move(u.team);
+        }
+        for (const auto& owner : owners) {
+            users.insert(*owner);
+            auto it = teamOf.find(*owner);
+            if (it == teamOf.end() || !it->second) continue;
+            if (auto m = managersByTeam.find(*it->second); m != managersByTeam.end())
+                users.insert(m->second.begin(), m->second.end());
+        }
         list.assign(users.begin(), users.end());
     }
     m_poke->poke(list, head);

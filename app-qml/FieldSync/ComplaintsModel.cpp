@@ -96,12 +96,13 @@ bool ComplaintsModel::finish(const Status& status)
     return true;
 }
 
-bool ComplaintsModel::moveTo(int row, const QString& stage, const QString& resolution)
+bool ComplaintsModel::moveTo(int row, const QString& stage, const QString& resolution, int satisfaction)
 {
     if (!session() || !validRow(row)) return false;
     domain::ComplaintMove move;
     move.stage = stage.toStdString();
     if (!resolution.trimmed().isEmpty()) move.resolution = resolution.trimmed().toStdString();
+    if (satisfaction > 0) move.satisfactionAfter = satisfaction;
     return finish(domain::moveComplaint(session()->replica(), m_rows[static_cast<size_t>(row)].id, move));
 }
 
@@ -158,6 +159,7 @@ QVariant ComplaintsModel::data(const QModelIndex& index, int role) const
     case ResolutionRole: return qs(c.resolution);
     case HandlerRole: return qs(c.handler);
     case OpenRole: return c.open();
+    case SatisfactionAfterRole: return c.satisfactionAfter.value_or(-1);
     default: return {};
     }
 }
@@ -178,7 +180,8 @@ QHash<int, QByteArray> ComplaintsModel::roleNames() const
             {ReceivedAtRole, "receivedAt"},
             {ResolutionRole, "resolution"},
             {HandlerRole, "handler"},
-            {OpenRole, "open"}};
+            {OpenRole, "open"},
+            {SatisfactionAfterRole, "satisfactionAfter"}};
 }
 
 } // namespace fieldsync::app

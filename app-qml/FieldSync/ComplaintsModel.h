@@ -2,7 +2,8 @@
 // first; optionally one customer's only (the detail page) and open only.
 // moveTo(row, stage, resolution) moves a complaint forward
 // (domain::moveComplaint: stages only go forward; "answered" needs a
-// resolution — the domain refuses, the model shows why); add() records a new
+// resolution — the domain refuses, the model shows why), with the customer's
+// satisfaction after it (1–5, asked when it is followed up); add() records a new
 // complaint received now (domain::addComplaint) and reopen(row) starts a
 // closed one again at "received" (domain::reopenComplaint: a new generation).
 #pragma once
@@ -40,6 +41,7 @@ public:
         ResolutionRole,
         HandlerRole,
         OpenRole,
+        SatisfactionAfterRole,  // 1..5, -1: not recorded
     };
     Q_ENUM(Role)
 
@@ -55,8 +57,9 @@ public:
     QString errorText() const { return m_error; }
 
     // False (and errorText) when refused. An empty resolution keeps the
-    // recorded one.
-    Q_INVOKABLE bool moveTo(int row, const QString& stage, const QString& resolution = {});
+    // recorded one; satisfaction 1..5 records the satisfaction after, 0 or
+    // less leaves it as it is.
+    Q_INVOKABLE bool moveTo(int row, const QString& stage, const QString& resolution = {}, int satisfaction = 0);
     // A complaint about `customerId` received now. channel: phone | visit |
     // wechat | email | other; severity: low | medium | high (either may be
     // empty). The description is required.

@@ -92,14 +92,27 @@ bool CustomerDetail::save(const QVariantMap& fields)
         edit.addTags.assign(wanted.begin(), wanted.end());
     }
     auto written = domain::updateProfile(m_session->replica(), m_id.toStdString(), edit);
-    const QString error = written ? QString() : describeError(written.error());
-    if (m_error != error) {
-        m_error = error;
-        emit errorTextChanged();
-    }
+    setError(written ? QString() : describeError(written.error()));
     if (!written) return false;
     if (*written > 0) m_session->localWriteDone();
     return true;
+}
+
+bool CustomerDetail::archive()
+{
+    if (!m_session || m_id.isEmpty()) return false;
+    Status done = domain::archiveCustomer(m_session->replica(), m_id.toStdString());
+    setError(done ? QString() : describeError(done.error()));
+    if (!done) return false;
+    m_session->localWriteDone();
+    return true;
+}
+
+void CustomerDetail::setError(const QString& text)
+{
+    if (m_error == text) return;
+    m_error = text;
+    emit errorTextChanged();
 }
 
 void CustomerDetail::reload()

@@ -10,6 +10,8 @@
 // save() is the profile form's write (domain::updateProfile): every field the
 // form shows is sent, only those that differ are written (one clock), tags
 // are added and removed as set elements; refusals come back as errorText.
+// archive() archives the customer (domain::archiveCustomer: its owner, or a
+// manager); it then leaves the customer list, and the page shows it archived.
 #pragma once
 
 #include <QObject>
@@ -48,6 +50,8 @@ class CustomerDetail : public QObject {
     Q_PROPERTY(bool hasLocation READ hasLocation NOTIFY changed)
     // The acting user may edit this profile (their own customer, or a manager's).
     Q_PROPERTY(bool editable READ editable NOTIFY changed)
+    // The acting user may archive it (the same rule; not yet archived).
+    Q_PROPERTY(bool canArchive READ canArchive NOTIFY changed)
     Q_PROPERTY(QString errorText READ errorText NOTIFY errorTextChanged)
 
 public:
@@ -73,6 +77,7 @@ public:
     bool archived() const { return m_archived; }
     bool hasLocation() const { return m_hasLocation; }
     bool editable() const;
+    bool canArchive() const { return editable(); }
     QString errorText() const { return m_error; }
 
     Q_INVOKABLE void reload();
@@ -80,6 +85,8 @@ public:
     // (strings; "" clears) and tags (one string, split at commas, 、 and
     // spaces). Keys not given are left alone. False (and errorText) when refused.
     Q_INVOKABLE bool save(const QVariantMap& fields);
+    // False (and errorText) when refused.
+    Q_INVOKABLE bool archive();
     // The labels of the lifecycle stages, in the schema's order of `lifecycleValues`.
     Q_INVOKABLE static QStringList lifecycleValues();
     Q_INVOKABLE static QString lifecycleName(const QString& value);
@@ -91,6 +98,8 @@ signals:
     void errorTextChanged();
 
 private:
+    void setError(const QString& text);
+
     QPointer<Session> m_session;
     QString m_id;
     bool m_found = false;

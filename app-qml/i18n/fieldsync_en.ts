@@ -27,6 +27,18 @@
         <source>Reopen</source>
         <translation>Reopen</translation>
     </message>
+    <message>
+        <source>Satisfaction after: %1/5</source>
+        <translation>Satisfaction after: %1/5</translation>
+    </message>
+    <message>
+        <source>Satisfaction after</source>
+        <translation>Satisfaction after</translation>
+    </message>
+    <message>
+        <source>Not asked</source>
+        <translation>Not asked</translation>
+    </message>
 </context>
 <context>
     <name>ConflictDelegate</name>
@@ -410,6 +422,22 @@
         <source>Reason</source>
         <translation>Reason</translation>
     </message>
+    <message>
+        <source>Archive</source>
+        <translation>Archive</translation>
+    </message>
+    <message>
+        <source>Satisfaction after: %1/5</source>
+        <translation>Satisfaction after: %1/5</translation>
+    </message>
+    <message>
+        <source>Archive %1?</source>
+        <translation>Archive %1?</translation>
+    </message>
+    <message>
+        <source>An archived customer leaves the customer list and the reports on every device of the team. Its visits, contacts and complaints are kept.</source>
+        <translation>An archived customer leaves the customer list and the reports on every device of the team. Its visits, contacts and complaints are kept.</translation>
+    </message>
 </context>
 <context>
     <name>CustomersPage</name>
@@ -471,6 +499,69 @@
     <message>
         <source>No customers found</source>
         <translation>No customers found</translation>
+    </message>
+    <message>
+        <source>New customer</source>
+        <translation>New customer</translation>
+    </message>
+    <message>
+        <source>Save anyway</source>
+        <translation>Save anyway</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Save</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n similar customer(s) already on this device. Open one, or save anyway.</source>
+        <translation>
+            <numerusform>%n similar customer already on this device. Open it, or save anyway.</numerusform>
+            <numerusform>%n similar customers already on this device. Open one, or save anyway.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <source>Region</source>
+        <translation>Region</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>Level</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>None</translation>
+    </message>
+    <message>
+        <source>Lifecycle</source>
+        <translation>Lifecycle</translation>
+    </message>
+    <message>
+        <source>Tags (separated by commas)</source>
+        <translation>Tags (separated by commas)</translation>
+    </message>
+    <message>
+        <source>First contact</source>
+        <translation>First contact</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>Title</translation>
     </message>
 </context>
 <context>
@@ -1068,6 +1159,66 @@
         <source>%1 visits</source>
         <translation>%1 visits</translation>
     </message>
+    <message>
+        <source>Return to pool</source>
+        <translation>Return to pool</translation>
+    </message>
+    <message>
+        <source>Customers with no visit, and no new owner, in this many days lose their owner and go to the team&apos;s public pool.</source>
+        <translation>Customers with no visit, and no new owner, in this many days lose their owner and go to the team&apos;s public pool.</translation>
+    </message>
+    <message>
+        <source>Days</source>
+        <translation>Days</translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation>Preview</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n customer(s) would return to the pool</source>
+        <translation>
+            <numerusform>%n customer would return to the pool</numerusform>
+            <numerusform>%n customers would return to the pool</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>idle %n day(s)</source>
+        <translation>
+            <numerusform>idle %n day</numerusform>
+            <numerusform>idle %n days</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>last visit %1</source>
+        <translation>last visit %1</translation>
+    </message>
+    <message>
+        <source>never visited</source>
+        <translation>never visited</translation>
+    </message>
+    <message numerus="yes">
+        <source>Return %n to the pool</source>
+        <translation>
+            <numerusform>Return %n customer to the pool</numerusform>
+            <numerusform>Return %n customers to the pool</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Return to the public pool?</source>
+        <translation>Return to the public pool?</translation>
+    </message>
+    <message>
+        <source>Return</source>
+        <translation>Return</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n customer(s) idle for %1 days will lose their owner. Every rep of the team can then claim them.</source>
+        <translation>
+            <numerusform>%n customer idle for %1 days will lose their owner. Every rep of the team can then claim it.</numerusform>
+            <numerusform>%n customers idle for %1 days will lose their owner. Every rep of the team can then claim them.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>TodayPage</name>
@@ -1375,6 +1526,43 @@
     <message>
         <source>Location unavailable</source>
         <translation>Location unavailable</translation>
+    </message>
+</context>
+<context>
+    <name>fieldsync::app::NewCustomerController</name>
+    <message>
+        <source>Same phone number</source>
+        <translation>Same phone number</translation>
+    </message>
+    <message>
+        <source>Same name</source>
+        <translation>Same name</translation>
+    </message>
+    <message>
+        <source>Name sounds the same</source>
+        <translation>Name sounds the same</translation>
+    </message>
+    <message>
+        <source>Similar name</source>
+        <translation>Similar name</translation>
+    </message>
+    <message>
+        <source>Public pool</source>
+        <translation>Public pool</translation>
+    </message>
+</context>
+<context>
+    <name>fieldsync::app::PoolReturnController</name>
+    <message>
+        <source>Enter a number of days from 1 to 3650</source>
+        <translation>Enter a number of days from 1 to 3650</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n customer(s) returned to the public pool</source>
+        <translation>
+            <numerusform>%n customer returned to the public pool</numerusform>
+            <numerusform>%n customers returned to the public pool</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -27,6 +27,18 @@
         <source>Reopen</source>
         <translation>重新打开</translation>
     </message>
+    <message>
+        <source>Satisfaction after: %1/5</source>
+        <translation>处理后满意度：%1/5</translation>
+    </message>
+    <message>
+        <source>Satisfaction after</source>
+        <translation>处理后满意度</translation>
+    </message>
+    <message>
+        <source>Not asked</source>
+        <translation>未询问</translation>
+    </message>
 </context>
 <context>
     <name>ConflictDelegate</name>
@@ -410,6 +422,22 @@
         <source>Reason</source>
         <translation>原因</translation>
     </message>
+    <message>
+        <source>Archive</source>
+        <translation>归档</translation>
+    </message>
+    <message>
+        <source>Satisfaction after: %1/5</source>
+        <translation>处理后满意度：%1/5</translation>
+    </message>
+    <message>
+        <source>Archive %1?</source>
+        <translation>归档“%1”？</translation>
+    </message>
+    <message>
+        <source>An archived customer leaves the customer list and the reports on every device of the team. Its visits, contacts and complaints are kept.</source>
+        <translation>归档后，该客户会从团队所有设备的客户列表和报表中移除；其拜访、联系人和投诉记录会保留。</translation>
+    </message>
 </context>
 <context>
     <name>CustomersPage</name>
@@ -470,6 +498,68 @@
     <message>
         <source>No customers found</source>
         <translation>没有找到客户</translation>
+    </message>
+    <message>
+        <source>New customer</source>
+        <translation>新建客户</translation>
+    </message>
+    <message>
+        <source>Save anyway</source>
+        <translation>仍然保存</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n similar customer(s) already on this device. Open one, or save anyway.</source>
+        <translation>
+            <numerusform>本设备上已有 %n 位相似客户（可能撞单）。可打开查看，或仍然保存。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Region</source>
+        <translation>区域</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>客户等级</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Lifecycle</source>
+        <translation>生命周期</translation>
+    </message>
+    <message>
+        <source>Tags (separated by commas)</source>
+        <translation>标签（用逗号分隔）</translation>
+    </message>
+    <message>
+        <source>First contact</source>
+        <translation>首位联系人</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>职务</translation>
     </message>
 </context>
 <context>
@@ -1061,6 +1151,62 @@
         <source>%1 visits</source>
         <translation>%1 次拜访</translation>
     </message>
+    <message>
+        <source>Return to pool</source>
+        <translation>退回公海</translation>
+    </message>
+    <message>
+        <source>Customers with no visit, and no new owner, in this many days lose their owner and go to the team&apos;s public pool.</source>
+        <translation>在这么多天内既没有拜访、也没有更换负责人的客户，将失去负责人，退回本团队的公海。</translation>
+    </message>
+    <message>
+        <source>Days</source>
+        <translation>天数</translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation>预览</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n customer(s) would return to the pool</source>
+        <translation>
+            <numerusform>将有 %n 位客户退回公海</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>idle %n day(s)</source>
+        <translation>
+            <numerusform>闲置 %n 天</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>last visit %1</source>
+        <translation>最近拜访 %1</translation>
+    </message>
+    <message>
+        <source>never visited</source>
+        <translation>从未拜访</translation>
+    </message>
+    <message numerus="yes">
+        <source>Return %n to the pool</source>
+        <translation>
+            <numerusform>将 %n 位客户退回公海</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Return to the public pool?</source>
+        <translation>退回公海？</translation>
+    </message>
+    <message>
+        <source>Return</source>
+        <translation>退回</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n customer(s) idle for %1 days will lose their owner. Every rep of the team can then claim them.</source>
+        <translation>
+            <numerusform>%n 位已闲置 %1 天的客户将失去负责人，之后团队中的每位销售都可以认领。</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>TodayPage</name>
@@ -1367,6 +1513,42 @@
     <message>
         <source>Location unavailable</source>
         <translation>无法定位</translation>
+    </message>
+</context>
+<context>
+    <name>fieldsync::app::NewCustomerController</name>
+    <message>
+        <source>Same phone number</source>
+        <translation>电话相同</translation>
+    </message>
+    <message>
+        <source>Same name</source>
+        <translation>名称相同</translation>
+    </message>
+    <message>
+        <source>Name sounds the same</source>
+        <translation>名称读音相同</translation>
+    </message>
+    <message>
+        <source>Similar name</source>
+        <translation>名称相近</translation>
+    </message>
+    <message>
+        <source>Public pool</source>
+        <translation>公海</translation>
+    </message>
+</context>
+<context>
+    <name>fieldsync::app::PoolReturnController</name>
+    <message>
+        <source>Enter a number of days from 1 to 3650</source>
+        <translation>请输入 1 到 3650 之间的天数</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n customer(s) returned to the public pool</source>
+        <translation>
+            <numerusform>已将 %n 位客户退回公海</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -105,6 +105,68 @@ Result<int> updateProfile(replica::Replica& replica, const std::string& customer
     return fields;
 }
 
+Result<std::string> createCustomer(replica::Replica& replica, const NewCustomer& input)
+{
+    const auto& entity = *replica.schema().entity("customer");
+    const std::string name = trimmed(input.name);
+    if (name.empty()) return invalidArgument("the name cannot be empty");
+    replica::Write w;
+    w.set("name", name);
+    for (auto [field, value] : {std::pair{"phone", &input.phone}, std::pair{"address", &input.address},
+                                std::pair{"region", &input.region}, std::pair{"level", &input.level},
+                                std::pair{"lifecycle", &input.lifecycle}}) {
+        const std::string v = trimmed(*value);
+        if (v.empty()) continue;
+        const auto& options = entity.field(field)->options;
+        if (!options.empty() && std::find(options.begin(), options.end(), v) == options.end())
+            return invalidArgument(std::string("unknown ") + field + ": " + v);
+        w.set(field, v);
+    }
+    std::set<std::string> tags;
+    for (const auto& raw : input.tags)
+        if (const std::string t = trimmed(raw); !t.empty() && tags.insert(t).second) w.add("tags", t);
+    const std::string contactName = trimmed(input.contactName), contactTitle = trimmed(input.contactTitle),
+                      contactPhone = trimmed(input.contactPhone);
+    if (contactName.empty() && (!contactTitle.empty() || !contactPhone.empty()))
+        return invalidArgument("the first contact needs a name");
+
+    const Actor actor = Actor::of(replica);
+    if (actor.signedIn() && !actor.isManager()) w.set("owner", actor.user);
+    if (!actor.team.empty()) w.set("team", actor.team);
+
+    std::string id;
+    Status written = replica.batch([&]() -> Status {
+        auto created = replica.create("customer", w);
+        if (!created) return created.error();
+        id = *created;
+        if (contactName.empty()) return Ok{};
+        replica::Write c;
+        c.set("customer", id).set("name", contactName).set("is_primary", true);
+        if (!contactTitle.empty()) c.set("title", contactTitle);
+        if (!contactPhone.empty()) c.set("phone", contactPhone);
+        auto contact = replica.create("contact", c);
+        if (!contact) return contact.error();
+        return Ok{};
+    });
+    if (!written) return written.error();
+    return id;
+}
+
+Status archiveCustomer(replica::Replica& replica, const std::string& customerId)
+{
+    auto row = replica.get("customer", customerId);
+    if (!row) return row.error();
+    const std::string name = stored(*row, "name");
+    if ((*row)["archived"] == true) return failedPrecondition("customer " + name + " is already archived");
+    const Actor actor = Actor::of(replica);
+    const std::string owner = stored(*row, "owner");
+    if (!actor.isManager() && owner != actor.user)
+        return Error{ErrorCode::PermissionDenied, owner.empty()
+                                                      ? "customer " + name + " is in the public pool: only a manager archives it"
+                                                      : "customer " + name + " is owned by " + owner};
+    return replica.archive("customer", customerId);
+}
+
 json FieldHistory::toJson() const
 {
     json out{{"fields", json::array()}, {"overwritten", json::array()}};

@@ -13,6 +13,22 @@
 // (PermissionDenied: the server's rule, said at once). The owner is not
 // edited here: reassigning is Assign.h (managers only).
 //
+// Creating (createCustomer): the app's "new customer" form, with the rules of
+// the CLI's `customer add`: a rep's new customer is theirs, a manager's or an
+// admin's goes to the public pool (no owner); the team is the signed-in
+// user's (written once, it decides whose pool holds the customer). The name
+// must not be empty, level and lifecycle from the schema's options
+// (InvalidArgument). A first contact, if named, is written as the primary
+// contact in the same batch (both or nothing); a contact phone or title
+// without a name is refused. Duplicates are not checked here: the caller
+// shows findDuplicates (Duplicates.h) before saving, and may save anyway.
+//
+// Archiving (archiveCustomer): sets the tombstone `archived` (the row stays,
+// its visits stay listed, flagged). Who may: the owner, or a manager/admin
+// for any customer on the replica — the same rule as editing; a pool
+// customer only by a manager (PermissionDenied). NotFound; FailedPrecondition
+// when already archived.
+//
 // History (fieldHistory): the replica keeps, for every field, only the value
 // that won and its clock (hybrid logical time + the writing device), and the
 // conflict log keeps each value that a concurrent edit overwrote. It does not
@@ -50,6 +66,17 @@ struct ProfileEdit {
 
 // Returns how many fields were written (0: nothing differed, nothing written).
 Result<int> updateProfile(replica::Replica& replica, const std::string& customerId, const ProfileEdit& edit);
+
+struct NewCustomer {
+    std::string name, phone, address, region, level, lifecycle;  // "" = unset
+    std::vector<std::string> tags;
+    std::string contactName, contactTitle, contactPhone;  // the first contact ("" = none)
+};
+
+// Returns the new customer's id.
+Result<std::string> createCustomer(replica::Replica& replica, const NewCustomer& customer);
+
+Status archiveCustomer(replica::Replica& replica, const std::string& customerId);
 
 struct FieldVersion {
     std::string field;

@@ -15,6 +15,8 @@
 #include "domain/Reports.h"
 #include "domain/Visits.h"
 #include "replica/Replica.h"
+#include "sync/CurlTransport.h"
+#include "sync/SyncClient.h"
 
 #include <QGuiApplication>
 #include <QProcess>
@@ -706,6 +708,187 @@ private slots:
             return false;
         };
         QTRY_VERIFY_WITH_TIMEOUT(managerHasIt(), 20000);
+    }
+
+    // A new customer made offline from the Customers page: the form shows
+    // the likely duplicate (北京昭智教育, whose name contains it) before anything is
+    // saved, "Save anyway" saves it; once the server is back it syncs and the
+    // manager's device has it, owned by the rep.
+    void newCustomerOfflineWithDuplicateWarningReachesTheManager()
+    {
+        Session session(path("a.db"), quietEngine());
+        AppWindow w(session);
+        w.window()->show();
+        QVERIFY(QTest::qWaitForWindowExposed(w.window()));
+        QTRY_VERIFY_WITH_TIMEOUT(session.sync()->pokesConnected(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(session.sync()->state() == "idle", 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(session.sync()->pendingCount(), 0, 10000);
+
+        killServer();  // offline from here on
+        QTRY_VERIFY_WITH_TIMEOUT(!session.sync()->pokesConnected(), 10000);
+
+        w.showPage("customers");
+        QTRY_VERIFY(w.visible("newCustomerButton"));
+        QVERIFY(w.click("newCustomerButton"));
+        QObject* dialog = w.object("newCustomerDialog");
+        QTRY_VERIFY(dialog->property("opened").toBool());
+        QVERIFY(!w.visible("duplicateWarning"));
+        QVERIFY(w.click("saveNewCustomerButton"));  // no name: refused
+        QTRY_COMPARE(dialog->property("errorText").toString(), QString("Invalid input: the name cannot be empty"));
+        w.type("newCustomerName", "昭智教育");
+        w.type("newCustomerPhone", "0571-8888 6666");
+        w.item("newCustomerLevel")->setProperty("currentIndex", 2);  // B
+        w.type("newContactName", "周敏");
+        QVERIFY(w.click("saveNewCustomerButton"));
+        QTRY_VERIFY(w.visible("duplicateWarning"));
+        QObject* form = w.object("newCustomerController");
+        const QVariantList duplicates = form->property("duplicates").toList();
+        QCOMPARE(duplicates.size(), 1);
+        QCOMPARE(duplicates.at(0).toMap().value("name").toString(), QString("北京昭智教育"));
+        QCOMPARE(w.text("saveNewCustomerButton"), QString("Save anyway"));
+        QVERIFY(dialog->property("opened").toBool());
+        QCOMPARE(session.sync()->pendingCount(), 0);  // nothing saved yet
+        QVERIFY(w.click("saveNewCustomerButton"));
+        QTRY_VERIFY(!dialog->property("visible").toBool());
+        QCOMPARE(session.sync()->pendingCount(), 2);  // the customer and its first contact
+        QTRY_COMPARE(w.text("customerName"), QString("昭智教育"));  // its page opens
+        QCOMPARE(w.text("pendingLabel"), QString("2 pending"));
+
+        startServer();
+        w.showPage("settings");
+        QTRY_VERIFY(w.item("syncNowButton")->isVisible() && w.item("syncNowButton")->isEnabled());
+        QVERIFY(w.click("syncNowButton"));
+        QTRY_COMPARE_WITH_TIMEOUT(session.sync()->pendingCount(), 0, 20000);
+
+        Session manager(path("m.db"), quietEngine());
+        manager.sync()->syncNow();
+        auto managerHasIt = [&] {
+            for (const auto& row : manager.replica().list("customer"))
+                if (row.value("name", "") == "昭智教育" && row.value("owner", "") == "lina"
+                    && row.value("level", "") == "B" && row.value("team", "") == "north")
+                    return true;
+            return false;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(managerHasIt(), 20000);
+    }
+
+    // The complaint recorded earlier is followed up from the Complaints page
+    // with a resolution and the customer's satisfaction after (4); the value
+    // syncs to the manager's device.
+    void complaintFollowedUpWithSatisfactionSyncs()
+    {
+        Session session(path("a.db"), quietEngine());
+        AppWindow w(session);
+        w.window()->show();
+        QVERIFY(QTest::qWaitForWindowExposed(w.window()));
+        QTRY_VERIFY_WITH_TIMEOUT(session.sync()->pokesConnected(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(session.sync()->state() == "idle", 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(session.sync()->pendingCount(), 0, 10000);
+
+        w.showPage("complaints");
+        QQuickItem* list = w.item("complaintList");
+        QTRY_VERIFY(list && list->isVisible());
+        QTRY_COMPARE(list->property("count").toInt(), 1);
+        QCOMPARE(list->property("model").value<QAbstractItemModel*>()->index(0, 0).data().toString(),
+                 QString("送货时包装破损"));
+        QTRY_VERIFY(w.visible("complaintSatisfaction"));
+        w.item("complaintSatisfaction")->setProperty("currentIndex", 4);
+        w.type("complaintResolution", "已补发新货");
+        QVERIFY(w.click("moveComplaint_followed_up"));
+        QTRY_COMPARE(list->property("count").toInt(), 0);  // closed: off the open list
+        QCOMPARE(session.sync()->pendingCount(), 1);
+        std::optional<int> local;
+        for (const auto& c : domain::listComplaints(session.replica(), false))
+            if (c.description == "送货时包装破损") local = c.satisfactionAfter;
+        QCOMPARE(local, std::optional<int>(4));
+
+        w.showPage("settings");
+        QTRY_VERIFY(w.item("syncNowButton")->isVisible() && w.item("syncNowButton")->isEnabled());
+        QVERIFY(w.click("syncNowButton"));
+        QTRY_COMPARE_WITH_TIMEOUT(session.sync()->pendingCount(), 0, 20000);
+
+        Session manager(path("m.db"), quietEngine());
+        manager.sync()->syncNow();
+        auto managerSees = [&] {
+            for (const auto& c : domain::listComplaints(manager.replica(), false))
+                if (c.description == "送货时包装破损" && c.status == "followed_up" && c.satisfactionAfter == 4
+                    && c.resolution == "已补发新货")
+                    return true;
+            return false;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(managerSees(), 20000);
+    }
+
+    // A customer of lina's that nobody has visited for 100 days (written by
+    // a device whose clock says so) is returned to the pool from the
+    // manager's Team page (preview: exactly that one; confirm); after the
+    // sync, lina's device holds it in the pool, with no owner.
+    void returnToPoolFromTheTeamPage()
+    {
+        {
+            const int64_t past = QDateTime::currentMSecsSinceEpoch() - 100LL * 24 * 3600 * 1000;
+            replica::Replica::Options options;
+            options.time = [past] { return past; };
+            auto old = replica::Replica::open(path("old.db").toStdString(), options);
+            client::CurlTransport transport;
+            client::SyncClient client(*old, transport);
+            QVERIFY(client.login(m_url.toStdString(), "lina", kPassword.toStdString(), "old tablet").ok());
+            replica::Write w;
+            w.set("name", std::string("温州瓯江鞋业")).set("owner", std::string("lina")).set("team", std::string("north"));
+            QVERIFY(old->create("customer", w).ok());
+            auto synced = client.syncUntilDone();
+            QVERIFY2(synced.ok(), synced.ok() ? "" : synced.error().message.c_str());
+            QCOMPARE(old->pendingCount(), size_t{0});
+        }
+        Session rep(path("a.db"), quietEngine());
+        Session manager(path("m.db"), quietEngine());
+        QVERIFY(rep.signedIn() && manager.signedIn());
+        for (Session* s : {&rep, &manager}) {
+            QTRY_VERIFY_WITH_TIMEOUT(s->sync()->pokesConnected(), 10000);
+            QTRY_VERIFY_WITH_TIMEOUT(s->sync()->state() == "idle", 10000);
+        }
+        auto ownerOf = [](replica::Replica& r, const std::string& name) -> std::optional<nlohmann::json> {
+            for (const auto& row : r.list("customer"))
+                if (row.value("name", "") == name) return row.contains("owner") ? row.at("owner") : nlohmann::json();
+            return std::nullopt;
+        };
+        manager.sync()->syncNow();
+        QTRY_VERIFY_WITH_TIMEOUT(ownerOf(manager.replica(), "温州瓯江鞋业") == nlohmann::json("lina"), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(manager.sync()->state() == "idle", 10000);
+
+        AppWindow w(manager);
+        w.window()->resize(1280, 800);
+        w.window()->show();
+        QVERIFY(QTest::qWaitForWindowExposed(w.window()));
+        w.showPage("team");
+        QTRY_VERIFY(w.visible("poolTab"));
+        QVERIFY(w.click("poolTab"));
+        QTRY_VERIFY(w.visible("poolDays"));
+        QVERIFY(!w.visible("poolReturnButton"));  // no preview yet
+        w.type("poolDays", "30");
+        QVERIFY(w.click("poolPreviewButton"));
+        QTRY_COMPARE(w.text("poolPreviewLabel"), QString("1 customer would return to the pool"));
+        QObject* pool = w.object("poolReturnController");
+        const QVariantList preview = pool->property("preview").toList();
+        QCOMPARE(preview.size(), 1);
+        QCOMPARE(preview.at(0).toMap().value("name").toString(), QString("温州瓯江鞋业"));
+        QCOMPARE(manager.sync()->pendingCount(), 0);  // a preview writes nothing
+        QVERIFY(w.click("poolReturnButton"));
+        QObject* confirm = w.object("poolConfirmDialog");
+        QTRY_VERIFY(confirm->property("opened").toBool());
+        QVERIFY(w.click("confirmPoolButton"));
+        QTRY_VERIFY(!confirm->property("visible").toBool());
+        QTRY_COMPARE(w.text("poolResult"), QString("1 customer returned to the public pool"));
+        QCOMPARE(manager.sync()->pendingCount(), 1);
+        QVERIFY(ownerOf(manager.replica(), "温州瓯江鞋业")->is_null());
+
+        w.showPage("settings");
+        QTRY_VERIFY(w.item("syncNowButton")->isVisible() && w.item("syncNowButton")->isEnabled());
+        QVERIFY(w.click("syncNowButton"));
+        QTRY_COMPARE_WITH_TIMEOUT(manager.sync()->pendingCount(), 0, 20000);
+        // lina's device: the server's poke, or at the latest her next sync.
+        rep.sync()->syncNow();
+        QTRY_VERIFY_WITH_TIMEOUT(ownerOf(rep.replica(), "温州瓯江鞋业") == nlohmann::json(), 20000);
     }
 
     // Sign-out asks first, pushes what is pending, then wipes the replica

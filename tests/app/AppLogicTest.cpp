@@ -26,11 +26,14 @@
 #include "domain/Tasks.h"
 #include "domain/Visits.h"
 #include "LocationSource.h"
+#include "NewCustomerController.h"
+#include "PoolReturnController.h"
 #include "sync/PokeListener.h"
 #include "RejectedModel.h"
 #include "Session.h"
 #include "Translator.h"
 #include "replica/Replica.h"
+#include "replica/SettingKeys.h"
 
 #include <QAbstractItemModelTester>
 #include <QGuiApplication>
@@ -1100,6 +1103,224 @@ private slots:
         QVERIFY(!exporter.exportCsv("visits", "2026-09-01", "2026-09-30", file));  // never overwritten
         QCOMPARE(exporter.errorText(), QString("%1 already exists: choose another file").arg(QFileInfo(file).absoluteFilePath()));
         QCOMPARE(exporter.writtenPath(), QString());
+    }
+
+    // The new-customer form: refusals keep nothing, likely duplicates hold
+    // the save back until "save anyway" for the same name and phones, and the
+    // customer (the rep's own, the user's team) with its first contact joins
+    // the list; archiving it takes it off the list again.
+    void newCustomerWarnsOfDuplicatesThenSavesAndArchives()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath("rep.db");
+        std::string bj;
+        {
+            auto r = replica::Replica::open(db.toStdString());
+            apptest::signInOffline(*r, "http://127.0.0.1:9", "lina", "rep");
+            bj = addCustomer(*r, "北京昭智教育", "A", "lina");
+            QVERIFY(r->update("customer", bj, replica::Write().set("phone", std::string("010-6234 5678"))).ok());
+            addCustomer(*r, "上海照志文化", "C", nullptr);  // the pool
+            addCustomer(*r, "北京银行", "A", "wang");
+        }
+        Session session(db, offline());
+        CustomersModel customers;
+        QAbstractItemModelTester tester(&customers, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        customers.setSession(&session);
+        QCOMPARE(customers.available(), 3);
+
+        NewCustomerController form;
+        form.setSession(&session);
+        QSignalSpy duplicatesChanged(&form, &NewCustomerController::duplicatesChanged);
+        const int pending = session.sync()->pendingCount();
+        QVERIFY(!form.save({{"name", "  "}}));
+        QCOMPARE(form.errorText(), QString("Invalid input: the name cannot be empty"));
+        QVERIFY(!form.save({{"name", "成都天府茶业"}, {"level", "E"}}));
+        QCOMPARE(form.errorText(), QString("Invalid input: unknown level: E"));
+        QVERIFY(!form.save({{"name", "成都天府茶业"}, {"contactPhone", "135 0000 1234"}}));
+        QCOMPARE(form.errorText(), QString("Invalid input: the first contact needs a name"));
+        QCOMPARE(form.duplicates(), QVariantList());
+        QCOMPARE(session.sync()->pendingCount(), pending);
+
+        const QVariantMap zz{{"name", "昭智教育"}, {"phone", "+86 10 6234 5678"}, {"region", "华北"},
+                             {"level", "B"}, {"lifecycle", "lead"}, {"tags", "教育、新客"},
+                             {"contactName", "周敏"}, {"contactTitle", "校长"}, {"contactPhone", "135 0000 1234"}};
+        QVERIFY(!form.save(zz));
+        QCOMPARE(form.errorText(), QString());
+        QCOMPARE(form.duplicates().size(), 1);
+        const QVariantMap dup = form.duplicates().at(0).toMap();
+        QCOMPARE(dup.value("id").toString(), QString::fromStdString(bj));
+        QCOMPARE(dup.value("name").toString(), QString("北京昭智教育"));
+        QCOMPARE(dup.value("owner").toString(), QString("lina"));
+        QCOMPARE(dup.value("reason").toString(), QString("same_phone"));
+        QCOMPARE(dup.value("reasonLabel").toString(), QString("Same phone number"));
+        QCOMPARE(dup.value("detail").toString(), QString("+86 10 6234 5678"));  // the typed phone that matched
+        QCOMPARE(session.sync()->pendingCount(), pending);  // nothing saved
+
+        // "Anyway" holds only for what was checked: another name is checked again.
+        QVariantMap zhaozhi = zz;
+        zhaozhi["name"] = "照志文化";
+        zhaozhi["phone"] = "";
+        zhaozhi["contactPhone"] = "";
+        QVERIFY(!form.save(zhaozhi, true));
+        QCOMPARE(form.duplicates().size(), 1);
+        QCOMPARE(form.duplicates().at(0).toMap().value("name").toString(), QString("上海照志文化"));
+        QCOMPARE(form.duplicates().at(0).toMap().value("ownerLabel").toString(), QString("Public pool"));
+        QCOMPARE(form.duplicates().at(0).toMap().value("reason").toString(), QString("name_contains"));
+        QCOMPARE(session.sync()->pendingCount(), pending);
+
+        QVERIFY(!form.save(zz));  // warned again for the first input
+        QVERIFY(form.save(zz, true));
+        QCOMPARE(form.errorText(), QString());
+        QCOMPARE(form.duplicates(), QVariantList());
+        QVERIFY(duplicatesChanged.count() >= 4);
+        QCOMPARE(session.sync()->pendingCount(), pending + 2);  // the customer and its contact
+        const std::string created = form.createdId().toStdString();
+        const auto row = *session.replica().get("customer", created);
+        QCOMPARE(row.value("name", ""), std::string("昭智教育"));
+        QCOMPARE(row.value("phone", ""), std::string("+86 10 6234 5678"));
+        QCOMPARE(row.value("owner", ""), std::string("lina"));
+        QCOMPARE(row.value("team", ""), std::string("north"));
+        QCOMPARE(row.value("level", ""), std::string("B"));
+        QCOMPARE(row["tags"], nlohmann::json({"教育", "新客"}));
+        QCOMPARE(customers.available(), 4);
+        QCOMPARE(column(customers, CustomersModel::NameRole),
+                 (QStringList{"北京银行", "北京昭智教育", "上海照志文化", "昭智教育"}));
+
+        ContactsModel contacts;
+        contacts.setSession(&session);
+        contacts.setCustomerId(form.createdId());
+        QCOMPARE(column(contacts, ContactsModel::NameRole), QStringList{"周敏"});
+        QCOMPARE(contacts.data(contacts.index(0), ContactsModel::PrimaryRole).toBool(), true);
+
+        // Archiving: the owner may, not another rep's customer; it leaves the list.
+        CustomerDetail mine;
+        mine.setSession(&session);
+        mine.setCustomerId(form.createdId());
+        QVERIFY(mine.canArchive());
+        QVERIFY(mine.archive());
+        QVERIFY(mine.archived());
+        QVERIFY(!mine.canArchive());
+        QCOMPARE(session.sync()->pendingCount(), pending + 3);
+        QCOMPARE(customers.available(), 3);
+        QVERIFY(!column(customers, CustomersModel::NameRole).contains("昭智教育"));
+        QVERIFY(!mine.archive());
+        QCOMPARE(mine.errorText(), QString("Refused: customer 昭智教育 is already archived"));
+        CustomerDetail bank;
+        bank.setSession(&session);
+        for (int i = 0; i < customers.rowCount(); ++i)
+            if (customers.data(customers.index(i), CustomersModel::NameRole).toString() == "北京银行")
+                bank.setCustomerId(customers.data(customers.index(i), CustomersModel::CustomerIdRole).toString());
+        QVERIFY(bank.found());
+        QVERIFY(!bank.canArchive());
+        QVERIFY(!bank.archive());
+        QCOMPARE(bank.errorText(), QString("Not allowed: customer 北京银行 is owned by wang"));
+        QCOMPARE(customers.available(), 3);
+    }
+
+    // Following up a complaint records the satisfaction after it (1-5); a
+    // score out of range is refused and nothing moves.
+    void complaintFollowedUpWithSatisfaction()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath("rep.db");
+        std::string bj;
+        {
+            auto r = replica::Replica::open(db.toStdString());
+            apptest::signInOffline(*r, "http://127.0.0.1:9", "lina", "rep");
+            bj = addCustomer(*r, "北京昭智教育", "A", "lina");
+            QVERIFY(domain::addComplaint(*r, {bj, kT0, "phone", "high", "发票开错", ""}).ok());
+            QVERIFY(domain::addComplaint(*r, {bj, kT0 + kDay, "wechat", "low", "送货晚了", ""}).ok());
+        }
+        Session session(db, offline());
+        ComplaintsModel complaints;
+        QAbstractItemModelTester tester(&complaints, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        complaints.setSession(&session);
+        QCOMPARE(column(complaints, ComplaintsModel::DescriptionRole), (QStringList{"发票开错", "送货晚了"}));
+        QCOMPARE(complaints.data(complaints.index(0), ComplaintsModel::SatisfactionAfterRole).toInt(), -1);
+        const int pending = session.sync()->pendingCount();
+        QVERIFY(!complaints.moveTo(0, "followed_up", "已重开发票", 6));
+        QCOMPARE(complaints.errorText(), QString("Invalid input: satisfaction is 1 to 5"));
+        QCOMPARE(complaints.data(complaints.index(0), ComplaintsModel::StageRole).toString(), QString("received"));
+        QCOMPARE(session.sync()->pendingCount(), pending);
+        QVERIFY(complaints.moveTo(0, "followed_up", "已重开发票", 4));
+        QCOMPARE(complaints.data(complaints.index(0), ComplaintsModel::StageRole).toString(), QString("followed_up"));
+        QCOMPARE(complaints.data(complaints.index(0), ComplaintsModel::SatisfactionAfterRole).toInt(), 4);
+        QCOMPARE(complaints.data(complaints.index(0), ComplaintsModel::ResolutionRole).toString(), QString("已重开发票"));
+        QVERIFY(complaints.moveTo(1, "investigating", "", 0));  // 0: not asked
+        QCOMPARE(complaints.data(complaints.index(1), ComplaintsModel::SatisfactionAfterRole).toInt(), -1);
+        QCOMPARE(domain::findComplaint(session.replica(), complaints.data(complaints.index(0),
+                                       ComplaintsModel::ComplaintIdRole).toString().toStdString())->satisfactionAfter,
+                 std::optional<int>(4));
+        complaints.setOpenOnly(true);
+        QCOMPARE(column(complaints, ComplaintsModel::DescriptionRole), QStringList{"送货晚了"});
+    }
+
+    // Returning idle customers to the pool: a manager's preview says how
+    // many and which (longest idle first); confirming returns them; a rep
+    // and bad day counts are refused.
+    void poolReturnPreviewsThenReturns()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath("manager.db");
+        const int64_t now = QDateTime::currentMSecsSinceEpoch();
+        std::string hz, xm, sz;
+        {
+            // Written 200 days ago (owner set then), one visited 100 days ago.
+            replica::Replica::Options past;
+            past.time = [now] { return now - 200 * kDay; };
+            auto r = replica::Replica::open(db.toStdString(), past);
+            apptest::signInOffline(*r, "http://127.0.0.1:9", "zhao", "manager");
+            hz = addCustomer(*r, "杭州长城电子", "C", "lina");
+            xm = addCustomer(*r, "厦门鹭岛贸易", "B", "wang");
+            addCustomer(*r, "苏州园林设计", "C", nullptr);  // already in the pool
+            const std::string v = *domain::planVisit(*r, {xm, now - 100 * kDay, "", "visit", "wang"});
+            QVERIFY(domain::checkIn(*r, v, {now - 100 * kDay, {}, {}, {}}).ok());
+        }
+        {
+            auto r = replica::Replica::open(db.toStdString());
+            sz = addCustomer(*r, "深圳前海科技", "A", "lina");  // owned since now
+        }
+        Session session(db, offline());
+        PoolReturnController pool;
+        pool.setSession(&session);
+        QCOMPARE(pool.previewDays(), -1);
+        QVERIFY(!pool.previewFor("ninety"));
+        QCOMPARE(pool.errorText(), QString("Enter a number of days from 1 to 3650"));
+        QVERIFY(!pool.previewFor("0"));
+        QCOMPARE(pool.errorText(), QString("Enter a number of days from 1 to 3650"));
+        QVERIFY(!pool.confirm());  // nothing previewed
+        QVERIFY(pool.previewFor("150"));
+        QCOMPARE(pool.previewCount(), 1);
+        QVERIFY(pool.previewFor(" 90 "));
+        QCOMPARE(pool.errorText(), QString());
+        QCOMPARE(pool.previewDays(), 90);
+        QCOMPARE(pool.previewCount(), 2);
+        QStringList names, owners, idle;
+        for (const QVariant& v : pool.preview()) {
+            names << v.toMap().value("name").toString();
+            owners << v.toMap().value("owner").toString();
+            idle << v.toMap().value("idleDays").toString();
+        }
+        QCOMPARE(names, (QStringList{"杭州长城电子", "厦门鹭岛贸易"}));
+        QCOMPARE(owners, (QStringList{"lina", "wang"}));
+        QCOMPARE(idle, (QStringList{"200", "100"}));
+        QVERIFY(!pool.preview().at(0).toMap().value("lastVisit").toDateTime().isValid());  // never visited
+        QCOMPARE(pool.preview().at(1).toMap().value("lastVisit").toDateTime().toMSecsSinceEpoch(), now - 100 * kDay);
+        const int pending = session.sync()->pendingCount();
+        QVERIFY(pool.confirm());
+        QCOMPARE(pool.resultText(), PoolReturnController::tr("%n customer(s) returned to the public pool", nullptr, 2));
+        QCOMPARE(pool.previewDays(), -1);
+        QCOMPARE(session.sync()->pendingCount(), pending + 2);
+        QVERIFY(session.replica().get("customer", hz)->at("owner").is_null());
+        QVERIFY(session.replica().get("customer", xm)->at("owner").is_null());
+        QCOMPARE(session.replica().get("customer", sz)->at("owner").get<std::string>(), std::string("lina"));
+        QVERIFY(pool.previewFor("90"));
+        QCOMPARE(pool.previewCount(), 0);
+
+        session.replica().setSetting(replica::settings::kRole, std::string("rep"));
+        QVERIFY(!pool.previewFor("90"));
+        QCOMPARE(pool.errorText(), QString("Not allowed: only a manager can return customers to the pool"));
+        QCOMPARE(pool.previewDays(), -1);
     }
 
     void signInToUnreachableServerFails()

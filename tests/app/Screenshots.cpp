@@ -139,6 +139,34 @@ void clickButton(QQuickWindow* w, const char* name)
     if (auto* button = findItem(w->contentItem(), QString::fromLatin1(name))) QMetaObject::invokeMethod(button, "clicked");
 }
 
+// Types into a field of the visible page or of an open form.
+void typeInto(QQuickWindow* w, const char* name, const QString& text)
+{
+    if (auto* field = findItem(w->contentItem(), QString::fromLatin1(name))) field->setProperty("text", text);
+}
+
+// The new-customer form after "Save" found a likely duplicate (nothing saved).
+void newCustomerWithDuplicate(QQuickWindow* w)
+{
+    showPage(w, "customers");
+    settle(200);
+    clickButton(w, "newCustomerButton");
+    settle(200);
+    typeInto(w, "newCustomerName", QStringLiteral("西湖茶业"));
+    typeInto(w, "newCustomerPhone", QStringLiteral("0571-8888 2323"));
+    typeInto(w, "newContactName", QStringLiteral("陈明"));
+    clickButton(w, "saveNewCustomerButton");
+}
+
+// The Team page's "return to pool" tab after a preview for 90 days.
+void poolPreview(QQuickWindow* w)
+{
+    showTeamTab(w, 5);
+    settle(200);
+    typeInto(w, "poolDays", QStringLiteral("90"));
+    clickButton(w, "poolPreviewButton");
+}
+
 } // namespace
 
 int main(int argc, char* argv[])
@@ -160,6 +188,18 @@ int main(int argc, char* argv[])
     QTemporaryDir dir;
     const QString db = dir.filePath("lina.db");
     std::string hangzhouId, visitId;
+    {
+        // A customer of lina's nobody has visited for 120 days (written by a
+        // clock that says so): the Team page's "return to pool" preview.
+        replica::Replica::Options past;
+        const int64_t longAgo = QDateTime::currentMSecsSinceEpoch() - 120 * 24 * 3600 * 1000LL;
+        past.time = [longAgo] { return longAgo; };
+        auto r = replica::Replica::open(db.toStdString(), past);
+        replica::Write w;
+        w.set("name", std::string("温州瓯江鞋业")).set("level", std::string("C")).set("owner", std::string("lina"));
+        w.set("region", std::string("温州"));
+        if (!r->create("customer", w)) return 1;
+    }
     {
         auto r = replica::Replica::open(db.toStdString());
         auto fixture = apptest::makeConflicts(dir.path().toStdString(), *r, "https://sync.example.com");
@@ -304,7 +344,8 @@ int main(int argc, char* argv[])
                                      {{QStringLiteral("team"), [](QQuickWindow* w) { showTeamTab(w, 0); }},
                                       {QStringLiteral("team-abc"), [](QQuickWindow* w) { showTeamTab(w, 2); }},
                                       {QStringLiteral("team-reassign"), [](QQuickWindow* w) { showTeamTab(w, 3); }},
-                                      {QStringLiteral("team-export"), [](QQuickWindow* w) { showTeamTab(w, 4); }}});
+                                      {QStringLiteral("team-export"), [](QQuickWindow* w) { showTeamTab(w, 4); }},
+                                      {QStringLiteral("team-pool"), poolPreview}});
             // Forms over the customer page, each in its own window (a modal
             // form stays open over whatever is shown next).
             for (const auto& [key, button] : {std::pair{"customer-edit", "editProfileButton"},
@@ -315,6 +356,7 @@ int main(int argc, char* argv[])
                                                settle(200);
                                                clickButton(w, button);
                                            }}});
+            ok = ok && shooter.shoot(signedIn, lang, size, {{QStringLiteral("customer-new"), newCustomerWithDuplicate}});
             // Its own window: the Visit page is a popup over the others.
             ok = ok && shooter.shoot(signedIn, lang, size,
                                      {{QStringLiteral("visit"), [&](QQuickWindow* w) { call(w, "openVisit", visitId); }}});

@@ -2,6 +2,7 @@
 // refusals) and the per-field history the replica can show.
 #include "CustomerFixture.h"
 
+#include "domain/Contacts.h"
 #include "domain/CustomerProfile.h"
 
 #include "replica/Hub.h"
@@ -69,6 +70,90 @@ TEST_F(CustomerProfileTest, BadEditsAndOtherPeoplesCustomersAreRefused)
     signIn(*r, "wang", "manager");
     FS_ASSERT_OK(updateProfile(*r, ids["xm"], e));
     EXPECT_EQ(row("xm")["phone"], "1");
+}
+
+TEST_F(CustomerProfileTest, CreateFollowsTheCliRulesAndWritesTheFirstContact)
+{
+    const size_t before = r->pendingCount();
+    NewCustomer c;
+    c.name = " 成都天府茶业 ";
+    c.phone = "028-8888 0000";
+    c.address = "成都市锦江区";
+    c.region = "西南";
+    c.level = "B";
+    c.lifecycle = "lead";
+    c.tags = {"茶叶", " ", "茶叶", "新客"};
+    c.contactName = "周敏";
+    c.contactTitle = "采购";
+    c.contactPhone = "135 0000 1234";
+    auto id = createCustomer(*r, c);
+    FS_ASSERT_OK(id);
+    EXPECT_EQ(r->pendingCount(), before + 2) << "the customer and its contact";
+    const auto row = *r->get("customer", *id);
+    EXPECT_EQ(row["name"], "成都天府茶业");
+    EXPECT_EQ(row["phone"], "028-8888 0000");
+    EXPECT_EQ(row["address"], "成都市锦江区");
+    EXPECT_EQ(row["region"], "西南");
+    EXPECT_EQ(row["level"], "B");
+    EXPECT_EQ(row["lifecycle"], "lead");
+    EXPECT_EQ(row["tags"], nlohmann::json({"新客", "茶叶"}));
+    EXPECT_EQ(row["owner"], "lina") << "a rep's new customer is theirs";
+    EXPECT_EQ(row["team"], "north");
+    const auto first = contactsOf(*r, *id);
+    ASSERT_EQ(first.size(), 1u);
+    EXPECT_EQ(first[0].name, "周敏");
+    EXPECT_EQ(first[0].title, "采购");
+    EXPECT_EQ(first[0].phone, "135 0000 1234");
+    EXPECT_TRUE(first[0].primary);
+
+    signIn(*r, "wang", "manager");
+    NewCustomer pool;
+    pool.name = "成都蓉城物流";
+    auto poolId = createCustomer(*r, pool);
+    FS_ASSERT_OK(poolId);
+    const auto poolRow = *r->get("customer", *poolId);
+    EXPECT_TRUE(poolRow["owner"].is_null()) << "a manager's new customer goes to the pool";
+    EXPECT_EQ(poolRow["team"], "north");
+    EXPECT_TRUE(contactsOf(*r, *poolId).empty());
+}
+
+TEST_F(CustomerProfileTest, CreateRefusesBadInputAndWritesNothing)
+{
+    const size_t before = r->pendingCount();
+    const size_t customers = r->list("customer").size();
+    NewCustomer c;
+    c.name = "  ";
+    EXPECT_EQ(createCustomer(*r, c).error().message, "the name cannot be empty");
+    c.name = "成都天府茶业";
+    c.level = "E";
+    EXPECT_EQ(createCustomer(*r, c).error().message, "unknown level: E");
+    c.level = "";
+    c.lifecycle = "vip";
+    EXPECT_EQ(createCustomer(*r, c).error().message, "unknown lifecycle: vip");
+    c.lifecycle = "";
+    c.contactPhone = "135 0000 1234";
+    EXPECT_EQ(createCustomer(*r, c).error().message, "the first contact needs a name");
+    EXPECT_EQ(r->pendingCount(), before);
+    EXPECT_EQ(r->list("customer").size(), customers);
+}
+
+TEST_F(CustomerProfileTest, ArchiveByOwnerOrManagerOnly)
+{
+    const size_t before = r->pendingCount();
+    EXPECT_EQ(archiveCustomer(*r, ids["bank"]).error().message, "customer 北京银行 is owned by wang");
+    EXPECT_EQ(archiveCustomer(*r, ids["xm"]).error().message,
+              "customer 厦门鹭岛贸易有限公司 is in the public pool: only a manager archives it");
+    EXPECT_EQ(archiveCustomer(*r, ids["gz"]).error().code, ErrorCode::FailedPrecondition);
+    EXPECT_EQ(archiveCustomer(*r, "no-such-id").error().code, ErrorCode::NotFound);
+    EXPECT_EQ(r->pendingCount(), before);
+    FS_ASSERT_OK(archiveCustomer(*r, ids["zz"]));
+    EXPECT_EQ(row("zz")["archived"], true);
+    EXPECT_EQ(r->pendingCount(), before + 1);
+    EXPECT_EQ(archiveCustomer(*r, ids["zz"]).error().message, "customer 北京昭智教育 is already archived");
+    signIn(*r, "wang", "manager");
+    FS_ASSERT_OK(archiveCustomer(*r, ids["xm"]));
+    FS_ASSERT_OK(archiveCustomer(*r, ids["cs"]));  // lina's: a manager may
+    EXPECT_EQ(row("cs")["archived"], true);
 }
 
 TEST_F(CustomerProfileTest, HistoryShowsEachFieldsWriterAndOverwrittenValues)

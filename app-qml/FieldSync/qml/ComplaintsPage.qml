@@ -1,8 +1,12 @@
 // Complaints (投诉): open ones (or all), oldest first, each with the stages it
 // can move to; "answered" takes the resolution typed on the row (the domain
-// refuses it without one and the page says so). A closed (followed-up)
+// refuses it without one and the page says so); "followed up" takes the
+// customer's satisfaction after (1–5, or not asked), shown on the row once
+// recorded. A closed (followed-up)
 // complaint, shown with "Open only" off, can be reopened: it starts again at
 // "received". New complaints are recorded from the customer's page.
+// Complaints are not voided from the app: the domain has no rule for it
+// (docs/app.md).
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Controls.Material
@@ -64,6 +68,7 @@ Page {
             required property var receivedAt
             required property string resolution
             required property bool open
+            required property int satisfactionAfter
             width: ListView.view.width
             onClicked: page.customerRequested(row.customerId)
             contentItem: ColumnLayout {
@@ -92,16 +97,29 @@ Page {
                 }
                 Label {
                     text: [row.receivedAt && !isNaN(row.receivedAt) ? Qt.formatDate(row.receivedAt, "yyyy-MM-dd") : "",
-                           row.channelLabel, row.resolution].filter(s => s.length > 0).join(" · ")
+                           row.channelLabel, row.resolution,
+                           row.satisfactionAfter > 0 ? qsTr("Satisfaction after: %1/5").arg(row.satisfactionAfter) : ""]
+                          .filter(s => s.length > 0).join(" · ")
                     color: Material.color(Material.Grey, Material.Shade700)
                     Layout.fillWidth: true
                     wrapMode: Text.Wrap
                 }
                 TextField {
                     id: resolutionField
+                    objectName: "complaintResolution"
                     Layout.fillWidth: true
                     visible: row.nextStages.indexOf("answered") >= 0 && row.resolution.length === 0
                     placeholderText: qsTr("Resolution (needed to answer)")
+                }
+                RowLayout {
+                    visible: row.nextStages.indexOf("followed_up") >= 0
+                    Label { text: qsTr("Satisfaction after") }
+                    ComboBox {
+                        id: satisfactionBox
+                        objectName: "complaintSatisfaction"
+                        // Index = the score; 0: not asked.
+                        model: [qsTr("Not asked"), "1", "2", "3", "4", "5"]
+                    }
                 }
                 Flow {
                     Layout.fillWidth: true
@@ -116,9 +134,11 @@ Page {
                         model: row.nextStages
                         Button {
                             required property string modelData
+                            objectName: "moveComplaint_" + modelData
                             flat: true
                             text: qsTr("→ %1").arg(complaints.stageLabel(modelData))
-                            onClicked: complaints.moveTo(row.index, modelData, resolutionField.text)
+                            onClicked: complaints.moveTo(row.index, modelData, resolutionField.text,
+                                                         modelData === "followed_up" ? satisfactionBox.currentIndex : 0)
                         }
                     }
                 }

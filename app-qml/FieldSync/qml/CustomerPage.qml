@@ -20,6 +20,7 @@ Page {
     signal visitRequested(string customerId)
     signal visitOpened(string visitId)
     signal conflictsRequested()
+    signal archived()
 
     // The models read only while a customer is shown (an empty ConflictsModel
     // row filter would mean every conflict).
@@ -177,6 +178,13 @@ Page {
                     flat: true
                     visible: detail.editable
                     onClicked: profileDialog.open()
+                }
+                Button {
+                    objectName: "archiveCustomerButton"
+                    text: qsTr("Archive")
+                    flat: true
+                    visible: detail.canArchive
+                    onClicked: archiveDialog.open()
                 }
             }
             GridLayout {
@@ -392,11 +400,14 @@ Page {
                     required property string stageLabel
                     required property string severityLabel
                     required property bool open
+                    required property int satisfactionAfter
                     Layout.fillWidth: true
                     Label {
                         Layout.fillWidth: true
                         wrapMode: Text.Wrap
-                        text: [complaintRow.stageLabel, complaintRow.severityLabel, complaintRow.description].filter(s => s.length > 0).join(" · ")
+                        text: [complaintRow.stageLabel, complaintRow.severityLabel, complaintRow.description,
+                               complaintRow.satisfactionAfter > 0 ? qsTr("Satisfaction after: %1/5").arg(complaintRow.satisfactionAfter) : ""]
+                              .filter(s => s.length > 0).join(" · ")
                     }
                     Button {
                         objectName: "reopenComplaintButton"
@@ -653,5 +664,25 @@ Page {
         }
         Label { text: qsTr("Reason") }
         TextField { id: voidReason; objectName: "voidReason"; Layout.fillWidth: true }
+    }
+
+    FormDialog {
+        id: archiveDialog
+        objectName: "archiveDialog"
+        title: qsTr("Archive %1?").arg(detail.name)
+        acceptText: qsTr("Archive")
+        acceptName: "confirmArchiveButton"
+        errorText: detail.errorText
+        onSubmitted: {
+            if (detail.archive()) {
+                close()
+                page.archived()
+            }
+        }
+        Label {
+            Layout.fillWidth: true
+            wrapMode: Text.Wrap
+            text: qsTr("An archived customer leaves the customer list and the reports on every device of the team. Its visits, contacts and complaints are kept.")
+        }
     }
 }

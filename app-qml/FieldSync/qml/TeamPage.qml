@@ -1,7 +1,8 @@
 // Team (managers): key-account coverage this month, visits per rep this
 // week, the team's visit feed (filter by rep, period, flagged only), the
 // churn-risk list, the ABC classification beside the manual level,
-// reassigning customers to a rep of the team, and the CSV export.
+// reassigning customers to a rep of the team, the CSV export, and returning
+// customers with no visit in N days to the public pool (preview, confirm).
 // Everything is read from the local replica, offline.
 import QtQuick
 import QtQuick.Controls
@@ -45,6 +46,11 @@ Page {
         objectName: "assignController"
         // The members are read from the whole replica: only while the tab is open.
         session: views.currentIndex === 3 ? page.session : null
+    }
+    PoolReturnController {
+        id: poolReturn
+        objectName: "poolReturnController"
+        session: page.session
     }
     ExportController {
         id: exporter
@@ -123,12 +129,13 @@ Page {
             id: views
             objectName: "teamViews"
             Layout.fillWidth: true
-            // Five tabs do not fit a phone: each keeps its width and the bar scrolls.
+            // Six tabs do not fit a phone: each keeps its width and the bar scrolls.
             TabButton { text: qsTr("Visit feed"); font.capitalization: Font.MixedCase; width: implicitWidth }
             TabButton { text: qsTr("Churn risk (%1)").arg(churn.count); font.capitalization: Font.MixedCase; width: implicitWidth }
             TabButton { objectName: "abcTab"; text: qsTr("ABC"); font.capitalization: Font.MixedCase; width: implicitWidth }
             TabButton { objectName: "reassignTab"; text: qsTr("Reassign"); font.capitalization: Font.MixedCase; width: implicitWidth }
             TabButton { objectName: "exportTab"; text: qsTr("Export"); font.capitalization: Font.MixedCase; width: implicitWidth }
+            TabButton { objectName: "poolTab"; text: qsTr("Return to pool"); font.capitalization: Font.MixedCase; width: implicitWidth }
         }
 
         StackLayout {
@@ -424,6 +431,99 @@ Page {
                     }
                 }
             }
+
+            // Customers idle for N days go back to the pool: a dry run first
+            // (how many, which), then a confirmation.
+            Flickable {
+                clip: true
+                contentHeight: poolForm.implicitHeight + 24
+                ColumnLayout {
+                    id: poolForm
+                    x: 12
+                    y: 12
+                    width: parent.width - 24
+                    spacing: 6
+                    Label {
+                        Layout.fillWidth: true
+                        wrapMode: Text.Wrap
+                        text: qsTr("Customers with no visit, and no new owner, in this many days lose their owner and go to the team's public pool.")
+                    }
+                    RowLayout {
+                        Layout.fillWidth: true
+                        Label { text: qsTr("Days") }
+                        TextField {
+                            id: poolDays
+                            objectName: "poolDays"
+                            Layout.preferredWidth: 96
+                            text: "90"
+                            inputMethodHints: Qt.ImhDigitsOnly
+                            onTextEdited: poolReturn.cancel()
+                        }
+                        Button {
+                            objectName: "poolPreviewButton"
+                            text: qsTr("Preview")
+                            flat: true
+                            onClicked: poolReturn.previewFor(poolDays.text)
+                        }
+                    }
+                    Label {
+                        objectName: "poolPreviewLabel"
+                        Layout.fillWidth: true
+                        wrapMode: Text.Wrap
+                        visible: poolReturn.previewDays >= 0
+                        font.bold: true
+                        text: qsTr("%n customer(s) would return to the pool", "", poolReturn.previewCount)
+                    }
+                    Repeater {
+                        model: poolReturn.preview
+                        delegate: Label {
+                            required property var modelData
+                            Layout.fillWidth: true
+                            elide: Text.ElideRight
+                            text: [modelData.name, modelData.owner,
+                                   qsTr("idle %n day(s)", "", modelData.idleDays),
+                                   modelData.lastVisit && !isNaN(modelData.lastVisit)
+                                       ? qsTr("last visit %1").arg(Qt.formatDate(modelData.lastVisit, "yyyy-MM-dd")) : qsTr("never visited")]
+                                  .join(" · ")
+                        }
+                    }
+                    Button {
+                        objectName: "poolReturnButton"
+                        text: qsTr("Return %n to the pool", "", poolReturn.previewCount)
+                        highlighted: true
+                        flat: true  // no elevation layer: the software renderer (offscreen) cannot draw it
+                        visible: poolReturn.previewDays >= 0
+                        enabled: poolReturn.previewCount > 0
+                        onClicked: poolConfirm.open()
+                    }
+                    Label {
+                        objectName: "poolResult"
+                        Layout.fillWidth: true
+                        wrapMode: Text.Wrap
+                        visible: text.length > 0
+                        text: poolReturn.errorText.length > 0 ? poolReturn.errorText : poolReturn.resultText
+                        color: poolReturn.errorText.length > 0 ? Material.color(Material.Red) : Material.foreground
+                    }
+                }
+            }
+        }
+    }
+
+    FormDialog {
+        id: poolConfirm
+        objectName: "poolConfirmDialog"
+        title: qsTr("Return to the public pool?")
+        acceptText: qsTr("Return")
+        acceptName: "confirmPoolButton"
+        errorText: poolReturn.errorText
+        onSubmitted: {
+            if (poolReturn.confirm()) close()
+        }
+        Label {
+            Layout.fillWidth: true
+            wrapMode: Text.Wrap
+            text: qsTr("%n customer(s) idle for %1 days will lose their owner. Every rep of the team can then claim them.", "",
+                       poolReturn.previewCount).arg(poolReturn.previewDays)
         }
     }
 }

@@ -117,6 +117,7 @@ Page {
                     ComboBox {
                         id: satisfactionBox
                         objectName: "complaintSatisfaction"
+                        implicitContentWidthPolicy: ComboBox.WidestText
                         // Index = the score; 0: not asked.
                         model: [qsTr("Not asked"), "1", "2", "3", "4", "5"]
                     }

@@ -311,18 +311,26 @@ Result<PushResult> Hub::push(const crdt::DeviceId& device, crdt::Hlc after,
                                       + " but the push follows " + std::to_string(after)
                                       + "; changes in between are missing");
         uint64_t seq = head();
-        // The push's rows and customers in a few queries, not several per
-        // record: this is the serialized section every instance queues for.
+        // On PostgreSQL, where every statement is a round trip made while
+        // every other pusher waits: the push's rows, customers and owner
+        // history in a few queries, not several per record, and its new rows
+        // and log in multi-row INSERTs at the end. SQLite runs in this
+        // process: there the copies cost more than the statements they save
+        // (docs/benchmarks.md, Scale-out).
+        const bool batched = m_db->dialect() == storage::Dialect::Postgres;
         RowStore::ReadAhead readAhead(m_rows);
+        RowStore::WriteBehind writeBehind(m_rows, batched);
         struct HistoryScope {
             Hub& hub;
             ~HistoryScope()
             {
                 hub.m_ownerHistory.clear();
                 hub.m_pendingLog.clear();
+                hub.m_batchLog = false;
             }
         } historyScope{*this};
-        readAheadFor(records, acked);
+        m_batchLog = batched;
+        if (batched) readAheadFor(records, acked);
         const auto& conflictEntity = *m_schema.entity(schema::kConflictEntity);
         std::unordered_set<std::string> touched;  // result.customers, once each, in first-touch order
         for (const auto& r : records) {
@@ -360,6 +368,7 @@ Result<PushResult> Hub::push(const crdt::DeviceId& device, crdt::Hlc after,
             acked = r.clock.hlc;
             ++result.accepted;
         }
+        m_rows.flushWrites();
         flushLog();
         if (acked != ackedFor(device)) {
             UsingStatement st(*m_db, "INSERT INTO hub_device (device, acked) VALUES (?, ?) "
@@ -453,6 +462,15 @@ void Hub::merge(const protocol::ChangeRecord& r, uint64_t seq, std::vector<proto
 void Hub::log(uint64_t seq, const crdt::DeviceId& device, const std::string& user, const std::string& customer,
               const protocol::ChangeRecord& r)
 {
+    if (!m_batchLog) {
+        UsingStatement st(*m_db, "INSERT INTO hub_log (seq, device, device_seq, \"user\", customer, record, received_at) "
+                                 "VALUES (?, ?, ?, ?, ?, ?, ?)");
+        st->bind(1, static_cast<int64_t>(seq)).bind(2, deviceBlob(device)).bind(3, static_cast<int64_t>(r.clock.hlc))
+            .bind(4, user).bind(5, customer).bind(6, protocol::toJson(r, m_schema).dump())
+            .bind(7, m_hlc.physicalMillis());
+        st->run();
+        return;
+    }
     m_pendingLog.push_back({static_cast<int64_t>(seq), static_cast<int64_t>(r.clock.hlc), m_hlc.physicalMillis(), device,
                             user, customer, protocol::toJson(r, m_schema).dump()});
 }

@@ -189,8 +189,9 @@ private:
     PullResult pullInSnapshot(uint64_t after, size_t limit, const Viewer* viewer, PullEncoding encoding);
     void merge(const protocol::ChangeRecord& record, uint64_t seq, std::vector<protocol::ChangeRecord>& conflicts,
                std::vector<std::optional<std::string>>* formerOwners = nullptr);
-    // Queues a log row; flushLog() inserts the queue in multi-row INSERTs
-    // before the push commits (nothing reads the log inside a push).
+    // Inserts a log row, or in a batched push (PostgreSQL) queues it:
+    // flushLog() inserts the queue in multi-row INSERTs before the push
+    // commits (nothing reads the log inside a push).
     void log(uint64_t seq, const crdt::DeviceId& device, const std::string& user, const std::string& customer,
              const protocol::ChangeRecord& record);
     void flushLog();
@@ -216,6 +217,7 @@ private:
         std::string user, customer, record;
     };
     std::vector<PendingLog> m_pendingLog;
+    bool m_batchLog = false;
     // Inside a push: owner_change rows (hlc, old_owner) of the customers read
     // ahead, in (hlc, seq) order, kept up to date by merge().
     std::unordered_map<std::string, std::vector<std::pair<crdt::Hlc, std::optional<std::string>>>> m_ownerHistory;

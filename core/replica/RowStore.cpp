@@ -3,6 +3,8 @@
 #include "storage/Statement.h"
 
 #include <algorithm>
+#include <map>
+#include <optional>
 #include <stdexcept>
 
 namespace fieldsync::replica {
@@ -36,6 +38,7 @@ RowStore::RowStore(storage::Connection& db, const schema::Schema& schema) : m_db
         m_sql.push_back(std::move(s));
     }
     m_ahead.resize(m_sql.size());
+    m_waitingIds.resize(m_sql.size());
     reloadPeers();
 }
 
@@ -141,8 +144,57 @@ void RowStore::forget(const EntityDef& e, std::string_view id)
     m_aheadRows -= m_ahead[static_cast<size_t>(e.code)].erase(std::string(id));
 }
 
+bool RowStore::waiting(const EntityDef& e, std::string_view id) const
+{
+    return !m_waiting.empty() && m_waitingIds[static_cast<size_t>(e.code)].contains(std::string(id));
+}
+
+void RowStore::dropWrites()
+{
+    m_waiting.clear();
+    for (auto& ids : m_waitingIds) ids.clear();
+    m_writeBehind = false;
+}
+
+void RowStore::flushWrites()
+{
+    if (m_waiting.empty()) return;
+    std::vector<WaitingInsert> waiting = std::move(m_waiting);
+    m_waiting.clear();
+    for (auto& ids : m_waitingIds) ids.clear();
+    // Rows of one entity with the same columns share a statement, in the order they were saved.
+    std::map<std::pair<int, uint64_t>, std::vector<const WaitingInsert*>> groups;
+    for (const auto& w : waiting) groups[{w.entity, w.columns}].push_back(&w);
+    for (const auto& [key, rows] : groups) {
+        const auto& e = m_schema.entity(key.first);
+        const std::string& one = insertSql(e, key.second);
+        const std::string tuple = one.substr(one.rfind(" VALUES ") + 8);
+        const size_t params = static_cast<size_t>(std::count(tuple.begin(), tuple.end(), '?'));
+        // At most 100 rows and 30,000 parameters a statement (both engines' limits are higher).
+        const size_t perStatement = std::max<size_t>(1, std::min<size_t>(100, 30000 / params));
+        for (size_t start = 0; start < rows.size(); start += perStatement) {
+            const size_t n = std::min(perStatement, rows.size() - start);
+            std::string sql = one;
+            for (size_t i = 1; i < n; ++i) sql += ", " + tuple;
+            // A full statement is prepared once per connection; a shorter last one is run once.
+            std::optional<Statement> once;
+            if (n > 1 && n < perStatement) once.emplace(m_db, sql);
+            UsingStatement st(once ? *once : m_db.cached(sql));
+            int p = 1;
+            for (size_t i = start; i < start + n; ++i) {
+                const auto& w = *rows[i];
+                st->bind(p++, w.id);
+                bindColumns(*st, p, e, w.row, w.columns);
+                st->bind(p++, Blob{w.clocks});
+            }
+            st->run();
+        }
+    }
+}
+
 void RowStore::readAhead(const EntityDef& e, const std::vector<std::string>& ids)
 {
+    flushWrites();
     auto& rows = m_ahead[static_cast<size_t>(e.code)];
     std::vector<std::string> wanted;
     for (const auto& id : ids)
@@ -180,6 +232,7 @@ size_t RowStore::readAheadSize() const
 
 RowState RowStore::load(const EntityDef& e, std::string_view id)
 {
+    if (waiting(e, id)) flushWrites();
     if (const auto* known = ahead(e, id)) return *known;
     RowState row;
     UsingStatement st(m_db.cached(m_sql[static_cast<size_t>(e.code)].select));
@@ -194,6 +247,7 @@ RowState RowStore::load(const EntityDef& e, std::string_view id)
 
 bool RowStore::exists(const EntityDef& e, std::string_view id)
 {
+    if (waiting(e, id)) flushWrites();
     if (const auto* known = ahead(e, id)) return known->exists;
     UsingStatement st(m_db.cached(m_sql[static_cast<size_t>(e.code)].exists));
     st->bind(1, id);
@@ -255,6 +309,7 @@ void RowStore::bindValue(Statement& st, int index, const crdt::Value& v) const
 
 void RowStore::remove(const EntityDef& e, std::string_view id)
 {
+    flushWrites();
     forget(e, id);
     UsingStatement row(m_db, "DELETE FROM \"" + e.table + "\" WHERE id = ?");
     row->bind(1, id);
@@ -264,9 +319,27 @@ void RowStore::remove(const EntityDef& e, std::string_view id)
     dots->run();
 }
 
+void RowStore::bindColumns(Statement& st, int& p, const EntityDef& e, const RowState& row, uint64_t columns) const
+{
+    for (const auto& f : e.fields) {
+        if (!(columns >> f.index & 1)) continue;
+        const auto i = static_cast<size_t>(f.index);
+        if (f.type == FieldType::TagSet) {
+            const auto& cache = row.setCache[i];
+            if (cache.empty() || cache == "[]") st.bind(p++, nullptr);
+            else st.bind(p++, cache);
+        } else {
+            bindValue(st, p++, row.fields[i].reg.value);
+        }
+        if (f.type == FieldType::Stage) st.bind(p++, row.fields[i].reg.generation);
+    }
+}
+
 void RowStore::save(const EntityDef& e, std::string_view id, const RowState& row)
 {
     forget(e, id);
+    // A row written again is written in place: its first INSERT goes first.
+    if (waiting(e, id)) flushWrites();
     // Clock groups: one per distinct (clock, arrival) over the written fields.
     std::vector<ClockGroup> groups;
     for (size_t i = 0; i < e.fields.size(); ++i) {
@@ -280,17 +353,6 @@ void RowStore::save(const EntityDef& e, std::string_view id, const RowState& row
     }
     std::string clocks = encodeClockGroups(groups);
 
-    auto bindField = [&](Statement& st, int& p, const FieldDef& f) {
-        const auto i = static_cast<size_t>(f.index);
-        if (f.type == FieldType::TagSet) {
-            const auto& cache = row.setCache[i];
-            if (cache.empty() || cache == "[]") st.bind(p++, nullptr);
-            else st.bind(p++, cache);
-        } else {
-            bindValue(st, p++, row.fields[i].reg.value);
-        }
-    };
-
     int p = 1;
     // Columns to write: a new row's non-null ones, a stored row's dirty ones.
     uint64_t columns = row.dirty;
@@ -301,23 +363,20 @@ void RowStore::save(const EntityDef& e, std::string_view id, const RowState& row
                                                              : row.fields[i].written;
             if (set) columns |= uint64_t{1} << i;
         }
+        if (m_writeBehind) {
+            m_waiting.push_back({e.code, std::string(id), columns, row, std::move(clocks)});
+            m_waitingIds[static_cast<size_t>(e.code)].insert(std::string(id));
+            return;
+        }
         UsingStatement st(m_db.cached(insertSql(e, columns)));
         st->bind(p++, id);
-        for (const auto& f : e.fields) {
-            if (!(columns >> f.index & 1)) continue;
-            bindField(*st, p, f);
-            if (f.type == FieldType::Stage) st->bind(p++, row.fields[static_cast<size_t>(f.index)].reg.generation);
-        }
+        bindColumns(*st, p, e, row, columns);
         st->bind(p, Blob{clocks});
         st->run();
         return;
     }
     UsingStatement st(m_db.cached(updateSql(e, columns)));
-    for (const auto& f : e.fields) {
-        if (!(columns >> f.index & 1)) continue;
-        bindField(*st, p, f);
-        if (f.type == FieldType::Stage) st->bind(p++, row.fields[static_cast<size_t>(f.index)].reg.generation);
-    }
+    bindColumns(*st, p, e, row, columns);
     st->bind(p++, Blob{clocks});
     st->bind(p, id);
     st->run();
@@ -400,6 +459,7 @@ void RowStore::refreshSetCache(const EntityDef& e, std::string_view id, RowState
 
 void RowStore::forEachRow(const EntityDef& e, const std::function<void(const std::string&, const RowState&)>& fn)
 {
+    flushWrites();
     Statement st(m_db, m_sql[static_cast<size_t>(e.code)].all);
     while (st.step()) {
         RowState row;
@@ -478,6 +538,7 @@ void RowStore::exportRow(const EntityDef& e, std::string_view id, std::vector<pr
 
 std::vector<std::string> RowStore::idsWhere(const EntityDef& e, std::string_view field, std::string_view value)
 {
+    flushWrites();
     std::vector<std::string> ids;
     if (!e.field(field)) return ids;
     UsingStatement st(m_db, "SELECT id FROM \"" + e.table + "\" WHERE \"" + std::string(field) + "\" = ? ORDER BY id");

@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace fieldsync::replica {
@@ -64,6 +65,26 @@ public:
     };
     // How many rows the read-ahead holds (for tests).
     size_t readAheadSize() const;
+
+    // While a WriteBehind scope is open, a new row's INSERT waits: rows
+    // created together go in multi-row INSERTs (one per entity and set of
+    // columns), written by flushWrites() or before anything reads the tables
+    // (a load or exists of a waiting row, a listing, a dump), so every read
+    // still sees every write. Callers flush before they commit; a scope that
+    // ends unflushed drops what waits (its transaction is being rolled back).
+    class WriteBehind {
+    public:
+        // `enabled` false: saves are written at once, as without the scope.
+        explicit WriteBehind(RowStore& rows, bool enabled = true) : m_rows(rows) { m_rows.m_writeBehind = enabled; }
+        ~WriteBehind() { m_rows.dropWrites(); }
+        WriteBehind(const WriteBehind&) = delete;
+        WriteBehind& operator=(const WriteBehind&) = delete;
+
+    private:
+        RowStore& m_rows;
+    };
+    void flushWrites();
+    size_t waitingWrites() const { return m_waiting.size(); }  // for tests
     // A row that does not exist yet, with every field unwritten (no read).
     RowState blank(const schema::EntityDef& entity) const;
     // Inserts a new row whole; for a stored row writes only the dirty fields
@@ -122,6 +143,21 @@ private:
     std::vector<std::unordered_map<std::string, RowState>> m_ahead;
     size_t m_aheadRows = 0;
     const RowState* ahead(const schema::EntityDef& entity, std::string_view id) const;
+    // The write-behind: inserts waiting, and their ids by entity code.
+    struct WaitingInsert {
+        int entity;
+        std::string id;
+        uint64_t columns;
+        RowState row;
+        std::string clocks;
+    };
+    bool m_writeBehind = false;
+    std::vector<WaitingInsert> m_waiting;
+    std::vector<std::unordered_set<std::string>> m_waitingIds;
+    bool waiting(const schema::EntityDef& entity, std::string_view id) const;
+    void dropWrites();
+    void bindColumns(storage::Statement& st, int& p, const schema::EntityDef& entity, const RowState& row,
+                     uint64_t columns) const;
     void forget(const schema::EntityDef& entity, std::string_view id);
     storage::Connection& m_db;
     const schema::Schema& m_schema;

@@ -57,6 +57,12 @@ bool ContactsModel::setPrimary(int row)
     return finish(domain::setPrimaryContact(session()->replica(), m_rows[static_cast<size_t>(row)].id));
 }
 
+bool ContactsModel::archive(int row)
+{
+    if (!session() || !validRow(row)) return false;
+    return finish(domain::archiveContact(session()->replica(), m_rows[static_cast<size_t>(row)].id));
+}
+
 QVariant ContactsModel::data(const QModelIndex& index, int role) const
 {
     if (!index.isValid() || !validRow(index.row())) return {};

@@ -45,6 +45,8 @@ public:
     Q_INVOKABLE bool save(const QString& contactId, const QString& name, const QString& title, const QString& phone,
                           const QString& email);
     Q_INVOKABLE bool setPrimary(int row);
+    // Archives the contact (domain::archiveContact): it leaves this list.
+    Q_INVOKABLE bool archive(int row);
 
 signals:
     void customerIdChanged();

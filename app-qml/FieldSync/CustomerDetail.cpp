@@ -5,6 +5,7 @@
 #include "domain/CustomerProfile.h"
 #include "replica/Replica.h"
 
+#include <QLocale>
 #include <QRegularExpression>
 #include <set>
 
@@ -55,6 +56,29 @@ QString CustomerDetail::lifecycleName(const QString& value)
     return value;
 }
 
+QString CustomerDetail::annualSalesText() const
+{
+    // Up to two decimals (yuan and fen), no grouping, no trailing zeros.
+    static const QRegularExpression trailingZeros(QStringLiteral("\\.?0+$"));
+    return m_annualSales < 0 ? QString() : QString::number(m_annualSales, 'f', 2).remove(trailingZeros);
+}
+
+QStringList CustomerDetail::sizeValues()
+{
+    return {QStringLiteral("micro"), QStringLiteral("small"), QStringLiteral("medium"), QStringLiteral("large"),
+            QStringLiteral("enterprise")};
+}
+
+QString CustomerDetail::sizeName(const QString& value)
+{
+    if (value == QLatin1String("micro")) return tr("Micro");
+    if (value == QLatin1String("small")) return tr("Small");
+    if (value == QLatin1String("medium")) return tr("Medium-sized");
+    if (value == QLatin1String("large")) return tr("Large");
+    if (value == QLatin1String("enterprise")) return tr("Enterprise group");
+    return value;
+}
+
 QStringList CustomerDetail::lifecycleValues()
 {
     return {QStringLiteral("lead"), QStringLiteral("first_purchase"), QStringLiteral("repeat"), QStringLiteral("loyal"),
@@ -82,7 +106,42 @@ bool CustomerDetail::save(const QVariantMap& fields)
     take("industry", edit.industry);
     take("level", edit.level);
     take("lifecycle", edit.lifecycle);
+    take("size", edit.size);
+    take("source", edit.source);
     take("notes", edit.notes);
+    if (auto it = fields.find(QStringLiteral("annualSales"));
+        it != fields.end() && it->toString().trimmed() != annualSalesText()) {
+        QString text = it->toString().trimmed();
+        static const QRegularExpression grouping(QStringLiteral("[,，\\s¥￥]"));
+        text.remove(grouping);
+        if (text.isEmpty()) {
+            edit.annualSales = std::optional<double>();
+        } else {
+            bool ok = false;
+            const double sales = QLocale::c().toDouble(text, &ok);
+            if (!ok) {
+                setError(tr("Enter the annual sales as a number, e.g. 1200000"));
+                return false;
+            }
+            edit.annualSales = sales;
+        }
+    }
+    if (auto it = fields.find(QStringLiteral("location")); it != fields.end() && it->toString().trimmed() != m_location) {
+        static const QRegularExpression separators(QStringLiteral("[,，\\s]+"));
+        const QStringList parts = it->toString().split(separators, Qt::SkipEmptyParts);
+        if (parts.isEmpty()) {
+            edit.location = std::optional<std::pair<double, double>>();
+        } else {
+            bool latOk = false, lngOk = false;
+            const double lat = parts.size() == 2 ? QLocale::c().toDouble(parts[0], &latOk) : 0;
+            const double lng = parts.size() == 2 ? QLocale::c().toDouble(parts[1], &lngOk) : 0;
+            if (!latOk || !lngOk) {
+                setError(tr("Enter the location as latitude, longitude, e.g. 30.2346, 120.1269"));
+                return false;
+            }
+            edit.location = std::pair{lat, lng};
+        }
+    }
     if (auto it = fields.find(QStringLiteral("tags")); it != fields.end()) {
         static const QRegularExpression separators(QStringLiteral("[,，、;；\\s]+"));
         std::set<std::string> wanted;
@@ -132,6 +191,15 @@ void CustomerDetail::reload()
     m_lifecycle = textField(row, "lifecycle");
     m_owner = textField(row, "owner");
     m_notes = textField(row, "notes");
+    m_size = textField(row, "size");
+    m_source = textField(row, "source");
+    auto number = [&](const char* field) -> std::optional<double> {
+        auto it = row.find(field);
+        return m_found && it != row.end() && it->is_number() ? std::optional<double>(it->get<double>()) : std::nullopt;
+    };
+    m_annualSales = number("annual_sales").value_or(-1);
+    const auto lat = number("lat"), lng = number("lng");
+    m_location = lat && lng ? QStringLiteral("%1, %2").arg(*lat, 0, 'f', 6).arg(*lng, 0, 'f', 6) : QString();
     m_tags.clear();
     if (auto tags = row.find("tags"); m_found && tags != row.end() && tags->is_array())
         for (const auto& t : *tags)

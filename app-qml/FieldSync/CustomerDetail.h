@@ -46,6 +46,13 @@ class CustomerDetail : public QObject {
     Q_PROPERTY(QString owner READ owner NOTIFY changed)               // empty: public pool
     Q_PROPERTY(QStringList tags READ tags NOTIFY changed)
     Q_PROPERTY(QString notes READ notes NOTIFY changed)
+    Q_PROPERTY(QString size READ size NOTIFY changed)  // stored value: micro .. enterprise
+    Q_PROPERTY(QString sizeLabel READ sizeLabel NOTIFY changed)
+    Q_PROPERTY(QString source READ source NOTIFY changed)
+    Q_PROPERTY(double annualSales READ annualSales NOTIFY changed)  // -1: not recorded
+    Q_PROPERTY(QString annualSalesText READ annualSalesText NOTIFY changed)  // as the form shows it; "" none
+    // "latitude, longitude" (six decimals, about 0.1 m), "" when not recorded.
+    Q_PROPERTY(QString locationText READ locationText NOTIFY changed)
     Q_PROPERTY(bool archived READ archived NOTIFY changed)
     Q_PROPERTY(bool hasLocation READ hasLocation NOTIFY changed)
     // The acting user may edit this profile (their own customer, or a manager's).
@@ -74,6 +81,12 @@ public:
     QString owner() const { return m_owner; }
     QStringList tags() const { return m_tags; }
     QString notes() const { return m_notes; }
+    QString size() const { return m_size; }
+    QString sizeLabel() const { return sizeName(m_size); }
+    QString source() const { return m_source; }
+    double annualSales() const { return m_annualSales; }
+    QString annualSalesText() const;
+    QString locationText() const { return m_location; }
     bool archived() const { return m_archived; }
     bool hasLocation() const { return m_hasLocation; }
     bool editable() const;
@@ -81,15 +94,22 @@ public:
     QString errorText() const { return m_error; }
 
     Q_INVOKABLE void reload();
-    // Keys: name, phone, address, region, industry, level, lifecycle, notes
-    // (strings; "" clears) and tags (one string, split at commas, 、 and
-    // spaces). Keys not given are left alone. False (and errorText) when refused.
+    // Keys: name, phone, address, region, industry, level, lifecycle, size,
+    // source, notes (strings; "" clears), tags (one string, split at commas,
+    // 、 and spaces), annualSales (a number as typed, "1,200,000" or
+    // "¥1200000" too; "" clears) and location ("latitude, longitude"; ""
+    // clears). Keys not given are left alone, and so are annualSales and
+    // location given exactly as the form was filled (annualSalesText,
+    // locationText): their text is rounded, and an untouched field must not
+    // be written. False (and errorText) when refused.
     Q_INVOKABLE bool save(const QVariantMap& fields);
     // False (and errorText) when refused.
     Q_INVOKABLE bool archive();
     // The labels of the lifecycle stages, in the schema's order of `lifecycleValues`.
     Q_INVOKABLE static QStringList lifecycleValues();
     Q_INVOKABLE static QString lifecycleName(const QString& value);
+    Q_INVOKABLE static QStringList sizeValues();
+    Q_INVOKABLE static QString sizeName(const QString& value);
 
 signals:
     void sessionChanged();
@@ -103,7 +123,9 @@ private:
     QPointer<Session> m_session;
     QString m_id;
     bool m_found = false;
-    QString m_name, m_phone, m_address, m_region, m_industry, m_level, m_lifecycle, m_owner, m_notes;
+    QString m_name, m_phone, m_address, m_region, m_industry, m_level, m_lifecycle, m_owner, m_notes, m_size, m_source,
+        m_location;
+    double m_annualSales = -1;
     QStringList m_tags;
     bool m_archived = false;
     bool m_hasLocation = false;

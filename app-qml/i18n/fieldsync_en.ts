@@ -438,6 +438,42 @@
         <source>An archived customer leaves the customer list and the reports on every device of the team. Its visits, contacts and complaints are kept.</source>
         <translation>An archived customer leaves the customer list and the reports on every device of the team. Its visits, contacts and complaints are kept.</translation>
     </message>
+    <message>
+        <source>Size</source>
+        <translation>Size</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <source>Annual sales</source>
+        <translation>Annual sales</translation>
+    </message>
+    <message>
+        <source>¥%1</source>
+        <translation>¥%1</translation>
+    </message>
+    <message>
+        <source>Location</source>
+        <translation>Location</translation>
+    </message>
+    <message>
+        <source>Annual sales (yuan)</source>
+        <translation>Annual sales (yuan)</translation>
+    </message>
+    <message>
+        <source>Location (latitude, longitude)</source>
+        <translation>Location (latitude, longitude)</translation>
+    </message>
+    <message>
+        <source>Archive the contact %1?</source>
+        <translation>Archive the contact %1?</translation>
+    </message>
+    <message>
+        <source>An archived contact leaves this list and the search on every device of the team; the record is kept.</source>
+        <translation>An archived contact leaves this list and the search on every device of the team; the record is kept.</translation>
+    </message>
 </context>
 <context>
     <name>CustomersPage</name>
@@ -1454,6 +1490,34 @@
     <message>
         <source>Churned</source>
         <translation>Churned</translation>
+    </message>
+    <message>
+        <source>Micro</source>
+        <translation>Micro</translation>
+    </message>
+    <message>
+        <source>Small</source>
+        <translation>Small</translation>
+    </message>
+    <message>
+        <source>Medium-sized</source>
+        <translation>Medium-sized</translation>
+    </message>
+    <message>
+        <source>Large</source>
+        <translation>Large</translation>
+    </message>
+    <message>
+        <source>Enterprise group</source>
+        <translation>Enterprise group</translation>
+    </message>
+    <message>
+        <source>Enter the annual sales as a number, e.g. 1200000</source>
+        <translation>Enter the annual sales as a number, e.g. 1200000</translation>
+    </message>
+    <message>
+        <source>Enter the location as latitude, longitude, e.g. 30.2346, 120.1269</source>
+        <translation>Enter the location as latitude, longitude, e.g. 30.2346, 120.1269</translation>
     </message>
 </context>
 <context>

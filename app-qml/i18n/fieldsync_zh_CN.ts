@@ -438,6 +438,42 @@
         <source>An archived customer leaves the customer list and the reports on every device of the team. Its visits, contacts and complaints are kept.</source>
         <translation>归档后，该客户会从团队所有设备的客户列表和报表中移除；其拜访、联系人和投诉记录会保留。</translation>
     </message>
+    <message>
+        <source>Size</source>
+        <translation>规模</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Annual sales</source>
+        <translation>年销售额</translation>
+    </message>
+    <message>
+        <source>¥%1</source>
+        <translation>¥%1</translation>
+    </message>
+    <message>
+        <source>Location</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <source>Annual sales (yuan)</source>
+        <translation>年销售额（元）</translation>
+    </message>
+    <message>
+        <source>Location (latitude, longitude)</source>
+        <translation>位置（纬度, 经度）</translation>
+    </message>
+    <message>
+        <source>Archive the contact %1?</source>
+        <translation>归档联系人“%1”？</translation>
+    </message>
+    <message>
+        <source>An archived contact leaves this list and the search on every device of the team; the record is kept.</source>
+        <translation>归档后，该联系人会从团队所有设备的联系人列表和搜索中移除；记录会保留。</translation>
+    </message>
 </context>
 <context>
     <name>CustomersPage</name>
@@ -1441,6 +1477,34 @@
     <message>
         <source>Churned</source>
         <translation>流失</translation>
+    </message>
+    <message>
+        <source>Micro</source>
+        <translation>微型</translation>
+    </message>
+    <message>
+        <source>Small</source>
+        <translation>小型</translation>
+    </message>
+    <message>
+        <source>Medium-sized</source>
+        <translation>中型</translation>
+    </message>
+    <message>
+        <source>Large</source>
+        <translation>大型</translation>
+    </message>
+    <message>
+        <source>Enterprise group</source>
+        <translation>集团</translation>
+    </message>
+    <message>
+        <source>Enter the annual sales as a number, e.g. 1200000</source>
+        <translation>请用数字填写年销售额，例如 1200000</translation>
+    </message>
+    <message>
+        <source>Enter the location as latitude, longitude, e.g. 30.2346, 120.1269</source>
+        <translation>请按“纬度, 经度”填写位置，例如 30.2346, 120.1269</translation>
     </message>
 </context>
 <context>

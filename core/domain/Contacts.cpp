@@ -176,6 +176,15 @@ Status updateContact(replica::Replica& replica, const std::string& contactId, co
     return replica.update("contact", contactId, w);
 }
 
+Status archiveContact(replica::Replica& replica, const std::string& contactId)
+{
+    auto current = findContact(replica, contactId);
+    if (!current) return notFound("no contact with id " + contactId);
+    if (current->archived) return failedPrecondition("contact " + current->name + " is already archived");
+    if (Status s = checkCustomer(replica, current->customer); !s) return s;
+    return replica.archive("contact", contactId);
+}
+
 Status setPrimaryContact(replica::Replica& replica, const std::string& contactId)
 {
     auto current = findContact(replica, contactId);

@@ -18,7 +18,13 @@
 //     rep writes only contacts of their own customers (PermissionDenied, the
 //     server's rule said at once), a manager or admin any on the replica;
 //   - an e-mail, if given, must hold one "@" with text on both sides
-//     (InvalidArgument); an empty field clears it.
+//     (InvalidArgument); an empty field clears it;
+//   - archiving (archiveContact) sets the tombstone `archived`: the contact
+//     leaves the customer's list and the search (its phone no longer finds
+//     the customer), the row stays. The same rules as the writes above;
+//     FailedPrecondition if already archived. An archived primary contact
+//     keeps its flag but is not listed: the list's first contact is then
+//     the first by name, until another is made primary.
 #pragma once
 
 #include "base/Result.h"
@@ -58,5 +64,6 @@ Result<std::string> addContact(replica::Replica& replica, const std::string& cus
 // Writes only the fields that differ from the stored ones.
 Status updateContact(replica::Replica& replica, const std::string& contactId, const ContactFields& fields);
 Status setPrimaryContact(replica::Replica& replica, const std::string& contactId);
+Status archiveContact(replica::Replica& replica, const std::string& contactId);
 
 } // namespace fieldsync::domain

@@ -1,6 +1,7 @@
 #include "domain/CustomerProfile.h"
 
 #include "domain/Actor.h"
+#include "domain/Geo.h"
 
 #include "crdt/Clock.h"
 #include "crdt/Value.h"
@@ -11,6 +12,7 @@
 #include "storage/Statement.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -80,6 +82,33 @@ Result<int> updateProfile(replica::Replica& replica, const std::string& customer
                                 std::pair{"lifecycle", &edit.lifecycle}, std::pair{"size", &edit.size},
                                 std::pair{"source", &edit.source}, std::pair{"notes", &edit.notes}})
         if (Status s = text(field, *value); !s) return s.error();
+
+    auto number = [&](const char* field) -> std::optional<double> {
+        auto it = row->find(field);
+        return it != row->end() && it->is_number() ? std::optional<double>(it->get<double>()) : std::nullopt;
+    };
+    if (edit.annualSales) {
+        const std::optional<double>& sales = *edit.annualSales;
+        if (sales && (!std::isfinite(*sales) || *sales < 0))
+            return invalidArgument("annual sales must be a number of at least 0");
+        if (sales != number("annual_sales")) {
+            if (sales) w.set("annual_sales", *sales);
+            else w.set("annual_sales", crdt::Value{});
+            ++fields;
+        }
+    }
+    if (edit.location) {
+        const auto& at = *edit.location;
+        if (at)
+            if (Status s = checkPosition(at->first, at->second, std::nullopt); !s) return s.error();
+        const auto lat = number("lat"), lng = number("lng");
+        const bool same = at ? lat == at->first && lng == at->second : !lat && !lng;
+        if (!same) {
+            if (at) w.set("lat", at->first).set("lng", at->second);
+            else w.set("lat", crdt::Value{}).set("lng", crdt::Value{});
+            ++fields;
+        }
+    }
 
     std::set<std::string> tags;
     if (auto it = row->find("tags"); it != row->end() && it->is_array())

@@ -11,7 +11,10 @@
 // the customer must be on this replica (NotFound) and not archived
 // (FailedPrecondition); a rep edits only their own customers
 // (PermissionDenied: the server's rule, said at once). The owner is not
-// edited here: reassigning is Assign.h (managers only).
+// edited here: reassigning is Assign.h (managers only). Annual sales must be
+// a finite number ≥ 0; the location is a latitude and a longitude together
+// (Geo.h checkPosition), written in one write (one clock) so a concurrent
+// edit never pairs one device's latitude with another's longitude.
 //
 // Creating (createCustomer): the app's "new customer" form, with the rules of
 // the CLI's `customer add`: a rep's new customer is theirs, a manager's or an
@@ -62,6 +65,9 @@ struct ProfileEdit {
     // nullopt: not on the form (left alone); "" clears the field (not name).
     std::optional<std::string> name, phone, address, region, industry, level, lifecycle, size, source, notes;
     std::vector<std::string> addTags, removeTags;
+    // Outer nullopt: not on the form; inner nullopt: clear it.
+    std::optional<std::optional<double>> annualSales;
+    std::optional<std::optional<std::pair<double, double>>> location;  // latitude, longitude
 };
 
 // Returns how many fields were written (0: nothing differed, nothing written).

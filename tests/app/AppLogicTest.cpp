@@ -1217,6 +1217,77 @@ private slots:
         QCOMPARE(customers.available(), 3);
     }
 
+    // The profile form's size, source, annual sales and location (set,
+    // left alone when sent back as shown, cleared, refused when not a
+    // number or out of range), and archiving a contact.
+    void profileExtrasAndContactArchive()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath("rep.db");
+        std::string bj;
+        {
+            auto r = replica::Replica::open(db.toStdString());
+            apptest::signInOffline(*r, "http://127.0.0.1:9", "lina", "rep");
+            bj = addCustomer(*r, "北京昭智教育", "A", "lina", /*located=*/false);
+            addContact(*r, bj, "张伟", "总经理", "139 0000 2222", nullptr, true);
+            addContact(*r, bj, "安然", "采购", nullptr, nullptr, false);
+        }
+        Session session(db, offline());
+        CustomerDetail detail;
+        detail.setSession(&session);
+        detail.setCustomerId(QString::fromStdString(bj));
+        QCOMPARE(detail.annualSales(), -1.0);
+        QCOMPARE(detail.annualSalesText(), QString());
+        QCOMPARE(detail.locationText(), QString());
+        QVERIFY(!detail.hasLocation());
+        const int pending = session.sync()->pendingCount();
+        QVERIFY(detail.save({{"size", "medium"}, {"source", " 展会 "}, {"annualSales", "¥1,250,000.50"},
+                             {"location", "39.9834，116.316"}}));
+        QCOMPARE(session.sync()->pendingCount(), pending + 1);
+        QCOMPARE(detail.size(), QString("medium"));
+        QCOMPARE(detail.sizeLabel(), QString("Medium-sized"));
+        QCOMPARE(detail.source(), QString("展会"));
+        QCOMPARE(detail.annualSales(), 1'250'000.5);
+        QCOMPARE(detail.annualSalesText(), QString("1250000.5"));
+        QCOMPARE(detail.locationText(), QString("39.983400, 116.316000"));
+        QVERIFY(detail.hasLocation());
+        // Sent back as the form shows them: nothing is written.
+        QVERIFY(detail.save({{"size", "medium"}, {"source", "展会"}, {"annualSales", detail.annualSalesText()},
+                             {"location", detail.locationText()}}));
+        QCOMPARE(session.sync()->pendingCount(), pending + 1);
+        QVERIFY(!detail.save({{"annualSales", "很多"}}));
+        QCOMPARE(detail.errorText(), QString("Enter the annual sales as a number, e.g. 1200000"));
+        QVERIFY(!detail.save({{"annualSales", "-5"}}));
+        QCOMPARE(detail.errorText(), QString("Invalid input: annual sales must be a number of at least 0"));
+        QVERIFY(!detail.save({{"location", "39.98"}}));
+        QCOMPARE(detail.errorText(), QString("Enter the location as latitude, longitude, e.g. 30.2346, 120.1269"));
+        QVERIFY(!detail.save({{"location", "116.3, 39.9"}}));
+        QCOMPARE(detail.errorText(), QString("Invalid input: latitude must be between -90 and 90"));
+        QVERIFY(!detail.save({{"size", "huge"}}));
+        QCOMPARE(detail.errorText(), QString("Invalid input: unknown size: huge"));
+        QCOMPARE(session.sync()->pendingCount(), pending + 1);
+        QVERIFY(detail.save({{"annualSales", ""}, {"location", " "}, {"size", ""}}));
+        QCOMPARE(session.sync()->pendingCount(), pending + 2);
+        QCOMPARE(detail.annualSales(), -1.0);
+        QCOMPARE(detail.locationText(), QString());
+        QCOMPARE(detail.size(), QString());
+        QCOMPARE(detail.source(), QString("展会"));
+
+        ContactsModel contacts;
+        QAbstractItemModelTester tester(&contacts, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        contacts.setSession(&session);
+        contacts.setCustomerId(QString::fromStdString(bj));
+        QCOMPARE(column(contacts, ContactsModel::NameRole), (QStringList{"张伟", "安然"}));
+        QVERIFY(contacts.archive(1));
+        QCOMPARE(column(contacts, ContactsModel::NameRole), QStringList{"张伟"});
+        QCOMPARE(session.sync()->pendingCount(), pending + 3);
+        QVERIFY(!contacts.archive(1));  // no such row any more
+        session.replica().setSetting(replica::settings::kUser, std::string("wang"));  // another rep now
+        QVERIFY(!contacts.archive(0));
+        QCOMPARE(contacts.errorText(), QString("Not allowed: customer 北京昭智教育 is owned by lina"));
+        QCOMPARE(contacts.rowCount(), 1);
+    }
+
     // Following up a complaint records the satisfaction after it (1-5); a
     // score out of range is refused and nothing moves.
     void complaintFollowedUpWithSatisfaction()

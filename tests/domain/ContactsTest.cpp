@@ -90,6 +90,32 @@ TEST_F(ContactsTest, EditingWritesOnlyWhatChanged)
     EXPECT_TRUE((*r->get("contact", id))["phone"].is_null());
 }
 
+TEST_F(ContactsTest, ArchivingTakesAContactOffTheListAndTheSearch)
+{
+    auto boss = addContact(*r, ids["zz"], {"王总", "总经理", "186 0000 7777", "", ""}, /*primary=*/true);
+    FS_ASSERT_OK(boss);
+    CustomerQuery byPhone;
+    byPhone.search = "18600007777";
+    EXPECT_EQ(find(byPhone), Names{"zz"});
+    const size_t before = r->pendingCount();
+    FS_ASSERT_OK(archiveContact(*r, *boss));
+    EXPECT_EQ(r->pendingCount(), before + 1);
+    EXPECT_EQ(names("zz"), (Names{"张伟"}));
+    EXPECT_EQ(names("zz", true), (Names{"王总*", "张伟"}));
+    EXPECT_EQ(find(byPhone), Names{}) << "an archived contact's phone no longer finds the customer";
+    EXPECT_EQ(archiveContact(*r, *boss).error().message, "contact 王总 is already archived");
+    EXPECT_EQ(archiveContact(*r, "no-such-id").error().code, ErrorCode::NotFound);
+    // Another rep's customer: refused (the server's rule, said at once).
+    const auto bankContact = addContact(*r, ids["bank"], {"赵行长", "", "", "", ""});
+    EXPECT_EQ(bankContact.error().code, ErrorCode::PermissionDenied);
+    signIn(*r, "wang", "manager");
+    auto teller = addContact(*r, ids["bank"], {"赵行长", "", "", "", ""});
+    FS_ASSERT_OK(teller);
+    signIn(*r, "lina", "rep");
+    EXPECT_EQ(archiveContact(*r, *teller).error().message, "customer 北京银行 is owned by wang");
+    EXPECT_EQ(names("bank"), (Names{"赵行长"}));
+}
+
 TEST_F(ContactsTest, BadInputAndOtherPeoplesCustomersAreRefused)
 {
     const size_t before = r->pendingCount();

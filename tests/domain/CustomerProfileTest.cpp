@@ -72,6 +72,53 @@ TEST_F(CustomerProfileTest, BadEditsAndOtherPeoplesCustomersAreRefused)
     EXPECT_EQ(row("xm")["phone"], "1");
 }
 
+TEST_F(CustomerProfileTest, AnnualSalesAndLocationAreSetAndCleared)
+{
+    const size_t before = r->pendingCount();
+    ProfileEdit e;
+    e.annualSales = 1'250'000.5;
+    e.location = std::pair{39.9834, 116.3160};
+    e.size = "medium";
+    e.source = "展会";
+    auto written = updateProfile(*r, ids["zz"], e);
+    FS_ASSERT_OK(written);
+    EXPECT_EQ(*written, 4) << "size, source, annual sales, location (lat and lng together)";
+    EXPECT_EQ(r->pendingCount(), before + 1);
+    auto after = row("zz");
+    EXPECT_EQ(after["annual_sales"], 1'250'000.5);
+    EXPECT_EQ(after["lat"], 39.9834);
+    EXPECT_EQ(after["lng"], 116.3160);
+    EXPECT_EQ(after["size"], "medium");
+    EXPECT_EQ(after["source"], "展会");
+    auto same = updateProfile(*r, ids["zz"], e);
+    FS_ASSERT_OK(same);
+    EXPECT_EQ(*same, 0);
+
+    ProfileEdit clear;
+    clear.annualSales = std::optional<double>();
+    clear.location = std::optional<std::pair<double, double>>();
+    written = updateProfile(*r, ids["zz"], clear);
+    FS_ASSERT_OK(written);
+    EXPECT_EQ(*written, 2);
+    after = row("zz");
+    EXPECT_TRUE(after["annual_sales"].is_null());
+    EXPECT_TRUE(after["lat"].is_null());
+    EXPECT_TRUE(after["lng"].is_null());
+    EXPECT_EQ(after["size"], "medium") << "not on this form: left alone";
+
+    const size_t unchanged = r->pendingCount();
+    ProfileEdit bad;
+    bad.annualSales = -1.0;
+    EXPECT_EQ(updateProfile(*r, ids["zz"], bad).error().message, "annual sales must be a number of at least 0");
+    bad = {};
+    bad.location = std::pair{91.0, 116.0};
+    EXPECT_EQ(updateProfile(*r, ids["zz"], bad).error().message, "latitude must be between -90 and 90");
+    bad = {};
+    bad.size = "huge";
+    EXPECT_EQ(updateProfile(*r, ids["zz"], bad).error().message, "unknown size: huge");
+    EXPECT_EQ(r->pendingCount(), unchanged);
+}
+
 TEST_F(CustomerProfileTest, CreateFollowsTheCliRulesAndWritesTheFirstContact)
 {
     const size_t before = r->pendingCount();

@@ -206,6 +206,18 @@ Page {
                 Label { text: detail.region; visible: detail.region.length > 0 }
                 Label { text: qsTr("Industry"); color: Material.color(Material.Grey, Material.Shade700); visible: detail.industry.length > 0 }
                 Label { text: detail.industry; visible: detail.industry.length > 0 }
+                Label { text: qsTr("Size"); color: Material.color(Material.Grey, Material.Shade700); visible: detail.size.length > 0 }
+                Label { text: detail.sizeLabel; visible: detail.size.length > 0 }
+                Label { text: qsTr("Source"); color: Material.color(Material.Grey, Material.Shade700); visible: detail.source.length > 0 }
+                Label { text: detail.source; visible: detail.source.length > 0 }
+                Label { text: qsTr("Annual sales"); color: Material.color(Material.Grey, Material.Shade700); visible: detail.annualSales >= 0 }
+                Label {
+                    objectName: "customerAnnualSales"
+                    text: qsTr("¥%1").arg(Number(detail.annualSales).toLocaleString(Qt.locale(), "f", 0))
+                    visible: detail.annualSales >= 0
+                }
+                Label { text: qsTr("Location"); color: Material.color(Material.Grey, Material.Shade700); visible: detail.locationText.length > 0 }
+                Label { objectName: "customerLocation"; text: detail.locationText; visible: detail.locationText.length > 0 }
                 Label { text: qsTr("Tags"); color: Material.color(Material.Grey, Material.Shade700); visible: detail.tags.length > 0 }
                 Label { text: detail.tags.join(" · "); visible: detail.tags.length > 0; wrapMode: Text.Wrap; Layout.fillWidth: true }
                 Label { text: qsTr("Notes"); color: Material.color(Material.Grey, Material.Shade700); visible: detail.notes.length > 0 }
@@ -256,6 +268,13 @@ Page {
                             visible: detail.editable
                             onClicked: contactDialog.edit(contactRow.contactId, contactRow.name, contactRow.title,
                                                           contactRow.phone, contactRow.email)
+                        }
+                        ToolButton {
+                            objectName: "archiveContactButton"
+                            text: qsTr("Archive")
+                            font.pixelSize: 12
+                            visible: detail.editable
+                            onClicked: archiveContactDialog.ask(contactRow.index, contactRow.name)
                         }
                     }
                     Label {
@@ -496,6 +515,10 @@ Page {
             addressField.text = detail.address
             regionField.text = detail.region
             industryField.text = detail.industry
+            sizeBox.currentIndex = Math.max(0, sizeBox.values.indexOf(detail.size))
+            sourceField.text = detail.source
+            salesField.text = detail.annualSalesText
+            locationField.text = detail.locationText
             levelBox.currentIndex = Math.max(0, levels.indexOf(detail.level))
             lifecycleBox.currentIndex = Math.max(0, lifecycleBox.values.indexOf(detail.lifecycle))
             tagsField.text = detail.tags.join(", ")
@@ -504,6 +527,8 @@ Page {
         onSubmitted: {
             if (detail.save({ name: nameField.text, phone: phoneField.text, address: addressField.text,
                               region: regionField.text, industry: industryField.text,
+                              size: sizeBox.values[sizeBox.currentIndex], source: sourceField.text,
+                              annualSales: salesField.text, location: locationField.text,
                               level: levels[levelBox.currentIndex], lifecycle: lifecycleBox.values[lifecycleBox.currentIndex],
                               tags: tagsField.text, notes: notesField.text }))
                 close()
@@ -518,6 +543,20 @@ Page {
         TextField { id: regionField; Layout.fillWidth: true }
         Label { text: qsTr("Industry") }
         TextField { id: industryField; Layout.fillWidth: true }
+        Label { text: qsTr("Size") }
+        ComboBox {
+            id: sizeBox
+            objectName: "profileSize"
+            Layout.fillWidth: true
+            readonly property var values: [""].concat(detail.sizeValues())
+            model: values.map(v => v.length > 0 ? detail.sizeName(v) : qsTr("None"))
+        }
+        Label { text: qsTr("Source") }
+        TextField { id: sourceField; objectName: "profileSource"; Layout.fillWidth: true }
+        Label { text: qsTr("Annual sales (yuan)") }
+        TextField { id: salesField; objectName: "profileSales"; Layout.fillWidth: true; inputMethodHints: Qt.ImhFormattedNumbersOnly }
+        Label { text: qsTr("Location (latitude, longitude)") }
+        TextField { id: locationField; objectName: "profileLocation"; Layout.fillWidth: true; placeholderText: "30.2346, 120.1269" }
         Label { text: qsTr("Level") }
         ComboBox {
             id: levelBox
@@ -683,6 +722,30 @@ Page {
             Layout.fillWidth: true
             wrapMode: Text.Wrap
             text: qsTr("An archived customer leaves the customer list and the reports on every device of the team. Its visits, contacts and complaints are kept.")
+        }
+    }
+
+    FormDialog {
+        id: archiveContactDialog
+        objectName: "archiveContactDialog"
+        property int row: -1
+        property string name: ""
+        title: qsTr("Archive the contact %1?").arg(name)
+        acceptText: qsTr("Archive")
+        acceptName: "confirmArchiveContactButton"
+        errorText: contacts.errorText
+        function ask(index, contactName) {
+            row = index
+            name = contactName
+            open()
+        }
+        onSubmitted: {
+            if (contacts.archive(row)) close()
+        }
+        Label {
+            Layout.fillWidth: true
+            wrapMode: Text.Wrap
+            text: qsTr("An archived contact leaves this list and the search on every device of the team; the record is kept.")
         }
     }
 }

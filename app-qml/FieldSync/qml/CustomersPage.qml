@@ -53,7 +53,10 @@ Page {
                     text: qsTr("New customer")
                     highlighted: true
                     flat: true  // no elevation layer: the software renderer (offscreen) cannot draw it
-                    onClicked: newCustomerDialog.open()
+                    onClicked: {
+                        newCustomerForm.active = true
+                        newCustomerForm.item.open()
+                    }
                 }
             }
             Flow {
@@ -154,98 +157,107 @@ Page {
 
     // New customer: the duplicates already on this device are shown before
     // anything is saved (撞单); the user opens one of them or saves anyway.
-    FormDialog {
-        id: newCustomerDialog
-        objectName: "newCustomerDialog"
-        title: qsTr("New customer")
-        readonly property bool warned: newCustomer.duplicates.length > 0
-        acceptText: warned ? qsTr("Save anyway") : qsTr("Save")
-        acceptName: "saveNewCustomerButton"
-        errorText: newCustomer.errorText
-        readonly property var levels: ["", "A", "B", "C", "D"]
-        readonly property var stages: [""].concat(newCustomer.lifecycleValues())
-        onAboutToShow: {
-            newCustomer.reset()
-            for (const f of [ncName, ncPhone, ncAddress, ncRegion, ncTags, ncContactName, ncContactTitle, ncContactPhone])
-                f.text = ""
-            ncLevel.currentIndex = 0
-            ncStage.currentIndex = 1  // lead: a new customer usually is one
-        }
-        onSubmitted: {
-            if (newCustomer.save({ name: ncName.text, phone: ncPhone.text, address: ncAddress.text,
-                                   region: ncRegion.text, level: levels[ncLevel.currentIndex],
-                                   lifecycle: stages[ncStage.currentIndex], tags: ncTags.text,
-                                   contactName: ncContactName.text, contactTitle: ncContactTitle.text,
-                                   contactPhone: ncContactPhone.text }, warned)) {
-                close()
-                page.selectedId = newCustomer.createdId
+    // Built on first use, so the list's start-up pays nothing for it.
+    Loader {
+        id: newCustomerForm
+        active: false
+        sourceComponent: newCustomerComponent
+    }
+    Component {
+        id: newCustomerComponent
+        FormDialog {
+            id: newCustomerDialog
+            objectName: "newCustomerDialog"
+            title: qsTr("New customer")
+            readonly property bool warned: newCustomer.duplicates.length > 0
+            acceptText: warned ? qsTr("Save anyway") : qsTr("Save")
+            acceptName: "saveNewCustomerButton"
+            errorText: newCustomer.errorText
+            readonly property var levels: ["", "A", "B", "C", "D"]
+            readonly property var stages: [""].concat(newCustomer.lifecycleValues())
+            onAboutToShow: {
+                newCustomer.reset()
+                for (const f of [ncName, ncPhone, ncAddress, ncRegion, ncTags, ncContactName, ncContactTitle, ncContactPhone])
+                    f.text = ""
+                ncLevel.currentIndex = 0
+                ncStage.currentIndex = 1  // lead: a new customer usually is one
             }
-        }
+            onSubmitted: {
+                if (newCustomer.save({ name: ncName.text, phone: ncPhone.text, address: ncAddress.text,
+                                       region: ncRegion.text, level: levels[ncLevel.currentIndex],
+                                       lifecycle: stages[ncStage.currentIndex], tags: ncTags.text,
+                                       contactName: ncContactName.text, contactTitle: ncContactTitle.text,
+                                       contactPhone: ncContactPhone.text }, warned)) {
+                    close()
+                    page.selectedId = newCustomer.createdId
+                }
+            }
 
-        ColumnLayout {
-            objectName: "duplicateWarning"
-            Layout.fillWidth: true
-            visible: newCustomerDialog.warned
-            spacing: 2
-            Label {
+            ColumnLayout {
+                objectName: "duplicateWarning"
                 Layout.fillWidth: true
-                wrapMode: Text.Wrap
-                color: Material.color(Material.Orange, Material.Shade900)
-                font.bold: true
-                text: qsTr("%n similar customer(s) already on this device. Open one, or save anyway.", "",
-                           newCustomer.duplicates.length)
-            }
-            Repeater {
-                model: newCustomer.duplicates
-                delegate: RowLayout {
-                    id: dupRow
-                    required property var modelData
+                visible: newCustomerDialog.warned
+                spacing: 2
+                Label {
                     Layout.fillWidth: true
-                    Label {
+                    wrapMode: Text.Wrap
+                    color: Material.color(Material.Orange, Material.Shade900)
+                    font.bold: true
+                    text: qsTr("%n similar customer(s) already on this device. Open one, or save anyway.", "",
+                               newCustomer.duplicates.length)
+                }
+                Repeater {
+                    model: newCustomer.duplicates
+                    delegate: RowLayout {
+                        id: dupRow
+                        required property var modelData
                         Layout.fillWidth: true
-                        wrapMode: Text.Wrap
-                        text: [dupRow.modelData.name, dupRow.modelData.ownerLabel,
-                               dupRow.modelData.reasonLabel + (dupRow.modelData.detail.length > 0 ? " (" + dupRow.modelData.detail + ")" : "")]
-                              .join(" · ")
-                    }
-                    Button {
-                        objectName: "openDuplicateButton"
-                        text: qsTr("Open")
-                        flat: true
-                        onClicked: {
-                            newCustomerDialog.close()
-                            page.selectedId = dupRow.modelData.id
+                        Label {
+                            Layout.fillWidth: true
+                            wrapMode: Text.Wrap
+                            text: [dupRow.modelData.name, dupRow.modelData.ownerLabel,
+                                   dupRow.modelData.reasonLabel + (dupRow.modelData.detail.length > 0 ? " (" + dupRow.modelData.detail + ")" : "")]
+                                  .join(" · ")
+                        }
+                        Button {
+                            objectName: "openDuplicateButton"
+                            text: qsTr("Open")
+                            flat: true
+                            onClicked: {
+                                newCustomerDialog.close()
+                                page.selectedId = dupRow.modelData.id
+                            }
                         }
                     }
                 }
             }
+            Label { text: qsTr("Name") }
+            TextField { id: ncName; objectName: "newCustomerName"; Layout.fillWidth: true }
+            Label { text: qsTr("Phone") }
+            TextField { id: ncPhone; objectName: "newCustomerPhone"; Layout.fillWidth: true; inputMethodHints: Qt.ImhDialableCharactersOnly }
+            Label { text: qsTr("Address") }
+            TextField { id: ncAddress; objectName: "newCustomerAddress"; Layout.fillWidth: true }
+            Label { text: qsTr("Region") }
+            TextField { id: ncRegion; objectName: "newCustomerRegion"; Layout.fillWidth: true }
+            Label { text: qsTr("Level") }
+            ComboBox {
+                id: ncLevel
+                objectName: "newCustomerLevel"
+                Layout.fillWidth: true
+                model: newCustomerDialog.levels.map(l => l.length > 0 ? l : qsTr("None"))
+            }
+            Label { text: qsTr("Lifecycle") }
+            ComboBox {
+                id: ncStage
+                Layout.fillWidth: true
+                model: newCustomerDialog.stages.map(v => v.length > 0 ? newCustomer.lifecycleName(v) : qsTr("None"))
+            }
+            Label { text: qsTr("Tags (separated by commas)") }
+            TextField { id: ncTags; objectName: "newCustomerTags"; Layout.fillWidth: true }
+            Label { text: qsTr("First contact"); font.bold: true }
+            TextField { id: ncContactName; objectName: "newContactName"; Layout.fillWidth: true; placeholderText: qsTr("Name") }
+            TextField { id: ncContactTitle; objectName: "newContactTitle"; Layout.fillWidth: true; placeholderText: qsTr("Title") }
+            TextField { id: ncContactPhone; objectName: "newContactPhone"; Layout.fillWidth: true; placeholderText: qsTr("Phone"); inputMethodHints: Qt.ImhDialableCharactersOnly }
         }
-        Label { text: qsTr("Name") }
-        TextField { id: ncName; objectName: "newCustomerName"; Layout.fillWidth: true }
-        Label { text: qsTr("Phone") }
-        TextField { id: ncPhone; objectName: "newCustomerPhone"; Layout.fillWidth: true; inputMethodHints: Qt.ImhDialableCharactersOnly }
-        Label { text: qsTr("Address") }
-        TextField { id: ncAddress; objectName: "newCustomerAddress"; Layout.fillWidth: true }
-        Label { text: qsTr("Region") }
-        TextField { id: ncRegion; objectName: "newCustomerRegion"; Layout.fillWidth: true }
-        Label { text: qsTr("Level") }
-        ComboBox {
-            id: ncLevel
-            objectName: "newCustomerLevel"
-            Layout.fillWidth: true
-            model: newCustomerDialog.levels.map(l => l.length > 0 ? l : qsTr("None"))
-        }
-        Label { text: qsTr("Lifecycle") }
-        ComboBox {
-            id: ncStage
-            Layout.fillWidth: true
-            model: newCustomerDialog.stages.map(v => v.length > 0 ? newCustomer.lifecycleName(v) : qsTr("None"))
-        }
-        Label { text: qsTr("Tags (separated by commas)") }
-        TextField { id: ncTags; objectName: "newCustomerTags"; Layout.fillWidth: true }
-        Label { text: qsTr("First contact"); font.bold: true }
-        TextField { id: ncContactName; objectName: "newContactName"; Layout.fillWidth: true; placeholderText: qsTr("Name") }
-        TextField { id: ncContactTitle; objectName: "newContactTitle"; Layout.fillWidth: true; placeholderText: qsTr("Title") }
-        TextField { id: ncContactPhone; objectName: "newContactPhone"; Layout.fillWidth: true; placeholderText: qsTr("Phone"); inputMethodHints: Qt.ImhDialableCharactersOnly }
     }
 }

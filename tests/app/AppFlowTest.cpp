@@ -772,6 +772,50 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(managerHasIt(), 20000);
     }
 
+    // The new customer is archived from its page (after a confirmation): it
+    // leaves the list at once, and after the sync the manager's device holds
+    // it archived.
+    void archiveFromTheCustomerPage()
+    {
+        Session session(path("a.db"), quietEngine());
+        AppWindow w(session);
+        w.window()->show();
+        QVERIFY(QTest::qWaitForWindowExposed(w.window()));
+        QTRY_VERIFY_WITH_TIMEOUT(session.sync()->pokesConnected(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(session.sync()->state() == "idle", 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(session.sync()->pendingCount(), 0, 10000);
+
+        w.showPage("customers");
+        QQuickItem* list = w.item("customerList");
+        w.type("customerSearch", "昭智教育");
+        QTRY_COMPARE(list->property("count").toInt(), 2);  // 北京昭智教育 (beijing…), 昭智教育 (zhaozhi…)
+        QVERIFY(w.clickRow("customerList", 1));
+        QTRY_COMPARE(w.text("customerName"), QString("昭智教育"));
+        QTRY_VERIFY(w.visible("archiveCustomerButton"));
+        QVERIFY(w.click("archiveCustomerButton"));
+        QObject* dialog = w.object("archiveDialog");
+        QTRY_VERIFY(dialog->property("opened").toBool());
+        QCOMPARE(session.sync()->pendingCount(), 0);  // asked first
+        QVERIFY(w.click("confirmArchiveButton"));
+        QTRY_VERIFY(!dialog->property("visible").toBool());
+        QCOMPARE(session.sync()->pendingCount(), 1);
+        QTRY_COMPARE(list->property("count").toInt(), 1);
+        QTRY_VERIFY(list->isVisible());  // back to the list (phone layout)
+
+        w.showPage("settings");
+        QTRY_VERIFY(w.item("syncNowButton")->isVisible() && w.item("syncNowButton")->isEnabled());
+        QVERIFY(w.click("syncNowButton"));
+        QTRY_COMPARE_WITH_TIMEOUT(session.sync()->pendingCount(), 0, 20000);
+        Session manager(path("m.db"), quietEngine());
+        manager.sync()->syncNow();
+        auto archivedThere = [&] {
+            for (const auto& row : manager.replica().list("customer"))
+                if (row.value("name", "") == "昭智教育") return row.contains("archived") && row.at("archived") == true;
+            return false;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(archivedThere(), 20000);
+    }
+
     // The complaint recorded earlier is followed up from the Complaints page
     // with a resolution and the customer's satisfaction after (4); the value
     // syncs to the manager's device.

@@ -1,5 +1,5 @@
-// CustomerProfile: editing a customer's profile (客户档案) from a form, and the
-// per-field history a device can honestly show.
+// CustomerProfile: creating, editing and archiving a customer's profile
+// (客户档案) from a form, and the per-field history a device can honestly show.
 //
 // Editing (updateProfile): the form sends every field it shows; only the
 // fields whose value differs from the stored one are written, in one write

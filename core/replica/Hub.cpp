@@ -534,32 +534,30 @@ PullResult Hub::pullInSnapshot(uint64_t after, size_t limit, const Viewer* viewe
         else out.records.push_back(std::move(r));
     };
 
-    // Whether the viewer sees each customer, once per pull. On PostgreSQL
-    // the scan brings each position's owner and team along (a join: no
-    // query per customer); SQLite reads them here, in its own process.
+    // Whether the viewer sees each customer, once per pull. SQLite reads a
+    // customer's owner and team when it first meets it; on PostgreSQL, where
+    // that is a round trip, the customers a chunk meets first are read
+    // together (keysOf below).
     const bool sqlite = m_db->dialect() == storage::Dialect::Sqlite;
     std::unordered_map<std::string, bool> visible;
-    auto canSee = [&](const Statement& row) {
-        std::string customer(row.getTextView(1));
+    auto canSee = [&](const std::string& customer) {
         auto it = visible.find(customer);
         if (it != visible.end()) return it->second;
-        CustomerKey key;
-        if (sqlite) key = keyOf(customer);
-        else {
-            auto text = [&](int col) { return row.isNull(col) ? std::nullopt : std::optional<std::string>(row.getText(col)); };
-            key = {text(2), text(3)};
-        }
+        const CustomerKey key = keyOf(customer);
         return visible[customer] = viewer->canSee(key.owner, key.team);
     };
-    const auto& customerTable = m_schema.entity("customer")->table;
-    const std::string scanSql =
-        sqlite ? "SELECT seq, customer FROM hub_log INDEXED BY hub_log_scan WHERE seq > ? ORDER BY seq LIMIT ?"
-               : "SELECT l.seq, l.customer, c.owner, c.team FROM hub_log l LEFT JOIN \"" + customerTable
-                     + "\" c ON c.id = l.customer WHERE l.seq > ? ORDER BY l.seq LIMIT ?";
-    // The visible records' text, for a list of positions in one query.
-    const char* fetchSql = sqlite ? "SELECT seq, record FROM hub_log WHERE seq IN (SELECT value FROM json_each(?)) "
-                                    "ORDER BY seq"
-                                  : "SELECT seq, record FROM hub_log WHERE seq = ANY(?::bigint[]) ORDER BY seq";
+    auto keysOf = [&](const std::vector<std::string>& customers) {
+        const auto& ce = *m_schema.entity("customer");
+        RowStore::ReadAhead scope(m_rows);
+        m_rows.readAhead(ce, customers);
+        for (const auto& c : customers) {
+            if (c.empty() || visible.contains(c)) continue;
+            RowState row = m_rows.load(ce, c);
+            visible[c] = viewer->canSee(textValue(row, ce, "owner"), textValue(row, ce, "team"));
+        }
+    };
+    const char* scanSql = sqlite ? "SELECT seq, customer FROM hub_log INDEXED BY hub_log_scan WHERE seq > ? ORDER BY seq LIMIT ?"
+                                 : "SELECT seq, customer FROM hub_log WHERE seq > ? ORDER BY seq LIMIT ?";
 
     // Scan in chunks: a scoped pull may pass over many records it cannot
     // see. Each chunk is decided from the narrow scan first (what it returns,
@@ -591,43 +589,53 @@ PullResult Hub::pullInSnapshot(uint64_t after, size_t limit, const Viewer* viewe
             auto opt = [&](int col) { return oc->isNull(col) ? std::nullopt : std::optional<std::string>(oc->getText(col)); };
             while (oc->step()) changes[oc->getInt(0)] = {oc->getText(1), opt(2), opt(3)};
         }
-        size_t scanned = 0, planned = returned;
-        std::vector<Step> steps;
-        std::string wanted;  // the positions whose record is returned, as an array literal
+        std::vector<std::pair<int64_t, std::string>> scan;
         {
             UsingStatement st(*m_db, scanSql);
             st->bind(1, from).bind(2, static_cast<int64_t>(chunk));
-            while (st->step()) {
-                ++scanned;
-                Step step;
-                step.seq = st->getInt(0);
-                if (auto oc = changes.find(step.seq); oc != changes.end()) {
-                    const auto& [who, oldOwner, newOwner] = oc->second;
-                    // The team is written once, at creation: it is the same at every position.
-                    const auto team = keyOf(who).team;
-                    bool was = viewer->canSee(oldOwner, team), now = viewer->canSee(newOwner, team);
-                    if (now && !was) {
-                        // Back within this page: it is not to be dropped after all.
-                        out.evict.erase(std::remove(out.evict.begin(), out.evict.end(), who), out.evict.end());
-                        step.entering = customerState(who);
-                        planned += step.entering.size();
-                    } else if (was && !now) {
-                        out.evict.push_back(who);
-                    }
-                }
-                if (canSee(*st)) {
-                    step.record = true;
-                    wanted += (wanted.empty() ? "" : ",") + std::to_string(step.seq);
-                    ++planned;
-                }
-                steps.push_back(std::move(step));
-                if (planned >= limit) break;
-            }
+            while (st->step()) scan.emplace_back(st->getInt(0), st->getText(1));
         }
+        if (!sqlite) {
+            std::vector<std::string> unknown;
+            for (const auto& [seq, customer] : scan)
+                if (!customer.empty() && !visible.contains(customer)) unknown.push_back(customer);
+            keysOf(unknown);
+        }
+        const size_t scanned = scan.size();
+        size_t planned = returned;
+        std::vector<Step> steps;
+        std::string wanted;  // the positions whose record is returned, as an array literal
+        for (const auto& [seq, customer] : scan) {
+            Step step;
+            step.seq = seq;
+            if (auto oc = changes.find(step.seq); oc != changes.end()) {
+                const auto& [who, oldOwner, newOwner] = oc->second;
+                // The team is written once, at creation: it is the same at every position.
+                const auto team = keyOf(who).team;
+                bool was = viewer->canSee(oldOwner, team), now = viewer->canSee(newOwner, team);
+                if (now && !was) {
+                    // Back within this page: it is not to be dropped after all.
+                    out.evict.erase(std::remove(out.evict.begin(), out.evict.end(), who), out.evict.end());
+                    step.entering = customerState(who);
+                    planned += step.entering.size();
+                } else if (was && !now) {
+                    out.evict.push_back(who);
+                }
+            }
+            if (canSee(customer)) {
+                step.record = true;
+                wanted += (wanted.empty() ? "" : ",") + std::to_string(step.seq);
+                ++planned;
+            }
+            steps.push_back(std::move(step));
+            if (planned >= limit) break;
+        }
+        // PostgreSQL: the returned records in one query. SQLite: one lookup
+        // each, in this process, which measured faster than the list.
         std::optional<UsingStatement> rec;
-        if (!wanted.empty()) {
-            rec.emplace(m_db->cached(fetchSql));
-            (*rec)->bind(1, sqlite ? "[" + wanted + "]" : "{" + wanted + "}");
+        if (!wanted.empty() && !sqlite) {
+            rec.emplace(m_db->cached("SELECT seq, record FROM hub_log WHERE seq = ANY(?::bigint[]) ORDER BY seq"));
+            (*rec)->bind(1, "{" + wanted + "}");
         }
         for (auto& step : steps) {
             for (auto& r : step.entering) {
@@ -635,6 +643,13 @@ PullResult Hub::pullInSnapshot(uint64_t after, size_t limit, const Viewer* viewe
                 emitRecord(std::move(r));
             }
             if (!step.record) continue;
+            if (sqlite) {
+                UsingStatement one(*m_db, "SELECT seq, record FROM hub_log WHERE seq = ?");
+                one->bind(1, step.seq);
+                if (!one->step()) throw std::runtime_error("hub log position " + std::to_string(step.seq) + " vanished");
+                emitText(step.seq, one->getTextView(1));
+                continue;
+            }
             if (!(*rec)->step() || (*rec)->getInt(0) != step.seq)
                 throw std::runtime_error("hub log position " + std::to_string(step.seq) + " vanished");
             emitText(step.seq, (*rec)->getTextView(1));

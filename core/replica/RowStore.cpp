@@ -195,6 +195,7 @@ void RowStore::flushWrites()
 void RowStore::readAhead(const EntityDef& e, const std::vector<std::string>& ids)
 {
     flushWrites();
+    m_aheadActive = true;
     auto& rows = m_ahead[static_cast<size_t>(e.code)];
     std::vector<std::string> wanted;
     for (const auto& id : ids)
@@ -223,6 +224,7 @@ void RowStore::dropReadAhead()
 {
     for (auto& rows : m_ahead) rows.clear();
     m_aheadRows = 0;
+    m_aheadActive = false;
 }
 
 size_t RowStore::readAheadSize() const
@@ -242,6 +244,12 @@ RowState RowStore::load(const EntityDef& e, std::string_view id)
     } else {
         row = blank(e);
     }
+    // While reading ahead, a row read again after a write is kept too: the
+    // customer of a push's visits is read once after each change to it.
+    if (m_aheadActive) {
+        m_ahead[static_cast<size_t>(e.code)].emplace(std::string(id), row);
+        ++m_aheadRows;
+    }
     return row;
 }
 
@@ -249,6 +257,7 @@ bool RowStore::exists(const EntityDef& e, std::string_view id)
 {
     if (waiting(e, id)) flushWrites();
     if (const auto* known = ahead(e, id)) return known->exists;
+    if (m_aheadActive) return load(e, id).exists;  // kept for the reads that follow
     UsingStatement st(m_db.cached(m_sql[static_cast<size_t>(e.code)].exists));
     st->bind(1, id);
     return st->step();

@@ -48,7 +48,8 @@ public:
     // record (a round trip each on PostgreSQL). A row leaves the read-ahead
     // when it is written (save, remove), so it is read again, from the
     // database, after a change: what load() returns is always what the
-    // database holds. Only valid inside the caller's transaction: drop it
+    // database holds; while the read-ahead holds rows, a row read from the
+    // database is kept in it too. Only valid inside the caller's transaction: drop it
     // (dropReadAhead, or a ReadAhead scope) before the transaction ends.
     void readAhead(const schema::EntityDef& entity, const std::vector<std::string>& ids);
     void dropReadAhead();
@@ -142,6 +143,7 @@ private:
     // The read-ahead, by entity code then id.
     std::vector<std::unordered_map<std::string, RowState>> m_ahead;
     size_t m_aheadRows = 0;
+    bool m_aheadActive = false;  // from readAhead() to dropReadAhead()
     const RowState* ahead(const schema::EntityDef& entity, std::string_view id) const;
     // The write-behind: inserts waiting, and their ids by entity code.
     struct WaitingInsert {

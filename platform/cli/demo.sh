@@ -196,7 +196,8 @@ server_demo() {
   done
 
   section "What you just saw"
-  say "- One sync server (fieldsync-server, SQLite inside) with a demo company: seed-demo."
+  # ./dev run --postgres says what stands behind the address instead.
+  say "- ${FIELDSYNC_DEMO_SERVERS:-One sync server (fieldsync-server, SQLite inside)} with a demo company: seed-demo."
   say "- Each device works on its own local database, with or without signal; a sync"
   say "  pushes its changes and pulls the others', only the customers its user may see."
   say "- Check-ins keep their time and place for good; far ones are flagged for the manager."

@@ -112,7 +112,8 @@ Result<SeedReport> seedDemo(const StoreLocation& store, const domain::DemoCompan
     const int ownerField = customer.field("owner")->index;
     crdt::Hlc after = 0;
     std::optional<Error> failure;
-    replica::PushContext context{"seed-demo", nullptr};
+    replica::PushContext context;
+    context.user = "seed-demo";
     report.counts = company.generate(kBatch, [&](std::span<const protocol::ChangeRecord> batch) {
         if (failure) return;
         for (const auto& r : batch)

@@ -53,6 +53,9 @@ constexpr std::string_view errorCodeName(ErrorCode code)
 struct Error {
     ErrorCode code;
     std::string message;
+    // A short stable word naming why, for programs (a refused change's
+    // "reason" on the wire, docs/api.md); empty when the code says enough.
+    std::string reason = {};
 };
 
 inline Error invalidArgument(std::string message) { return {ErrorCode::InvalidArgument, std::move(message)}; }

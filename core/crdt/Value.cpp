@@ -37,7 +37,14 @@ Value valueFromJson(const nlohmann::json& j)
 
 std::string describe(const Value& v)
 {
-    return toJson(v).dump();
+    // Messages quote what was sent, not all of it: a long value is cut (at a
+    // UTF-8 character boundary) so an error stays one readable line.
+    constexpr size_t kMax = 80;
+    std::string text = toJson(v).dump();
+    if (text.size() <= kMax) return text;
+    size_t cut = kMax;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+    return text.substr(0, cut) + "…";
 }
 
 } // namespace fieldsync::crdt

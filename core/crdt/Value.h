@@ -19,7 +19,7 @@ inline bool isNull(const Value& v) { return std::holds_alternative<std::monostat
 nlohmann::json toJson(const Value& v);
 // Throws std::invalid_argument for arrays and objects.
 Value valueFromJson(const nlohmann::json& j);
-// Short human form for messages and listings ("null", "42", "\"text\"").
+// Short human form for messages ("null", "42", "\"text\""); a long value is cut.
 std::string describe(const Value& v);
 
 } // namespace fieldsync::crdt

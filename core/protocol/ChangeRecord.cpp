@@ -8,16 +8,7 @@ using nlohmann::json;
 
 bool isValidRowId(std::string_view id)
 {
-    if (id.size() != 36) return false;
-    for (size_t i = 0; i < id.size(); ++i) {
-        char c = id[i];
-        if (i == 8 || i == 13 || i == 18 || i == 23) {
-            if (c != '-') return false;
-        } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-            return false;
-        }
-    }
-    return true;
+    return schema::isRowId(id);
 }
 
 json toJson(const ChangeRecord& r, const schema::Schema& schema)

@@ -91,105 +91,204 @@ crdt::Hlc Hub::ackedFor(const crdt::DeviceId& device)
 
 namespace {
 
-std::optional<std::string> textValue(const RowState& row, const EntityDef& e, const char* field)
+std::optional<std::string> textAt(const RowState& row, int field)
 {
-    const auto* f = e.field(field);
-    if (!f) return std::nullopt;
-    const auto* v = std::get_if<std::string>(&row.fields[static_cast<size_t>(f->index)].reg.value);
+    if (field < 0 || !row.exists) return std::nullopt;
+    const auto* v = std::get_if<std::string>(&row.fields[static_cast<size_t>(field)].reg.value);
     return v ? std::optional<std::string>(*v) : std::nullopt;
 }
 
-std::optional<std::string> writtenText(const protocol::ChangeRecord& r, const EntityDef& e, const char* field)
+const protocol::FieldWrite* writeOf(const protocol::ChangeRecord& r, int field)
 {
-    const auto* f = e.field(field);
-    if (!f) return std::nullopt;
+    if (field < 0) return nullptr;
     for (const auto& w : r.writes)
-        if (w.field == f->index)
-            if (const auto* v = std::get_if<std::string>(&w.value)) return *v;
-    return std::nullopt;
+        if (w.field == field) return &w;
+    return nullptr;
 }
 
-const char* kChildEntities[] = {"contact", "visit", "task", "complaint"};
+std::optional<std::string> writtenText(const protocol::ChangeRecord& r, int field)
+{
+    const auto* w = writeOf(r, field);
+    const auto* v = w ? std::get_if<std::string>(&w->value) : nullptr;
+    return v ? std::optional<std::string>(*v) : std::nullopt;
+}
 
 } // namespace
 
-std::string Hub::customerOf(int entity, const std::string& id, const protocol::ChangeRecord* record)
+std::string Hub::rootOf(const EntityDef& e, const RowState& stored, const protocol::ChangeRecord* creating)
 {
-    const auto& e = m_schema.entity(entity);
-    if (e.name == "customer") return id;
-    if (e.name == schema::kConflictEntity) {
+    switch (e.scope.kind) {
+    case schema::ScopeKind::Shared: return {};
+    case schema::ScopeKind::Root: return creating ? creating->id : std::string();  // callers pass the id below
+    case schema::ScopeKind::Child:
+        if (stored.exists) return textAt(stored, e.scope.parent).value_or("");
+        return creating ? writtenText(*creating, e.scope.parent).value_or("") : std::string();
+    case schema::ScopeKind::Subject: {
         std::optional<std::string> target, row;
-        if (record) {
-            target = writtenText(*record, e, "entity");
-            row = writtenText(*record, e, "row");
-        }
-        if (!target || !row) {
-            RowState stored = m_rows.load(e, id);
-            target = textValue(stored, e, "entity");
-            row = textValue(stored, e, "row");
+        if (stored.exists) {
+            target = textAt(stored, e.scope.subjectEntity);
+            row = textAt(stored, e.scope.subjectRow);
+        } else if (creating) {  // the hub's own new entries
+            target = writtenText(*creating, e.scope.subjectEntity);
+            row = writtenText(*creating, e.scope.subjectRow);
         }
         const auto* te = target ? m_schema.entity(*target) : nullptr;
-        return te && te->name != schema::kConflictEntity ? customerOf(te->code, *row, nullptr) : std::string();
+        if (!te || te->scope.kind == schema::ScopeKind::Subject || !row) return {};
+        return rootOf(te->code, *row);
     }
-    if (record)
-        if (auto c = writtenText(*record, e, "customer")) return *c;
-    return textValue(m_rows.load(e, id), e, "customer").value_or("");
+    }
+    return {};
+}
+
+std::string Hub::rootOf(int entity, const std::string& id)
+{
+    const auto& e = m_schema.entity(entity);
+    if (e.scope.kind == schema::ScopeKind::Root) return id;
+    if (e.scope.kind == schema::ScopeKind::Shared) return {};
+    return rootOf(e, m_rows.load(e, id), nullptr);
 }
 
 std::optional<std::string> Hub::ownerOf(const std::string& customer)
 {
-    const auto& ce = *m_schema.entity("customer");
-    return textValue(m_rows.load(ce, customer), ce, "owner");
+    const auto& root = m_schema.root();
+    return textAt(m_rows.load(root, customer), root.scope.owner);
 }
 
-std::vector<std::optional<std::string>> Hub::ownersOf(const std::vector<std::string>& customers)
+std::vector<CustomerKey> Hub::keysOf(const std::vector<std::string>& customers)
 {
-    const auto& ce = *m_schema.entity("customer");
+    const auto& root = m_schema.root();
     RowStore::ReadAhead scope(m_rows);
-    m_rows.readAhead(ce, customers);
-    std::vector<std::optional<std::string>> out;
+    m_rows.readAhead(root, customers);
+    std::vector<CustomerKey> out;
     out.reserve(customers.size());
-    for (const auto& c : customers) out.push_back(c.empty() ? std::nullopt : textValue(m_rows.load(ce, c), ce, "owner"));
+    for (const auto& c : customers) {
+        if (c.empty()) {
+            out.emplace_back();
+            continue;
+        }
+        RowState row = m_rows.load(root, c);
+        out.push_back({textAt(row, root.scope.owner), textAt(row, root.scope.team)});
+    }
     return out;
 }
 
 CustomerKey Hub::keyOf(const std::string& customer)
 {
     if (customer.empty()) return {};
-    const auto& ce = *m_schema.entity("customer");
-    RowState row = m_rows.load(ce, customer);
-    return {textValue(row, ce, "owner"), textValue(row, ce, "team")};
+    const auto& root = m_schema.root();
+    RowState row = m_rows.load(root, customer);
+    return {textAt(row, root.scope.owner), textAt(row, root.scope.team)};
 }
 
-RecordScope Hub::scopeOf(const protocol::ChangeRecord& r)
+RecordScope Hub::scopeOf(const protocol::ChangeRecord& r, const RowState& stored)
 {
     const auto& e = m_schema.entity(r.entity);
-    const auto& ce = *m_schema.entity("customer");
+    const auto& root = m_schema.root();
     RecordScope s;
-    s.customer = customerOf(r.entity, r.id, &r);
-    s.createsRow = !m_rows.exists(e, r.id);
-    if (!s.customer.empty()) {
-        RowState c = m_rows.load(ce, s.customer);
-        s.customerExists = c.exists;
-        s.owner = textValue(c, ce, "owner");
-        s.team = textValue(c, ce, "team");
+    s.createsRow = !stored.exists;
+    s.root = e.scope.kind == schema::ScopeKind::Root ? r.id : rootOf(e, stored, &r);
+    s.shared = s.root.empty() && (e.scope.kind == schema::ScopeKind::Shared || e.scope.kind == schema::ScopeKind::Subject);
+    if (!s.root.empty()) {
+        RowState c = e.scope.kind == schema::ScopeKind::Root ? stored : m_rows.load(root, s.root);
+        s.rootExists = c.exists;
+        s.owner = textAt(c, root.scope.owner);
+        s.team = textAt(c, root.scope.team);
     }
     s.ownerAtWrite = s.owner;
-    if (s.customerExists)
-        if (auto before = ownerBefore(s.customer, r.clock.hlc)) s.ownerAtWrite = std::move(*before);
-    if (e.name == "customer") {
-        for (const auto& w : r.writes)
-            if (w.field == ce.field("owner")->index) {
-                s.writesOwner = true;
-                const auto* v = std::get_if<std::string>(&w.value);
-                s.newOwner = v ? std::optional<std::string>(*v) : std::nullopt;
-            } else if (w.field == ce.field("team")->index) {
-                s.writesTeam = true;
-                const auto* v = std::get_if<std::string>(&w.value);
-                s.newTeam = v ? std::optional<std::string>(*v) : std::nullopt;
-            }
+    if (s.rootExists)
+        if (auto before = ownerBefore(s.root, r.clock.hlc)) s.ownerAtWrite = std::move(*before);
+    if (e.scope.kind == schema::ScopeKind::Root) {
+        if (writeOf(r, e.scope.owner)) {
+            s.writesOwner = true;
+            s.newOwner = writtenText(r, e.scope.owner);
+        }
+        if (writeOf(r, e.scope.team)) {
+            s.writesTeam = true;
+            s.newTeam = writtenText(r, e.scope.team);
+        }
     }
     return s;
+}
+
+std::optional<Error> Hub::confine(const protocol::ChangeRecord& r, const RecordScope& s, const RowState& stored,
+                                  const PushContext& context)
+{
+    const auto& e = m_schema.entity(r.entity);
+    const auto& root = m_schema.root();
+    auto refuse = [&](const char* reason, const std::string& why) {
+        return Error{ErrorCode::PermissionDenied, e.name + " " + r.id + ": " + why, reason};
+    };
+    // Without a policy (trusted callers, in-process tests) a child may
+    // arrive before its root; with one, its scope must be known.
+    if (context.allow && e.scope.kind == schema::ScopeKind::Child && s.createsRow) {
+        const std::string parent = e.fields[static_cast<size_t>(e.scope.parent)].name;
+        if (s.root.empty()) return refuse("unknown_parent", "a new " + e.name + " needs its " + parent);
+        if (!s.rootExists)
+            return refuse("unknown_parent", "its " + parent + " " + s.root + " is unknown to the server");
+    }
+    // Ownership and role, judged on the stored root.
+    if (context.allow)
+        if (auto refusal = context.allow(r, s)) return refusal;
+    // What scope hangs on is written once, whoever writes.
+    // (A row with no parent yet exists only without a policy: a change from
+    // a device that had the row by bundle arrived before its creation.)
+    const auto& storedParent = e.scope.kind == schema::ScopeKind::Child
+        ? stored.fields[static_cast<size_t>(e.scope.parent)] : FieldState{};
+    if (!s.createsRow && storedParent.written && !crdt::isNull(storedParent.reg.value))
+        if (const auto* w = writeOf(r, e.scope.parent); w && w->value != storedParent.reg.value) {
+            const std::string parent = e.fields[static_cast<size_t>(e.scope.parent)].name;
+            return refuse("reparent", "its " + parent + " is set when it is created and never changes; a " + e.name
+                                          + " cannot be moved to another " + root.name);
+        }
+    if (!s.createsRow && s.writesTeam)
+        return refuse("team_fixed", "a " + root.name + "'s " + root.fields[static_cast<size_t>(root.scope.team)].name
+                                        + " is set when it is created; to move it to another team, reassign it to "
+                                          "an owner in that team");
+    // References name rows the writer may see: in its own root, or visible.
+    // A row the hub does not hold yet (made on another device, not pushed
+    // yet) reveals nothing and is accepted: refusing it would lose the write.
+    if (!context.viewer) return std::nullopt;
+    for (const auto& w : r.writes) {
+        const auto& f = e.fields[static_cast<size_t>(w.field)];
+        if (f.type != schema::FieldType::Ref || f.index == e.scope.parent) continue;
+        const auto* id = std::get_if<std::string>(&w.value);
+        const auto* target = id ? m_schema.entity(f.refEntity) : nullptr;
+        if (!target) continue;  // cleared
+        RowState t = m_rows.load(*target, *id);
+        if (!t.exists) continue;
+        const std::string targetRoot = target->scope.kind == schema::ScopeKind::Root ? *id : rootOf(*target, t, nullptr);
+        if (targetRoot == s.root) continue;
+        const CustomerKey key = keyOf(targetRoot);
+        if (!context.viewer->canSee(key.owner, key.team))
+            return refuse("reference", f.name + " names a " + target->name + " you cannot see");
+    }
+    return std::nullopt;
+}
+
+std::vector<std::string> Hub::restoreOf(const protocol::ChangeRecord& r, const RecordScope& s,
+                                        const PushContext& context, const std::vector<int>& done)
+{
+    std::vector<std::string> out;
+    if (s.createsRow) return out;  // nothing held: the device drops its row
+    if (context.viewer) {
+        const bool sees = s.shared ? context.viewer->canSee(std::nullopt, std::nullopt)
+                                   : s.rootExists && context.viewer->canSee(s.owner, s.team);
+        if (!sees) return out;
+    }
+    uint64_t wanted = 0;
+    for (const auto& w : r.writes) wanted |= uint64_t{1} << w.field;
+    for (const auto& op : r.setOps) wanted |= uint64_t{1} << op.field;
+    for (int f : done) wanted &= ~(uint64_t{1} << f);
+    if (!wanted) return out;
+    const auto& e = m_schema.entity(r.entity);
+    std::vector<protocol::ChangeRecord> rows;
+    m_rows.exportRow(e, r.id, rows);
+    for (auto& rec : rows) {
+        std::erase_if(rec.writes, [&](const protocol::FieldWrite& w) { return !(wanted >> w.field & 1); });
+        std::erase_if(rec.setOps, [&](const protocol::SetOp& op) { return !(wanted >> op.field & 1); });
+        if (!rec.writes.empty() || !rec.setOps.empty()) out.push_back(protocol::toJson(rec, m_schema).dump());
+    }
+    return out;
 }
 
 std::optional<std::optional<std::string>> Hub::ownerBefore(const std::string& customer, crdt::Hlc hlc)
@@ -215,13 +314,16 @@ void Hub::readAheadFor(std::span<const protocol::ChangeRecord> records, crdt::Hl
         if (r.clock.hlc > acked) ids[static_cast<size_t>(r.entity)].push_back(r.id);
     for (const auto& e : m_schema.entities())
         if (!ids[static_cast<size_t>(e.code)].empty()) m_rows.readAhead(e, ids[static_cast<size_t>(e.code)]);
-    // Their customers: named in the record, or by the row just read.
+    // Their roots: the stored ones, or named by a record creating its row.
     std::vector<std::string> customers;
     std::unordered_set<std::string> seen;
-    for (const auto& r : records)
-        if (r.clock.hlc > acked)
-            if (auto c = customerOf(r.entity, r.id, &r); !c.empty() && seen.insert(c).second) customers.push_back(std::move(c));
-    m_rows.readAhead(*m_schema.entity("customer"), customers);
+    for (const auto& r : records) {
+        if (r.clock.hlc <= acked) continue;
+        const auto& e = m_schema.entity(r.entity);
+        std::string c = e.scope.kind == schema::ScopeKind::Root ? r.id : rootOf(e, m_rows.load(e, r.id), &r);
+        if (!c.empty() && seen.insert(c).second) customers.push_back(std::move(c));
+    }
+    m_rows.readAhead(m_schema.root(), customers);
     constexpr size_t kChunk = 500;
     for (size_t start = 0; start < customers.size(); start += kChunk) {
         json list = json::array();
@@ -247,9 +349,8 @@ std::vector<protocol::ChangeRecord> Hub::rowState(int entity, const std::string&
 {
     std::vector<protocol::ChangeRecord> out;
     if (viewer) {
-        std::string customer = customerOf(entity, id, nullptr);
-        // A row of no customer (team_config) is seen as unowned, as pulls do.
-        const CustomerKey key = keyOf(customer);
+        // A row of no root (a Shared entity) is seen as unowned, as pulls do.
+        const CustomerKey key = keyOf(rootOf(entity, id));
         if (!viewer->canSee(key.owner, key.team)) return out;
     }
     m_rows.exportRow(m_schema.entity(entity), id, out);
@@ -259,15 +360,17 @@ std::vector<protocol::ChangeRecord> Hub::rowState(int entity, const std::string&
 std::vector<protocol::ChangeRecord> Hub::customerState(const std::string& customer)
 {
     std::vector<protocol::ChangeRecord> out;
-    const auto& conflicts = *m_schema.entity(schema::kConflictEntity);
-    auto withConflicts = [&](const EntityDef& e, const std::string& id) {
+    const EntityDef* subject = m_schema.subject();
+    auto withSubjects = [&](const EntityDef& e, const std::string& id) {
         m_rows.exportRow(e, id, out);
-        for (const auto& c : m_rows.idsWhere(conflicts, "row", id)) m_rows.exportRow(conflicts, c, out);
+        if (!subject) return;
+        const auto& rowField = subject->fields[static_cast<size_t>(subject->scope.subjectRow)].name;
+        for (const auto& c : m_rows.idsWhere(*subject, rowField, id)) m_rows.exportRow(*subject, c, out);
     };
-    withConflicts(*m_schema.entity("customer"), customer);
-    for (const char* name : kChildEntities) {
-        const auto& e = *m_schema.entity(name);
-        for (const auto& id : m_rows.idsWhere(e, "customer", customer)) withConflicts(e, id);
+    withSubjects(m_schema.root(), customer);
+    for (const EntityDef* e : m_schema.children()) {
+        const auto& parent = e->fields[static_cast<size_t>(e->scope.parent)].name;
+        for (const auto& id : m_rows.idsWhere(*e, parent, customer)) withSubjects(*e, id);
     }
     return out;
 }
@@ -331,38 +434,64 @@ Result<PushResult> Hub::push(const crdt::DeviceId& device, crdt::Hlc after,
         } historyScope{*this};
         m_batchLog = batched;
         if (batched) readAheadFor(records, acked);
-        const auto& conflictEntity = *m_schema.entity(schema::kConflictEntity);
+        // What this device was served bounds what its changes say they saw.
+        std::optional<uint64_t> seenBound;
+        uint64_t storedServed = 0;
+        if (context.servedAtLeast) {
+            UsingStatement st(*m_db, "SELECT served FROM hub_device WHERE device = ?");
+            st->bind(1, deviceBlob(device));
+            if (st->step()) storedServed = static_cast<uint64_t>(st->getInt(0));
+            seenBound = std::max(storedServed, *context.servedAtLeast);
+        }
+        // Fields already restored, per refused row (each field of a row once).
+        std::unordered_map<std::string, std::vector<int>> restored;
         std::unordered_set<std::string> touched;  // result.customers, once each, in first-touch order
         for (const auto& r : records) {
             if (r.clock.hlc <= acked) {
                 ++result.duplicates;
                 continue;
             }
+            const auto& e = m_schema.entity(r.entity);
+            RowState stored = m_rows.load(e, r.id);
             // Devices may mark the hub's conflict entries resolved, never make them.
-            if (r.entity == conflictEntity.code && !m_rows.exists(conflictEntity, r.id))
-                return invalidArgument("change to conflict " + r.id
-                                       + ": conflict entries are created by the server, not by devices");
-            if (context.allow) {
-                if (auto refusal = context.allow(r, scopeOf(r))) {
-                    result.rejected.push_back({r.clock, r.entity, r.id, std::move(*refusal)});
-                    acked = r.clock.hlc;  // held, as refused: the queue moves on
-                    continue;
+            if (e.scope.kind == schema::ScopeKind::Subject && !stored.exists)
+                return invalidArgument("change to " + e.name + " " + r.id + ": " + e.name
+                                       + " entries are created by the server, not by devices");
+            const RecordScope scope = scopeOf(r, stored);
+            if (auto refusal = confine(r, scope, stored, context)) {
+                auto& done = restored[r.id];
+                std::vector<std::string> restore = restoreOf(r, scope, context, done);
+                size_t bytes = 0;
+                for (const auto& text : restore) bytes += text.size() + 1;
+                if (!result.rejected.empty() && result.restoreBytes + bytes > context.restoreBudget) {
+                    result.stoppedEarly = true;  // the rest waits for the device's next push
+                    break;
                 }
+                for (const auto& w : r.writes) done.push_back(w.field);
+                for (const auto& op : r.setOps) done.push_back(op.field);
+                result.restoreBytes += bytes;
+                std::move(restore.begin(), restore.end(), std::back_inserter(result.restore));
+                result.rejected.push_back({r.clock, r.entity, r.id, std::move(*refusal)});
+                acked = r.clock.hlc;  // held, as refused: the queue moves on
+                continue;
             }
             m_hlc.observe(r.clock.hlc);
             protocol::ChangeRecord accepted = r;
             accepted.seq = ++seq;
-            std::string customer = customerOf(r.entity, r.id, &r);
-            if (touched.insert(customer).second) result.customers.push_back(customer);
+            if (seenBound) accepted.seen = std::min(accepted.seen, *seenBound);
+            if (e.scope.kind == schema::ScopeKind::Root && scope.createsRow && context.creatorTeam && !scope.writesTeam)
+                accepted.writes.push_back({e.scope.team, *context.creatorTeam, 0});
+            if (touched.insert(scope.root).second) result.customers.push_back(scope.root);
             result.fieldChanges += r.writes.size() + r.setOps.size();
             std::vector<protocol::ChangeRecord> conflicts;
-            merge(accepted, accepted.seq, conflicts, &result.formerOwners);
-            log(accepted.seq, device, context.user, customer, accepted);
+            merge(accepted, std::move(stored), accepted.seq, conflicts, &result.formerKeys);
+            log(accepted.seq, device, context.user, scope.root, accepted);
             for (auto& c : conflicts) {
+                // An entry about this record's row: in the same root.
                 c.seq = ++seq;
                 std::vector<protocol::ChangeRecord> none;
-                merge(c, c.seq, none);
-                log(c.seq, m_device, context.user, customerOf(c.entity, c.id, &c), c);
+                merge(c, m_rows.load(m_schema.entity(c.entity), c.id), c.seq, none);
+                log(c.seq, m_device, context.user, scope.root, c);
                 ++result.conflicts;
             }
             acked = r.clock.hlc;
@@ -370,6 +499,7 @@ Result<PushResult> Hub::push(const crdt::DeviceId& device, crdt::Hlc after,
         }
         m_rows.flushWrites();
         flushLog();
+        if (seenBound && *seenBound > storedServed) noteServed(device, *seenBound);
         if (acked != ackedFor(device)) {
             UsingStatement st(*m_db, "INSERT INTO hub_device (device, acked) VALUES (?, ?) "
                                      "ON CONFLICT (device) DO UPDATE SET acked = excluded.acked");
@@ -388,12 +518,11 @@ Result<PushResult> Hub::push(const crdt::DeviceId& device, crdt::Hlc after,
     return result;
 }
 
-void Hub::merge(const protocol::ChangeRecord& r, uint64_t seq, std::vector<protocol::ChangeRecord>& conflicts,
-                std::vector<std::optional<std::string>>* formerOwners)
+void Hub::merge(const protocol::ChangeRecord& r, RowState row, uint64_t seq,
+                std::vector<protocol::ChangeRecord>& conflicts, std::vector<CustomerKey>* formerKeys)
 {
     const auto& e = m_schema.entity(r.entity);
-    const auto* ownerField = e.name == "customer" ? e.field("owner") : nullptr;
-    RowState row = m_rows.load(e, r.id);
+    const auto* ownerField = e.scope.kind == schema::ScopeKind::Root ? &e.fields[static_cast<size_t>(e.scope.owner)] : nullptr;
     bool changed = !row.exists;
     for (const auto& w : r.writes) {
         const auto& f = e.fields.at(static_cast<size_t>(w.field));
@@ -403,11 +532,11 @@ void Hub::merge(const protocol::ChangeRecord& r, uint64_t seq, std::vector<proto
         auto d = crdt::decideAtHub(f.rule, fs.written ? &current : nullptr, incoming, r.seen);
         // The conflict log does not log itself: marking an entry resolved
         // from a device that had it by bundle is not a conflict worth an entry.
-        if (e.name == schema::kConflictEntity) d.conflict = false;
+        if (e.scope.kind == schema::ScopeKind::Subject) d.conflict = false;
         if (d.conflict) {
             const crdt::Register& loser = d.takeIncoming ? fs.reg : incoming;
             const crdt::Register& winner = d.takeIncoming ? incoming : fs.reg;
-            const auto& ce = *m_schema.entity(schema::kConflictEntity);
+            const auto& ce = *m_schema.subject();
             protocol::ChangeRecord c;
             c.entity = ce.code;
             c.id = conflictRowId(e.name, r.id, f.name, loser.clock);
@@ -443,7 +572,7 @@ void Hub::merge(const protocol::ChangeRecord& r, uint64_t seq, std::vector<proto
                                                [](crdt::Hlc h, const auto& change) { return h < change.first; });
                     changes.emplace(at, incoming.clock.hlc, text(fs.reg.value));
                 }
-                if (formerOwners) formerOwners->push_back(text(fs.reg.value));
+                if (formerKeys) formerKeys->push_back({text(fs.reg.value), textAt(row, e.scope.team)});
             }
             m_rows.assign(row, w.field, incoming);
             fs.arrival = seq;
@@ -457,6 +586,17 @@ void Hub::merge(const protocol::ChangeRecord& r, uint64_t seq, std::vector<proto
     }
     if (setsChanged) m_rows.refreshSetCache(e, r.id, row);
     if (changed || setsChanged) m_rows.save(e, r.id, row);
+}
+
+void Hub::noteServed(const crdt::DeviceId& device, uint64_t position)
+{
+    UsingStatement st(*m_db, m_db->dialect() == storage::Dialect::Sqlite
+                                 ? "INSERT INTO hub_device (device, acked, served) VALUES (?, 0, ?) ON CONFLICT (device) "
+                                   "DO UPDATE SET served = max(served, excluded.served)"
+                                 : "INSERT INTO hub_device (device, acked, served) VALUES (?, 0, ?) ON CONFLICT (device) "
+                                   "DO UPDATE SET served = greatest(hub_device.served, excluded.served)");
+    st->bind(1, deviceBlob(device)).bind(2, static_cast<int64_t>(position));
+    st->run();
 }
 
 void Hub::log(uint64_t seq, const crdt::DeviceId& device, const std::string& user, const std::string& customer,
@@ -547,13 +687,13 @@ PullResult Hub::pullInSnapshot(uint64_t after, size_t limit, const Viewer* viewe
         return visible[customer] = viewer->canSee(key.owner, key.team);
     };
     auto keysOf = [&](const std::vector<std::string>& customers) {
-        const auto& ce = *m_schema.entity("customer");
+        const auto& ce = m_schema.root();
         RowStore::ReadAhead scope(m_rows);
         m_rows.readAhead(ce, customers);
         for (const auto& c : customers) {
             if (c.empty() || visible.contains(c)) continue;
             RowState row = m_rows.load(ce, c);
-            visible[c] = viewer->canSee(textValue(row, ce, "owner"), textValue(row, ce, "team"));
+            visible[c] = viewer->canSee(textAt(row, ce.scope.owner), textAt(row, ce.scope.team));
         }
     };
     const char* scanSql = sqlite ? "SELECT seq, customer FROM hub_log INDEXED BY hub_log_scan WHERE seq > ? ORDER BY seq LIMIT ?"
@@ -615,10 +755,15 @@ PullResult Hub::pullInSnapshot(uint64_t after, size_t limit, const Viewer* viewe
                 const auto team = keyOf(who).team;
                 bool was = viewer->canSee(oldOwner, team), now = viewer->canSee(newOwner, team);
                 if (now && !was) {
-                    // Back within this page: it is not to be dropped after all.
-                    out.evict.erase(std::remove(out.evict.begin(), out.evict.end(), who), out.evict.end());
-                    step.entering = customerState(who);
-                    planned += step.entering.size();
+                    // Its current state goes out only if the viewer sees it
+                    // now: a customer that entered here and left again later
+                    // must not show what its later owner wrote since.
+                    if (canSee(who)) {
+                        // Back within this page: it is not to be dropped after all.
+                        out.evict.erase(std::remove(out.evict.begin(), out.evict.end(), who), out.evict.end());
+                        step.entering = customerState(who);
+                        planned += step.entering.size();
+                    }
                 } else if (was && !now) {
                     out.evict.push_back(who);
                 }
@@ -682,7 +827,7 @@ json Hub::dump(const Viewer& viewer)
     for (auto& [entity, rows] : all.items()) {
         const auto* e = m_schema.entity(entity);
         for (auto it = rows.begin(); it != rows.end();) {
-            if (visible(customerOf(e->code, it.key(), nullptr))) ++it;
+            if (visible(rootOf(e->code, it.key()))) ++it;
             else it = rows.erase(it);
         }
     }

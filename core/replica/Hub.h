@@ -18,22 +18,24 @@
 //     index to decide visibility and reads `record` only for what it returns.
 //     Every accepted record in order, as JSON (protocol/ChangeRecord.h) with
 //     its "seq": what pulls return, and the audit trail (which user, which
-//     device, when). `customer` is the customer the row belongs to (the row
-//     itself for a customer; its `customer` field for contacts, visits, tasks
-//     and complaints; the subject row's customer for a conflict entry), so a
-//     scoped pull filters without decoding records.
+//     device, when). `customer` is the scope root the row belongs to
+//     (schema::ScopeDef: the row itself for a root; its stored parent
+//     reference for a child; the subject row's root for a conflict entry;
+//     "" for a Shared row), so a scoped pull filters without decoding records.
 //   owner_change(seq PK, customer, old_owner, new_owner, hlc)
-//     Every change of a stored customer's owner, at the position of the
-//     record that made it: scoped pulls send a customer whole when it enters
-//     a user's scope there, and tell the device to evict it when it leaves.
+//     Every change of a stored root's owner, at the position of the record
+//     that made it: scoped pulls send a root whole when it enters a user's
+//     scope there, and tell the device to evict it when it leaves.
 //     `hlc` is the clock of that write: a change written before it, while the
-//     writer still owned the customer, is still the writer's to make.
-//   hub_device(device PK, acked)
+//     writer still owned the root, is still the writer's to make.
+//   hub_device(device PK, acked, served)
 //     Per device, the highest device sequence (= record clock hlc) accepted.
 //     A push names the mark it follows (`after`); records at or below the
 //     hub's mark are replays and are skipped, so a batch delivered twice, late
 //     or in part changes nothing. A push whose `after` is above the hub's
-//     mark would leave a gap and is refused.
+//     mark would leave a gap and is refused. `served` (hub version 5): the
+//     highest log position a pull answered this device with, as far as the
+//     server stored it (noteServed, PushContext::servedAtLeast); 0 if never.
 //   meta: device_id (the hub's own), hlc.
 //
 // Every push is one transaction: all of it is accepted, or none.
@@ -65,26 +67,75 @@
 
 namespace fieldsync::replica {
 
-// What the hub knows about the customer a pushed record belongs to, for the
-// caller's scope policy.
+// Who is pulling: sees a scope root (and everything hanging off it) when
+// canSee(its current owner, its team) is true; a row of no root (a Shared
+// entity, schema/Schema.h) is asked as (nullopt, nullopt). Null viewer:
+// sees everything. A root's team is written once, at creation, so whether a
+// viewer sees a root changes only when its owner does: the owner_change rows
+// are every moment a root enters or leaves a viewer's scope.
+struct Viewer {
+    std::function<bool(const std::optional<std::string>& owner, const std::optional<std::string>& team)> canSee;
+};
+
+// A root's owner and team: what visibility depends on.
+struct CustomerKey {
+    std::optional<std::string> owner, team;
+    bool operator==(const CustomerKey&) const = default;
+};
+
+// What the hub knows, from what it stores, about the scope of one pushed
+// record (schema::ScopeDef): the policy (PushContext::allow) judges the
+// record by this, never by what the record says about itself. For an
+// existing row the root is its stored root; only a row being created names
+// its root (its parent reference), and that reference never changes after.
 struct RecordScope {
-    std::string customer;                   // the customer id ("" if none can be found)
-    bool customerExists = false;
-    std::optional<std::string> owner;       // its current owner (nullopt: unowned, the public pool)
-    std::optional<std::string> team;        // its team (whose pool holds it unowned; nullopt: every team's)
-    std::optional<std::string> ownerAtWrite;  // its owner when the record was written (by clock)
+    std::string root;                       // the scope root's id ("" for a Shared row, or a new child naming none)
+    bool rootExists = false;
+    bool shared = false;                    // the row belongs to no root (ScopeKind::Shared, or a subject of one)
+    std::optional<std::string> owner;       // the root's current owner (nullopt: unowned, in a pool)
+    std::optional<std::string> team;        // the root's team (whose pool holds it unowned; nullopt: every team's)
+    std::optional<std::string> ownerAtWrite;  // the root's owner when the record was written (by clock)
     bool createsRow = false;                // the record's row does not exist yet
-    bool writesOwner = false;               // a customer record that sets `owner`
+    bool writesOwner = false;               // a root record that sets its owner
     std::optional<std::string> newOwner;    // the owner it sets
-    bool writesTeam = false;                // a customer record that writes `team`
+    bool writesTeam = false;                // a root record that writes its team
     std::optional<std::string> newTeam;     // the team it writes
 };
 
+// Why the hub refuses a change whatever the caller's role (Error::reason):
+//   unknown_parent  a new child names no root, or one the hub does not hold
+//   reparent        a child's parent reference is written once, at creation
+//   team_fixed      a root's team is written once, at creation
+//   reference       a reference field names a row the hub does not hold, or
+//                   one of another root that the caller may not see
+// The caller's policy adds its own reasons (sync-server/api/Scope.h).
 struct PushContext {
     std::string user;  // recorded in the log (audit trail)
     // Returns an error to refuse one record (it is skipped, reported, and
     // counted as held so the device's queue moves on); null accepts all.
+    // Called after the hub's own checks above, with the stored scope.
     std::function<std::optional<Error>(const protocol::ChangeRecord&, const RecordScope&)> allow;
+    // Who is pushing, as their pulls see (null: everything). A refused
+    // change's restore carries only what this viewer sees, and a reference
+    // field may name a row of another root only if this viewer sees it.
+    const Viewer* viewer = nullptr;
+    // Bytes of restore (JSON) after which the push stops before its next
+    // refused change: the rest is not processed and not acknowledged (the
+    // device pushes it again). The first refusal is always restored, so a
+    // push always moves on.
+    size_t restoreBudget = SIZE_MAX;
+    // Set: a new root whose record does not write its team field is given
+    // this team (in the accepted record, with the record's clock): a root
+    // belongs to its creator's team, also when it was made before the
+    // device knew that team.
+    std::optional<std::string> creatorTeam;
+    // Set: a record's `seen` (the position its writer had pulled to) is cut
+    // to the highest position the hub served this device — what hub_device
+    // stores (served), or this value if higher (the caller's knowledge of
+    // pulls the hub has not stored yet) — so a device cannot claim to have
+    // seen a value it never received and keep a conflict out of the log.
+    // Unset: `seen` is taken as sent (tests, trusted tools).
+    std::optional<uint64_t> servedAtLeast;
 };
 
 struct RejectedRecord {
@@ -101,24 +152,15 @@ struct PushResult {
     size_t conflicts = 0;     // conflict entries created
     uint64_t head = 0;        // global position after the push
     std::vector<RejectedRecord> rejected;
-    std::vector<std::string> customers;  // customers the accepted records touched ("" for none)
+    // What the hub holds for the fields the refused records wrote, as
+    // records in JSON (protocol/ChangeRecord.h), for the device to show
+    // again: only rows the context's viewer sees, each field of a row once.
+    std::vector<std::string> restore;
+    size_t restoreBytes = 0;
+    bool stoppedEarly = false;  // the restore budget ended the push before its last record
+    std::vector<std::string> customers;  // roots the accepted records touched ("" for none)
     size_t fieldChanges = 0;             // field writes and set operations accepted
-    std::vector<std::optional<std::string>> formerOwners;  // owners before reassignments in this push
-};
-
-// Who is pulling: sees a customer (and everything hanging off it) when
-// canSee(its current owner, its team) is true; a row of no customer
-// (team_config) is asked as (nullopt, nullopt). Null viewer: sees everything.
-// A customer's team is written once, at creation (Scope.h), so whether a
-// viewer sees a customer changes only when its owner does: the owner_change
-// rows are every moment a customer enters or leaves a viewer's scope.
-struct Viewer {
-    std::function<bool(const std::optional<std::string>& owner, const std::optional<std::string>& team)> canSee;
-};
-
-// A customer's owner and team: what visibility depends on.
-struct CustomerKey {
-    std::optional<std::string> owner, team;
+    std::vector<CustomerKey> formerKeys;  // owner and team of roots before reassignments in this push
 };
 
 struct PullResult {
@@ -164,15 +206,20 @@ public:
     uint64_t head();
     crdt::Hlc ackedFor(const crdt::DeviceId& device);
 
-    // The current state of one row, as records (restores a device's view of
-    // a row after its change was refused); nothing if `viewer` may not see it.
+    // The current state of one row, as records; nothing if `viewer` may not see it.
     std::vector<protocol::ChangeRecord> rowState(int entity, const std::string& id, const Viewer* viewer = nullptr);
-    // The current state of a customer and of every row hanging off it.
+    // The current state of a root and of every row hanging off it.
     std::vector<protocol::ChangeRecord> customerState(const std::string& customer);
+    // The scope root of a stored row ("" for a Shared row or an unknown one).
+    std::string rootOf(int entity, const std::string& id);
+    // Records that this device was served the log up to `position`
+    // (hub_device.served, see PushContext::servedAtLeast). Any connection,
+    // a reader's too, outside a transaction: it is its own write.
+    void noteServed(const crdt::DeviceId& device, uint64_t position);
     // Users whose scope holds this customer's current owner: who to poke.
     std::optional<std::string> ownerOf(const std::string& customer);
-    // The same for many customers, in order, in a few queries.
-    std::vector<std::optional<std::string>> ownersOf(const std::vector<std::string>& customers);
+    // Owner and team of many roots, in order, in a few queries ({} for "" or an unknown one).
+    std::vector<CustomerKey> keysOf(const std::vector<std::string>& customers);
     // Owner and team of a customer in one read ({} for "" or an unknown one).
     CustomerKey keyOf(const std::string& customer);
 
@@ -187,8 +234,10 @@ private:
     // the write transaction.
     void catchUp();
     PullResult pullInSnapshot(uint64_t after, size_t limit, const Viewer* viewer, PullEncoding encoding);
-    void merge(const protocol::ChangeRecord& record, uint64_t seq, std::vector<protocol::ChangeRecord>& conflicts,
-               std::vector<std::optional<std::string>>* formerOwners = nullptr);
+    // `row`: the record's row as stored (load()ed by the caller), merged into.
+    void merge(const protocol::ChangeRecord& record, RowState row, uint64_t seq,
+               std::vector<protocol::ChangeRecord>& conflicts,
+               std::vector<CustomerKey>* formerKeys = nullptr);
     // Inserts a log row, or in a batched push (PostgreSQL) queues it:
     // flushLog() inserts the queue in multi-row INSERTs before the push
     // commits (nothing reads the log inside a push).
@@ -201,8 +250,18 @@ private:
     // The old owner of the first reassignment of `customer` written after
     // `hlc`, if there is one (nullopt inside: it was in the pool then).
     std::optional<std::optional<std::string>> ownerBefore(const std::string& customer, crdt::Hlc hlc);
-    RecordScope scopeOf(const protocol::ChangeRecord& record);
-    std::string customerOf(int entity, const std::string& id, const protocol::ChangeRecord* record);
+    RecordScope scopeOf(const protocol::ChangeRecord& record, const RowState& stored);
+    // The root of a row: its stored root if `stored` exists, else the one the
+    // creating record names (nullptr: none).
+    std::string rootOf(const schema::EntityDef& entity, const RowState& stored,
+                       const protocol::ChangeRecord* creating);
+    // The hub's own checks and the caller's policy for one record; null: allowed.
+    std::optional<Error> confine(const protocol::ChangeRecord& record, const RecordScope& scope,
+                                 const RowState& stored, const PushContext& context);
+    // The restore of one refused record (PushResult::restore): the fields it
+    // wrote that `done` does not hold yet for its row, as JSON records.
+    std::vector<std::string> restoreOf(const protocol::ChangeRecord& record, const RecordScope& scope,
+                                       const PushContext& context, const std::vector<int>& done);
 
     std::unique_ptr<storage::Connection> m_db;
     const schema::Schema& m_schema;

@@ -169,6 +169,9 @@ const storage::Migration kHub[] = {
     {2, "pull scan index", "CREATE INDEX hub_log_scan ON hub_log (seq, customer);"},
     {3, "team configuration", kTeamConfig},
     {4, "customer team", kCustomerTeam},
+    // The highest position served to each device, which bounds the `seen`
+    // of its changes (Hub.h, hub_device).
+    {5, "served position", "ALTER TABLE hub_device ADD COLUMN served INTEGER NOT NULL DEFAULT 0;"},
 };
 
 // The hub on PostgreSQL (core/storage-pg): the same tables, columns and
@@ -280,6 +283,7 @@ const storage::Migration kPgHub[] = {
     {2, "pull scan index", "CREATE INDEX hub_log_scan ON hub_log (seq, customer);"},
     {3, "team configuration", kPgTeamConfig},
     {4, "customer team", kCustomerTeam},
+    {5, "served position", "ALTER TABLE hub_device ADD COLUMN served BIGINT NOT NULL DEFAULT 0;"},
 };
 
 } // namespace

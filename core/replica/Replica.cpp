@@ -307,6 +307,11 @@ Result<std::string> Replica::write(const EntityDef& e, std::string id, bool crea
             if (f->type == FieldType::TagSet)
                 return invalidArgument(e.name + "." + f->name + " is a set: add or remove elements instead");
             crdt::Value v = normalized(*f, item.value);
+            // Not even an id: no such row here (a typo, a name), said the way
+            // an unknown id is (below).
+            if (const auto* ref = std::get_if<std::string>(&v); ref && f->type == FieldType::Ref && !ref->empty()
+                                                               && !schema::isRowId(*ref))
+                return notFound(e.name + "." + f->name + ": no " + f->refEntity + " with id " + ref->substr(0, 80));
             if (auto st = schema::validate(e, *f, v); !st) return st.error();
             if (f->type == FieldType::Stage) {
                 int rank = f->stageRank(std::get<std::string>(v));
@@ -327,6 +332,11 @@ Result<std::string> Replica::write(const EntityDef& e, std::string id, bool crea
             }
             if (fs.written && fs.reg.value == v) break;  // unchanged: no change to sync
             if (!fs.written && crdt::isNull(v)) break;
+            // What a row's scope hangs on is set at creation (schema/Schema.h,
+            // ScopeKind): the hub refuses to move a row, so refuse it here.
+            if (!creating && row.exists && fs.written && f->index == e.scope.parent)
+                return failedPrecondition(e.name + "." + f->name + " is set when the " + e.name
+                                          + " is created and never changes; create a new " + e.name + " instead");
             setRegister(*f, std::move(v), 0);
             break;
         }
@@ -812,25 +822,29 @@ std::vector<RejectedChange> Replica::rejected()
     return out;
 }
 
-std::vector<std::pair<const EntityDef*, std::string>> Replica::rowsOfCustomer(const std::string& customer)
+std::vector<std::pair<const EntityDef*, std::string>> Replica::rowsOfRoot(const std::string& root)
 {
+    // The root, its children (schema::ScopeKind::Child) and the entries of
+    // the subject entity (the conflict log) about any of them.
     std::vector<std::pair<const EntityDef*, std::string>> rows;
-    const auto& conflicts = *m_schema.entity(schema::kConflictEntity);
+    const EntityDef* subject = m_schema.subject();
     auto add = [&](const EntityDef& e, const std::string& id) {
         rows.emplace_back(&e, id);
-        for (const auto& c : m_rows.idsWhere(conflicts, "row", id)) rows.emplace_back(&conflicts, c);
+        if (!subject) return;
+        const auto& rowField = subject->fields[static_cast<size_t>(subject->scope.subjectRow)].name;
+        for (const auto& c : m_rows.idsWhere(*subject, rowField, id)) rows.emplace_back(subject, c);
     };
-    add(*m_schema.entity("customer"), customer);
-    for (const char* name : {"contact", "visit", "task", "complaint"}) {
-        const auto& e = *m_schema.entity(name);
-        for (const auto& id : m_rows.idsWhere(e, "customer", customer)) add(e, id);
+    add(m_schema.root(), root);
+    for (const EntityDef* e : m_schema.children()) {
+        const auto& parent = e->fields[static_cast<size_t>(e->scope.parent)].name;
+        for (const auto& id : m_rows.idsWhere(*e, parent, root)) add(*e, id);
     }
     return rows;
 }
 
 bool Replica::evictNow(const std::string& customer)
 {
-    auto rows = rowsOfCustomer(customer);
+    auto rows = rowsOfRoot(customer);
     for (const auto& [e, id] : rows) {
         UsingStatement st(*m_db, "SELECT 1 FROM outbox WHERE entity = ? AND \"row\" = ? LIMIT 1");
         st->bind(1, e->code).bind(2, id);

@@ -232,7 +232,7 @@ private:
     Error refuse(Error error);
     void applyOne(const protocol::ChangeRecord& record, ApplyStats& stats);
     protocol::ChangeRecord outboxRecord(storage::Statement& outboxRow);
-    std::vector<std::pair<const schema::EntityDef*, std::string>> rowsOfCustomer(const std::string& customer);
+    std::vector<std::pair<const schema::EntityDef*, std::string>> rowsOfRoot(const std::string& root);
     bool evictNow(const std::string& customer);
     void storeEvictions(const std::vector<std::string>& customers);
     void retryEvictions();

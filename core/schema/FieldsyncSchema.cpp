@@ -67,6 +67,12 @@ FieldDef serverOnly(FieldDef d)
     return d;
 }
 
+// Scope declarations (Schema.h, ScopeKind).
+ScopeNames root(std::string owner, std::string team) { return {ScopeKind::Root, std::move(owner), std::move(team)}; }
+ScopeNames childOf(std::string parent) { return {ScopeKind::Child, std::move(parent), {}}; }
+ScopeNames about(std::string entity, std::string row) { return {ScopeKind::Subject, std::move(entity), std::move(row)}; }
+ScopeNames shared() { return {ScopeKind::Shared, {}, {}}; }
+
 std::vector<EntityDef> declare()
 {
     return {
@@ -95,7 +101,8 @@ std::vector<EntityDef> declare()
              // (sync-server/api/Scope.h), so a pull's visibility of a
              // customer changes only with its owner.
              once(f("team", T::Text)),
-         }},
+         },
+         root("owner", "team")},
         {"contact", "contact",
          {
              required(ref("customer", "customer")),
@@ -106,7 +113,8 @@ std::vector<EntityDef> declare()
              f("birthday", T::Text),
              f("is_primary", T::Bool),
              f("archived", T::Bool),
-         }},
+         },
+         childOf("customer")},
         {"visit", "visit",
          {
              required(ref("customer", "customer")),
@@ -132,7 +140,8 @@ std::vector<EntityDef> declare()
              stageOf("status", {"planned", "checked_in", "completed"}),
              f("voided", T::Bool),
              f("void_reason", T::Text),
-         }},
+         },
+         childOf("customer")},
         {"task", "task",
          {
              required(ref("customer", "customer")),
@@ -143,7 +152,8 @@ std::vector<EntityDef> declare()
              ref("origin_visit", "visit"),
              f("notes", T::Text, Rule::Text),
              f("archived", T::Bool),
-         }},
+         },
+         childOf("customer")},
         {"complaint", "complaint",
          {
              required(ref("customer", "customer")),
@@ -156,7 +166,8 @@ std::vector<EntityDef> declare()
              f("resolution", T::Text, Rule::Text),
              bounded("satisfaction_after", 1, 5),
              f("voided", T::Bool),
-         }},
+         },
+         childOf("customer")},
         // The conflict log (DESIGN §3): one row per concurrently overwritten
         // value, written by the hub and synced like any other row. Only
         // `resolved` is written by devices (resolving is a normal write).
@@ -172,7 +183,8 @@ std::vector<EntityDef> declare()
              serverOnly(f("winner_clock", T::Text)),
              serverOnly(f("detected_at", T::Time)),
              f("resolved", T::Bool),
-         }},
+         },
+         about("entity", "row")},
         // A team's configuration (schema 2): one row per team, its id
         // teamConfigRowId(team), written by the team's managers and read by
         // every device of the team (core/domain/Cadence.h). Each value lww;
@@ -185,7 +197,8 @@ std::vector<EntityDef> declare()
              bounded("cadence_c", 1, 3650),
              bounded("cadence_d", 1, 3650),
              f("radius_m", T::Real),
-         }},
+         },
+         shared()},
     };
 }
 

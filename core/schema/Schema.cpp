@@ -45,6 +45,47 @@ Schema::Schema(std::vector<EntityDef> entities) : m_entities(std::move(entities)
         if (ent.fields.size() > 64) throw std::logic_error("entity " + ent.name + " has more than 64 fields");
         for (size_t i = 0; i < ent.fields.size(); ++i) ent.fields[i].index = static_cast<int>(i);
     }
+    // The scope declarations: resolved to field indices, and checked, so a
+    // mistake in the schema fails at start-up, not in a scope decision.
+    auto textField = [](const EntityDef& ent, const std::string& name, const char* role) {
+        const FieldDef* f = ent.field(name);
+        if (!f || (f->type != FieldType::Text && f->type != FieldType::Ref))
+            throw std::logic_error("entity " + ent.name + ": its " + role + " field \"" + name + "\" is not a text field");
+        return f->index;
+    };
+    for (auto& ent : m_entities) {
+        const auto& n = ent.scopeNames;
+        ent.scope.kind = n.kind;
+        switch (n.kind) {
+        case ScopeKind::Shared: break;
+        case ScopeKind::Root:
+            if (m_root >= 0) throw std::logic_error("the schema declares two scope roots");
+            m_root = ent.code;
+            ent.scope.owner = textField(ent, n.a, "owner");
+            ent.scope.team = textField(ent, n.b, "team");
+            if (ent.fields[static_cast<size_t>(ent.scope.team)].rule != crdt::Rule::Once)
+                throw std::logic_error("entity " + ent.name + ": its team field must be write-once");
+            break;
+        case ScopeKind::Child:
+            ent.scope.parent = textField(ent, n.a, "parent");
+            break;
+        case ScopeKind::Subject:
+            if (m_subject >= 0) throw std::logic_error("the schema declares two subject entities");
+            m_subject = ent.code;
+            ent.scope.subjectEntity = textField(ent, n.a, "subject entity");
+            ent.scope.subjectRow = textField(ent, n.b, "subject row");
+            break;
+        }
+    }
+    for (auto& ent : m_entities) {
+        if (ent.scope.kind != ScopeKind::Child) continue;
+        if (m_root < 0) throw std::logic_error("entity " + ent.name + " is a child but the schema has no scope root");
+        const auto& p = ent.fields[static_cast<size_t>(ent.scope.parent)];
+        if (p.type != FieldType::Ref || p.refEntity != root().name || !p.required)
+            throw std::logic_error("entity " + ent.name + ": its parent field " + p.name
+                                   + " must be a required reference to " + root().name);
+        m_children.push_back(&ent);
+    }
 }
 
 const EntityDef* Schema::entity(std::string_view entityName) const
@@ -73,6 +114,20 @@ std::string joinOptions(const std::vector<std::string>& options)
 
 } // namespace
 
+bool isRowId(std::string_view id)
+{
+    if (id.size() != 36) return false;
+    for (size_t i = 0; i < id.size(); ++i) {
+        char c = id[i];
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (c != '-') return false;
+        } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+            return false;
+        }
+    }
+    return true;
+}
+
 Status validate(const EntityDef& entity, const FieldDef& field, const crdt::Value& value)
 {
     using crdt::Value;
@@ -89,10 +144,21 @@ Status validate(const EntityDef& entity, const FieldDef& field, const crdt::Valu
     };
     switch (field.type) {
     case FieldType::Text:
-    case FieldType::Ref:
         if (!std::holds_alternative<std::string>(value)) return expect("text");
         if (field.required && std::get<std::string>(value).empty())
             return invalidArgument(where(entity, field) + " is required and cannot be empty");
+        if (std::get<std::string>(value).size() > kMaxTextBytes)
+            return invalidArgument(where(entity, field) + " is longer than " + std::to_string(kMaxTextBytes / 1024)
+                                   + " KiB (" + std::to_string(std::get<std::string>(value).size()) + " bytes)");
+        return Ok{};
+    case FieldType::Ref:
+        // A reference names a row by its id, nothing else (no paths, no names).
+        if (!std::holds_alternative<std::string>(value)) return expect("a row id (text)");
+        if (field.required && std::get<std::string>(value).empty())
+            return invalidArgument(where(entity, field) + " is required and cannot be empty");
+        if (!isRowId(std::get<std::string>(value)))
+            return invalidArgument(where(entity, field) + " expects a row id like 0193b0a0-5c3e-7d2a-9f10-2b3c4d5e6f70, got "
+                                   + crdt::describe(value));
         return Ok{};
     case FieldType::Integer:
     case FieldType::Time: {
@@ -125,6 +191,8 @@ Status validate(const EntityDef& entity, const FieldDef& field, const crdt::Valu
     case FieldType::TagSet:
         if (!std::holds_alternative<std::string>(value) || std::get<std::string>(value).empty())
             return expect("a non-empty tag");
+        if (std::get<std::string>(value).size() > kMaxTagBytes)
+            return invalidArgument(where(entity, field) + ": a tag is at most " + std::to_string(kMaxTagBytes) + " bytes");
         return Ok{};
     }
     return expect("?");
@@ -238,6 +306,9 @@ Result<crdt::Value> parseValue(const EntityDef& entity, const FieldDef& field, s
         else return bad("true or false");
         break;
     }
+    // A typed reference that is not an id names no row: the write that uses
+    // it says so ("no customer with id ..."), as for an unknown id.
+    if (field.type == FieldType::Ref) return v;
     if (auto st = validate(entity, field, v); !st) return st.error();
     return v;
 }

@@ -26,6 +26,7 @@
 #include "crdt/Value.h"
 
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -57,11 +58,51 @@ struct FieldDef {
     int stageRank(std::string_view stage) const;  // -1 if not a stage of this field
 };
 
+// Confinement (docs/security.md): who may see and write a row is decided by
+// one row, its scope root, and is declared here once per entity. The hub
+// (pull, push, backfill, eviction), the device replica (eviction, local
+// checks) and the server's policy read this declaration; none of them names
+// an entity.
+//   Root     a scope root (customer): the text fields `owner` (a user name;
+//            null = unowned, in a pool) and `team` (whose pool holds it while
+//            unowned; write-once) decide who sees it and everything below it.
+//   Child    hangs off a root through the Ref field `parent` (contact.customer):
+//            required, set when the row is created and never changed, so a
+//            row cannot be moved under another root. It is seen and written
+//            by whoever may see and write its stored root.
+//   Subject  describes another row (a conflict entry): the text fields
+//            `subjectEntity` and `subjectRow` name it; server-written; it
+//            follows the scope of the row it describes.
+//   Shared   belongs to no root (team_config): every user reads it; who
+//            writes it is a role policy of the server (sync-server/api/Scope).
+enum class ScopeKind { Shared, Root, Child, Subject };
+
+struct ScopeDef {
+    ScopeKind kind = ScopeKind::Shared;
+    int owner = -1, team = -1;                   // Root: field indices
+    int parent = -1;                             // Child: the Ref field naming the root
+    int subjectEntity = -1, subjectRow = -1;     // Subject: field indices
+};
+
+// How an entity's rows are confined, by field names (resolved into EntityDef::scope).
+struct ScopeNames {
+    ScopeKind kind = ScopeKind::Shared;
+    std::string a, b;  // Root: owner, team; Child: parent; Subject: entity, row
+};
+
 struct EntityDef {
+    EntityDef(std::string entityName, std::string tableName, std::vector<FieldDef> entityFields, ScopeNames confinement = {})
+        : name(std::move(entityName)), table(std::move(tableName)), fields(std::move(entityFields)),
+          scopeNames(std::move(confinement))
+    {
+    }
+
     std::string name;
     std::string table;  // SQLite table holding its rows
     std::vector<FieldDef> fields;
+    ScopeNames scopeNames;
     int code = -1;      // stable small number (position in the schema)
+    ScopeDef scope;     // set by the schema from scopeNames
 
     const FieldDef* field(std::string_view name) const;
 };
@@ -74,8 +115,21 @@ public:
     const EntityDef& entity(int code) const { return m_entities.at(static_cast<size_t>(code)); }
     const std::vector<EntityDef>& entities() const { return m_entities; }
 
+    // The scope root entity (at most one; the fieldsync schema has one), and
+    // the entities whose rows hang off it (ScopeKind::Child), in schema order.
+    const EntityDef& root() const
+    {
+        if (m_root < 0) throw std::logic_error("this schema declares no scope root");
+        return m_entities[static_cast<size_t>(m_root)];
+    }
+    const std::vector<const EntityDef*>& children() const { return m_children; }
+    // The entity of kind Subject (the conflict log), if the schema has one.
+    const EntityDef* subject() const { return m_subject < 0 ? nullptr : &m_entities[static_cast<size_t>(m_subject)]; }
+
 private:
     std::vector<EntityDef> m_entities;
+    int m_root = -1, m_subject = -1;
+    std::vector<const EntityDef*> m_children;
 };
 
 // The fieldsync data model (customer, contact, visit, task, complaint,
@@ -90,12 +144,21 @@ std::string teamConfigRowId(std::string_view team);
 // The hub's conflict log entity and its fields, by name (see FieldsyncSchema.cpp).
 inline constexpr std::string_view kConflictEntity = "conflict";
 
+// Bounds on what one value may hold, so that one row, and so one answer made
+// of rows, has a size known in advance (docs/security.md).
+inline constexpr size_t kMaxTextBytes = 64 * 1024;  // a text value (notes, descriptions), UTF-8 bytes
+inline constexpr size_t kMaxTagBytes = 256;         // one element of a tag set
+
+// A row id: a lower-case UUID, 36 characters (replica/Ids.h makes UUIDv7).
+bool isRowId(std::string_view id);
+
 // Checks a value against a field: type, enum options, bounds, required.
 // The message names the entity, the field and what was expected.
 Status validate(const EntityDef& entity, const FieldDef& field, const crdt::Value& value);
 
 // Parses a value typed on a command line ("level=A", "lat=31.2", "archived=true",
-// "planned_at=2026-11-22T09:30" or milliseconds). "null" or "" unsets.
+// "planned_at=2026-11-22T09:30" or milliseconds). "null" or "" unsets. A
+// reference is taken as typed: the write that uses it finds no such row.
 Result<crdt::Value> parseValue(const EntityDef& entity, const FieldDef& field, std::string_view text);
 
 } // namespace fieldsync::schema

@@ -1,4 +1,10 @@
-// Scope: who may see and write what (DESIGN §4 "Scopes", docs/api.md).
+// Scope: who may see and write what (DESIGN §4 "Scopes", docs/api.md,
+// docs/security.md): the server's policy over the scope the schema declares
+// (schema/Schema.h, ScopeKind) and the hub reads from what it stores
+// (replica::RecordScope). The hub calls allow() for every pushed change —
+// the one place a change is authorised — after its own checks (a child's
+// customer and a customer's team are written once, references name rows
+// the writer may see: Hub.h, PushContext).
 //
 //   rep      owns the customers whose `owner` is the rep; sees those and the
 //            public pool of their team (unowned customers), to claim from it
@@ -8,7 +14,8 @@
 // of its `team`, written once when the customer is created (by default the
 // creator's team: core/domain). A customer of no team (created before
 // schema 3, or by an admin without one) is in every team's pool. A rep or
-// manager creates customers for their own team only; nobody writes `team`
+// manager creates customers for their own team only, and writes that team
+// on them (a rep of no team: no team); nobody writes `team`
 // on an existing customer (it moves between teams by a manager reassigning
 // it to an owner of the other team), so visibility changes only with the
 // owner, which the hub's owner_change rows track exactly. A rep claims only
@@ -21,7 +28,8 @@
 //
 // Claims from the pool (a rep setting `owner` to themselves): the first claim
 // to reach the server wins. A claim arriving when the customer already has
-// another owner is refused with "claim lost: it is already owned by <owner>",
+// another owner is refused (reason claim_lost) with "claim lost: it is
+// already owned by <owner>",
 // and the device lists it as lost (core/domain/Pool.h). A visit's `voided` and
 // `void_reason` are written by managers and admins only.
 //
@@ -60,7 +68,10 @@ struct Scope {
     // a customer of no team is in every team's pool.
     bool poolOf(const std::optional<std::string>& customerTeam) const;
     replica::Viewer viewer() const;
-    // Null if the user may make this change; else PermissionDenied naming the row.
+    // Null if the user may make this change; else PermissionDenied naming the
+    // row, with a reason (Error::reason): not_in_scope (outside the user's
+    // scope when written), own_team (a new customer of another team),
+    // claim_lost, role (a rep reassigning, voiding a visit, configuring).
     std::optional<Error> allow(const protocol::ChangeRecord& record, const replica::RecordScope& scope) const;
 };
 

@@ -11,6 +11,8 @@
 #include <map>
 #include <set>
 
+#include <spdlog/spdlog.h>
+
 namespace fieldsync::server {
 
 using nlohmann::json;
@@ -96,7 +98,8 @@ HttpResponse errorResponse(const Error& error, json extra)
 
 SyncApi::SyncApi(replica::Hub& hub, Accounts& accounts, Metrics& metrics, ApiOptions options)
     : m_hub(hub), m_accounts(accounts), m_metrics(metrics), m_options(std::move(options)),
-      m_openReader(std::move(m_options.openReader))
+      m_openReader(std::move(m_options.openReader)),
+      m_sharedStore(hub.database().dialect() == storage::Dialect::Postgres), m_headAtStart(hub.head())
 {
     const std::string path = hub.database().path();
     if (!m_openReader && hub.database().dialect() == storage::Dialect::Sqlite && path != ":memory:" && !path.empty())
@@ -256,7 +259,7 @@ HttpResponse SyncApi::sync(const HttpRequest& request)
     std::vector<std::string> touched;
     uint64_t head = 0;
     std::optional<HttpResponse> refusal;
-    std::vector<std::optional<std::string>> formerOwners;
+    std::vector<replica::CustomerKey> formerKeys;
     {
         std::lock_guard lock(m_hubMutex);
         if (after) {
@@ -265,23 +268,29 @@ HttpResponse SyncApi::sync(const HttpRequest& request)
             context.allow = [&scope](const protocol::ChangeRecord& r, const replica::RecordScope& s) {
                 return scope.allow(r, s);
             };
+            context.viewer = viewerPtr;
+            if (scope.user.role != Role::Admin) context.creatorTeam = scope.user.team;
+            // restore never outgrows the request by more than one row
+            // (docs/api.md, "push.restore").
+            context.restoreBudget = std::max(request.body.size(), kMinRestoreBudget);
+            context.servedAtLeast = servedTo(device);
             auto pushed = m_hub.push(device, *after, records, context);
             if (!pushed) return errorResponse(pushed.error());
             m_metrics.merged(pushed->fieldChanges);
             touched = pushed->customers;
-            formerOwners = pushed->formerOwners;
+            formerKeys = pushed->formerKeys;
             head = pushed->head;
             json rejected = json::array();
-            json restore = json::array();
             for (const auto& rj : pushed->rejected) {
+                const auto& entity = schema::fieldsyncSchema().entity(rj.entity).name;
                 rejected.push_back({{"clock", rj.clock.str()},
-                                    {"entity", schema::fieldsyncSchema().entity(rj.entity).name},
+                                    {"entity", entity},
                                     {"id", rj.id},
                                     {"error", "permission_denied"},
+                                    {"reason", rj.error.reason},
                                     {"message", rj.error.message}});
-                // What the server holds for that row, if the user may see it.
-                for (const auto& r : m_hub.rowState(rj.entity, rj.id, viewerPtr))
-                    restore.push_back(protocol::toJson(r, schema::fieldsyncSchema()));
+                spdlog::info("refused {} {} from {} (device {}): {} [{}]", entity, rj.id, scope.user.name,
+                             session->device, rj.error.message, rj.error.reason);
             }
             response["push"] = {{"acked", std::to_string(pushed->acked)},
                                 {"accepted", pushed->accepted},
@@ -289,19 +298,22 @@ HttpResponse SyncApi::sync(const HttpRequest& request)
                                 {"rejected", rejected}};
             if (!pushed->rejected.empty()) {
                 // 403 names the refused rows; what was accepted is committed.
-                json extra = {{"push", response["push"]}, {"restore", restore}};
-                refusal = special(403, "permission_denied", "never",
-                                  "refused: " + pushed->rejected.front().error.message
-                                      + (pushed->rejected.size() > 1
-                                             ? " (and " + std::to_string(pushed->rejected.size() - 1) + " more)"
-                                             : ""),
-                                  extra);
+                json restore = json::array();
+                for (const auto& text : pushed->restore) restore.push_back(json::parse(text));
+                json extra = {{"push", response["push"]}, {"restore", std::move(restore)}};
+                HttpResponse r = special(403, "permission_denied", "never",
+                                         "refused: " + pushed->rejected.front().error.message
+                                             + (pushed->rejected.size() > 1
+                                                    ? " (and " + std::to_string(pushed->rejected.size() - 1) + " more)"
+                                                    : ""),
+                                         extra);
+                refusal = std::move(r);
             }
         }
     }
     std::optional<replica::PullResult> page;
-    if (pull && !refusal) page = pullPage(pull->first, pull->second, viewerPtr);
-    if (!touched.empty() && head) pokeFor(touched, formerOwners, head);
+    if (pull && !refusal) page = pullPage(device, pull->first, pull->second, viewerPtr);
+    if (!touched.empty() && head) pokeFor(touched, formerKeys, head);
     if (refusal) return *refusal;
     std::string bodyText = response.dump();
     if (page) {
@@ -325,66 +337,95 @@ HttpResponse SyncApi::sync(const HttpRequest& request)
     return {200, "application/json", std::move(bodyText), {}};
 }
 
-replica::PullResult SyncApi::pullPage(uint64_t cursor, size_t limit, const replica::Viewer* viewer)
+replica::PullResult SyncApi::pullPage(const crdt::DeviceId& device, uint64_t cursor, size_t limit,
+                                     const replica::Viewer* viewer)
 {
+    replica::PullResult page;
     if (!m_openReader) {
         std::lock_guard lock(m_hubMutex);
-        return m_hub.pull(cursor, limit, viewer, replica::PullEncoding::Json);
-    }
-    std::unique_ptr<replica::Hub> reader;
-    {
-        std::lock_guard lock(m_readersMutex);
-        if (!m_readers.empty()) {
-            reader = std::move(m_readers.back());
-            m_readers.pop_back();
+        page = m_hub.pull(cursor, limit, viewer, replica::PullEncoding::Json);
+    } else {
+        std::unique_ptr<replica::Hub> reader;
+        {
+            std::lock_guard lock(m_readersMutex);
+            if (!m_readers.empty()) {
+                reader = std::move(m_readers.back());
+                m_readers.pop_back();
+            }
         }
+        // One connection per concurrent pull at most: the pool grows to the
+        // number of network threads and stays there.
+        if (!reader) reader = m_openReader();
+        page = reader->pull(cursor, limit, viewer, replica::PullEncoding::Json);
+        // Several server processes share a PostgreSQL store, and the device's
+        // next push may reach another one: there what was served is stored
+        // before the answer leaves (its own small write, outside the lock).
+        if (m_sharedStore && page.cursor > cursor) reader->noteServed(device, page.cursor);
+        std::lock_guard lock(m_readersMutex);
+        m_readers.push_back(std::move(reader));
     }
-    // One connection per concurrent pull at most: the pool grows to the
-    // number of network threads and stays there.
-    if (!reader) reader = m_openReader();
-    auto page = reader->pull(cursor, limit, viewer, replica::PullEncoding::Json);
-    std::lock_guard lock(m_readersMutex);
-    m_readers.push_back(std::move(reader));
+    if (page.cursor > cursor) {
+        std::lock_guard lock(m_servedMutex);
+        auto& served = m_served[device];
+        served = std::max(served, page.cursor);
+    }
     return page;
 }
 
-void SyncApi::pokeFor(const std::vector<std::string>& customers,
-                      const std::vector<std::optional<std::string>>& formerOwners, uint64_t head)
+uint64_t SyncApi::servedTo(const crdt::DeviceId& device)
+{
+    // One SQLite store has one server process: what it served since it
+    // started is in memory (and reaches hub_device with the device's next
+    // push); what an earlier process served is not known exactly, so every
+    // position up to where it left off counts as served.
+    std::lock_guard lock(m_servedMutex);
+    auto it = m_served.find(device);
+    return std::max(it == m_served.end() ? 0 : it->second, m_sharedStore ? 0 : m_headAtStart);
+}
+
+void SyncApi::pokeFor(const std::vector<std::string>& customers, const std::vector<replica::CustomerKey>& formerKeys,
+                      uint64_t head)
 {
     if (!m_poke) return;
-    // Owners of the touched customers — now, and before a reassignment in
-    // this push (their devices must evict) — their teams' managers and every
-    // admin; an unowned customer is in everybody's pool.
-    std::set<std::string> users;
-    bool everyone = false;
-    std::vector<std::optional<std::string>> owners = formerOwners;
+    // Whoever sees a touched customer — now, or before a reassignment in
+    // this push (their devices must evict): its owner, the managers of the
+    // owner's team and every admin; for an unowned one, its team (whose pool
+    // holds it). Only a customer of no team is in everybody's pool.
+    std::vector<replica::CustomerKey> keys = formerKeys;
     {
         std::lock_guard lock(m_hubMutex);
-        for (auto& owner : m_hub.ownersOf(customers)) owners.push_back(std::move(owner));
+        for (auto& key : m_hub.keysOf(customers)) keys.push_back(std::move(key));
     }
-    for (const auto& owner : owners)
-        if (!owner) everyone = true;
-    std::vector<std::string> list;
-    if (!everyone) {
-        // Every account in one query (not one per team member): a company
-        // has hundreds of users, a push touches up to a hundred customers.
-        std::map<std::string, std::vector<std::string>> managersByTeam;
-        std::map<std::string, std::optional<std::string>> teamOf;
-        for (auto& u : m_accounts.users()) {
-            if (u.role == Role::Admin) users.insert(u.name);
-            if (u.role == Role::Manager && u.team) managersByTeam[*u.team].push_back(u.name);
-            teamOf[u.name] = std::move(u.team);
+    for (const auto& key : keys)
+        if (!key.owner && !key.team) {
+            m_poke->poke({}, head);
+            return;
         }
-        for (const auto& owner : owners) {
-            users.insert(*owner);
-            auto it = teamOf.find(*owner);
-            if (it == teamOf.end() || !it->second) continue;
-            if (auto m = managersByTeam.find(*it->second); m != managersByTeam.end())
-                users.insert(m->second.begin(), m->second.end());
+    // Every account in one query (not one per team member): a company has
+    // hundreds of users, a push touches up to a hundred customers.
+    std::set<std::string> users;
+    std::map<std::string, std::vector<std::string>> managersByTeam, membersByTeam;
+    std::map<std::string, std::optional<std::string>> teamOf;
+    for (auto& u : m_accounts.users()) {
+        if (u.role == Role::Admin) users.insert(u.name);
+        if (u.team) {
+            membersByTeam[*u.team].push_back(u.name);
+            if (u.role == Role::Manager) managersByTeam[*u.team].push_back(u.name);
         }
-        list.assign(users.begin(), users.end());
+        teamOf[u.name] = std::move(u.team);
     }
-    m_poke->poke(list, head);
+    auto insert = [&](const std::map<std::string, std::vector<std::string>>& byTeam, const std::string& team) {
+        if (auto m = byTeam.find(team); m != byTeam.end()) users.insert(m->second.begin(), m->second.end());
+    };
+    for (const auto& key : keys) {
+        if (!key.owner) {
+            insert(membersByTeam, *key.team);
+            continue;
+        }
+        users.insert(*key.owner);
+        if (auto it = teamOf.find(*key.owner); it != teamOf.end() && it->second) insert(managersByTeam, *it->second);
+    }
+    m_poke->poke(std::vector<std::string>(users.begin(), users.end()), head);
 }
 
 RequestHandler::Upgrade SyncApi::authorizeWebSocket(const HttpRequest& request)

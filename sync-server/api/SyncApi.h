@@ -24,6 +24,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace fieldsync::server {
@@ -55,10 +56,14 @@ private:
     HttpResponse sync(const HttpRequest& request);
     HttpResponse health();
     int64_t now() const;
-    void pokeFor(const std::vector<std::string>& customers, const std::vector<std::optional<std::string>>& formerOwners,
+    void pokeFor(const std::vector<std::string>& customers, const std::vector<replica::CustomerKey>& formerKeys,
                  uint64_t head);
 
-    replica::PullResult pullPage(uint64_t cursor, size_t limit, const replica::Viewer* viewer);
+    replica::PullResult pullPage(const crdt::DeviceId& device, uint64_t cursor, size_t limit,
+                                 const replica::Viewer* viewer);
+    // The highest position this server knows it served `device`, beyond what
+    // the hub stores (PushContext::servedAtLeast).
+    uint64_t servedTo(const crdt::DeviceId& device);
 
     replica::Hub& m_hub;
     Accounts& m_accounts;
@@ -69,7 +74,15 @@ private:
     std::function<std::unique_ptr<replica::Hub>()> m_openReader;  // empty: no readers
     std::mutex m_readersMutex;
     std::vector<std::unique_ptr<replica::Hub>> m_readers;  // idle reader connections
+    const bool m_sharedStore;   // PostgreSQL: other server processes may share the store
+    const uint64_t m_headAtStart;
+    std::mutex m_servedMutex;
+    std::unordered_map<crdt::DeviceId, uint64_t> m_served;  // pulled to, by device, since start
 };
+
+// A refused push's restore may hold this much even for a small request
+// (docs/api.md "push.restore"): a few rows of notes.
+inline constexpr size_t kMinRestoreBudget = 64 * 1024;
 
 // The JSON error body of docs/api.md, with the HTTP status for the code.
 HttpResponse errorResponse(const Error& error, nlohmann::json extra = nlohmann::json::object());

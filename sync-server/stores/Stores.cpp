@@ -51,7 +51,16 @@ std::function<std::unique_ptr<replica::Hub>()> hubReaders(const StoreLocation& s
         const std::string path = store.dir + "/hub.db";
         return [path] { return replica::Hub::openReader(path); };
     }
-    return [url = store.url] { return replica::Hub::openReader(std::make_unique<storage::pg::PgConnection>(url)); };
+    return [url = store.url] {
+        auto connection = std::make_unique<storage::pg::PgConnection>(url);
+        // A reader writes only hub_device.served (Hub::noteServed), which
+        // bounds what a device may claim to have seen: losing the last ones
+        // in a database crash costs at most a conflict entry for an edit
+        // that was not concurrent; waiting for their flush on every pull
+        // would cost every pull.
+        connection->exec("SET synchronous_commit TO off");
+        return replica::Hub::openReader(std::move(connection));
+    };
 }
 
 bool storeIsEmpty(const StoreLocation& store)

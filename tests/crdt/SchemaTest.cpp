@@ -92,6 +92,83 @@ TEST(SchemaTest, SchemaConstructorAssignsIndicesAndRefusesTooManyFields)
     EXPECT_NO_THROW(Schema({{"max", "max", max}}));
 }
 
+// Confinement is declared once (Schema.h, ScopeKind): the hub, the replica
+// and the server's policy read it instead of naming entities.
+TEST(SchemaTest, ScopeIsDeclaredOnceRootChildrenSubjectAndShared)
+{
+    const Schema& s = fieldsyncSchema();
+    EXPECT_EQ(s.root().name, "customer");
+    EXPECT_EQ(s.root().fields[static_cast<size_t>(s.root().scope.owner)].name, "owner");
+    EXPECT_EQ(s.root().fields[static_cast<size_t>(s.root().scope.team)].name, "team");
+    std::vector<std::string> children;
+    for (const auto* e : s.children()) {
+        children.push_back(e->name);
+        EXPECT_EQ(e->fields[static_cast<size_t>(e->scope.parent)].name, "customer") << e->name;
+    }
+    EXPECT_THAT(children, ElementsAre("contact", "visit", "task", "complaint"));
+    ASSERT_NE(s.subject(), nullptr);
+    EXPECT_EQ(s.subject()->name, "conflict");
+    EXPECT_EQ(entity("team_config").scope.kind, ScopeKind::Shared);
+    EXPECT_EQ(entity("task").scope.kind, ScopeKind::Child) << "origin_visit is a reference, not its scope";
+}
+
+TEST(SchemaTest, AMisdeclaredScopeFailsAtStartUp)
+{
+    FieldDef owner;
+    owner.name = "owner";
+    owner.type = FieldType::Text;
+    owner.rule = Rule::Lww;
+    FieldDef team = owner;
+    team.name = "team";
+    team.rule = Rule::Once;
+    FieldDef parent;
+    parent.name = "root";
+    parent.type = FieldType::Ref;
+    parent.rule = Rule::Lww;
+    parent.refEntity = "r";
+    parent.required = true;
+    const ScopeNames root{ScopeKind::Root, "owner", "team"}, child{ScopeKind::Child, "root", {}};
+    EXPECT_NO_THROW(Schema({{"r", "r", {owner, team}, root}, {"c", "c", {parent}, child}}));
+
+    FieldDef lwwTeam = team;
+    lwwTeam.rule = Rule::Lww;
+    EXPECT_THROW(Schema({{"r", "r", {owner, lwwTeam}, root}}), std::logic_error) << "a team that can change";
+    EXPECT_THROW(Schema({{"r", "r", {owner, team}, root}, {"s", "s", {owner, team}, root}}), std::logic_error)
+        << "two roots";
+    FieldDef optional = parent;
+    optional.required = false;
+    EXPECT_THROW(Schema({{"r", "r", {owner, team}, root}, {"c", "c", {optional}, child}}), std::logic_error)
+        << "a child whose parent may be missing";
+    FieldDef elsewhere = parent;
+    elsewhere.refEntity = "c";
+    EXPECT_THROW(Schema({{"r", "r", {owner, team}, root}, {"c", "c", {elsewhere}, child}}), std::logic_error)
+        << "a parent that is not the root";
+    EXPECT_THROW(Schema({{"c", "c", {parent}, child}}), std::logic_error) << "a child with no root";
+    EXPECT_THROW(Schema({{"r", "r", {owner}, root}}), std::logic_error) << "no team field";
+}
+
+// A reference names a row by its id: not a path, not a name, not a huge text.
+TEST(SchemaTest, ReferencesAreRowIdsAndTextsAreBounded)
+{
+    const auto& task = entity("task");
+    const auto& origin = *task.field("origin_visit");
+    EXPECT_TRUE(validate(task, origin, Value(std::string("0193b0a0-5c3e-7d2a-9f10-2b3c4d5e6f70"))).ok());
+    for (const char* bad : {"../../etc/passwd", "0193B0A0-5C3E-7D2A-9F10-2B3C4D5E6F70", "x", "lina",
+                            "0193b0a0-5c3e-7d2a-9f10-2b3c4d5e6f70 "}) {
+        auto st = validate(task, origin, Value(std::string(bad)));
+        ASSERT_FALSE(st.ok()) << bad;
+        EXPECT_THAT(st.error().message, HasSubstr("expects a row id")) << bad;
+    }
+    const auto& notes = *entity("visit").field("notes");
+    EXPECT_TRUE(validate(entity("visit"), notes, Value(std::string(kMaxTextBytes, 'x'))).ok());
+    auto tooLong = validate(entity("visit"), notes, Value(std::string(kMaxTextBytes + 1, 'x')));
+    ASSERT_FALSE(tooLong.ok());
+    EXPECT_THAT(tooLong.error().message, HasSubstr("longer than 64 KiB"));
+    EXPECT_LT(tooLong.error().message.size(), 200u) << "the message quotes no more than a little of the value";
+    const auto& tags = *entity("customer").field("tags");
+    EXPECT_FALSE(validate(entity("customer"), tags, Value(std::string(kMaxTagBytes + 1, 't'))).ok());
+}
+
 TEST(SchemaTest, VisitFieldRules)
 {
     for (const char* name : {"checkin_at", "checkin_lat", "checkin_lng", "checkin_accuracy", "checkout_at",

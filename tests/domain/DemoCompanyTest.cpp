@@ -88,7 +88,9 @@ TEST(DemoCompany, SameSeedSameRecordsAndSameHubDump)
         auto c = company(small());
         crdt::Hlc after = 0;
         c.generate(500, [&](std::span<const ChangeRecord> batch) {
-            auto pushed = hub->push(c.device(), after, batch, {"seed-demo", nullptr});
+            replica::PushContext context;
+            context.user = "seed-demo";
+            auto pushed = hub->push(c.device(), after, batch, context);
             ASSERT_TRUE(pushed.ok()) << pushed.error().message;
             EXPECT_EQ(pushed->accepted, batch.size());
             EXPECT_EQ(pushed->conflicts, 0u);

@@ -113,11 +113,11 @@ std::vector<BadCase> badCases()
         {"VisitForUnknownCustomerId",
          [](Replica& r, const Ids&) { return created(r.create("visit", Write().set("customer", std::string(kUnknownId)))); },
          E::NotFound, "visit.customer"},
-        {"MovingAVisitToAnUnknownCustomer",
+        {"MovingAVisitToAnotherCustomer",
          [](Replica& r, const Ids& ids) {
              return r.update("visit", ids.visit, Write().set("customer", std::string(kUnknownId)));
          },
-         E::NotFound, "visit.customer"},
+         E::FailedPrecondition, "visit.customer is set when the visit is created"},
         {"RefOfWrongType",
          [](Replica& r, const Ids& ids) { return r.update("visit", ids.visit, Write().set("customer", int64_t{7})); },
          E::InvalidArgument, "visit.customer"},

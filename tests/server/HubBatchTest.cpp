@@ -146,7 +146,8 @@ TEST_F(HubBatchTest, ACustomerEnteringTheScopeComesWholeAtItsPositionInAChunk)
     second.push_back(record(d, ++hlc, "visit", "l2", {{"customer", "c-lina"s}}));
     auto pushed = hub->push(d, batch.back().clock.hlc, second);
     ASSERT_TRUE(pushed.ok()) << pushed.error().message;
-    ASSERT_EQ(pushed->formerOwners, (std::vector<std::optional<std::string>>{"zhou"s}));
+    ASSERT_EQ(pushed->formerKeys.size(), 1u);
+    ASSERT_EQ(pushed->formerKeys[0].owner, "zhou"s);
 
     // Lina sees c-move now: its earlier records are hers too (visibility is
     // the current owner's), and at 604 its state comes whole, then the rest.
@@ -198,7 +199,8 @@ TEST_F(HubBatchTest, APushWritingRowsTwiceAndSpanningLogBatchesLandsInOrder)
     EXPECT_EQ(pushed->conflicts, 0u);
     EXPECT_EQ(pushed->acked, hlc);
     EXPECT_EQ(pushed->head, 250u);
-    EXPECT_EQ(pushed->formerOwners, (std::vector<std::optional<std::string>>{"lina"s}));
+    ASSERT_EQ(pushed->formerKeys.size(), 1u);
+    EXPECT_EQ(pushed->formerKeys[0].owner, "lina"s);
     EXPECT_EQ(pushed->customers, std::vector<std::string>{id("c1")});
 
     auto page = hub->pull(0, 1000);
@@ -218,8 +220,9 @@ TEST_F(HubBatchTest, APushWritingRowsTwiceAndSpanningLogBatchesLandsInOrder)
         EXPECT_EQ(dump["visit"][id(name)]["customer"]["value"], id("c1")) << "the first write's field survives the second";
     }
     EXPECT_EQ(hub->ownerOf(id("c1")), "wang"s);
-    EXPECT_EQ(hub->ownersOf({id("c1"), "", id("nobody"), id("c1")}),
-              (std::vector<std::optional<std::string>>{"wang"s, std::nullopt, std::nullopt, "wang"s}));
+    const replica::CustomerKey wang{"wang"s, std::nullopt};
+    EXPECT_EQ(hub->keysOf({id("c1"), "", id("nobody"), id("c1")}),
+              (std::vector<replica::CustomerKey>{wang, {}, {}, wang}));
 
     // The same batch again is all duplicates and changes nothing.
     const HubState before = hubState();

@@ -53,12 +53,13 @@ protected:
     }
 
     json rejectedEntry(Device& d, crdt::Hlc hlc, const std::string& entity, const std::string& id,
-                       const std::string& message)
+                       const std::string& reason, const std::string& message)
     {
         return {{"clock", crdt::Clock{hlc, d->deviceId()}.str()},
                 {"entity", entity},
                 {"id", id},
                 {"error", "permission_denied"},
+                {"reason", reason},
                 {"message", message}};
     }
 
@@ -141,7 +142,10 @@ TEST_F(ScopeTest, PoolCustomersAreSeenByRepsAndTheFirstClaimWins)
     const std::string pool = create(*zhang, "customer", Write().set("name", "Pool Co"s));
     syncOk(*zhang);
     ASSERT_EQ(pokes.calls.size(), 1u);
-    EXPECT_EQ(pokes.calls.back().users, Users{}) << "an unowned customer is everybody's news";
+    EXPECT_EQ(pokes.calls.back().users, (Users{"admin", "lina", "wang", "zhang"}))
+        << "a customer the manager made without a team is in the pool of his team (north): news for north and the "
+           "admin, not for zhou of south";
+    EXPECT_EQ(hubField("customer", pool, "team"), "north") << "the server gave it its creator's team";
     syncOk(*lina);
     syncOk(*wang);
     ASSERT_TRUE(has(*lina, "customer", pool));
@@ -177,9 +181,9 @@ TEST_F(ScopeTest, PoolCustomersAreSeenByRepsAndTheFirstClaimWins)
     EXPECT_EQ(b["push"]["duplicates"], 0);
     EXPECT_EQ(b["push"]["acked"], std::to_string(wangPending[2].clock.hlc)) << "the refused ones are held too";
     EXPECT_EQ(b["push"]["rejected"],
-              json::array({rejectedEntry(*wang, wangPending[0].clock.hlc, "customer", pool,
+              json::array({rejectedEntry(*wang, wangPending[0].clock.hlc, "customer", pool, "claim_lost",
                                          "customer " + pool + ": claim lost: it is already owned by lina"),
-                           rejectedEntry(*wang, wangPending[1].clock.hlc, "customer", pool,
+                           rejectedEntry(*wang, wangPending[1].clock.hlc, "customer", pool, "not_in_scope",
                                          "customer " + pool + ": the customer is owned by someone else")}));
     ASSERT_TRUE(b.contains("restore"));
     EXPECT_EQ(b["restore"], json::array()) << "wang may no longer see lina's customer: nothing of it is sent";
@@ -495,7 +499,7 @@ TEST_F(ScopeTest, ReassignmentMovesTheCustomerWholeAndKeepsEditsMadeBefore)
     SyncOutcome l = sync(*lina);
     EXPECT_EQ(l.statuses, (std::vector<int>{403, 200}));
     ASSERT_EQ(l.rejected.size(), 1u);
-    EXPECT_EQ(l.rejected[0], rejectedEntry(*lina, attempt, "customer", c.customer,
+    EXPECT_EQ(l.rejected[0], rejectedEntry(*lina, attempt, "customer", c.customer, "role",
                                            "customer " + c.customer + ": only a manager can reassign a customer"));
     ASSERT_FALSE(l.restore.empty());
     expectHubUnchanged(before, "a rep's reassignment");

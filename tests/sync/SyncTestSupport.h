@@ -241,13 +241,13 @@ private:
             ctx.user = user;
             if (rep)
                 ctx.allow = [user](const protocol::ChangeRecord&, const replica::RecordScope& s) -> std::optional<Error> {
-                    if (!s.customerExists) {
+                    if (!s.rootExists) {
                         if (s.writesOwner && s.newOwner && *s.newOwner != user)
                             return Error{ErrorCode::PermissionDenied, "a rep creates customers for themselves"};
                         return std::nullopt;
                     }
                     if (s.ownerAtWrite != user)
-                        return Error{ErrorCode::PermissionDenied, "customer " + s.customer + " is not yours"};
+                        return Error{ErrorCode::PermissionDenied, "customer " + s.root + " is not yours"};
                     if (s.writesOwner && s.newOwner != s.owner)
                         return Error{ErrorCode::PermissionDenied, "only managers reassign customers"};
                     return std::nullopt;
@@ -266,8 +266,8 @@ private:
                                     {"id", rj.id},
                                     {"error", std::string(errorCodeName(rj.error.code))},
                                     {"message", rj.error.message}});
-                for (const auto& r : m_hub.rowState(rj.entity, rj.id)) restore.push_back(protocol::toJson(r, schema));
             }
+            for (const auto& text : res->restore) restore.push_back(json::parse(text));
             out["push"] = {{"acked", std::to_string(res->acked)},
                            {"accepted", res->accepted},
                            {"duplicates", res->duplicates},

@@ -152,6 +152,12 @@ void record(const char* name, double value, const char* unit)
     std::printf("[ figure   ] %s = %.1f %s\n", name, value, unit);
 }
 
+// A login-shaped object nesting `depth` levels: {"user":[[…]]}.
+std::string nested(size_t depth)
+{
+    return "{\"user\":" + std::string(depth - 1, '[') + std::string(depth - 1, ']') + "}";
+}
+
 // Lowers this process's soft descriptor limit for one test.
 class DescriptorLimit {
 public:
@@ -173,6 +179,32 @@ size_t openDescriptorCount()
     size_t n = 0;
     for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) ++n;
     return n;
+}
+
+// ------------------------------------------------------------------ the nesting scan
+
+TEST(JsonDepthTest, CountsArraysAndObjectsOutsideStrings)
+{
+    using protocol::jsonNestingDepth;
+    EXPECT_EQ(jsonNestingDepth(""), 0u);
+    EXPECT_EQ(jsonNestingDepth("12"), 0u);
+    EXPECT_EQ(jsonNestingDepth("[]"), 1u);
+    EXPECT_EQ(jsonNestingDepth(R"({"a":[1,{}],"b":{}})"), 3u);
+    EXPECT_EQ(jsonNestingDepth(R"(["[[[[{{{"])"), 1u) << "brackets in a string";
+    EXPECT_EQ(jsonNestingDepth(R"(["\"[[[["])"), 1u) << "an escaped quote does not end the string";
+    EXPECT_EQ(jsonNestingDepth(R"(["\\",[[]]])"), 3u) << "an escaped backslash does";
+    EXPECT_EQ(jsonNestingDepth("]]]]["), 1u) << "stray closers do not go below zero";
+}
+
+TEST(JsonDepthTest, HostileBodyIsRefusedAfterTheFirstLevelsBeyondTheLimit)
+{
+    const std::string brackets(8 * 1024 * 1024, '[');
+    EXPECT_EQ(protocol::jsonNestingDepth(brackets, protocol::kMaxJsonDepth), protocol::kMaxJsonDepth + 1);
+    EXPECT_TRUE(protocol::checkJsonDepth(nested(protocol::kMaxJsonDepth)).ok());
+    auto refused = protocol::checkJsonDepth(nested(protocol::kMaxJsonDepth + 1));
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().code, ErrorCode::InvalidArgument);
+    EXPECT_THAT(refused.error().message, HasSubstr("deeper than 32 levels"));
 }
 
 // ------------------------------------------------------------------ bodies (fake handler)
@@ -628,11 +660,6 @@ ServerOptions realOptions()
 
 constexpr const char* kPhone = "0123456789abcdef0123456789abcdef";
 constexpr const char* kTablet = "fedcba9876543210fedcba9876543210";
-
-std::string nested(size_t depth)
-{
-    return "{\"user\":" + std::string(depth - 1, '[') + std::string(depth - 1, ']') + "}";
-}
 
 class RequestFloodNetTest : public ServerFixture {
 protected:

@@ -89,7 +89,7 @@ constexpr auto kCloseWait = std::chrono::seconds(2);
 // once, each answered GET /healthz or refused; a new one evicts the oldest.
 constexpr size_t kReserveSlots = 8;
 // Descriptors maxConnections leaves to the rest of the process (store files
-// and connections, logs, the spare below) when it is fitted to ulimit -n.
+// and connections, pull readers, logs) when it is fitted to ulimit -n.
 constexpr size_t kOtherDescriptors = 32;
 constexpr int kRetryAfterSeconds = 5;  // Retry-After of connection-limit refusals
 constexpr auto kWarnEvery = std::chrono::seconds(10);  // over-limit warnings, at most
@@ -1105,10 +1105,10 @@ private:
     void tooLarge()
     {
         releaseBody();
+        const bool anonymous = m_bodyLimit < m_core.options.maxBodyBytes;
         write(errorResponse(413, "payload_too_large",
                             "The request body is larger than the server's limit of " + std::to_string(m_bodyLimit) +
-                                " bytes for this request" +
-                                (m_bodyLimit < m_core.options.maxBodyBytes ? " (sign in for the larger limit)." : "."),
+                                " bytes" + (anonymous ? " for a request without a valid token." : "."),
                             "never"),
               11, After::CloseAfterDrain);
     }

@@ -223,7 +223,7 @@ TEST_F(BodyLimitTest, AnonymousBodyOverItsLimitGets413BeforeItIsSent)
     std::string answer = anonymous.response();
     EXPECT_EQ(statusOf(answer), 413) << answer;
     EXPECT_NE(answer.find(R"("error":"payload_too_large")"), std::string::npos) << answer;
-    EXPECT_NE(answer.find("limit of 100 bytes"), std::string::npos) << answer;
+    EXPECT_NE(answer.find("limit of 100 bytes for a request without a valid token"), std::string::npos) << answer;
     EXPECT_NE(answer.find(R"("retry":"never")"), std::string::npos) << answer;
 
     // A chunked anonymous body is cut where it passes the limit.

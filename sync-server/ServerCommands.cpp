@@ -4,6 +4,7 @@
 #include "api/Metrics.h"
 #include "api/Scope.h"
 #include "api/SyncApi.h"
+#include "net/RevocationWatcher.h"
 #include "net/Server.h"
 #include "replica/Hub.h"
 #include "store/Accounts.h"
@@ -132,7 +133,28 @@ int serve(const po::variables_map& globals, const std::vector<std::string>& args
         ("tls-cert", po::value<std::string>(), "PEM certificate (chain): serve HTTPS/WSS")
         ("tls-key", po::value<std::string>(), "PEM private key for --tls-cert")
         ("insecure", po::bool_switch(), "allow plain HTTP on an address other than loopback")
-        ("max-body", po::value<size_t>()->default_value(8 * 1024 * 1024), "largest request body, bytes")
+        ("max-body", po::value<size_t>()->default_value(8 * 1024 * 1024),
+         "largest body of an authenticated /v1/sync, bytes")
+        ("max-anonymous-body", po::value<size_t>()->default_value(16 * 1024),
+         "largest body of any other request (sign-in, or a token that is not valid), bytes")
+        ("max-body-in-flight", po::value<size_t>()->default_value(128 * 1024 * 1024),
+         "request bodies being received at once, all connections together, bytes; beyond: 503")
+        ("max-connections", po::value<size_t>()->default_value(10000),
+         "open connections, all clients (lowered to what ulimit -n leaves); beyond: only /healthz, else 503")
+        ("max-connections-per-address", po::value<size_t>()->default_value(1024),
+         "open connections from one client IP (0: no limit, e.g. behind a reverse proxy); beyond: 429")
+        ("max-websockets-per-device", po::value<size_t>()->default_value(2),
+         "WebSockets one device may hold; a newer one closes its oldest (close code 4002)")
+        ("header-timeout", po::value<int>()->default_value(10),
+         "seconds a request's line and headers may take (a new connection's TLS handshake included)")
+        ("idle-timeout", po::value<int>()->default_value(60),
+         "seconds a kept-alive connection may wait for its next request; idle WebSockets are pinged")
+        ("body-timeout", po::value<int>()->default_value(15),
+         "seconds a request body may take, plus one per --min-body-rate bytes of it")
+        ("min-body-rate", po::value<size_t>()->default_value(16 * 1024),
+         "bytes per second a request body must arrive at, on average")
+        ("revocation-poll-ms", po::value<int>()->default_value(250),
+         "how often the accounts store is asked for revoked devices, whose WebSockets are then closed")
         ("max-batch", po::value<size_t>()->default_value(5000), "most changes in one push")
         ("max-drift-ms", po::value<int64_t>()->default_value(300000), "how far ahead of server time a change may be stamped")
         ("threads", po::value<int>()->default_value(2), "network threads")
@@ -162,6 +184,18 @@ int serve(const po::variables_map& globals, const std::vector<std::string>& args
     std::tie(so.address, so.port) = parseListen(vm["listen"].as<std::string>());
     so.threads = std::max(2, vm["threads"].as<int>());
     so.maxBodyBytes = vm["max-body"].as<size_t>();
+    so.maxAnonymousBodyBytes = vm["max-anonymous-body"].as<size_t>();
+    so.maxBodyBytesInFlight = vm["max-body-in-flight"].as<size_t>();
+    so.maxConnections = vm["max-connections"].as<size_t>();
+    so.maxConnectionsPerAddress = vm["max-connections-per-address"].as<size_t>();
+    so.maxWebSocketsPerDevice = vm["max-websockets-per-device"].as<size_t>();
+    so.headerTimeout = std::chrono::seconds(vm["header-timeout"].as<int>());
+    so.idleTimeout = std::chrono::seconds(vm["idle-timeout"].as<int>());
+    so.bodyTimeout = std::chrono::seconds(vm["body-timeout"].as<int>());
+    so.minBodyRate = vm["min-body-rate"].as<size_t>();
+    const int revocationPollMs = vm["revocation-poll-ms"].as<int>();
+    if (revocationPollMs < 10 || revocationPollMs > 60'000)
+        throw Usage("--revocation-poll-ms must be from 10 to 60000");
     so.insecure = vm["insecure"].as<bool>();
     if (vm.count("tls-cert")) {
         so.tlsCertFile = vm["tls-cert"].as<std::string>();
@@ -188,6 +222,19 @@ int serve(const po::variables_map& globals, const std::vector<std::string>& args
     }
     metrics.setGauge([&server] { return server.connectedWebSockets(); });
     server.start();
+    // A device revoked by `device revoke` (another process, maybe another
+    // instance) loses its WebSockets here too (net/RevocationWatcher.h).
+    RevocationWatcher::Options watch;
+    watch.interval = std::chrono::milliseconds(revocationPollMs);
+    RevocationWatcher revocations(
+        server,
+        [&accounts](int64_t sinceMs) {
+            std::vector<std::string> devices;
+            for (auto& d : accounts->revokedDevicesSince(sinceMs)) devices.push_back(std::move(d.device));
+            return devices;
+        },
+        watch);
+    revocations.start();
     spdlog::info("fieldsync-server {} serving {} (store {})", "v1", server.url(), store.describe());
     std::cout << "listening on " << server.url() << std::endl;
     if (vm.count("port-file")) {
@@ -198,6 +245,7 @@ int serve(const po::variables_map& globals, const std::vector<std::string>& args
     int sig = 0;
     sigwait(&signals, &sig);
     spdlog::info("received {}, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    revocations.stop();
     server.stop();
     if (relay) relay->stop();
     spdlog::info("stopped");

@@ -3,6 +3,7 @@
 #include "api/Scope.h"
 
 #include "protocol/ChangeRecord.h"
+#include "protocol/JsonDepth.h"
 #include "schema/Schema.h"
 
 #include <algorithm>
@@ -113,12 +114,33 @@ int64_t SyncApi::now() const
     return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
+RequestHandler::Admission SyncApi::admit(const HttpRequest& head)
+{
+    const std::string path = pathOf(head.target);
+    const bool sync = path == "/v1/sync" && head.method == "POST";
+    if (!sync && path != "/v1/ws") return {};
+    auto session = m_accounts.authenticate(bearer(head));
+    if (!session) {
+        // Answered here, body unread: counted as handle() counts its answers.
+        HttpResponse refusal = errorResponse(session.error());
+        m_metrics.request(path, refusal.status);
+        m_metrics.error(std::string(errorCodeName(session.error().code)));
+        return {false, std::move(refusal)};
+    }
+    return {sync, std::nullopt};
+}
+
 HttpResponse SyncApi::handle(const HttpRequest& request)
 {
     const std::string path = pathOf(request.target);
     HttpResponse response;
+    // The bodies handlers parse are checked for nesting first (linear, no
+    // allocation): a deep body would cost the parser far more than its size.
+    const bool parsesBody = request.method == "POST" && (path == "/v1/login" || path == "/v1/sync");
+    const Status depth = parsesBody ? protocol::checkJsonDepth(request.body) : Status(Ok{});
     try {
-        if (path == "/healthz" && request.method == "GET") response = health();
+        if (!depth) response = errorResponse(depth.error());
+        else if (path == "/healthz" && request.method == "GET") response = health();
         else if (path == "/metrics" && request.method == "GET") response = {200, "text/plain; version=0.0.4", m_metrics.render(), {}};
         else if (path == "/v1/login" && request.method == "POST") response = login(request);
         else if (path == "/v1/sync" && request.method == "POST") response = sync(request);
@@ -431,8 +453,8 @@ void SyncApi::pokeFor(const std::vector<std::string>& customers, const std::vect
 RequestHandler::Upgrade SyncApi::authorizeWebSocket(const HttpRequest& request)
 {
     auto session = m_accounts.authenticate(bearer(request));
-    if (!session) return {false, {}, errorResponse(session.error())};
-    return {true, session->user.name, {}};
+    if (!session) return {false, {}, {}, errorResponse(session.error())};
+    return {true, session->user.name, session->device, {}};
 }
 
 } // namespace fieldsync::server

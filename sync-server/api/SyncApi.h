@@ -45,6 +45,10 @@ class SyncApi : public RequestHandler {
 public:
     SyncApi(replica::Hub& hub, Accounts& accounts, Metrics& metrics, ApiOptions options = {});
 
+    // Authenticated: a POST /v1/sync whose bearer token is valid. Refused
+    // with 401: a /v1/sync or /v1/ws whose token is not. Everything else
+    // (login, health, metrics) is anonymous.
+    Admission admit(const HttpRequest& head) override;
     HttpResponse handle(const HttpRequest& request) override;
     Upgrade authorizeWebSocket(const HttpRequest& request) override;
 

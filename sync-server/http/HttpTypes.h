@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,14 +36,33 @@ struct HttpResponse {
 class RequestHandler {
 public:
     virtual ~RequestHandler() = default;
+
+    // Called once a request's line and headers are in, before its body is
+    // read (`head.body` is empty), so that what a request may cost is decided
+    // by who sends it: only a request the handler vouches for (`authenticated`,
+    // e.g. a /v1/sync whose bearer token is valid) may carry a body up to the
+    // server's large limit (ServerOptions::maxBodyBytes); every other one is
+    // held to ServerOptions::maxAnonymousBodyBytes. A `refusal` is sent as the
+    // answer at once and the body is never read (e.g. 401 for a bad token).
+    // Called on a network thread; must be thread-safe. Never throws.
+    struct Admission {
+        bool authenticated = false;
+        std::optional<HttpResponse> refusal;
+    };
+    virtual Admission admit(const HttpRequest& head) = 0;
+
     // Plain HTTP requests (everything but WebSocket upgrades). Called on a
     // network thread; must be thread-safe. Never throws.
     virtual HttpResponse handle(const HttpRequest& request) = 0;
-    // A WebSocket upgrade on /v1/ws: returns the user name the connection
-    // belongs to, or an error response to send instead of upgrading.
+
+    // A WebSocket upgrade on /v1/ws: returns the user and the device the
+    // connection belongs to (the device's sockets are closed when it is
+    // revoked, and counted against ServerOptions::maxWebSocketsPerDevice), or
+    // an error response to send instead of upgrading.
     struct Upgrade {
         bool accepted = false;
         std::string user;
+        std::string device;
         HttpResponse refusal;
     };
     virtual Upgrade authorizeWebSocket(const HttpRequest& request) = 0;

@@ -8,7 +8,11 @@
 //   WebSocketSession one per WebSocket: a read loop that drops what clients
 //                    send, and a write queue with one write in flight
 //   SessionRegistry  the hub: every live session by weak pointer, WebSockets
-//                    with their user; fans pokes out, finds whom to shut down
+//                    with their user and device; fans pokes out, finds whom
+//                    to shut down, closes a device's sockets (revocation, the
+//                    per-device cap)
+//   ConnectionLimits the counts behind ServerOptions' connection limits and
+//                    the reserve of over-limit connections
 //
 // Each connection lives on its own strand: a session's members are touched
 // only there, and other threads (poke, stop) post to it. All of Beast and Asio
@@ -43,13 +47,21 @@
 #include <cstdio>
 #include <cstring>
 #include <deque>
+#include <filesystem>
 #include <functional>
 #include <future>
+#include <limits>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <thread>
 #include <unordered_map>
+
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 namespace fieldsync::server {
 
@@ -69,6 +81,18 @@ constexpr size_t kMaxClientMessage = 4 * 1024;        // devices send nothing bu
 constexpr auto kDrainTime = std::chrono::seconds(2);  // see HttpSession::doClose
 constexpr size_t kDrainMax = 64 * 1024 * 1024;
 constexpr auto kTlsShutdownTime = std::chrono::milliseconds(250);
+// How long a WebSocket the server closes may take to answer the close frame
+// before its connection is simply dropped (a client that never answers must
+// not hold a socket, least of all one the server is closing to enforce a limit).
+constexpr auto kCloseWait = std::chrono::seconds(2);
+// Over-limit connections (ServerOptions, "Connections"): at most this many at
+// once, each answered GET /healthz or refused; a new one evicts the oldest.
+constexpr size_t kReserveSlots = 8;
+// Descriptors maxConnections leaves to the rest of the process (store files
+// and connections, pull readers, logs) when it is fitted to ulimit -n.
+constexpr size_t kOtherDescriptors = 32;
+constexpr int kRetryAfterSeconds = 5;  // Retry-After of connection-limit refusals
+constexpr auto kWarnEvery = std::chrono::seconds(10);  // over-limit warnings, at most
 
 // ------------------------------------------------------------------ helpers
 
@@ -96,13 +120,20 @@ std::string jsonEscape(std::string_view s)
     return out;
 }
 
-// The API's error shape (docs/api.md, "Errors").
-HttpResponse errorResponse(int status, std::string_view code, std::string_view message, std::string_view retry)
+// The API's error shape (docs/api.md, "Errors"). `retryAfter` > 0 adds the
+// Retry-After header and, for resource_exhausted, "retry_after_s".
+HttpResponse errorResponse(int status, std::string_view code, std::string_view message, std::string_view retry,
+                           int retryAfter = 0)
 {
     HttpResponse r;
     r.status = status;
     r.body = "{\"error\":\"" + jsonEscape(code) + "\",\"message\":\"" + jsonEscape(message) + "\",\"retry\":\"" +
-             jsonEscape(retry) + "\"}";
+             jsonEscape(retry) + "\"";
+    if (retryAfter > 0) {
+        r.headers["Retry-After"] = std::to_string(retryAfter);
+        if (code == "resource_exhausted") r.body += ",\"retry_after_s\":" + std::to_string(retryAfter);
+    }
+    r.body += "}";
     return r;
 }
 
@@ -237,6 +268,20 @@ HttpResponse callHandler(RequestHandler& handler, const HttpRequest& request)
     return errorResponse(500, "internal", "The server failed to handle the request; try again later.", "backoff");
 }
 
+RequestHandler::Admission callAdmit(RequestHandler& handler, const HttpRequest& head)
+{
+    try {
+        return handler.admit(head);
+    } catch (const std::exception& e) {
+        spdlog::warn("admission failed on {} {}: {}", head.method, redactTarget(head.target), e.what());
+    } catch (...) {
+        spdlog::warn("admission failed on {} {}: unknown exception", head.method, redactTarget(head.target));
+    }
+    RequestHandler::Admission refused;
+    refused.refusal = errorResponse(500, "internal", "The server failed to handle the request; try again later.", "backoff");
+    return refused;
+}
+
 RequestHandler::Upgrade callAuthorize(RequestHandler& handler, const HttpRequest& request)
 {
     try {
@@ -265,10 +310,14 @@ public:
     // Queue a text frame (from any thread). Frames are pokes: one still
     // waiting to be written is replaced by a newer one.
     virtual void send(std::shared_ptr<const std::string> text) = 0;
+    // Close with this code (from any thread): pokes not yet being written are
+    // dropped and no new ones are taken.
+    virtual void closeWith(uint16_t code, std::string reason) = 0;
 };
 
-// The hub: weak pointers to every live session, WebSockets with their user.
-// Broadcasts copy the weak pointers under the lock and send outside it.
+// The hub: weak pointers to every live session, WebSockets with their user
+// and device. Broadcasts copy the weak pointers under the lock and send
+// outside it.
 class SessionRegistry {
 public:
     // False once the server is stopping: the caller then closes at once.
@@ -276,16 +325,34 @@ public:
     {
         std::lock_guard lock(m_mutex);
         if (m_stopping) return false;
-        m_sessions.emplace(session.get(), Entry{session, {}, {}, false});
+        m_sessions.emplace(session.get(), Entry{session, {}, {}, {}, {}, 0, false, false});
         return true;
     }
 
-    bool addWebSocket(const std::string& user, const std::shared_ptr<WebSocketSessionBase>& session)
+    struct WebSocketOwner {
+        std::string user, device, remote;
+    };
+
+    // Registers a WebSocket; false once stopping. `superseded`: the device's
+    // oldest sockets beyond `maxPerDevice` (this one included in the count),
+    // already taken out of the pokes' way, for the caller to close.
+    bool addWebSocket(const WebSocketOwner& owner, const std::shared_ptr<WebSocketSessionBase>& session,
+                      size_t maxPerDevice, std::vector<std::shared_ptr<WebSocketSessionBase>>& superseded)
     {
         std::lock_guard lock(m_mutex);
         if (m_stopping) return false;
-        m_sessions.emplace(static_cast<const Session*>(session.get()), Entry{session, session, user, true});
+        m_sessions.emplace(static_cast<const Session*>(session.get()),
+                           Entry{session, session, owner.user, owner.device, owner.remote, ++m_order, true, false});
         ++m_webSockets;
+        std::vector<Entry*> mine;
+        for (auto& [key, entry] : m_sessions)
+            if (entry.isWebSocket && !entry.closing && entry.device == owner.device) mine.push_back(&entry);
+        if (mine.size() <= maxPerDevice) return true;
+        std::sort(mine.begin(), mine.end(), [](const Entry* a, const Entry* b) { return a->order < b->order; });
+        for (size_t i = 0; i + maxPerDevice < mine.size(); ++i) {
+            mine[i]->closing = true;
+            if (auto s = mine[i]->webSocket.lock()) superseded.push_back(std::move(s));
+        }
         return true;
     }
 
@@ -306,13 +373,31 @@ public:
         {
             std::lock_guard lock(m_mutex);
             for (const auto& [key, entry] : m_sessions) {
-                if (!entry.isWebSocket) continue;
+                if (!entry.isWebSocket || entry.closing) continue;
                 if (users.empty() || std::find(users.begin(), users.end(), entry.user) != users.end())
                     targets.push_back(entry.webSocket);
             }
         }
         for (const auto& weak : targets)
             if (auto session = weak.lock()) session->send(text);
+    }
+
+    // The WebSockets of these devices, marked closing (no poke reaches them
+    // from here on), with their owners.
+    std::vector<std::pair<std::shared_ptr<WebSocketSessionBase>, WebSocketOwner>> takeDevices(
+        const std::vector<std::string>& devices)
+    {
+        const std::set<std::string> wanted(devices.begin(), devices.end());
+        std::vector<std::pair<std::shared_ptr<WebSocketSessionBase>, WebSocketOwner>> out;
+        std::lock_guard lock(m_mutex);
+        for (auto& [key, entry] : m_sessions) {
+            if (!entry.isWebSocket || entry.closing || !wanted.count(entry.device)) continue;
+            auto session = entry.webSocket.lock();
+            if (!session) continue;
+            entry.closing = true;
+            out.emplace_back(std::move(session), WebSocketOwner{entry.user, entry.device, entry.remote});
+        }
+        return out;
     }
 
     // Refuses new sessions from now on and returns the live ones.
@@ -352,15 +437,127 @@ private:
     struct Entry {
         std::weak_ptr<Session> session;
         std::weak_ptr<WebSocketSessionBase> webSocket;  // set for WebSockets only
-        std::string user;
+        std::string user, device, remote;
+        uint64_t order;  // WebSockets: registration order (oldest first)
         bool isWebSocket;
+        bool closing;    // being closed by the server: no more pokes
     };
 
     mutable std::mutex m_mutex;
     std::condition_variable m_emptied;
     std::unordered_map<const Session*, Entry> m_sessions;
     size_t m_webSockets = 0;
+    uint64_t m_order = 0;
     bool m_stopping = false;
+};
+
+// Which limit a new connection is over (ServerOptions, "Connections").
+enum class OverLimit { None, Total, Address };
+
+// The counts behind the connection limits. A connection within them holds a
+// ConnectionTicket (its HTTP session, then its WebSocket) that gives its
+// place back when the connection ends. One over a limit goes to the reserve
+// instead: at most kReserveSlots at once, the oldest evicted for a new one,
+// so a flood of over-limit connections cannot keep a health probe out.
+class ConnectionLimits {
+public:
+    void setLimits(size_t total, size_t perAddress)
+    {
+        std::lock_guard lock(m_mutex);
+        m_total = total;
+        m_perAddress = perAddress;
+    }
+
+    size_t total() const
+    {
+        std::lock_guard lock(m_mutex);
+        return m_total;
+    }
+
+    size_t perAddress() const
+    {
+        std::lock_guard lock(m_mutex);
+        return m_perAddress;
+    }
+
+    // A new connection from `address`: counted and None if within the limits.
+    OverLimit take(const std::string& address)
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_open >= m_total) return OverLimit::Total;
+        size_t& mine = m_byAddress[address];
+        if (m_perAddress != 0 && mine >= m_perAddress) return OverLimit::Address;
+        ++mine;
+        ++m_open;
+        return OverLimit::None;
+    }
+
+    void give(const std::string& address)
+    {
+        std::lock_guard lock(m_mutex);
+        --m_open;
+        auto it = m_byAddress.find(address);
+        if (it != m_byAddress.end() && --it->second == 0) m_byAddress.erase(it);
+    }
+
+    // Puts an over-limit session in the reserve; returns the one it evicts.
+    std::shared_ptr<Session> enterReserve(const std::shared_ptr<Session>& session)
+    {
+        std::lock_guard lock(m_mutex);
+        std::erase_if(m_reserve, [](const std::weak_ptr<Session>& w) { return w.expired(); });
+        m_reserve.push_back(session);
+        std::shared_ptr<Session> evicted;
+        while (m_reserve.size() > kReserveSlots && !evicted) {
+            evicted = m_reserve.front().lock();
+            m_reserve.pop_front();
+        }
+        return evicted;
+    }
+
+    size_t open() const
+    {
+        std::lock_guard lock(m_mutex);
+        size_t reserve = 0;
+        for (const auto& w : m_reserve) reserve += w.expired() ? 0 : 1;
+        return m_open + reserve;
+    }
+
+    // True at most once per kWarnEvery: over-limit warnings must not become
+    // a flood of their own. `suppressed`: how many were not logged since.
+    bool shouldWarn(size_t& suppressed)
+    {
+        std::lock_guard lock(m_mutex);
+        auto now = Clock::now();
+        if (m_lastWarning != Clock::time_point{} && now - m_lastWarning < kWarnEvery) {
+            ++m_suppressed;
+            return false;
+        }
+        m_lastWarning = now;
+        suppressed = std::exchange(m_suppressed, 0);
+        return true;
+    }
+
+private:
+    mutable std::mutex m_mutex;
+    size_t m_total = std::numeric_limits<size_t>::max();
+    size_t m_perAddress = 0;
+    size_t m_open = 0;
+    std::unordered_map<std::string, size_t> m_byAddress;
+    std::deque<std::weak_ptr<Session>> m_reserve;  // oldest first
+    Clock::time_point m_lastWarning{};
+    size_t m_suppressed = 0;
+};
+
+class ConnectionTicket {
+public:
+    ConnectionTicket(ConnectionLimits& limits, std::string address) : m_limits(limits), m_address(std::move(address)) {}
+    ~ConnectionTicket() { m_limits.give(m_address); }
+    ConnectionTicket(const ConnectionTicket&) = delete;
+    ConnectionTicket& operator=(const ConnectionTicket&) = delete;
+
+private:
+    ConnectionLimits& m_limits;
+    std::string m_address;
 };
 
 // What every session needs of the server.
@@ -369,8 +566,19 @@ struct ServerCore {
     const ServerOptions options;
     RequestHandler& handler;
     SessionRegistry registry;
+    ConnectionLimits limits;
+    std::atomic<size_t> bodyBytesInFlight{0};  // announced lengths of the bodies being received
     std::atomic<bool> stopping{false};
 };
+
+// How many descriptors the process has open (Linux; 0 if unknown).
+size_t openDescriptors()
+{
+    std::error_code ec;
+    size_t n = 0;
+    for (std::filesystem::directory_iterator it("/proc/self/fd", ec), end; !ec && it != end; it.increment(ec)) ++n;
+    return ec ? 0 : n;
+}
 
 // ------------------------------------------------------------------ AnyStream
 
@@ -528,9 +736,10 @@ AnyStream::AnyStream(tcp::socket&& socket, ssl::context* tls)
 
 class WebSocketSession : public WebSocketSessionBase, public std::enable_shared_from_this<WebSocketSession> {
 public:
-    WebSocketSession(ServerCore& core, AnyStream&& stream, std::string user, std::string remote)
-        : m_core(core), m_executor(stream.get_executor()), m_ws(std::move(stream)), m_user(std::move(user)),
-          m_remote(std::move(remote))
+    WebSocketSession(ServerCore& core, AnyStream&& stream, SessionRegistry::WebSocketOwner owner,
+                     std::shared_ptr<ConnectionTicket> ticket)
+        : m_core(core), m_executor(stream.get_executor()), m_ws(std::move(stream)), m_owner(std::move(owner)),
+          m_ticket(std::move(ticket)), m_closeTimer(m_executor)
     {
     }
 
@@ -540,7 +749,14 @@ public:
     void start(http::request<http::string_body> upgrade)
     {
         auto self = this->shared_from_this();
-        if (!m_core.registry.addWebSocket(m_user, self)) m_closeRequested = true;
+        std::vector<std::shared_ptr<WebSocketSessionBase>> superseded;
+        if (!m_core.registry.addWebSocket(m_owner, self, m_core.options.maxWebSocketsPerDevice, superseded))
+            m_closeRequested = true;
+        for (const auto& old : superseded) {
+            spdlog::debug("closing an older WebSocket of device {} (user {}): more than {} open", m_owner.device,
+                          m_owner.user, m_core.options.maxWebSocketsPerDevice);
+            old->closeWith(kCloseSuperseded, "replaced by a newer connection of this device");
+        }
         auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
         timeouts.idle_timeout = m_core.options.idleTimeout;  // pinged at half of it, closed if silent for all of it
         m_ws.set_option(timeouts);
@@ -558,10 +774,25 @@ public:
         });
     }
 
+    // The server is stopping: pokes already queued still go out first.
     void shutdown() override
     {
         net::post(m_executor, [self = this->shared_from_this()] {
             self->m_closeRequested = true;
+            self->writeNext();
+        });
+    }
+
+    void closeWith(uint16_t code, std::string reason) override
+    {
+        net::post(m_executor, [self = this->shared_from_this(), code, reason = std::move(reason)]() mutable {
+            if (self->m_closeStarted) return;
+            self->m_closeCode = code;
+            self->m_closeReason = std::move(reason);
+            self->m_closeRequested = true;
+            self->m_refusePokes = true;
+            // Only a frame already being written finishes; the rest is dropped.
+            self->m_queue.resize(self->m_writing ? std::min<size_t>(1, self->m_queue.size()) : 0);
             self->writeNext();
         });
     }
@@ -571,12 +802,12 @@ private:
     {
         m_upgrade = {};
         if (ec) {
-            logConnectionEnd("WebSocket handshake with", m_remote, ec);
+            logConnectionEnd("WebSocket handshake with", m_owner.remote, ec);
             finish();
             return;
         }
         m_open = true;
-        spdlog::debug("WebSocket open: {} from {}", m_user, m_remote);
+        spdlog::debug("WebSocket open: {} (device {}) from {}", m_owner.user, m_owner.device, m_owner.remote);
         writeNext();  // pokes queued during the handshake, or the close if we are stopping
         doRead();
     }
@@ -594,9 +825,9 @@ private:
             return;
         }
         if (ec == websocket::error::closed)
-            spdlog::debug("WebSocket closed: {} from {}", m_user, m_remote);
+            spdlog::debug("WebSocket closed: {} from {}", m_owner.user, m_owner.remote);
         else
-            logConnectionEnd("WebSocket of", m_user + " from " + m_remote, ec);
+            logConnectionEnd("WebSocket of", m_owner.user + " from " + m_owner.remote, ec);
         finish();
     }
 
@@ -605,12 +836,13 @@ private:
         m_open = false;
         m_finished = true;
         m_queue.clear();
+        m_closeTimer.cancel();
         m_core.registry.remove(this);
     }
 
     void enqueue(std::shared_ptr<const std::string> text)
     {
-        if (m_finished || m_closeStarted) return;
+        if (m_finished || m_closeStarted || m_refusePokes) return;
         // A poke supersedes one not yet being written: at most one waits.
         size_t inFlight = m_writing ? 1 : 0;
         if (m_queue.size() > inFlight)
@@ -631,8 +863,15 @@ private:
                              beast::bind_front_handler(&WebSocketSession::onWrite, this->shared_from_this()));
         } else if (m_closeRequested) {
             m_closeStarted = true;
-            m_ws.async_close(websocket::close_reason(websocket::close_code::going_away, "server shutting down"),
+            m_ws.async_close(websocket::close_reason(static_cast<websocket::close_code>(m_closeCode), m_closeReason),
                              beast::bind_front_handler(&WebSocketSession::onClose, this->shared_from_this()));
+            m_closeTimer.expires_after(kCloseWait);
+            m_closeTimer.async_wait([self = this->shared_from_this()](beast::error_code ec) {
+                if (ec || self->m_finished) return;
+                spdlog::debug("WebSocket of {} from {}: no answer to the close frame; dropped", self->m_owner.user,
+                              self->m_owner.remote);
+                self->m_ws.next_layer().tcpStream().close();  // the pending read fails and finishes the session
+            });
         }
     }
 
@@ -640,7 +879,7 @@ private:
     {
         m_writing = false;
         if (ec) {
-            logConnectionEnd("WebSocket write to", m_remote, ec);
+            logConnectionEnd("WebSocket write to", m_owner.remote, ec);
             m_queue.clear();
             return;  // the read fails too and finishes the session
         }
@@ -650,21 +889,25 @@ private:
 
     void onClose(beast::error_code ec)
     {
-        if (ec) logConnectionEnd("WebSocket close to", m_remote, ec);
+        if (ec) logConnectionEnd("WebSocket close to", m_owner.remote, ec);
     }
 
     ServerCore& m_core;
     net::any_io_executor m_executor;  // the connection's strand
     websocket::stream<AnyStream> m_ws;
-    std::string m_user;
-    std::string m_remote;
+    SessionRegistry::WebSocketOwner m_owner;
+    std::shared_ptr<ConnectionTicket> m_ticket;  // its place among the connections (null: none taken)
+    net::steady_timer m_closeTimer;  // kCloseWait once the close frame is on its way
     http::request<http::string_body> m_upgrade;
     beast::flat_buffer m_buffer;
     std::deque<std::shared_ptr<const std::string>> m_queue;  // front() is being written when m_writing
+    uint16_t m_closeCode = kCloseGoingAway;
+    std::string m_closeReason = "server shutting down";
     bool m_open = false;
     bool m_writing = false;
     bool m_closeRequested = false;
     bool m_closeStarted = false;
+    bool m_refusePokes = false;
     bool m_finished = false;
 };
 
@@ -672,21 +915,35 @@ private:
 
 class HttpSession : public Session, public std::enable_shared_from_this<HttpSession> {
 public:
-    HttpSession(ServerCore& core, std::string remote, tcp::socket&& socket, ssl::context* tls)
+    // `ticket`: the connection's place within the limits; null for one over a
+    // limit (`over`), which answers GET /healthz and refuses anything else.
+    HttpSession(ServerCore& core, std::string remote, tcp::socket&& socket, ssl::context* tls,
+                std::shared_ptr<ConnectionTicket> ticket, OverLimit over)
         : m_core(core), m_remote(std::move(remote)), m_executor(socket.get_executor()),
-          m_stream(std::move(socket), tls)
+          m_stream(std::move(socket), tls), m_ticket(std::move(ticket)), m_over(over)
     {
     }
 
-    ~HttpSession() override { m_core.registry.remove(this); }
+    ~HttpSession() override
+    {
+        releaseBody();
+        m_core.registry.remove(this);
+    }
 
     void start()
     {
         net::dispatch(m_executor, [self = this->shared_from_this()] {
+            if (self->m_closing) return;
+            // One deadline for the TLS handshake and the first request's
+            // headers: a client that connects and then says nothing (or
+            // trickles) is cut after headerTimeout.
+            self->m_phase = Phase::Reading;
+            self->tcpLayer().expires_after(self->m_core.options.headerTimeout);
             if (self->m_stream.isTls())
-                self->doHandshake();
+                self->m_stream.async_handshake(
+                    beast::bind_front_handler(&HttpSession::onHandshake, self->shared_from_this()));
             else
-                self->doRead();
+                self->readHeader();
         });
     }
 
@@ -707,34 +964,49 @@ private:
 
     beast::tcp_stream& tcpLayer() { return m_stream.tcpStream(); }
 
-    void doHandshake()
-    {
-        if (m_closing) return;
-        m_phase = Phase::Reading;
-        tcpLayer().expires_after(m_core.options.idleTimeout);
-        m_stream.async_handshake(beast::bind_front_handler(&HttpSession::onHandshake, this->shared_from_this()));
-    }
-
     void onHandshake(beast::error_code ec)
     {
         if (ec) {
             logConnectionEnd("TLS handshake with", m_remote, ec);
             return;
         }
-        doRead();
+        readHeader();
     }
 
+    // The next request on a kept-alive connection: it may take idleTimeout to
+    // start, then headerTimeout for its line and headers.
     void doRead()
     {
         if (m_closing) {
             doClose(false);
             return;
         }
+        m_phase = Phase::Reading;
+        if (m_buffer.size() > 0) {  // pipelined: it has started
+            tcpLayer().expires_after(m_core.options.headerTimeout);
+            return readHeader();
+        }
+        tcpLayer().expires_after(m_core.options.idleTimeout);
+        m_stream.async_read_some(m_buffer.prepare(4096),
+                                 beast::bind_front_handler(&HttpSession::onFirstBytes, this->shared_from_this()));
+    }
+
+    void onFirstBytes(beast::error_code ec, std::size_t n)
+    {
+        m_buffer.commit(n);
+        if (ec == net::error::eof || ec == ssl::error::stream_truncated) return doClose(false);  // the client is done
+        if (ec) return drop("read from", ec);
+        tcpLayer().expires_after(m_core.options.headerTimeout);
+        readHeader();
+    }
+
+    void readHeader()
+    {
         m_parser.emplace();
         m_parser->header_limit(kHeaderLimit);
-        m_parser->body_limit(m_core.options.maxBodyBytes);
+        // The body's limit is decided once the headers say who is asking.
+        m_parser->body_limit(std::numeric_limits<std::uint64_t>::max());
         m_phase = Phase::Reading;
-        tcpLayer().expires_after(m_core.options.idleTimeout);
         http::async_read_header(m_stream, m_buffer, *m_parser,
                                 beast::bind_front_handler(&HttpSession::onHeader, this->shared_from_this()));
     }
@@ -744,15 +1016,71 @@ private:
         m_started = Clock::now();
         m_phase = Phase::Handling;  // from here on a stop lets the request finish
         if (ec) return onReadError(ec);
-        if (m_parser->is_done()) return onRequest();
-        if (beast::iequals(m_parser->get()[http::field::expect], "100-continue")) {
+        auto& message = m_parser->get();
+        m_request = HttpRequest{};
+        m_request.method = std::string(sv(message.method_string()));
+        m_request.target = std::string(sv(message.target()));
+        for (const auto& field : message) {
+            auto [it, added] = m_request.headers.emplace(lowerCase(sv(field.name_string())), std::string(sv(field.value())));
+            if (!added) it->second.append(", ").append(sv(field.value()));
+        }
+        m_request.remoteAddress = m_remote;
+        m_method = m_request.method;
+        m_target = m_request.target;
+        const unsigned version = message.version();
+        const bool bodyPending = !m_parser->is_done();
+
+        if (m_over != OverLimit::None) return answerOverLimit(version, bodyPending);
+
+        RequestHandler::Admission admission = callAdmit(m_core.handler, m_request);
+        if (admission.refusal) return write(*admission.refusal, version, bodyPending ? After::CloseAfterDrain : After::Close);
+        if (!bodyPending) return onRequest();
+
+        m_bodyLimit = admission.authenticated
+            ? m_core.options.maxBodyBytes
+            : std::min(m_core.options.maxAnonymousBodyBytes, m_core.options.maxBodyBytes);
+        const auto length = m_parser->content_length();  // none: chunked
+        if (length && *length > m_bodyLimit) return tooLarge();
+        const uint64_t claim = length ? *length : m_bodyLimit;
+        if (!reserveBody(claim))
+            return write(errorResponse(503, "unavailable",
+                                       "The server is receiving too many large requests at once; retry shortly.",
+                                       "backoff", 1),
+                         version, After::CloseAfterDrain);
+        m_parser->body_limit(m_bodyLimit);  // what a chunked body may add up to
+        // The body's deadline grows with its length: a slow link may send a
+        // large batch, but no client holds a connection by trickling.
+        tcpLayer().expires_after(m_core.options.bodyTimeout +
+                                 std::chrono::seconds(claim / std::max<size_t>(1, m_core.options.minBodyRate)));
+        if (beast::iequals(message[http::field::expect], "100-continue")) {
             static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-            tcpLayer().expires_after(m_core.options.idleTimeout);
             net::async_write(m_stream, net::buffer(kContinue.data(), kContinue.size()),
                              beast::bind_front_handler(&HttpSession::onContinue, this->shared_from_this()));
             return;
         }
         readBody();
+    }
+
+    // A connection over a limit: GET /healthz is answered (monitoring keeps
+    // working while the server is full); anything else gets the limit's
+    // error. Either way the connection then closes.
+    void answerOverLimit(unsigned version, bool bodyPending)
+    {
+        const auto& message = m_parser->get();
+        if (message.method() == http::verb::get && pathOf(m_request.target) == "/healthz" && !bodyPending &&
+            !websocket::is_upgrade(message))
+            return write(callHandler(m_core.handler, m_request), version, After::Close);
+        HttpResponse refusal =
+            m_over == OverLimit::Address
+                ? errorResponse(429, "resource_exhausted",
+                                "Too many connections from your address (the limit is " +
+                                    std::to_string(m_core.limits.perAddress()) + "); close some or retry later.",
+                                "later", kRetryAfterSeconds)
+                : errorResponse(503, "unavailable",
+                                "The server is at its connection limit (" + std::to_string(m_core.limits.total()) +
+                                    "); retry shortly.",
+                                "backoff", kRetryAfterSeconds);
+        write(refusal, version, bodyPending ? After::CloseAfterDrain : After::Close);
     }
 
     void onContinue(beast::error_code ec, std::size_t)
@@ -763,7 +1091,7 @@ private:
 
     void readBody()
     {
-        tcpLayer().expires_after(m_core.options.idleTimeout);
+        m_phase = Phase::Handling;
         http::async_read(m_stream, m_buffer, *m_parser,
                          beast::bind_front_handler(&HttpSession::onBody, this->shared_from_this()));
     }
@@ -774,17 +1102,25 @@ private:
         onRequest();
     }
 
+    void tooLarge()
+    {
+        releaseBody();
+        const bool anonymous = m_bodyLimit < m_core.options.maxBodyBytes;
+        write(errorResponse(413, "payload_too_large",
+                            "The request body is larger than the server's limit of " + std::to_string(m_bodyLimit) +
+                                " bytes" + (anonymous ? " for a request without a valid token." : "."),
+                            "never"),
+              11, After::CloseAfterDrain);
+    }
+
     void onReadError(beast::error_code ec)
     {
+        releaseBody();
         const auto& partial = m_parser->get();
         m_method = std::string(sv(partial.method_string()));
         m_target = std::string(sv(partial.target()));
         if (ec == http::error::body_limit) {
-            write(errorResponse(413, "payload_too_large",
-                                "The request body is larger than the server's limit of " +
-                                    std::to_string(m_core.options.maxBodyBytes) + " bytes.",
-                                "never"),
-                  11, After::CloseAfterDrain);
+            tooLarge();
         } else if (ec.category() == http::make_error_code(http::error::bad_target).category() &&
                    ec != http::error::end_of_stream && ec != http::error::partial_message) {
             std::string why = ec == http::error::header_limit ? "request headers too large" : ec.message();
@@ -793,37 +1129,30 @@ private:
         } else if (ec == http::error::end_of_stream) {
             doClose(false);  // the client is done
         } else {
-            drop("read from", ec);
+            drop("read from", ec);  // including the header and body deadlines
         }
     }
 
     void onRequest()
     {
         auto& message = m_parser->get();
-        HttpRequest request;
-        request.method = std::string(sv(message.method_string()));
-        request.target = std::string(sv(message.target()));
-        for (const auto& field : message) {
-            auto [it, added] = request.headers.emplace(lowerCase(sv(field.name_string())), std::string(sv(field.value())));
-            if (!added) it->second.append(", ").append(sv(field.value()));
+        if (websocket::is_upgrade(message) && pathOf(m_request.target) == kWebSocketPath) {
+            releaseBody();
+            return upgrade();
         }
-        request.remoteAddress = m_remote;
-        m_method = request.method;
-        m_target = request.target;
-
-        if (websocket::is_upgrade(message) && pathOf(request.target) == kWebSocketPath) return upgrade(request);
-
         const bool keepAlive = message.keep_alive() && !m_closing && !m_core.stopping;
         const unsigned version = message.version();
-        request.body = std::move(message.body());
+        m_request.body = std::move(message.body());
         // May block (SQLite): only this connection's strand waits.
-        HttpResponse response = callHandler(m_core.handler, request);
+        HttpResponse response = callHandler(m_core.handler, m_request);
+        std::string().swap(m_request.body);
+        releaseBody();
         write(response, version, keepAlive && !m_core.stopping ? After::KeepAlive : After::Close);
     }
 
-    void upgrade(const HttpRequest& request)
+    void upgrade()
     {
-        RequestHandler::Upgrade decision = callAuthorize(m_core.handler, request);
+        RequestHandler::Upgrade decision = callAuthorize(m_core.handler, m_request);
         if (decision.accepted && (m_closing || m_core.stopping)) {
             decision.accepted = false;
             decision.refusal = errorResponse(503, "unavailable", "The server is shutting down; reconnect later.", "backoff");
@@ -832,9 +1161,30 @@ private:
         logRequest(m_method, m_target, 101, m_started, m_remote);
         tcpLayer().expires_never();  // the WebSocket has its own timeouts
         m_phase = Phase::HandedOff;
-        auto session = std::make_shared<WebSocketSession>(m_core, std::move(m_stream), std::move(decision.user),
-                                                                  m_remote);
+        auto session = std::make_shared<WebSocketSession>(
+            m_core, std::move(m_stream),
+            SessionRegistry::WebSocketOwner{std::move(decision.user), std::move(decision.device), m_remote},
+            std::move(m_ticket));
         session->start(m_parser->release());
+    }
+
+    // Takes `n` bytes of the bodies-in-flight budget; false if it would overflow.
+    bool reserveBody(uint64_t n)
+    {
+        const size_t budget = m_core.options.maxBodyBytesInFlight;
+        size_t current = m_core.bodyBytesInFlight.load();
+        do {
+            if (n > budget || current > budget - n) return false;
+        } while (!m_core.bodyBytesInFlight.compare_exchange_weak(current, current + n));
+        m_reserved = n;
+        return true;
+    }
+
+    void releaseBody()
+    {
+        if (m_reserved == 0) return;
+        m_core.bodyBytesInFlight -= m_reserved;
+        m_reserved = 0;
     }
 
     void write(const HttpResponse& response, unsigned version, After after)
@@ -864,7 +1214,6 @@ private:
         tcpLayer().expires_after(m_core.options.idleTimeout);
         http::async_write(m_stream, res, beast::bind_front_handler(&HttpSession::onWrite, this->shared_from_this()));
     }
-
     void onWrite(beast::error_code ec, std::size_t)
     {
         logRequest(m_method, m_target, m_response->result_int(), m_started, m_remote);
@@ -935,9 +1284,14 @@ private:
     std::string m_remote;
     net::any_io_executor m_executor;  // the connection's strand (m_stream may move to a WebSocket)
     AnyStream m_stream;
+    std::shared_ptr<ConnectionTicket> m_ticket;  // handed to the WebSocket on an upgrade
+    const OverLimit m_over;
     beast::flat_buffer m_buffer;
     std::optional<http::request_parser<http::string_body>> m_parser;
     std::optional<http::response<http::string_body>> m_response;
+    HttpRequest m_request;           // the current request (its body only while the handler runs)
+    size_t m_bodyLimit = 0;          // of the current request, once admitted
+    size_t m_reserved = 0;           // its share of ServerCore::bodyBytesInFlight
     std::string m_method, m_target;  // of the current request, for the log
     Clock::time_point m_started;
     After m_after = After::Close;
@@ -975,7 +1329,17 @@ public:
         if (o.threads < 1)
             throw std::runtime_error("the server needs at least 1 io thread (got " + std::to_string(o.threads) + ")");
         if (o.maxBodyBytes == 0) throw std::runtime_error("the maximum request body size must be above 0");
+        if (o.maxAnonymousBodyBytes == 0)
+            throw std::runtime_error("the maximum anonymous request body size must be above 0");
+        if (o.maxBodyBytesInFlight < o.maxBodyBytes)
+            throw std::runtime_error("the request bodies in flight must be allowed at least the maximum request body "
+                                     "size (" + std::to_string(o.maxBodyBytes) + " bytes)");
+        if (o.maxConnections == 0) throw std::runtime_error("the connection limit must be above 0");
+        if (o.maxWebSocketsPerDevice == 0) throw std::runtime_error("the WebSockets per device must be at least 1");
         if (o.idleTimeout.count() <= 0) throw std::runtime_error("the idle timeout must be at least 1 second");
+        if (o.headerTimeout.count() <= 0) throw std::runtime_error("the header timeout must be at least 1 second");
+        if (o.bodyTimeout.count() <= 0) throw std::runtime_error("the body timeout must be at least 1 second");
+        if (o.minBodyRate == 0) throw std::runtime_error("the minimum body rate must be above 0 bytes per second");
         if (o.stopTimeout.count() < 0) throw std::runtime_error("the stop timeout must not be negative");
         if (!o.tlsCertFile.empty()) m_tls = makeTlsContext(o);
         m_port = o.port;
@@ -1001,6 +1365,7 @@ public:
                                      e.code().message());
         }
         m_port = m_acceptor.local_endpoint().port();
+        fitLimitsToDescriptors();
         net::post(m_acceptor.get_executor(), [this] { doAccept(); });
         m_work.emplace(m_ioc.get_executor());
         m_started = true;
@@ -1016,8 +1381,11 @@ public:
         }
         if (!m_tls && !m_address.is_loopback())
             spdlog::warn("serving plain HTTP on a non-loopback address ({}): traffic is not encrypted", m_core.options.address);
-        spdlog::info("fieldsync server listening on {} ({} io thread{})", url(), m_core.options.threads,
-                     m_core.options.threads == 1 ? "" : "s");
+        spdlog::info("fieldsync server listening on {} ({} io thread{}, up to {} connections, {} per address)", url(),
+                     m_core.options.threads, m_core.options.threads == 1 ? "" : "s", m_core.limits.total(),
+                     m_core.options.maxConnectionsPerAddress == 0
+                         ? std::string("no limit")
+                         : std::to_string(m_core.options.maxConnectionsPerAddress));
     }
 
     uint16_t port() const { return m_port; }
@@ -1055,12 +1423,29 @@ public:
         m_threads.clear();
         beast::error_code ignored;
         m_acceptor.close(ignored);
+        if (m_spare >= 0) ::close(m_spare);
+        m_spare = -1;
         spdlog::info("fieldsync server on {} stopped", url());
     }
 
     void poke(const std::vector<std::string>& users, uint64_t head) { m_core.registry.poke(users, head); }
 
     size_t connectedWebSockets() const { return m_core.registry.webSockets(); }
+
+    size_t disconnectDevices(const std::vector<std::string>& devices)
+    {
+        auto sockets = m_core.registry.takeDevices(devices);
+        for (auto& [session, owner] : sockets) {
+            spdlog::info("closing the WebSocket of device {} (user {}) from {}: the device was signed out", owner.device,
+                         owner.user, owner.remote);
+            session->closeWith(kCloseDeviceRevoked, "this device was signed out");
+        }
+        return sockets.size();
+    }
+
+    size_t openConnections() const { return m_core.limits.open(); }
+
+    size_t connectionLimit() const { return m_core.limits.total(); }
 
 private:
     void runIo()
@@ -1080,6 +1465,30 @@ private:
         m_acceptor.async_accept(net::make_strand(m_ioc), beast::bind_front_handler(&Impl::onAccept, this));
     }
 
+    // maxConnections, lowered to what the descriptor limit leaves once the
+    // descriptors open now, kOtherDescriptors, the reserve and the spare are
+    // set aside: the limits then refuse connections cleanly before accept()
+    // runs out of descriptors.
+    void fitLimitsToDescriptors()
+    {
+        const ServerOptions& o = m_core.options;
+        size_t limit = o.maxConnections;
+        rlimit rl{};
+        if (::getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
+            const size_t soft = static_cast<size_t>(rl.rlim_cur);
+            const size_t needed = openDescriptors() + kOtherDescriptors + kReserveSlots + 1;
+            const size_t room = soft > needed ? soft - needed : 0;
+            if (room < limit) {
+                limit = std::max<size_t>(1, room);
+                spdlog::warn("the descriptor limit (ulimit -n = {}) leaves room for {} connections, fewer than the {} "
+                             "asked for: raise it to serve more",
+                             soft, limit, o.maxConnections);
+            }
+        }
+        m_core.limits.setLimits(limit, o.maxConnectionsPerAddress);
+        m_spare = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    }
+
     void onAccept(beast::error_code ec, tcp::socket socket)
     {
         if (!m_acceptor.is_open() || ec == net::error::operation_aborted) return;
@@ -1087,12 +1496,35 @@ private:
             startSession(std::move(socket));
             return doAccept();
         }
-        // E.g. out of file descriptors: back off instead of spinning.
+        if ((ec == net::error::no_descriptors || ec.value() == ENFILE) && shedWithSpare()) return doAccept();
+        // Back off instead of spinning.
         spdlog::warn("accept failed: {}", ec.message());
         m_acceptPause.expires_after(std::chrono::milliseconds(100));
         m_acceptPause.async_wait([this](beast::error_code) {
             if (m_acceptor.is_open()) doAccept();
         });
+    }
+
+    // Out of descriptors after all (something else in the process took
+    // them): the spare descriptor makes room to accept the waiting
+    // connections and close them at once, so their clients learn now rather
+    // than after a connect timeout. True if any was closed this way.
+    bool shedWithSpare()
+    {
+        if (m_spare >= 0) ::close(m_spare);
+        size_t shed = 0;
+        for (; shed < 64; ++shed) {
+            int fd = ::accept4(m_acceptor.native_handle(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+            if (fd < 0) break;
+            ::close(fd);
+        }
+        m_spare = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+        size_t suppressed = 0;
+        if (shed > 0 && m_core.limits.shouldWarn(suppressed))
+            spdlog::warn("out of file descriptors: closed {} new connection(s) at accept ({} similar warnings "
+                         "suppressed); raise ulimit -n or lower --max-connections",
+                         shed, suppressed);
+        return shed > 0;
     }
 
     void startSession(tcp::socket socket)
@@ -1101,8 +1533,21 @@ private:
         auto endpoint = socket.remote_endpoint(ec);
         if (ec) return;  // gone already
         socket.set_option(tcp::no_delay(true), ec);
-        auto session = std::make_shared<HttpSession>(m_core, clientAddress(endpoint), std::move(socket), m_tls.get());
+        std::string address = clientAddress(endpoint);
+        const OverLimit over = m_core.limits.take(address);
+        std::shared_ptr<ConnectionTicket> ticket;
+        if (over == OverLimit::None) ticket = std::make_shared<ConnectionTicket>(m_core.limits, address);
+        auto session = std::make_shared<HttpSession>(m_core, address, std::move(socket), m_tls.get(), std::move(ticket),
+                                                     over);
         if (!m_core.registry.add(session)) return;  // stopping: dropping it closes the socket
+        if (over != OverLimit::None) {
+            if (auto evicted = m_core.limits.enterReserve(session)) evicted->shutdown();
+            size_t suppressed = 0;
+            if (m_core.limits.shouldWarn(suppressed))
+                spdlog::warn("{} over the {} limit ({}): only /healthz is answered ({} similar warnings suppressed)",
+                             address, over == OverLimit::Total ? "connection" : "per-address connection",
+                             over == OverLimit::Total ? m_core.limits.total() : m_core.limits.perAddress(), suppressed);
+        }
         session->start();
     }
 
@@ -1117,6 +1562,7 @@ private:
     std::optional<net::executor_work_guard<net::io_context::executor_type>> m_work;
     std::vector<std::thread> m_threads;
     std::atomic<uint16_t> m_port{0};
+    int m_spare = -1;  // a descriptor kept open to be given up when accept() runs out (shedWithSpare)
     std::mutex m_lifecycle;
     bool m_started = false;
     bool m_stopped = false;
@@ -1159,6 +1605,21 @@ void Server::poke(const std::vector<std::string>& users, uint64_t head)
 size_t Server::connectedWebSockets() const
 {
     return m_impl->connectedWebSockets();
+}
+
+size_t Server::disconnectDevices(const std::vector<std::string>& devices)
+{
+    return m_impl->disconnectDevices(devices);
+}
+
+size_t Server::openConnections() const
+{
+    return m_impl->openConnections();
+}
+
+size_t Server::connectionLimit() const
+{
+    return m_impl->connectionLimit();
 }
 
 } // namespace fieldsync::server

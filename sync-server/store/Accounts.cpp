@@ -348,4 +348,16 @@ Status Accounts::revokeDevice(const std::string& device)
     return Ok{};
 }
 
+std::vector<DeviceInfo> Accounts::revokedDevicesSince(int64_t sinceMs)
+{
+    std::lock_guard lock(m_mutex);
+    std::vector<DeviceInfo> out;
+    UsingStatement st(*m_db, "SELECT device, \"user\", name, created_at, last_seen, revoked_at FROM device "
+                             "WHERE revoked_at IS NOT NULL AND revoked_at >= ? ORDER BY revoked_at");
+    st->bind(1, sinceMs);
+    while (st->step())
+        out.push_back({st->getText(0), st->getText(1), st->getText(2), st->getInt(3), st->getInt(4), st->getInt(5)});
+    return out;
+}
+
 } // namespace fieldsync::server

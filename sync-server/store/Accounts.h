@@ -98,6 +98,10 @@ public:
     Result<Session> authenticate(const std::string& token);
     std::vector<DeviceInfo> devices();
     Status revokeDevice(const std::string& device);
+    // Devices revoked at or after `sinceMs` (revoked_at, this store's clock)
+    // and still revoked: how `serve` finds, every moment, whose WebSockets to
+    // close, whichever process or server instance revoked them.
+    std::vector<DeviceInfo> revokedDevicesSince(int64_t sinceMs);
 
 private:
     int64_t nowMs() const;

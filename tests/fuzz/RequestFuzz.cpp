@@ -1,11 +1,24 @@
-// libFuzzer target: request decoding of the sync server (docs/api.md).
+// libFuzzer target: request decoding of the sync server (docs/api.md), with
+// the request bounds the network layer applies before it (net/Server.h).
 //
 // Input: one byte that picks the endpoint, then the request body.
-//   first byte % 4 == 0 or 1   POST /v1/sync   as the rep "lina"  (device aaaa...aaaa)
-//                     == 2     POST /v1/login  (users lina, wang, admin; passwords <name>-secret-pw)
-//                     == 3     POST /v1/sync   as "admin"         (device bbbb...bbbb)
+//   first byte 'u'             POST /v1/sync   with a token that does not authenticate
+//   first byte 'x'             an expanded body: 'x', three bytes of size (big
+//                              endian, modulo 8 MiB + 64 KiB + 1), one byte of
+//                              target (even: POST /v1/sync as "lina", odd:
+//                              POST /v1/login), then a pattern repeated to
+//                              that size ("[" if empty): 8 MiB of "[[[[…" is
+//                              "x\x80\x00\x00\x00[" (corpus/request/expanded-*)
+//   otherwise, first byte % 4:
+//                     0 or 1   POST /v1/sync   as the rep "lina"  (device aaaa...aaaa)
+//                     2        POST /v1/login  (users lina, wang, admin; passwords <name>-secret-pw)
+//                     3        POST /v1/sync   as "admin"         (device bbbb...bbbb)
 // so seeds are readable: "0{...}" is a rep's sync body, "2{...}" a login,
 // "3{...}" an admin's sync body (corpus/request/).
+//
+// Each request first goes through SyncApi::admit() with its headers only and
+// the body limits of ServerOptions' defaults, as net::Server does: a refusal
+// or an over-limit body is the answer and handle() is not called.
 //
 // The bytes go through SyncApi::handle() over a real Hub and real Accounts
 // (SQLite files in a temp dir; TMPDIR is honoured) with a fake clock that
@@ -32,11 +45,20 @@
 //   * a 200 sync has "server_time"; its pulled changes, and the "restore"
 //     records of a 403, decode with protocol::recordFromJson (a device must be
 //     able to apply whatever the server sends);
-//   * a 200 login has a token and a user.
+//   * a 200 login has a token and a user;
+//   * admit(): a login is never authenticated nor refused; a sync with a
+//     signed-in device's token is authenticated; one with a bad token is
+//     refused with 401 and an error body;
+//   * a login or sync body nesting deeper than protocol::kMaxJsonDepth gets
+//     400 naming the limit, and no other body gets that message;
+//   * what nlohmann parses never nests deeper than protocol::jsonNestingDepth
+//     said (bodies up to 64 KiB).
 #include "api/Metrics.h"
 #include "api/SyncApi.h"
 #include "http/HttpTypes.h"
+#include "net/Server.h"
 #include "protocol/ChangeRecord.h"
+#include "protocol/JsonDepth.h"
 #include "replica/Hub.h"
 #include "schema/Schema.h"
 #include "store/Accounts.h"
@@ -66,6 +88,11 @@ constexpr const char* kRepDevice = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 constexpr const char* kAdminDevice = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
 constexpr const char* kFuzzAddress = "10.0.0.1";   // fuzzed logins
 constexpr const char* kOwnAddress = "127.0.0.1";   // the harness's own logins
+constexpr const char* kBadToken = "not-a-token-of-anybody-xxxxxxxxxxxxxxxxxxxxx";
+const fieldsync::server::ServerOptions kNet{};      // the body limits `serve` applies by default
+constexpr size_t kExpandedMax = 8 * 1024 * 1024 + 64 * 1024 + 1;
+constexpr size_t kDifferentialMax = 64 * 1024;     // bodies parsed to cross-check the depth scan
+constexpr const char* kDepthMessage = "deeper than";
 
 std::string passwordOf(const std::string& user) { return user + "-secret-pw"; }
 
@@ -104,31 +131,105 @@ public:
         if (m_inputs++ == m_inputsPerWorld) openWorld();
         m_now += kStepMs;
 
-        const int mode = data[0] % 4;
+        enum class Who { Rep, Admin, Nobody, BadToken } who = Who::Rep;
         HttpRequest request;
         request.method = "POST";
         request.headers["content-type"] = "application/json";
-        request.body.assign(reinterpret_cast<const char*>(data + 1), size - 1);
-        if (mode == 2) {
-            request.target = "/v1/login";
-            request.remoteAddress = kFuzzAddress;
+        request.remoteAddress = kFuzzAddress;
+        if (data[0] == 'x') {
+            if (size < 5) return;
+            const size_t length = ((size_t{data[1]} << 16) | (size_t{data[2]} << 8) | data[3]) % kExpandedMax;
+            who = data[4] % 2 ? Who::Nobody : Who::Rep;
+            std::string_view pattern(reinterpret_cast<const char*>(data + 5), size - 5);
+            if (pattern.empty()) pattern = "[";
+            // Doubling: a one-byte pattern must not cost 8 million appends.
+            request.body.reserve(length);
+            request.body.assign(pattern.substr(0, std::min(pattern.size(), length)));
+            while (request.body.size() < length) {
+                const size_t more = std::min(request.body.size(), length - request.body.size());
+                request.body.append(request.body, 0, more);
+            }
         } else {
-            request.target = "/v1/sync";
-            request.remoteAddress = kFuzzAddress;
-            request.headers["authorization"] = "Bearer " + (mode == 3 ? m_adminToken : m_repToken);
+            request.body.assign(reinterpret_cast<const char*>(data + 1), size - 1);
+            if (data[0] == 'u') who = Who::BadToken;
+            else if (data[0] % 4 == 2) who = Who::Nobody;
+            else if (data[0] % 4 == 3) who = Who::Admin;
         }
+        request.target = who == Who::Nobody ? "/v1/login" : "/v1/sync";
+        if (who != Who::Nobody)
+            request.headers["authorization"] =
+                "Bearer " + (who == Who::Rep ? m_repToken : who == Who::Admin ? m_adminToken : std::string(kBadToken));
 
-        HttpResponse response = m_api->handle(request);
+        HttpResponse response = serve(request, who == Who::Rep || who == Who::Admin, who == Who::BadToken);
         if (m_verbose)
-            std::fprintf(stderr, "%s -> %d %.*s\n", request.target.c_str(), response.status,
-                         static_cast<int>(std::min<size_t>(response.body.size(), 300)), response.body.c_str());
+            std::fprintf(stderr, "%s (%zu bytes) -> %d %.*s\n", request.target.c_str(), request.body.size(),
+                         response.status, static_cast<int>(std::min<size_t>(response.body.size(), 300)),
+                         response.body.c_str());
         check(request, response);
+        checkDepth(request, response);
 
         // A fuzzed login may have replaced the token of one of our devices.
-        if (mode == 2 && response.status == 200) signInAll();
+        if (who == Who::Nobody && response.status == 200) signInAll();
     }
 
 private:
+    // What net::Server does with a request: admit() on the headers, the body
+    // limit that follows from it, then handle().
+    HttpResponse serve(const HttpRequest& request, bool signedIn, bool badToken)
+    {
+        HttpRequest head = request;
+        head.body.clear();
+        const RequestHandler::Admission admission = m_api->admit(head);
+        if (admission.refusal) {
+            if (!badToken) fail("admit() refused a request whose token is valid (or that needs none)", &request,
+                                &*admission.refusal);
+            if (admission.refusal->status != 401) fail("a bad token was refused with another status than 401",
+                                                       &request, &*admission.refusal);
+            return *admission.refusal;
+        }
+        if (badToken) fail("admit() let a bad token through", &request, nullptr);
+        if (admission.authenticated != signedIn)
+            fail(signedIn ? "a signed-in device's sync was not admitted as authenticated"
+                          : "a request without a token was admitted as authenticated",
+                 &request, nullptr);
+        const size_t limit =
+            admission.authenticated ? kNet.maxBodyBytes : std::min(kNet.maxAnonymousBodyBytes, kNet.maxBodyBytes);
+        if (request.body.size() > limit)
+            return {413, "application/json",
+                    R"({"error":"payload_too_large","message":"over the body limit","retry":"never"})", {}};
+        return m_api->handle(request);
+    }
+
+    // The nesting bound: too deep is refused by name, before parsing, and
+    // the scan agrees with the parser.
+    static void checkDepth(const HttpRequest& request, const HttpResponse& response)
+    {
+        if (response.status == 413 || response.status == 401) return;  // never reached the decoder
+        const size_t depth = protocol::jsonNestingDepth(request.body, protocol::kMaxJsonDepth);
+        const bool named = response.body.find(kDepthMessage) != std::string::npos;
+        if (depth > protocol::kMaxJsonDepth) {
+            if (response.status != 400 || !named ||
+                response.body.find(std::to_string(protocol::kMaxJsonDepth)) == std::string::npos)
+                fail("a body nesting deeper than the limit was not refused naming it", &request, &response);
+            return;
+        }
+        if (named) fail("a body within the nesting limit was refused as too deep", &request, &response);
+        if (request.body.size() > kDifferentialMax) return;
+        // The scan may count more than the parser keeps (nlohmann stops at a
+        // NUL byte and keeps the last of duplicate keys), never less.
+        json parsed = json::parse(request.body, nullptr, false);
+        if (!parsed.is_discarded() && depthOf(parsed) > depth)
+            fail("the parsed value nests deeper than jsonNestingDepth said", &request, &response);
+    }
+
+    static size_t depthOf(const json& j)
+    {
+        if (!j.is_structured()) return 0;
+        size_t deepest = 0;
+        for (const auto& child : j) deepest = std::max(deepest, depthOf(child));
+        return deepest + 1;
+    }
+
     // The template: the accounts (team north; reps lina and wang, admin) and an
     // empty hub, with lina and admin signed in; built once, then closed.
     void buildTemplate()

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <stdexcept>
 
@@ -199,6 +200,23 @@ bool validDeviceKey(const std::string& key)
     return std::all_of(key.begin(), key.end(), [](unsigned char c) {
         return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
     });
+}
+
+// A device name as a log line shows it: control characters escaped, so a
+// name cannot start a forged line or drive the reader's terminal.
+std::string forLog(const std::string& s)
+{
+    std::string out;
+    for (unsigned char c : s) {
+        if (c < 0x20 || c == 0x7f) {
+            char hex[5];
+            std::snprintf(hex, sizeof hex, "\\x%02x", c);
+            out += hex;
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    return out;
 }
 
 int64_t ms(std::chrono::milliseconds d)
@@ -435,9 +453,9 @@ Result<Accounts::Login> Accounts::login(const Attempt& a, int64_t* retryAfterSec
     if (!validName(a.user)) return invalidArgument("\"user\" must be 1 to 64 printable characters");
     if (a.password.empty() || a.password.size() > kMaxPasswordBytes)
         return invalidArgument("\"password\" must be 1 to " + std::to_string(kMaxPasswordBytes) + " bytes");
-    if (a.deviceName.size() > kMaxDeviceNameBytes || !printable(a.deviceName))
-        return invalidArgument("\"device_name\" must be at most " + std::to_string(kMaxDeviceNameBytes)
-                               + " bytes of printable characters");
+    // Any characters (readers escape what they show); a bounded length.
+    if (a.deviceName.size() > kMaxDeviceNameBytes)
+        return invalidArgument("\"device_name\" must be at most " + std::to_string(kMaxDeviceNameBytes) + " bytes");
     if (!a.deviceKey.empty() && !validDeviceKey(a.deviceKey))
         return invalidArgument("\"device_key\" must be 43 base64url characters (32 random bytes)");
     const std::string& dummy = dummyHash();  // before the first attempt is timed, known user or not
@@ -591,7 +609,7 @@ Status Accounts::revokeDevice(const std::string& device, Revocation how, const s
                                  "key_hash = NULL WHERE device = ?");
         st->bind(1, nowMs()).bind(2, device);
         st->run();
-        spdlog::info("device {} ({}'s \"{}\") revoked by an administrator{}", device, user, name,
+        spdlog::info("device {} ({}'s \"{}\") revoked by an administrator{}", device, user, forLog(name),
                      by.empty() ? "" : " (" + by + ")");
         return Ok{};
     }
@@ -599,7 +617,7 @@ Status Accounts::revokeDevice(const std::string& device, Revocation how, const s
     UsingStatement st(*m_db, "UPDATE device SET revoked_at = ?, revoked_by = 'logout' WHERE device = ? AND revoked_at IS NULL");
     st->bind(1, nowMs()).bind(2, device);
     st->run();
-    spdlog::info("device {} ({}'s \"{}\") signed out: its token is revoked{}", device, user, name,
+    spdlog::info("device {} ({}'s \"{}\") signed out: its token is revoked{}", device, user, forLog(name),
                  by.empty() ? "" : " (" + by + ")");
     return Ok{};
 }

@@ -183,6 +183,19 @@ TEST_F(LoginTest, MalformedBodiesAreRefusedAndDoNotCountAsFailures)
     numericUser["user"] = 42;
     json noDevice = loginBody(d);
     noDevice.erase("device");
+    // Bounded before anything is counted, hashed or stored.
+    json longName = loginBody(d);
+    longName["user"] = std::string(65, 'l');
+    json controlName = loginBody(d);
+    controlName["user"] = "lina\nsign-in failed: user admin";
+    json longPassword = loginBody(d);
+    longPassword["password"] = std::string(1025, 'p');
+    json longDeviceName = loginBody(d);
+    longDeviceName["device_name"] = std::string(129, 'n');
+    json badKey = loginBody(d);
+    badKey["device_key"] = "short";
+    json numericKey = loginBody(d);
+    numericKey["device_key"] = 42;
     const std::vector<Case> cases = {
         {"{\"user\": \"lina\"", "the body must be a JSON object"},
         {"[\"lina\", \"pw\"]", "the body must be a JSON object"},
@@ -190,13 +203,23 @@ TEST_F(LoginTest, MalformedBodiesAreRefusedAndDoNotCountAsFailures)
         {noPassword.dump(), "\"password\" (a string) is required"},
         {numericUser.dump(), "\"user\" (a string) is required"},
         {noDevice.dump(), "\"device\" (a string) is required"},
+        {longName.dump(), "\"user\" must be 1 to 64 printable characters"},
+        {controlName.dump(), "\"user\" must be 1 to 64 printable characters"},
+        {longPassword.dump(), "\"password\" must be 1 to 1024 bytes"},
+        {longDeviceName.dump(), "\"device_name\" must be at most 128 bytes"},
+        {badKey.dump(), "\"device_key\" must be 43 base64url characters"},
+        {numericKey.dump(), "\"device_key\" must be a string"},
     };
     for (const auto& c : cases) {
-        SCOPED_TRACE(c.body);
+        SCOPED_TRACE(c.body.substr(0, 200));
         expectError(postRaw("/v1/login", c.body), 400, "invalid_argument", "never", c.message);
     }
-    // Six refused bodies for lina, none of them a failed password: not limited.
+    // Twelve refused bodies for lina, none of them a failed password: not limited.
     EXPECT_EQ(login(d).status, 200);
+    // A device name may hold anything short (readers escape what they show).
+    json escapes = loginBody(d);
+    escapes["device_name"] = "phone\x1b[2J\nfake row";
+    EXPECT_EQ(post("/v1/login", escapes).status, 200);
 }
 
 TEST_F(LoginTest, BadDeviceIdsAreRefused)

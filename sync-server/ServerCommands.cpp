@@ -14,9 +14,11 @@
 
 #include <boost/program_options.hpp>
 #include <nlohmann/json.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <csignal>
+#include <pwd.h>
 #include <set>
 #include <filesystem>
 #include <fstream>
@@ -99,14 +101,21 @@ StoreLocation storeOf(const po::variables_map& vm)
     return *s;
 }
 
-Accounts::Options accountOptions()
+#ifndef FIELDSYNC_FAST_HASH_SWITCH
+#define FIELDSYNC_FAST_HASH_SWITCH 0
+#endif
+
+// The accounts' options of every command. FIELDSYNC_FAST_PASSWORD_HASH=1 is
+// honoured only by builds with the CMake option FIELDSYNC_FAST_HASH_SWITCH
+// (tests and demos); `serve` logs what it does with it, the other commands
+// say so only when a build without the switch ignores it.
+Accounts::Options accountOptions(bool serving = false)
 {
-    Accounts::Options o;
-    // Tests and demos may lower the password hashing cost; production never sets it.
-    if (const char* fast = std::getenv("FIELDSYNC_FAST_PASSWORD_HASH"); fast && std::string(fast) == "1") {
-        o.opsLimit = 1;
-        o.memLimit = 8192;
-    }
+    std::string note;
+    Accounts::Options o = Accounts::fromEnvironment(FIELDSYNC_FAST_HASH_SWITCH != 0, &note);
+    if (note.empty()) return o;
+    if (serving) spdlog::warn("{}", note);
+    else if (!FIELDSYNC_FAST_HASH_SWITCH) std::cerr << "fieldsync-server: " << note << "\n";
     return o;
 }
 
@@ -172,7 +181,7 @@ int serve(const po::variables_map& globals, const std::vector<std::string>& args
     if (vm.count("tls-cert") != vm.count("tls-key")) throw Usage("--tls-cert and --tls-key go together");
 
     auto hub = openHub(store);
-    auto accounts = openAccounts(store, accountOptions());
+    auto accounts = openAccounts(store, accountOptions(true));
     Metrics metrics;
     ApiOptions apiOptions;
     apiOptions.maxChangesPerPush = vm["max-batch"].as<size_t>();
@@ -347,7 +356,10 @@ int deviceCommand(const po::variables_map& globals, const std::vector<std::strin
         return 0;
     }
     if (args[0] == "revoke" && args.size() == 2) {
-        auto st = accounts.revokeDevice(args[1]);
+        const passwd* pw = ::getpwuid(::geteuid());
+        std::string who = "fieldsync-server device revoke, run by " + std::string(pw ? pw->pw_name : "uid " + std::to_string(::geteuid()));
+        if (const char* sudo = std::getenv("SUDO_USER")) who += " (sudo from " + std::string(sudo) + ")";
+        auto st = accounts.revokeDevice(args[1], Revocation::Admin, who);
         if (!st) return fail(exitFor(st.error()), st.error().message);
         std::cout << "device " << args[1] << " revoked\n";
         return 0;
@@ -436,6 +448,10 @@ int runServerCli(const std::vector<std::string>& args)
         std::vector<std::string> tail(rest.begin() + 1, rest.end());
         if (vm.count("help")) tail.push_back("--help");
         if (command == "serve") return serve(vm, tail);
+        // The administrative commands' log lines (a revocation) go to stderr:
+        // stdout is their answer, which scripts read.
+        spdlog::set_default_logger(
+            std::make_shared<spdlog::logger>("fieldsync-server", std::make_shared<spdlog::sinks::stderr_color_sink_mt>()));
         if (command == "seed-demo")
             return seedDemoCommand(maybeStore(vm), tail,
                                    accountOptions(), std::cout, std::cerr);

@@ -22,6 +22,8 @@ namespace settings = replica::settings;
 constexpr std::string_view kCaFileSetting = "ca_file";
 // How long sign-out tries to push before asking the user.
 constexpr std::chrono::seconds kSignOutPushTimeout{20};
+// How long sign-out waits for the server to revoke the token before wiping anyway.
+constexpr std::chrono::seconds kSignOutRevokeTimeout{5};
 
 QString settingOf(replica::Replica& r, std::string_view key)
 {
@@ -42,8 +44,10 @@ QString describeError(const Error& error)
     const QString detail = QString::fromStdString(error.message);
     switch (error.code) {
     case ErrorCode::Unauthenticated:
-        return QCoreApplication::translate("Session", "Wrong user name or password, or this device was signed out "
-                                                      "by an administrator.");
+        return QCoreApplication::translate("Session", "Wrong user name or password.");
+    case ErrorCode::Revoked:
+        return QCoreApplication::translate("Session", "This device was signed out by the server (by an administrator, "
+                                                      "or a sign-out elsewhere). Sign in again.");
     case ErrorCode::Unavailable:
         return QCoreApplication::translate("Session", "Cannot reach the server (%1). Check the address and the "
                                                       "network.").arg(detail);
@@ -82,6 +86,13 @@ Session::Session(QString databasePath, Options options, QObject* parent)
         },
         m_options.sync, this);
     connect(m_sync, &SyncMonitor::syncFinished, this, [this] {
+        if (m_sync->revoked()) {
+            // The token is gone (SyncClient forgot it): stop for good and
+            // send the user to the sign-in page, saying why.
+            const QString why = describeError(Error{ErrorCode::Revoked, m_sync->errorText().toStdString()});
+            m_sync->stop();
+            setError(why);
+        }
         readIdentity();  // the engine may have found the token revoked; re-read
         emit dataChanged();
     });
@@ -160,6 +171,12 @@ void Session::signIn(const QString& server, const QString& user, const QString& 
         emit signInFinished(false);
         return;
     }
+    if (!client::requireSecureServer(*url)) {
+        // Before the password goes anywhere.
+        setError(tr("Use the server's https:// address: plain http:// is only for a server on this device."));
+        emit signInFinished(false);
+        return;
+    }
     if (user.trimmed().isEmpty() || password.isEmpty()) {
         setError(tr("Enter your user name and password."));
         emit signInFinished(false);
@@ -219,6 +236,12 @@ void Session::signOut()
             }
             pending = static_cast<int>(r->pendingCount());
             if (pending > 0 && error.isEmpty()) error = tr("The server did not accept every change.");
+            if (pending == 0) {
+                // Nothing is lost by signing out: the server revokes the token first.
+                client::SyncClient::Options o;
+                o.requestTimeout = kSignOutRevokeTimeout;
+                (void)client::SyncClient(*r, *transport, o).logout();
+            }
         } catch (const std::exception& e) {
             error = describeError(Error{ErrorCode::Internal, e.what()});
             pending = -1;
@@ -244,7 +267,28 @@ void Session::finishPushBeforeSignOut(int pending, const QString& error)
 void Session::signOutDiscardingUnsynced()
 {
     if (m_busy) return;
-    wipe();
+    setBusy(true);
+    m_sync->stop();
+    revokeThenWipe();
+}
+
+void Session::revokeThenWipe()
+{
+    auto transport = transportFor(*m_replica);
+    const std::string path = m_path.toStdString();
+    m_workers.start([this, transport, path] {
+        try {
+            auto r = replica::Replica::open(path);
+            client::SyncClient::Options o;
+            o.requestTimeout = kSignOutRevokeTimeout;
+            (void)client::SyncClient(*r, *transport, o).logout();  // unreachable: the wipe goes ahead
+        } catch (const std::exception&) {
+        }
+        QMetaObject::invokeMethod(this, [this] {
+            setBusy(false);
+            wipe();
+        }, Qt::QueuedConnection);
+    });
 }
 
 void Session::wipe()

@@ -15,6 +15,14 @@
 // user of the device starts clean. Before that it pushes the pending changes;
 // if some cannot be pushed (offline, refused), it stops and emits
 // signOutNeedsConfirmation; signOutDiscardingUnsynced() then wipes anyway.
+// Before wiping it asks the server to revoke the token (POST /v1/logout, at
+// most kSignOutRevokeTimeout); if the server cannot be told, the wipe goes
+// ahead (the token goes with the file).
+//
+// If the server revokes this device's sign-in (401 `revoked`: signed out by
+// an administrator, a lost phone), the engine stops, the token is gone, and
+// the app shows the sign-in page with errorText saying so. The data stays
+// until someone signs in again (wiping a revoked device is separate).
 #pragma once
 
 #include "SyncMonitor.h"
@@ -107,6 +115,7 @@ private:
     void setError(const QString& text);
     void finishSignIn(const QString& error);
     void finishPushBeforeSignOut(int pending, const QString& error);
+    void revokeThenWipe();
     void wipe();
     std::shared_ptr<client::Transport> transportFor(replica::Replica& r);
 

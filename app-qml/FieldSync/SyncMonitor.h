@@ -51,7 +51,7 @@ class SyncMonitor : public QObject {
     Q_PROPERTY(bool running READ running NOTIFY statusChanged)
     Q_PROPERTY(bool online READ online NOTIFY statusChanged)
     Q_PROPERTY(bool syncing READ syncing NOTIFY statusChanged)
-    Q_PROPERTY(QString state READ state NOTIFY statusChanged)  // stopped|idle|syncing|offline|error
+    Q_PROPERTY(QString state READ state NOTIFY statusChanged)  // stopped|idle|syncing|offline|error|revoked
     Q_PROPERTY(int pendingCount READ pendingCount NOTIFY statusChanged)
     Q_PROPERTY(int rejectedCount READ rejectedCount NOTIFY statusChanged)
     Q_PROPERTY(QDateTime lastSync READ lastSync NOTIFY statusChanged)  // invalid: never
@@ -79,6 +79,8 @@ public:
     bool running() const { return m_engine != nullptr; }
     bool online() const;
     bool syncing() const { return m_state == client::SyncState::Syncing && running(); }
+    // The server revoked this device's sign-in: the engine has stopped for good.
+    bool revoked() const { return m_state == client::SyncState::Revoked && running(); }
     QString state() const;
     int pendingCount() const { return static_cast<int>(m_counts.pending); }
     int rejectedCount() const { return static_cast<int>(m_counts.rejected); }

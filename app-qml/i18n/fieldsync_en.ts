@@ -862,8 +862,12 @@
 <context>
     <name>Session</name>
     <message>
-        <source>Wrong user name or password, or this device was signed out by an administrator.</source>
-        <translation>Wrong user name or password, or this device was signed out by an administrator.</translation>
+        <source>Wrong user name or password.</source>
+        <translation>Wrong user name or password.</translation>
+    </message>
+    <message>
+        <source>This device was signed out by the server (by an administrator, or a sign-out elsewhere). Sign in again.</source>
+        <translation>This device was signed out by the server (by an administrator, or a sign-out elsewhere). Sign in again.</translation>
     </message>
     <message>
         <source>Cannot reach the server (%1). Check the address and the network.</source>
@@ -1634,6 +1638,10 @@
     <message>
         <source>The server address must start with http:// or https://</source>
         <translation>The server address must start with http:// or https://</translation>
+    </message>
+    <message>
+        <source>Use the server&apos;s https:// address: plain http:// is only for a server on this device.</source>
+        <translation>Use the server&apos;s https:// address: plain http:// is only for a server on this device.</translation>
     </message>
     <message>
         <source>Enter your user name and password.</source>

@@ -860,8 +860,12 @@
 <context>
     <name>Session</name>
     <message>
-        <source>Wrong user name or password, or this device was signed out by an administrator.</source>
-        <translation>用户名或密码错误，或本设备已被管理员注销。</translation>
+        <source>Wrong user name or password.</source>
+        <translation>用户名或密码错误。</translation>
+    </message>
+    <message>
+        <source>This device was signed out by the server (by an administrator, or a sign-out elsewhere). Sign in again.</source>
+        <translation>本设备已被服务器注销（管理员操作，或在别处退出登录）。请重新登录。</translation>
     </message>
     <message>
         <source>Cannot reach the server (%1). Check the address and the network.</source>
@@ -1620,6 +1624,10 @@
     <message>
         <source>The server address must start with http:// or https://</source>
         <translation>服务器地址必须以 http:// 或 https:// 开头</translation>
+    </message>
+    <message>
+        <source>Use the server&apos;s https:// address: plain http:// is only for a server on this device.</source>
+        <translation>请使用服务器的 https:// 地址：http:// 仅用于本机上的服务器。</translation>
     </message>
     <message>
         <source>Enter your user name and password.</source>

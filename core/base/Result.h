@@ -10,7 +10,9 @@
 //   FailedPrecondition  the state forbids it (write-once field already set,
 //                       stage moving backwards)             retry after the state changes
 //   PermissionDenied    outside the caller's scope or role  do not retry
-//   Unauthenticated     missing/invalid/revoked credentials retry after signing in
+//   Unauthenticated     missing/invalid credentials         retry after signing in
+//   Revoked             this device's sign-in was revoked   do not retry with it; sign in
+//                       (signed out, or by an administrator) again (on the wire: 401 revoked)
 //   ResourceExhausted   too large, too many, rate limited   retry later / smaller
 //   Unavailable         transient (network, busy)           retry with backoff
 //   Internal            a bug or corrupted data             do not retry
@@ -30,6 +32,7 @@ enum class ErrorCode {
     FailedPrecondition,
     PermissionDenied,
     Unauthenticated,
+    Revoked,
     ResourceExhausted,
     Unavailable,
     Internal,
@@ -43,6 +46,7 @@ constexpr std::string_view errorCodeName(ErrorCode code)
     case ErrorCode::FailedPrecondition: return "failed_precondition";
     case ErrorCode::PermissionDenied: return "permission_denied";
     case ErrorCode::Unauthenticated: return "unauthenticated";
+    case ErrorCode::Revoked: return "revoked";
     case ErrorCode::ResourceExhausted: return "resource_exhausted";
     case ErrorCode::Unavailable: return "unavailable";
     case ErrorCode::Internal: return "internal";

@@ -12,4 +12,6 @@ inline constexpr std::string_view kUser = "user";          // signed-in user nam
 inline constexpr std::string_view kRole = "role";          // rep | manager | admin
 inline constexpr std::string_view kTeam = "team";          // the user's team, absent if none
 inline constexpr std::string_view kLastSync = "last_sync";  // ms of the last complete sync
+inline constexpr std::string_view kDeviceKey = "device_key";  // this device's sign-in key (sync/SyncClient.h)
+inline constexpr std::string_view kRevoked = "revoked";  // why the server revoked the token, until the next sign-in
 } // namespace fieldsync::replica::settings

@@ -1,5 +1,7 @@
 #include "sync/CurlTransport.h"
 
+#include "sync/SyncClient.h"
+
 #include <curl/curl.h>
 
 #include <algorithm>
@@ -70,6 +72,9 @@ CurlTransport::~CurlTransport()
 
 TransportResponse CurlTransport::send(const TransportRequest& request)
 {
+    // The last line of defence (SyncClient checks first): nothing goes over
+    // plain HTTP beyond this machine.
+    if (auto secure = requireSecureServer(request.url); !secure) return {0, {}, secure.error().message};
     std::lock_guard lock(m_mutex);
     CURL* h = static_cast<CURL*>(m_handle);
     // Reset options from the previous request; the connection cache, DNS

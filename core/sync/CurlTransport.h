@@ -9,7 +9,8 @@
 //  * Proxies come from the environment (https_proxy, no_proxy, ...), libcurl's
 //    default. Responses may be gzip/deflate/br compressed (Accept-Encoding is
 //    whatever this libcurl decodes). Redirects are not followed; only http and
-//    https are spoken.
+//    https are spoken, and http only to this machine (requireSecureServer in
+//    SyncClient.h): any other http:// URL fails before a connection is made.
 //  * Timeouts: connecting at most `connectTimeout` (and never longer than the
 //    request's own timeout); the whole exchange at most the request's timeout.
 //  * A response body above `maxResponseBytes` is abandoned with an error.

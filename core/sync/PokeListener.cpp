@@ -1,6 +1,8 @@
 // The one translation unit of core/sync that includes Beast (build time).
 #include "sync/PokeListener.h"
 
+#include "sync/SyncClient.h"
+
 // Boost 1.74's Asio uses std::exchange without including <utility> (GCC 12, C++20).
 #include <utility>
 
@@ -149,6 +151,11 @@ struct PokeListener::Impl {
         auto endpoint = parse(server);
         if (!endpoint) {
             state(false, "not an http:// or https:// server URL: " + server);
+            co_return;
+        }
+        // The token goes in the upgrade request: never unencrypted beyond this machine.
+        if (auto secure = requireSecureServer(server); !secure) {
+            state(false, secure.error().message);
             co_return;
         }
         size_t failures = 0;

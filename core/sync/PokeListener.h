@@ -14,7 +14,9 @@
 // connection (a phone that changed networks) is noticed.
 //
 // ws:// for http:// servers, wss:// for https:// ones, with the same trust
-// rules as CurlTransport: the system's CAs plus `caFile`, host name checked.
+// rules as CurlTransport: the system's CAs plus `caFile`, host name checked;
+// ws:// only to this machine (requireSecureServer in SyncClient.h): the token
+// is never sent unencrypted over a network.
 // Runs on a thread of its own; the callbacks are called on that thread.
 // Beast and Asio live in PokeListener.cpp only.
 #pragma once

@@ -5,9 +5,15 @@
 #include "storage/Transaction.h"
 
 #include <nlohmann/json.hpp>
+#include <sodium.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
+#include <cstring>
 #include <stdexcept>
 
 namespace fieldsync::client {
@@ -43,7 +49,47 @@ Result<std::string> normalizeServerUrl(std::string_view url)
         if (static_cast<unsigned char>(c) <= ' ' || c == '?' || c == '#')
             return invalidArgument("the server address \"" + std::string(url)
                                    + "\" may not contain spaces, control characters, '?' or '#'");
+    // user@host would make the part before '@' look like the host to a reader
+    // (http://127.0.0.1@example.com goes to example.com).
+    if (rest.substr(0, rest.find('/')).find('@') != std::string_view::npos)
+        return invalidArgument("the server address \"" + std::string(url) + "\" may not contain a user name (@)");
     return u;
+}
+
+namespace {
+
+// The host of http://host[:port][/...] is this machine: localhost,
+// 127.0.0.0/8 in dotted-quad form, or [::1]. Anything else (a name that
+// merely resolves to loopback, a shortened 127.1, user@host) is not.
+bool loopbackHost(std::string_view rest)
+{
+    const std::string_view authority = rest.substr(0, rest.find('/'));
+    if (authority.find('@') != std::string_view::npos) return false;
+    std::string host;
+    if (!authority.empty() && authority.front() == '[') {
+        const auto close = authority.find(']');
+        if (close == std::string_view::npos) return false;
+        host = authority.substr(1, close - 1);
+        in6_addr a6{};
+        return inet_pton(AF_INET6, host.c_str(), &a6) == 1 && std::memcmp(&a6, &in6addr_loopback, sizeof a6) == 0;
+    }
+    host = authority.substr(0, authority.find(':'));
+    std::string lower = host;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (lower == "localhost") return true;
+    in_addr a4{};
+    return inet_pton(AF_INET, host.c_str(), &a4) == 1 && (ntohl(a4.s_addr) >> 24) == 127;
+}
+
+} // namespace
+
+Status requireSecureServer(std::string_view url)
+{
+    if (url.rfind("https://", 0) == 0) return Ok{};
+    if (url.rfind("http://", 0) == 0 && loopbackHost(url.substr(7))) return Ok{};
+    return invalidArgument("refusing to send a password or token unencrypted to " + std::string(url)
+                           + ": use the server's https:// address (plain http:// is only for a server on this "
+                             "machine: localhost, 127.0.0.1, [::1])");
 }
 
 namespace {
@@ -202,6 +248,8 @@ Error errorFromResponse(const std::string& server, int status, const std::option
 {
     ErrorBody e = body ? errorBodyOf(*body) : ErrorBody{};
     std::string said = e.message.empty() ? "HTTP " + std::to_string(status) : withPeriod(e.message);
+    if (status == 401 && e.code == "revoked")
+        return {ErrorCode::Revoked, server + " revoked this device's sign-in: " + said};
     if (status == 401)
         return {ErrorCode::Unauthenticated, server + " does not accept this device's sign-in (" + said + "): sign in again"};
     if (status == 426 || e.code == "schema_mismatch")
@@ -267,9 +315,41 @@ bool SyncClient::signedIn()
     return m_replica.setting(settings::kServer).has_value() && m_replica.setting(settings::kToken).has_value();
 }
 
-void SyncClient::logout()
+Status SyncClient::logout()
 {
+    auto server = m_replica.setting(settings::kServer);
+    auto token = m_replica.setting(settings::kToken);
+    // Forgotten first: whatever the server answers, this device is signed out.
     m_replica.setSetting(settings::kToken, std::nullopt);
+    if (!server || !token) return Ok{};
+    if (auto secure = requireSecureServer(*server); !secure) return secure.error();
+    TransportRequest req;
+    req.url = *server + "/v1/logout";
+    req.body = "{}";
+    req.headers["Authorization"] = "Bearer " + *token;
+    req.timeout = m_options.requestTimeout;
+    req.cancel = m_options.cancel;
+    TransportResponse resp = m_transport.send(req);
+    if (!resp.error.empty() || resp.status == 0)
+        return Error{ErrorCode::Unavailable,
+                     "cannot reach " + *server + ": " + (resp.error.empty() ? "no response" : resp.error)};
+    if (resp.status == 200) return Ok{};
+    // 401: the server does not accept the token anyway (revoked, replaced).
+    if (resp.status == 401) return Ok{};
+    return errorFromResponse(*server, resp.status, parseJson(resp.body));
+}
+
+std::string SyncClient::deviceKey()
+{
+    if (auto key = m_replica.setting(settings::kDeviceKey); key && key->size() == 43) return *key;
+    if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
+    unsigned char raw[32];
+    randombytes_buf(raw, sizeof raw);
+    char text[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
+    sodium_bin2base64(text, sizeof text, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    sodium_memzero(raw, sizeof raw);
+    m_replica.setSetting(settings::kDeviceKey, std::string(text));
+    return text;
 }
 
 Result<LoginInfo> SyncClient::login(std::string_view serverUrl, std::string_view user, std::string_view password,
@@ -277,6 +357,7 @@ Result<LoginInfo> SyncClient::login(std::string_view serverUrl, std::string_view
 {
     auto server = normalizeServerUrl(serverUrl);
     if (!server) return server.error();
+    if (auto secure = requireSecureServer(*server); !secure) return secure.error();
     if (user.empty()) return invalidArgument("the user name is empty");
     if (password.empty()) return invalidArgument("the password is empty");
 
@@ -299,7 +380,8 @@ Result<LoginInfo> SyncClient::login(std::string_view serverUrl, std::string_view
     req.body = json{{"user", user},
                     {"password", password},
                     {"device", m_replica.deviceId().hex()},
-                    {"device_name", deviceName}}
+                    {"device_name", deviceName},
+                    {"device_key", deviceKey()}}
                    .dump();
     TransportResponse resp = m_transport.send(req);
     if (!resp.error.empty() || resp.status == 0)
@@ -338,6 +420,7 @@ Result<LoginInfo> SyncClient::login(std::string_view serverUrl, std::string_view
         m_replica.setSetting(settings::kRole, info.role);
         if (info.team.empty()) m_replica.setSetting(settings::kTeam, std::nullopt);
         else m_replica.setSetting(settings::kTeam, info.team);
+        m_replica.setSetting(settings::kRevoked, std::nullopt);
         tx.commit();
     }
     return info;
@@ -412,6 +495,7 @@ Result<SyncClient::Round> SyncClient::round(SyncReport& report, std::chrono::mil
     auto token = m_replica.setting(settings::kToken);
     if (!server || !token)
         return Error{ErrorCode::Unauthenticated, "not signed in: this device has no server and sign-in token"};
+    if (auto secure = requireSecureServer(*server); !secure) return secure.error();
     const auto& schema = schema::fieldsyncSchema();
     const crdt::DeviceId& device = m_replica.deviceId();
 
@@ -450,6 +534,17 @@ Result<SyncClient::Round> SyncClient::round(SyncReport& report, std::chrono::mil
         return Round{Outcome::ClockSkew, integerOf((*answer)["server_time"], "server_time")};
     }
     if (resp.status == 413 && pushing && batch.records.size() > 1) return Round{Outcome::TooLarge, 0};
+    if (resp.status == 401 && answer && errorBodyOf(*answer).code == "revoked") {
+        // Signed out remotely: the token will never work again. Forget it, so
+        // nothing retries it, and keep why for whoever looks next.
+        Error e = errorFromResponse(*server, resp.status, answer);
+        const std::string said = withPeriod(errorBodyOf(*answer).message);
+        storage::Transaction tx(m_replica.database());
+        m_replica.setSetting(settings::kToken, std::nullopt);
+        m_replica.setSetting(settings::kRevoked, said.empty() ? std::string("revoked") : said);
+        tx.commit();
+        return e;
+    }
     if (resp.status != 200 && !rejectedPush) return errorFromResponse(*server, resp.status, answer);
     if (!answer)
         return Error{ErrorCode::Unavailable, *server + " answered with something that is not JSON (a login page of the "

@@ -9,6 +9,17 @@
 //   user, role, team   who signed in (role: "rep", "manager", "admin")
 //   last_sync  milliseconds (this device's corrected clock) of the last sync
 //              that ended with nothing left to push or pull
+//   device_key this device's sign-in key: 32 random bytes (base64url), made
+//              at its first sign-in and sent with every one (docs/api.md,
+//              POST /v1/login): the server trusts a device that signed in
+//              with it before, so someone else's failed guesses never delay
+//              its sign-in (docs/security.md, "Sign-in")
+//   revoked    the server's message when it answered 401 `revoked` (this
+//              device was signed out remotely); cleared by the next sign-in
+//
+// Transport security: a password or token is sent only to an https:// server,
+// or over plain http:// to this machine (localhost, 127.0.0.0/8, [::1]);
+// anything else is refused before a request is made (requireSecureServer).
 //
 // One round = one POST /v1/sync carrying the oldest unacknowledged changes
 // (push, after = the acknowledged mark) and a pull from the cursor:
@@ -24,6 +35,10 @@
 //        accepted) and the round is sent again, at most maxClockCorrections
 //        times in a row.
 //   413: the batch is halved and sent again (down to one change).
+//   401 revoked: this device's token was revoked (signed out elsewhere, or by
+//        an administrator: a lost phone): the token is forgotten, the
+//        server's message kept in `revoked`, and the round fails with
+//        ErrorCode::Revoked; syncing stops until someone signs in again.
 //   401  -> Unauthenticated (sign in again); 426 -> FailedPrecondition with
 //        the server's message (upgrade); network failures, 5xx, 503 ->
 //        Unavailable (retry with backoff); a response that does not follow
@@ -104,8 +119,14 @@ public:
     // server or user into a different one (its data belongs there).
     Result<LoginInfo> login(std::string_view serverUrl, std::string_view user, std::string_view password,
                             std::string_view deviceName);
-    // Forgets the token (the server, user and all data stay).
-    void logout();
+    // Signs this device out: POST /v1/logout revokes its token on the
+    // server, and the token is forgotten here whatever the answer (the
+    // server, user and all data stay). Ok if the server revoked it (or no
+    // longer accepted it anyway); otherwise the error says why the server
+    // could not be told: the token then stays valid there until an
+    // administrator revokes the device or it signs in again (a new sign-in
+    // replaces the token).
+    Status logout();
     // Server and token are stored.
     bool signedIn();
 
@@ -131,6 +152,7 @@ private:
 
     Result<Round> round(SyncReport& report, std::chrono::milliseconds timeout);
     void flushHeldAck();
+    std::string deviceKey();  // made and kept at the first sign-in
 
     replica::Replica& m_replica;
     Transport& m_transport;
@@ -143,5 +165,10 @@ private:
 
 // "https://host:8443/" -> "https://host:8443"; an error unless http(s)://host...
 Result<std::string> normalizeServerUrl(std::string_view url);
+
+// Ok for an https:// URL, or an http:// one whose host is this machine
+// (localhost, 127.0.0.0/8, [::1]); otherwise InvalidArgument with a message
+// that names https://. Checked before any password or token is sent.
+Status requireSecureServer(std::string_view url);
 
 } // namespace fieldsync::client

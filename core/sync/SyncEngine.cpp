@@ -15,6 +15,7 @@ std::string_view syncStateName(SyncState state)
     case SyncState::Syncing: return "syncing";
     case SyncState::Offline: return "offline";
     case SyncState::Error: return "error";
+    case SyncState::Revoked: return "revoked";
     }
     return "error";
 }
@@ -97,6 +98,7 @@ void SyncEngine::start()
     if (m_running) return;
     m_running = true;
     m_stopping = false;
+    m_revoked = false;
     m_cancel = false;
     m_retryAt.reset();
     m_due.reset();
@@ -133,6 +135,7 @@ void SyncEngine::requestSync()
 {
     {
         std::lock_guard lock(m_mutex);
+        if (m_revoked) return;
         if (m_due) return;  // coalesced with the one already scheduled
         m_due = m_options.clock->now() + m_options.debounce;
     }
@@ -143,6 +146,7 @@ void SyncEngine::poke()
 {
     {
         std::lock_guard lock(m_mutex);
+        if (m_revoked) return;
         m_due = m_options.clock->now();
         m_retryAt.reset();  // the server is there: end the backoff
     }
@@ -153,6 +157,7 @@ void SyncEngine::reconnect()
 {
     {
         std::lock_guard lock(m_mutex);
+        if (m_revoked) return;
         m_due = m_options.clock->now();
         m_retryAt.reset();
         m_status.failures = 0;
@@ -211,7 +216,9 @@ void SyncEngine::run()
     while (!m_stopping) {
         const time_point now = m_options.clock->now();
         time_point next = time_point::max();
-        if (m_retryAt) {
+        if (m_revoked) {
+            // Nothing more to do until stop() (start() makes a new worker).
+        } else if (m_retryAt) {
             next = *m_retryAt;  // offline: requests and the timer wait for the backoff
         } else {
             if (m_due) next = std::min(next, *m_due);
@@ -254,6 +261,14 @@ void SyncEngine::run()
             lock.lock();
             if (m_stopping) break;
             m_retryAt = end + status.retryIn;
+        } else if (result.error().code == ErrorCode::Revoked) {
+            status.state = SyncState::Revoked;
+            status.lastError = result.error().message;
+            status.errorCode = result.error().code;
+            status.failures = 0;
+            m_revoked = true;
+            m_due.reset();
+            m_periodicAt.reset();
         } else {
             status.state = SyncState::Error;
             status.lastError = result.error().message;

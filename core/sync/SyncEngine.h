@@ -28,6 +28,12 @@
 //            sign-in was refused, the app must be upgraded, the server broke
 //            the protocol. Retried on requests and on the timer (the user may
 //            have signed in again meanwhile), without backoff.
+//   Revoked  the server revoked this device's sign-in (401 `revoked`: signed
+//            out elsewhere, or by an administrator; SyncClient has forgotten
+//            the token). The engine stops syncing: requests, pokes,
+//            reconnects and the timer are ignored until start() is called
+//            again (after someone signs in again). The app sends the user to
+//            its sign-in page; `fieldsync sync` exits with status 6.
 //
 // Callbacks run on the worker thread, never with the engine's lock held, so
 // they may call back into the engine (status(), requestSync(), ...; stop()
@@ -57,8 +63,8 @@
 
 namespace fieldsync::client {
 
-enum class SyncState { Idle, Syncing, Offline, Error };
-std::string_view syncStateName(SyncState state);  // "idle", "syncing", "offline", "error"
+enum class SyncState { Idle, Syncing, Offline, Error, Revoked };
+std::string_view syncStateName(SyncState state);  // "idle", "syncing", "offline", "error", "revoked"
 
 struct SyncStatus {
     SyncState state = SyncState::Idle;
@@ -142,6 +148,7 @@ private:
     std::thread m_worker;
     bool m_running = false;
     bool m_stopping = false;
+    bool m_revoked = false;  // Revoked: nothing syncs until start()
     std::atomic<bool> m_cancel{false};
     std::optional<time_point> m_due;       // a requested sync runs then
     std::optional<time_point> m_retryAt;   // offline: not before then

@@ -315,7 +315,8 @@ void Cli::printHelp(std::ostream& out) const
            "\nExit status: 0 success, 1 I/O or other failure, 2 usage error or invalid input,\n"
            "3 not found (row, conflict, database file), 4 refused by the current state\n"
            "(a write-once field already set, a status moving backwards), 5 not allowed for\n"
-           "the signed-in user (a rep voiding a visit or changing the team's configuration).\n"
+           "the signed-in user (a rep voiding a visit or changing the team's configuration),\n"
+           "6 this device's sign-in was revoked by the server (sign in again).\n"
            "\nStart with: fieldsync --db phone.db init\n";
 }
 

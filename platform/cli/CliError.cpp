@@ -9,6 +9,7 @@ ExitCode exitCodeFor(ErrorCode code)
     case ErrorCode::NotFound: return ExitCode::NotFound;
     case ErrorCode::FailedPrecondition: return ExitCode::Refused;
     case ErrorCode::PermissionDenied: return ExitCode::PermissionDenied;
+    case ErrorCode::Revoked: return ExitCode::Revoked;
     case ErrorCode::Unauthenticated:
     case ErrorCode::ResourceExhausted:
     case ErrorCode::Unavailable:

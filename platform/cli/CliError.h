@@ -13,6 +13,8 @@
 //   5  the signed-in user may not do this (a rep voiding a visit or changing
 //      the team's configuration, a claim on a replica nobody signed in on):
 //      retrying will not help, another user (a manager) must do it
+//   6  the server revoked this device's sign-in (signed out elsewhere, or by
+//      an administrator): sign in again
 #pragma once
 
 #include "base/Result.h"
@@ -29,6 +31,7 @@ enum class ExitCode : int {
     NotFound = 3,
     Refused = 4,
     PermissionDenied = 5,
+    Revoked = 6,
 };
 
 class CliError : public std::runtime_error {

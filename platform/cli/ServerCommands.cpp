@@ -4,6 +4,7 @@
 //   not signed in             3 (the sign-in does not exist)
 //   server unreachable / 5xx  1, with a message naming the server
 //   refused sign-in, 401      1
+//   401 revoked               6 (the server revoked this device's sign-in)
 //   anything else             as CliError.h maps its error code
 #include "CliError.h"
 #include "Commands.h"
@@ -14,6 +15,7 @@
 #include "sync/SyncClient.h"
 #include "sync/SyncEngine.h"
 
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -40,6 +42,18 @@ constexpr const char* kLoginHint = "run fieldsync --db PATH login --server URL -
 {
     std::string where = server ? " to " + *server : "";
     throw CliError(ExitCode::NotFound, "not signed in" + where + ": " + kLoginHint);
+}
+
+[[noreturn]] void revoked(const std::string& why)
+{
+    throw CliError(ExitCode::Revoked, why + " (this device no longer syncs; " + kLoginHint + ")");
+}
+
+// Not signed in: exit 3, or 6 if the server revoked the sign-in.
+[[noreturn]] void notSignedIn(replica::Replica& r, const std::optional<std::string>& server)
+{
+    if (auto why = r.setting(settings::kRevoked)) revoked(server.value_or("the server") + " revoked this device's sign-in: " + *why);
+    notSignedIn(server);
 }
 
 std::unique_ptr<client::CurlTransport> transportFor(replica::Replica& r)
@@ -100,6 +114,8 @@ void login(Context& ctx)
     auto& r = ctx.replica();  // before asking for the password: a wrong --db fails first
     auto url = client::normalizeServerUrl(*server);
     if (!url) usageError("login: " + url.error().message);
+    // Before the password is asked for, let alone sent.
+    if (auto secure = client::requireSecureServer(*url); !secure) usageError("login: " + secure.error().message);
     if (auto ca = ctx.value("ca-file"); ca && ::access(ca->c_str(), R_OK) != 0)
         throw CliError(ExitCode::NotFound, "login: cannot read the CA file " + *ca);
 
@@ -126,23 +142,46 @@ void login(Context& ctx)
               << (info->team.empty() ? "" : ", team " + info->team) << ")\n";
 }
 
+// Revokes the token on the server (POST /v1/logout) and forgets it here. If
+// the server cannot be told (unreachable, an old server), the device is
+// signed out all the same and the command says so and exits 1: the token is
+// gone from this device, but the server accepts it until an administrator
+// revokes the device or the device signs in again (which replaces it).
 void logout(Context& ctx)
 {
     auto& r = ctx.replica();
     auto server = r.setting(settings::kServer);
-    const bool wasSignedIn = r.setting(settings::kToken).has_value();
-    r.setSetting(settings::kToken, std::nullopt);
+    const bool wasSignedIn = server && r.setting(settings::kToken).has_value();
+    Status told = Ok{};
+    if (wasSignedIn) {
+        auto transport = transportFor(r);
+        client::SyncClient c(r, *transport);
+        told = c.logout();
+    } else {
+        r.setSetting(settings::kToken, std::nullopt);
+    }
+    const std::string device = r.deviceId().hex();
+    const std::string notTold = told ? ""
+        : "signed out on this device, but " + told.error().message
+            + ". The token was removed from this device; the server accepts it until an administrator revokes "
+              "this device (fieldsync-server device revoke " + device + ") or it signs in again";
     if (ctx.json()) {
-        printJson(ctx.out(), json{{"signed_out", wasSignedIn}, {"server", server ? json(*server) : json(nullptr)}});
+        json out = {{"signed_out", wasSignedIn},
+                    {"server", server ? json(*server) : json(nullptr)},
+                    {"revoked_on_server", wasSignedIn && told.ok()}};
+        if (!told) out["error"] = told.error().message;
+        printJson(ctx.out(), out);
+        if (!told) throw CliError(ExitCode::Failure, notTold);
         return;
     }
     if (!wasSignedIn) {
         ctx.out() << "not signed in\n";
         return;
     }
-    ctx.out() << "signed out of " << server.value_or("the server");
+    if (!told) throw CliError(ExitCode::Failure, notTold);
+    ctx.out() << "signed out of " << *server << " (the server revoked this device's token)";
     const size_t pending = r.pendingCount();
-    if (pending) ctx.out() << " (" << plural(pending, "change", "changes") << " not yet synced stay on this device)";
+    if (pending) ctx.out() << "; " << plural(pending, "change", "changes") << " not yet synced stay on this device";
     ctx.out() << '\n';
 }
 
@@ -181,7 +220,14 @@ void watch(Context& ctx, const std::string& server, const std::string& token, st
     client::SyncEngine::Options engineOptions;
     engineOptions.period = period;
     client::SyncEngine engine(path, std::make_shared<client::CurlTransport>(transportOptions), engineOptions);
+    std::atomic<bool> revokedSeen{false};
+    std::string revokedWhy;
     engine.onStatus([&](const client::SyncStatus& s) {
+        if (s.state == client::SyncState::Revoked) {
+            std::lock_guard lock(outMutex);
+            revokedWhy = s.lastError;
+            revokedSeen = true;
+        }
         json event = {{"event", "status"},
                       {"state", client::syncStateName(s.state)},
                       {"pending", s.pending},
@@ -228,6 +274,7 @@ void watch(Context& ctx, const std::string& server, const std::string& token, st
     size_t pendingSeen = r.pendingCount();
     const timespec tick{1, 0};
     while (sigtimedwait(&stopSignals, nullptr, &tick) < 0) {
+        if (revokedSeen) break;  // the engine has stopped syncing for good
         const size_t pending = r.pendingCount();
         if (pending > pendingSeen) engine.requestSync();
         pendingSeen = pending;
@@ -236,13 +283,14 @@ void watch(Context& ctx, const std::string& server, const std::string& token, st
     engine.stop();
     line({{"event", "stopped"}, {"pending", r.pendingCount()}},
          "stopped (" + plural(r.pendingCount(), "change", "changes") + " pending)");
+    if (revokedSeen) revoked(revokedWhy);
 }
 
 void sync(Context& ctx)
 {
     auto& r = ctx.replica();
     auto server = r.setting(settings::kServer);
-    if (!server || !r.setting(settings::kToken)) notSignedIn(server);
+    if (!server || !r.setting(settings::kToken)) notSignedIn(r, server);
     if (ctx.flag("watch")) {
         if (ctx.value("timeout")) ctx.usageError("--watch runs until stopped: it takes no --timeout");
         auto period = std::chrono::milliseconds(60'000);
@@ -296,6 +344,7 @@ void sync(Context& ctx)
     if (!report) {
         if (report.error().code == ErrorCode::Unauthenticated)
             throw CliError(ExitCode::Failure, report.error().message + " (" + kLoginHint + ")");
+        if (report.error().code == ErrorCode::Revoked) revoked(report.error().message);
         fail(report.error());
     }
     const auto& s = *report;
@@ -340,6 +389,7 @@ void status(Context& ctx)
     auto user = r.setting(settings::kUser);
     auto role = r.setting(settings::kRole);
     const bool signedIn = server && r.setting(settings::kToken);
+    auto revokedWhy = r.setting(settings::kRevoked);
     const size_t pending = r.pendingCount();
     const size_t rejected = r.rejected().size();
     const size_t evictions = r.pendingEvictions().size();
@@ -357,6 +407,7 @@ void status(Context& ctx)
                                   {"user", orNull(user)},
                                   {"role", orNull(role)},
                                   {"signed_in", signedIn},
+                                  {"revoked", orNull(revokedWhy)},
                                   {"pending", pending},
                                   {"rejected", rejected},
                                   {"pending_evictions", evictions},
@@ -367,6 +418,7 @@ void status(Context& ctx)
     }
     std::string who = !server ? "none (not signed in)"
         : signedIn            ? *server + " as " + user.value_or("?") + (role ? " (" + *role + ")" : "")
+        : revokedWhy          ? *server + " (revoked: " + *revokedWhy + ")"
                               : *server + " (signed out)";
     std::vector<std::pair<std::string, std::string>> rows = {
         {"device", r.deviceId().hex()},
@@ -450,7 +502,12 @@ void addServerCommands(CommandTable& table)
     {
         Command c;
         c.words = {"logout"};
-        c.summary = "forget the sign-in token (data and unsynced changes stay)";
+        c.summary = "sign this device out: the server revokes its token (data and unsynced changes stay)";
+        c.details = "Asks the server to revoke this device's token (POST /v1/logout), then forgets it.\n"
+                    "If the server cannot be reached, the token is forgotten all the same and the\n"
+                    "command says so and exits 1: the server then accepts the token until an\n"
+                    "administrator revokes the device (fieldsync-server device revoke DEVICE) or\n"
+                    "this device signs in again, which replaces it.\n";
         c.run = logout;
         table.add(std::move(c));
     }
@@ -461,7 +518,9 @@ void addServerCommands(CommandTable& table)
         c.summary = "push local changes and pull the server's until up to date";
         c.details = "Exits 0 only when everything is pushed and pulled. Changes the server refuses\n"
                     "for good (outside your scope or role) are moved aside: see fieldsync rejected.\n"
-                    "Fails with exit status 1 if the server cannot be reached, 3 if not signed in.\n"
+                    "Fails with exit status 1 if the server cannot be reached, 3 if not signed in,\n"
+                    "6 if the server revoked this device's sign-in (signed out elsewhere or by an\n"
+                    "administrator): it then forgets the token and stops; sign in again.\n"
                     "With --watch it keeps syncing until Ctrl-C (SIGINT) or SIGTERM, as the app does:\n"
                     "at once when the server announces changes over its WebSocket, every --period\n"
                     "seconds (default 60) otherwise, with backoff while the server is unreachable;\n"

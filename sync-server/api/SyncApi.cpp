@@ -34,6 +34,7 @@ Wire wireOf(ErrorCode code)
     case ErrorCode::FailedPrecondition: return {409, "failed_precondition", "after_fix"};
     case ErrorCode::PermissionDenied: return {403, "permission_denied", "never"};
     case ErrorCode::Unauthenticated: return {401, "unauthenticated", "after_login"};
+    case ErrorCode::Revoked: return {401, "revoked", "never"};
     case ErrorCode::ResourceExhausted: return {429, "resource_exhausted", "later"};
     case ErrorCode::Unavailable: return {503, "unavailable", "backoff"};
     case ErrorCode::Internal: return {500, "internal", "backoff"};
@@ -59,19 +60,23 @@ std::string pathOf(const std::string& target)
     return target.substr(0, target.find('?'));
 }
 
+// The bearer token of a request: the Authorization header; on /v1/ws only,
+// also ?token= for WebSocket clients that cannot set headers. Elsewhere a
+// token in the URL is ignored (the request is then unauthenticated):
+// URLs end up in proxies' and servers' access logs, headers do not.
 std::string bearer(const HttpRequest& r)
 {
     std::string h = r.header("authorization");
     const std::string prefix = "Bearer ";
     if (h.size() > prefix.size() && h.compare(0, prefix.size(), prefix) == 0) return h.substr(prefix.size());
-    // WebSocket clients that cannot set headers pass ?token=.
-    auto q = r.target.find("?token=");
-    if (q == std::string::npos) q = r.target.find("&token=");
-    if (q != std::string::npos) {
-        std::string t = r.target.substr(q + 7);
-        return t.substr(0, t.find('&'));
-    }
-    return {};
+    if (pathOf(r.target) != "/v1/ws") return {};
+    const auto query = r.target.find('?');
+    if (query == std::string::npos) return {};
+    const std::string q = "&" + r.target.substr(query + 1);
+    const auto at = q.find("&token=");
+    if (at == std::string::npos) return {};
+    std::string t = q.substr(at + 7);
+    return t.substr(0, t.find('&'));
 }
 
 // A 64-bit HLC arrives as a decimal string (JSON numbers lose precision in
@@ -144,7 +149,8 @@ HttpResponse SyncApi::handle(const HttpRequest& request)
         else if (path == "/metrics" && request.method == "GET") response = {200, "text/plain; version=0.0.4", m_metrics.render(), {}};
         else if (path == "/v1/login" && request.method == "POST") response = login(request);
         else if (path == "/v1/sync" && request.method == "POST") response = sync(request);
-        else if (path == "/v1/login" || path == "/v1/sync") {
+        else if (path == "/v1/logout" && request.method == "POST") response = logout(request);
+        else if (path == "/v1/login" || path == "/v1/sync" || path == "/v1/logout") {
             response = special(405, "invalid_argument", "never", request.method + " is not allowed on " + path + "; use POST");
             response.headers["Allow"] = "POST";
         } else if (path == "/healthz" || path == "/metrics") {
@@ -158,7 +164,8 @@ HttpResponse SyncApi::handle(const HttpRequest& request)
         response = special(500, "internal", "backoff", std::string("internal error: ") + e.what());
     }
     // Only known paths become labels: clients must not mint metric series.
-    const bool known = path == "/healthz" || path == "/metrics" || path == "/v1/login" || path == "/v1/sync";
+    const bool known = path == "/healthz" || path == "/metrics" || path == "/v1/login" || path == "/v1/sync"
+        || path == "/v1/logout";
     m_metrics.request(known ? path : "other", response.status);
     if (response.status >= 400) {
         auto body = json::parse(response.body, nullptr, false);
@@ -180,23 +187,40 @@ HttpResponse SyncApi::login(const HttpRequest& request)
     for (const char* key : {"user", "password", "device"})
         if (!body.contains(key) || !body[key].is_string())
             return special(400, "invalid_argument", "never", std::string("\"") + key + "\" (a string) is required");
+    for (const char* key : {"device_name", "device_key"})
+        if (body.contains(key) && !body[key].is_string())
+            return special(400, "invalid_argument", "never", std::string("\"") + key + "\" must be a string");
     auto parsedDevice = crdt::DeviceId::fromHex(body["device"].get<std::string>());
     if (!parsedDevice) return special(400, "invalid_argument", "never", "\"device\" must be 32 hex digits");
-    const std::string device = parsedDevice->hex();  // one spelling per device (lower case)
-    std::string deviceName = body.contains("device_name") && body["device_name"].is_string() ? body["device_name"] : "";
-    std::string user = body["user"];
-    if (auto wait = m_accounts.retryAfterSeconds(user, request.remoteAddress); wait > 0) {
-        auto r = special(429, "resource_exhausted", "later",
-                         "too many failed sign-ins; try again in " + std::to_string(wait) + " s",
-                         {{"retry_after_s", wait}});
+    Accounts::Attempt attempt;
+    attempt.user = body["user"];
+    attempt.password = body["password"];
+    attempt.device = parsedDevice->hex();  // one spelling per device (lower case)
+    attempt.deviceName = body.value("device_name", "");
+    attempt.deviceKey = body.value("device_key", "");
+    attempt.address = request.remoteAddress;
+    int64_t wait = 0;
+    auto result = m_accounts.login(attempt, &wait);
+    if (!result && result.error().code == ErrorCode::ResourceExhausted) {
+        auto r = errorResponse(result.error(), {{"retry_after_s", wait}});
         r.headers["Retry-After"] = std::to_string(wait);
         return r;
     }
-    auto result = m_accounts.login(user, body["password"], device, deviceName, request.remoteAddress);
     if (!result) return errorResponse(result.error());
     json u = {{"name", result->user.name}, {"role", roleName(result->user.role)}};
     u["team"] = result->user.team ? json(*result->user.team) : json(nullptr);
     return ok({{"token", result->token}, {"user", u}, {"server_time", now()}});
+}
+
+// POST /v1/logout: the device signs itself out; its token is revoked at once.
+HttpResponse SyncApi::logout(const HttpRequest& request)
+{
+    auto session = m_accounts.authenticate(bearer(request));
+    if (!session) return errorResponse(session.error());
+    auto revoked = m_accounts.revokeDevice(session->device, Revocation::Logout,
+                                           "POST /v1/logout by " + session->user.name + " from " + request.remoteAddress);
+    if (!revoked) return errorResponse(revoked.error());
+    return ok({{"revoked", true}, {"device", session->device}});
 }
 
 HttpResponse SyncApi::sync(const HttpRequest& request)

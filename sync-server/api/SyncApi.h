@@ -57,6 +57,7 @@ public:
 
 private:
     HttpResponse login(const HttpRequest& request);
+    HttpResponse logout(const HttpRequest& request);
     HttpResponse sync(const HttpRequest& request);
     HttpResponse health();
     int64_t now() const;

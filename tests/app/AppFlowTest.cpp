@@ -253,7 +253,7 @@ private slots:
         QVERIFY(w.click("signInButton"));
         QTRY_VERIFY_WITH_TIMEOUT(w.visible("signInError"), 20000);
         QCOMPARE(w.text("signInError"),
-                 QString("Wrong user name or password, or this device was signed out by an administrator."));
+                 QString("Wrong user name or password."));
         QVERIFY(!session.signedIn());
 
         signInThroughPage(w, session, "lina");
@@ -935,6 +935,32 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(ownerOf(rep.replica(), "温州瓯江鞋业") == nlohmann::json(), 20000);
     }
 
+    // An administrator revokes the device (a lost phone): at its next sync
+    // the app stops syncing and shows the sign-in page, saying why.
+    void aRevokedDeviceIsSentToTheSignInPage()
+    {
+        Session session(path("revoked.db"), quietEngine());
+        AppWindow w(session);
+        w.window()->show();
+        QVERIFY(QTest::qWaitForWindowExposed(w.window()));
+        signInThroughPage(w, session, "lina");
+        QTRY_VERIFY_WITH_TIMEOUT(session.sync()->lastSync().isValid(), 20000);
+        const QString device = QString::fromStdString(session.replica().deviceId().hex());
+        QVERIFY(runServerCommand({"device", "revoke", device}, {}));
+
+        session.sync()->syncNow();
+        QTRY_VERIFY_WITH_TIMEOUT(!session.signedIn(), 20000);
+        QTRY_VERIFY(w.visible("serverField"));
+        QCOMPARE(w.text("signInError"), QString("This device was signed out by the server (by an administrator, or a "
+                                                "sign-out elsewhere). Sign in again."));
+        QVERIFY2(!session.sync()->running(), "the engine stopped for good");
+        QVERIFY(!session.replica().setting("token"));
+
+        // Signing in again works and syncs again.
+        signInThroughPage(w, session, "lina");
+        QTRY_VERIFY_WITH_TIMEOUT(session.sync()->state() == "idle" && session.sync()->running(), 20000);
+    }
+
     // Sign-out asks first, pushes what is pending, then wipes the replica
     // and shows the sign-in page.
     void signOutPushesThenWipes()
@@ -945,6 +971,7 @@ private slots:
         QVERIFY(QTest::qWaitForWindowExposed(w.window()));
         signInThroughPage(w, session, "lina");
         QTRY_VERIFY_WITH_TIMEOUT(session.sync()->lastSync().isValid(), 20000);
+        const QString signedOutDevice = QString::fromStdString(session.replica().deviceId().hex());
         QVERIFY(addCustomer(session, "广州南方物流").ok());
         QCOMPARE(session.sync()->pendingCount(), 1);
 
@@ -964,6 +991,13 @@ private slots:
         QCOMPARE(session.replica().list("customer").size(), size_t(0));
         QCOMPARE(session.sync()->pendingCount(), 0);
         QVERIFY(!session.replica().setting("token"));
+        // The server revoked the signed-out device's token.
+        QByteArray devices;
+        QVERIFY(runServerCommand({"device", "list", "--json"}, {}, &devices));
+        bool revoked = false;
+        for (const auto& d : nlohmann::json::parse(devices.toStdString()))
+            if (d["device"] == signedOutDevice.toStdString()) revoked = d["revoked"].get<bool>();
+        QVERIFY2(revoked, devices.constData());
     }
 
     // With the server gone, sign-out cannot push: it warns and keeps the

@@ -531,6 +531,11 @@ private slots:
         QCOMPARE(finished.count(), 1);
         QCOMPARE(finished.first().first().toBool(), false);
         QCOMPARE(session.errorText(), QString("The server address must start with http:// or https://"));
+        session.signIn("http://sync.example.com", "lina", "pw");
+        QCOMPARE(session.errorText(),
+                 QString("Use the server's https:// address: plain http:// is only for a server on this device."));
+        QCOMPARE(finished.count(), 2);
+        QCOMPARE(finished.last().first().toBool(), false);
         session.signIn("http://127.0.0.1:9", "  ", "pw");
         QCOMPARE(session.errorText(), QString("Enter your user name and password."));
         QVERIFY(!session.signedIn());

@@ -534,6 +534,23 @@ TEST(PokeListenerUrl, MapsTheServerUrlToItsWebSocket)
     EXPECT_EQ(PokeListener::webSocketUrl("http://"), "");
 }
 
+TEST(PokeListenerUrl, APlainWebSocketToAnotherMachineIsNeverOpened)
+{
+    // The token goes in the upgrade request: ws:// only to this machine.
+    PokeRecorder rec;
+    client::PokeListener listener("http://192.0.2.1:8470", "t-lina", rec.pokes(), rec.states(), fastRetry());
+    const auto started = std::chrono::steady_clock::now();
+    listener.start();
+    ASSERT_TRUE(eventually([&] { return !rec.states_().empty(); }));
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 5s) << "no connection was tried (TEST-NET-1 would time out)";
+    std::this_thread::sleep_for(100ms);
+    auto states = rec.states_();
+    ASSERT_EQ(states.size(), 1u) << "it does not retry";
+    EXPECT_FALSE(states[0].first);
+    EXPECT_NE(states[0].second.find("https://"), std::string::npos) << states[0].second;
+    listener.stop();
+}
+
 TEST_F(ServerNetTest, ListenerGetsItsUsersPokesAndReconnectsAfterARestart)
 {
     Server& first = start();

@@ -162,9 +162,18 @@ protected:
         if (m_pgUrl.empty()) return replica::Hub::open(file("hub.db"), options);
         return replica::Hub::open(std::make_unique<storage::pg::PgConnection>(m_pgUrl), options);
     }
-    std::unique_ptr<Accounts> openAccounts()
+    // Another Accounts on the fixture's store; the minimum Argon2id cost
+    // unless `options` says otherwise; the fixture's clock unless it has one.
+    static Accounts::Options cheapHashing(unsigned long long opsLimit = 1, unsigned long long memLimit = 8192)
     {
-        Accounts::Options options{.opsLimit = 1, .memLimit = 8192, .now = [this] { return now; }};
+        Accounts::Options o;
+        o.opsLimit = opsLimit;
+        o.memLimit = memLimit;
+        return o;
+    }
+    std::unique_ptr<Accounts> openAccounts(Accounts::Options options = cheapHashing())
+    {
+        if (!options.now) options.now = [this] { return now; };
         if (m_pgUrl.empty()) return std::make_unique<Accounts>(file("accounts.db"), options);
         return std::make_unique<Accounts>(std::make_unique<storage::pg::PgConnection>(m_pgUrl), options);
     }

@@ -265,6 +265,17 @@ TEST(CurlTransportTest, OnlyHttpAndHttpsAreSpoken)
     EXPECT_TRUE(r.body.empty());
 }
 
+TEST(CurlTransportTest, PlainHttpGoesNowhereButThisMachine)
+{
+    // 192.0.2.1 (TEST-NET-1) would hang until the connect timeout: refused at once instead.
+    CurlTransport t;
+    const auto started = std::chrono::steady_clock::now();
+    auto r = t.send(post("http://192.0.2.1:8470/v1/sync", "{}"));
+    EXPECT_EQ(r.status, 0);
+    EXPECT_NE(r.error.find("https://"), std::string::npos) << r.error;
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 1s) << "no connection was tried";
+}
+
 TEST(CurlTransportTest, TheRequestTimeoutEndsASlowAnswer)
 {
     LoopbackServer server([](const SeenRequest&) { return Answer{200, "{}", {}, 3000ms}; });

@@ -212,7 +212,8 @@ TEST_F(HubSyncTest, SignInAgainstTheEmulatedServer)
     EXPECT_EQ(info->team, "north");
     EXPECT_EQ(info->serverTime, tHub);
     FS_ASSERT_OK(c.syncUntilDone());
-    c.logout();
+    FS_ASSERT_OK(c.logout());
+    EXPECT_TRUE(server->revoked(a->deviceId().hex()));
     auto after = c.syncUntilDone();
     ASSERT_FALSE(after.ok());
     EXPECT_EQ(after.error().code, ErrorCode::Unauthenticated);

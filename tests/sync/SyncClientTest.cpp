@@ -600,9 +600,117 @@ TEST_F(SyncClientTest, LoginStoresServerTokenUserAndRole)
     EXPECT_EQ(device->setting(settings::kRole), "rep");
     EXPECT_EQ(device->setting(settings::kTeam), "north");
 
-    client().logout();
+    EXPECT_EQ(body["device_key"].get<std::string>().size(), 43u) << "32 random bytes, base64url";
+    EXPECT_EQ(device->setting(settings::kDeviceKey), body["device_key"].get<std::string>());
+
+    // Signing out tells the server (POST /v1/logout with the token), then
+    // forgets the token; the server, user and data stay.
+    transport.enqueue(200, json{{"revoked", true}, {"device", device->deviceId().hex()}});
+    FS_ASSERT_OK(client().logout());
+    auto out = transport.requests().at(1);
+    EXPECT_EQ(out.url, "https://sync.test/v1/logout");
+    EXPECT_EQ(out.method, "POST");
+    EXPECT_EQ(out.headers.at("Authorization"), "Bearer t-123");
     EXPECT_FALSE(device->setting(settings::kToken).has_value());
     EXPECT_EQ(device->setting(settings::kServer), "https://sync.test") << "logout forgets the token only";
+
+    // The next sign-in sends the same key: that is what makes the device known.
+    transport.enqueue(200, json{{"token", "t-456"}, {"user", {{"name", "lina"}, {"role", "rep"}}}});
+    FS_ASSERT_OK(client().login("https://sync.test", "lina", "pw", "Lina's phone"));
+    EXPECT_EQ(transport.body(2)["device_key"], body["device_key"]);
+}
+
+TEST_F(SyncClientTest, LogoutForgetsTheTokenEvenWhenTheServerCannotBeTold)
+{
+    transport.enqueueNetworkError("Could not resolve host: sync.test");
+    auto r = client().logout();
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, ErrorCode::Unavailable);
+    EXPECT_NE(r.error().message.find("cannot reach https://sync.test"), std::string::npos) << r.error().message;
+    EXPECT_FALSE(device->setting(settings::kToken).has_value());
+
+    // A token the server no longer accepts is signed out already.
+    signIn(*device);
+    transport.enqueue(401, json{{"error", "revoked"}, {"message", "this device was signed out by an administrator"}});
+    FS_ASSERT_OK(client().logout());
+    EXPECT_FALSE(device->setting(settings::kToken).has_value());
+    // Not signed in: nothing to tell anyone.
+    const size_t sent = transport.count();
+    FS_ASSERT_OK(client().logout());
+    EXPECT_EQ(transport.count(), sent);
+}
+
+// ---------------------------------------------------------------- transport security
+
+TEST_F(SyncClientTest, PlainHttpToAnotherMachineIsRefusedBeforeAPasswordOrTokenIsSent)
+{
+    device->setSetting(settings::kToken, std::nullopt);
+    device->setSetting(settings::kServer, std::nullopt);
+    for (const char* remote : {"http://sync.example.com", "http://192.168.1.20:8470", "http://10.0.0.1",
+                               "http://127.0.0.1.example.com", "http://localhost.example.com", "http://127.1",
+                               "http://0.0.0.0:8470", "http://[::ffff:127.0.0.1]:8470", "http://[::2]"}) {
+        SCOPED_TRACE(remote);
+        auto r = client().login(remote, "lina", "pw", "phone");
+        ASSERT_FALSE(r.ok());
+        EXPECT_EQ(r.error().code, ErrorCode::InvalidArgument);
+        EXPECT_NE(r.error().message.find("use the server's https:// address"), std::string::npos) << r.error().message;
+        EXPECT_FALSE(requireSecureServer(remote).ok());
+    }
+    // A loopback address before '@' is a user name: the host is after it.
+    for (const char* disguised : {"http://127.0.0.1@example.com", "http://lOcAlHoSt@evil.test"}) {
+        SCOPED_TRACE(disguised);
+        auto r = client().login(disguised, "lina", "pw", "phone");
+        ASSERT_FALSE(r.ok());
+        EXPECT_EQ(r.error().code, ErrorCode::InvalidArgument);
+        EXPECT_FALSE(requireSecureServer(disguised).ok());
+    }
+    EXPECT_EQ(transport.count(), 0u) << "no password left the device";
+
+    // This machine, over plain HTTP, is fine (development, tests).
+    for (const char* local : {"http://127.0.0.1:8470", "http://127.12.0.3", "http://localhost:8470", "http://LOCALHOST",
+                              "http://[::1]:8470", "https://sync.example.com"}) {
+        SCOPED_TRACE(local);
+        transport.enqueue(200, json{{"token", "t"}, {"user", {{"name", "lina"}, {"role", "rep"}}}});
+        FS_ASSERT_OK(client().login(local, "lina", "pw", "phone"));
+        device->setSetting(settings::kServer, std::nullopt);
+    }
+    EXPECT_EQ(transport.count(), 6u);
+
+    // A token stored for a plain-HTTP server elsewhere (written before this
+    // rule) is not sent either.
+    device->setSetting(settings::kServer, "http://sync.example.com");
+    device->setSetting(settings::kToken, "t-old");
+    auto s = client().syncOnce();
+    ASSERT_FALSE(s.ok());
+    EXPECT_EQ(s.error().code, ErrorCode::InvalidArgument);
+    EXPECT_NE(s.error().message.find("https://"), std::string::npos);
+    EXPECT_EQ(transport.count(), 6u);
+}
+
+// ---------------------------------------------------------------- revoked
+
+TEST_F(SyncClientTest, A401RevokedForgetsTheTokenAndIsRevoked)
+{
+    newCustomer(*device, "Acme");
+    transport.enqueue(401, json{{"error", "revoked"},
+                                {"message", "this device was signed out by an administrator; sign in again"},
+                                {"retry", "never"}});
+    auto r = client().syncUntilDone();
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, ErrorCode::Revoked);
+    EXPECT_NE(r.error().message.find("https://sync.test revoked this device's sign-in"), std::string::npos)
+        << r.error().message;
+    EXPECT_FALSE(device->setting(settings::kToken).has_value());
+    EXPECT_EQ(device->setting(settings::kRevoked), "this device was signed out by an administrator; sign in again");
+    EXPECT_EQ(device->pendingCount(), 1u) << "nothing local is lost";
+    EXPECT_EQ(transport.count(), 1u);
+
+    // A plain 401 is not a revocation: the token stays, to sign in again over it.
+    signIn(*device);
+    transport.enqueue(401, json{{"error", "unauthenticated"}, {"message", "invalid token: sign in again"}});
+    r = client().syncUntilDone();
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, ErrorCode::Unauthenticated);
 }
 
 TEST_F(SyncClientTest, FailedLoginStoresNothing)

@@ -303,7 +303,7 @@ TEST_F(SyncEngineTest, NotSignedInIsAnErrorWithoutARequest)
 {
     {
         auto r = openReplica("device.db", tA);
-        SyncClient(*r, *server).logout();
+        FS_ASSERT_OK(SyncClient(*r, *server).logout());
     }
     startEngine(server, options());
     ASSERT_TRUE(syncsDone(1));
@@ -330,6 +330,49 @@ TEST_F(SyncEngineTest, AnUnauthenticatedAnswerIsAnErrorNotABackoff)
     clock->advance(300ms);
     ASSERT_TRUE(syncsDone(2));
     EXPECT_EQ(refusing->count(), 2u);
+}
+
+TEST_F(SyncEngineTest, ARevokedDeviceStopsSyncingUntilStartedAgain)
+{
+    startEngine(server, options());
+    ASSERT_TRUE(syncsDone(1));
+    ASSERT_EQ(log.last().state, SyncState::Idle);
+    std::string deviceHex;
+    {
+        auto r = openReplica("device.db", tA);
+        deviceHex = r->deviceId().hex();
+    }
+    server->revoke(deviceHex);  // a lost tablet
+
+    engine->poke();
+    ASSERT_TRUE(syncsDone(2));
+    EXPECT_EQ(log.last().state, SyncState::Revoked);
+    EXPECT_EQ(syncStateName(log.last().state), "revoked");
+    EXPECT_EQ(log.last().errorCode, ErrorCode::Revoked);
+    EXPECT_EQ(log.last().retryIn, 0ms);
+    EXPECT_NE(log.last().lastError.find("signed out by an administrator"), std::string::npos) << log.last().lastError;
+    const size_t requests = server->syncRequests();
+
+    // Nothing makes it try again: not the timer, a local write, a poke or the network.
+    clock->advance(10min);
+    engine->requestSync();
+    engine->poke();
+    engine->reconnect();
+    clock->advance(10min);
+    std::this_thread::sleep_for(50ms);
+    EXPECT_EQ(server->syncRequests(), requests);
+    EXPECT_EQ(engine->completedSyncs(), 2u);
+    EXPECT_EQ(engine->status().state, SyncState::Revoked);
+
+    // Signed in again and started again: it syncs.
+    {
+        auto r = openReplica("device.db", tA);
+        FS_ASSERT_OK(SyncClient(*r, *server).login(kServer, "mona", "pw", "tablet"));
+    }
+    engine->stop();
+    engine->start();
+    ASSERT_TRUE(eventually([&] { return engine->completedSyncs() >= 3 && log.last().state == SyncState::Idle; }));
+    EXPECT_GT(server->syncRequests(), requests);
 }
 
 TEST_F(SyncEngineTest, StopAbandonsARunningRequestPromptly)

@@ -29,6 +29,7 @@
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -154,6 +155,17 @@ public:
         std::lock_guard lock(m_mutex);
         m_dropNext = true;
     }
+    // An administrator revokes the device: its token gets 401 `revoked`.
+    void revoke(const std::string& deviceHex)
+    {
+        std::lock_guard lock(m_mutex);
+        m_revoked.insert(deviceHex);
+    }
+    bool revoked(const std::string& deviceHex)
+    {
+        std::lock_guard lock(m_mutex);
+        return m_revoked.count(deviceHex) > 0;
+    }
     size_t syncRequests()
     {
         std::lock_guard lock(m_mutex);
@@ -172,10 +184,17 @@ public:
             return error(400, "invalid_argument", "not JSON");
         }
         if (path == "/v1/login") return login(body);
+        auto auth = req.headers.find("Authorization");
+        auto token = auth == req.headers.end() ? m_tokens.end() : m_tokens.find(auth->second.substr(7));
+        if (token != m_tokens.end() && m_revoked.count(token->second.second))
+            return error(401, "revoked", "this device was signed out by an administrator; sign in again");
+        if (path == "/v1/logout") {
+            if (token == m_tokens.end()) return error(401, "unauthenticated", "unknown token");
+            m_revoked.insert(token->second.second);
+            return {200, json{{"revoked", true}, {"device", token->second.second}}.dump(), {}};
+        }
         if (path == "/v1/sync") {
             ++m_syncRequests;
-            auto auth = req.headers.find("Authorization");
-            auto token = auth == req.headers.end() ? m_tokens.end() : m_tokens.find(auth->second.substr(7));
             if (token == m_tokens.end()) return error(401, "unauthenticated", "unknown token");
             TransportResponse r = sync(body, token->second.first, token->second.second);
             if (m_dropNext) {
@@ -202,6 +221,7 @@ private:
             return error(401, "unauthenticated", "wrong user name or password");
         std::string token = "tok-" + user->first + "-" + body.at("device").get<std::string>();
         m_tokens[token] = {user->first, body.at("device").get<std::string>()};
+        m_revoked.erase(body.at("device").get<std::string>());
         return {200,
                 json{{"token", token},
                      {"user", {{"name", user->first}, {"role", user->second.role}, {"team", user->second.team}}},
@@ -298,6 +318,7 @@ private:
     int64_t& m_ms;
     std::map<std::string, User> m_users;
     std::map<std::string, std::pair<std::string, std::string>> m_tokens;  // token -> (user, device hex)
+    std::set<std::string> m_revoked;  // device hex
     bool m_dropNext = false;
     size_t m_syncRequests = 0;
 };

@@ -209,14 +209,15 @@ public:
     }
     bool isServer(const crdt::DeviceId& id) const { return !m_server.isNull() && id == m_server; }
 
-    // "Lina's phone (3f2a9c1d)"; the short id alone for a device the
-    // accounts do not know; "[server]" (no id) for the hub itself.
+    // For the table: "Lina's phone (3f2a9c1d)", the name cleaned and cut,
+    // never the id; the short id alone for a device the accounts do not
+    // know; "[server]" (no id) for the hub itself.
     std::string label(const crdt::DeviceId& id) const
     {
         if (isServer(id)) return "[server]";
         const std::string shortId = id.hex().substr(0, 8);
         const auto* d = find(id);
-        return d && !d->name.empty() ? d->name + " (" + shortId + ")" : shortId;
+        return d && !d->name.empty() ? cell(d->name, kMaxNameColumns) + " (" + shortId + ")" : shortId;
     }
 
     // --device: a full id, a unique prefix of one (4 hex digits or more) or
@@ -293,8 +294,8 @@ std::string conflictValue(const schema::FieldDef* subject, const std::string& va
 }
 
 // The fields written with their values: "level=A, notes=\"...\", tags+vip".
-// A conflict entry of the server's reads "conflict on visit <row> notes:
-// kept <winner>, lost <loser>".
+// A conflict entry of the server's reads "visit notes: kept <winner>, lost
+// <loser> (row <id>)": the values first, which the table has room for.
 std::string changesText(const AuditEntry& e)
 {
     const auto& entity = theSchema().entity(e.record.entity);
@@ -304,8 +305,8 @@ std::string changesText(const AuditEntry& e)
             if (const auto* s = std::get_if<std::string>(&write.value)) w[entity.fields.at(static_cast<size_t>(write.field)).name] = *s;
         const auto* subjectEntity = theSchema().entity(w["entity"]);
         const auto* subject = subjectEntity ? subjectEntity->field(w["field"]) : nullptr;
-        return "conflict on " + w["entity"] + " " + w["row"] + " " + w["field"] + ": kept "
-            + conflictValue(subject, w["winner_value"]) + ", lost " + conflictValue(subject, w["loser_value"]);
+        return w["entity"] + " " + w["field"] + ": kept " + conflictValue(subject, w["winner_value"]) + ", lost "
+            + conflictValue(subject, w["loser_value"]) + " (row " + w["row"] + ")";
     }
     std::string out;
     auto add = [&](const std::string& part) { out += (out.empty() ? "" : ", ") + part; };
@@ -512,7 +513,7 @@ int auditCommand(const std::optional<StoreLocation>& store, const std::vector<st
                     : e.customerName ? cell(*e.customerName, kMaxNameColumns) + " (" + e.customer + ")"
                                      : e.customer;
                 rows.push_back({std::to_string(e.seq), isoTime(e.receivedAt), cell(e.user, kMaxNameColumns),
-                                cell(device, kMaxNameColumns + 28), theSchema().entity(e.record.entity).name,
+                                device, theSchema().entity(e.record.entity).name,
                                 e.record.id, customer, cell(changes, kMaxChangesColumns)});
             }
             ++shown;

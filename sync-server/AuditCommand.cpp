@@ -74,6 +74,7 @@ bool allDigits(std::string_view s)
 // local zone (TZ), as an admin reads the times this command prints.
 std::optional<int64_t> parseTime(const std::string& text, int64_t now)
 {
+    if (text.empty()) return std::nullopt;
     if (allDigits(text)) {
         int64_t ms = 0;
         auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), ms);
@@ -366,21 +367,21 @@ int auditCommand(const std::optional<StoreLocation>& store, const std::vector<st
     };
     po::options_description opts("audit options");
     opts.add_options()("help,h", "show this help")
-        ("user", po::value<std::string>(), "changes pushed by this user")
-        ("device", po::value<std::string>(), "changes pushed from this device: its id, the start of it (4+ hex digits) "
+        ("user", po::value<std::string>()->value_name("U"), "changes pushed by this user")
+        ("device", po::value<std::string>()->value_name("D"), "changes pushed from this device: its id, the start of it (4+ hex digits) "
                                              "or its exact name (see: device list)")
-        ("customer", po::value<std::string>(), "changes to this customer and everything hanging off it: its id or its "
+        ("customer", po::value<std::string>()->value_name("C"), "changes to this customer and everything hanging off it: its id or its "
                                                "exact name")
-        ("row", po::value<std::string>(), "changes to this row (a visit, customer, ... id) and the conflict entries "
+        ("row", po::value<std::string>()->value_name("ID"), "changes to this row (a visit, customer, ... id) and the conflict entries "
                                           "about it: who changed it, when, from which device")
-        ("entity", po::value<std::string>(), "changes to rows of this entity (customer, contact, visit, task, "
+        ("entity", po::value<std::string>()->value_name("E"), "changes to rows of this entity (customer, contact, visit, task, "
                                              "complaint, conflict, team_config)")
-        ("since", po::value<std::string>(), "received at or after TIME")
-        ("until", po::value<std::string>(), "received before TIME")
-        ("before", po::value<int64_t>(), "only changes before this log position (the next page, newest first)")
-        ("after", po::value<int64_t>(), "only changes after this log position (the next page, oldest first)")
+        ("since", po::value<std::string>()->value_name("TIME"), "received at or after TIME")
+        ("until", po::value<std::string>()->value_name("TIME"), "received before TIME")
+        ("before", po::value<int64_t>()->value_name("SEQ"), "only changes before this log position (the next page, newest first)")
+        ("after", po::value<int64_t>()->value_name("SEQ"), "only changes after this log position (the next page, oldest first)")
         ("oldest-first", po::bool_switch(), "oldest change first (default: newest first)")
-        ("limit", po::value<int64_t>()->default_value(100), "at most N changes (1 to 1,000,000)")
+        ("limit", po::value<int64_t>()->default_value(100)->value_name("N"), "at most N changes (1 to 1,000,000)")
         ("json", po::bool_switch(), "print a JSON array, one change per line")
         ("csv", po::bool_switch(), "print CSV (RFC 4180, UTF-8 with BOM, for spreadsheets)");
     po::variables_map vm;
@@ -529,7 +530,8 @@ int auditCommand(const std::optional<StoreLocation>& store, const std::vector<st
                 hint = " (there is no user \"" + *filter.user + "\": fieldsync-server user list names them)";
             err << "fieldsync-server: audit: no changes match" << hint << "\n";
         } else if (more) {
-            err << "fieldsync-server: audit: " << shown << " changes shown, " << (filter.oldestFirst ? "oldest" : "newest")
+            err << "fieldsync-server: audit: " << shown << (shown == 1 ? " change" : " changes") << " shown, "
+                << (filter.oldestFirst ? "oldest" : "newest")
                 << " first; " << (filter.oldestFirst ? "newer" : "older") << " ones match too: add "
                 << (filter.oldestFirst ? "--after " : "--before ") << lastSeq << " for the next page, or raise --limit\n";
         }

@@ -393,8 +393,8 @@ int auditCommand(const std::optional<StoreLocation>& store, const std::vector<st
     }
     if (vm.count("help")) {
         out << "Usage: fieldsync-server --data DIR audit [--user U] [--device D] [--customer C] [--row ID]\n"
-               "                        [--entity E] [--since TIME] [--until TIME] [--before SEQ | --after SEQ]\n"
-               "                        [--oldest-first] [--limit N] [--json | --csv]\n\n"
+               "                        [--entity E] [--since TIME] [--until TIME] [--before SEQ]\n"
+               "                        [--after SEQ] [--oldest-first] [--limit N] [--json | --csv]\n\n"
                "Queries the change log, the audit trail of every change the server accepted: who\n"
                "(user and device, as signed in) changed which row, when the server received it,\n"
                "and the fields written. Newest first. Filters combine (all must hold).\n\n"

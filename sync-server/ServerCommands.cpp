@@ -1,5 +1,6 @@
 #include "ServerCommands.h"
 
+#include "AuditCommand.h"
 #include "SeedDemo.h"
 #include "api/Metrics.h"
 #include "api/Scope.h"
@@ -46,6 +47,9 @@ Commands:
   device list [--json]  list signed-in devices
   device revoke DEVICE  sign a device out (a lost phone): its token stops working at once
   dump [--as USER]      canonical JSON of the merged state (as USER's devices see it)
+  audit [--user U] [--device D] [--customer C] [--row ID] [--since T] [--json|--csv] ...
+                        who changed what, when, from which device: the change log
+                        (see: fieldsync-server audit --help; docs/operations.md)
   seed-demo [--reps N] [--customers N] [--visits N] [--seed S]
                         fill an empty data directory with a demo company (docs/demo.md)
   migrate --from STORE --to STORE
@@ -455,6 +459,8 @@ int runServerCli(const std::vector<std::string>& args)
         if (command == "seed-demo")
             return seedDemoCommand(maybeStore(vm), tail,
                                    accountOptions(), std::cout, std::cerr);
+        if (command == "audit")
+            return auditCommand(maybeStore(vm), tail, accountOptions(), std::cout, std::cerr);
         if (command == "help") {
             std::cout << kUsage;
             return 0;

@@ -96,6 +96,8 @@ std::string csvField(const std::string& value)
     return out + "\"";
 }
 
+std::string csvTextField(const std::string& value) { return textCell(value); }
+
 std::string visitsCsv(replica::Replica& replica, const LocalTime& time, const ExportRange& range)
 {
     std::string out = kBom;

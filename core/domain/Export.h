@@ -40,6 +40,9 @@ struct ExportRange {
 
 // One CSV field, quoted if needed (RFC 4180).
 std::string csvField(const std::string& value);
+// The same for text someone typed: a leading = + - @ gets an apostrophe
+// first, so a spreadsheet shows it instead of evaluating it (CSV injection).
+std::string csvTextField(const std::string& value);
 // The CSV text (BOM included) without touching the disk.
 std::string visitsCsv(replica::Replica& replica, const LocalTime& time, const ExportRange& range);
 std::string customersCsv(replica::Replica& replica, const LocalTime& time, const ExportRange& range);

@@ -127,6 +127,8 @@ struct PokeListener::Impl {
             req.set(beast::http::field::authorization, bearer);
             req.set(beast::http::field::user_agent, "fieldsync-device");
         }));
+        // A poke is a few dozen bytes: a server sending more is not heard.
+        ws.read_message_max(4096);
         co_await ws.async_handshake(hostHeader(e), e.target, use_awaitable);
         connected = true;
         state(true, {});

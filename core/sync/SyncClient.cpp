@@ -1,5 +1,7 @@
 #include "sync/SyncClient.h"
 
+#include "protocol/JsonDepth.h"
+
 #include "protocol/ChangeRecord.h"
 #include "schema/Schema.h"
 #include "storage/Transaction.h"
@@ -230,6 +232,9 @@ ErrorBody errorBodyOf(const json& body)
 
 std::optional<json> parseJson(const std::string& text)
 {
+    // What a server sends is bounded like what it accepts (protocol/JsonDepth.h):
+    // a reply nested deeper than any answer of the protocol is not one.
+    if (!protocol::checkJsonDepth(text)) return std::nullopt;
     try {
         return json::parse(text);
     } catch (const json::exception&) {  // parse_error, or out_of_range for a number like 1e400

@@ -499,6 +499,10 @@ TEST_F(SyncClientTest, MalformedAnswersAreErrorsAndChangeNothing)
         {"not JSON", 200, [](crdt::Hlc) { return std::string("<html>Sign in to the hotel wifi</html>"); },
          ErrorCode::Unavailable},
         {"empty body", 200, [](crdt::Hlc) { return std::string(); }, ErrorCode::Unavailable},
+        // A hostile server's answer nested 100,000 deep is never parsed.
+        {"nested too deep", 200,
+         [](crdt::Hlc) { return "{\"pull\":" + std::string(100000, '[') + std::string(100000, ']') + "}"; },
+         ErrorCode::Unavailable},
         {"array", 200, [](crdt::Hlc) { return std::string("[1,2]"); }, ErrorCode::Internal},
         {"no push", 200, [&](crdt::Hlc) { return json{{"pull", goodPull}}.dump(); }, ErrorCode::Internal},
         {"no pull", 200, [&](crdt::Hlc h) { return withPull(goodPush(h), nullptr); }, ErrorCode::Internal},

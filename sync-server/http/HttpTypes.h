@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +18,11 @@ struct HttpRequest {
     std::map<std::string, std::string> headers;  // names lower-cased
     std::string body;
     std::string remoteAddress;  // client IP, for rate limiting and logs
+    // What the handler's admit() learned of this request (Admission::context,
+    // e.g. the authenticated session), handed back to its handle() so the
+    // work is not done twice; null when admit() was not called (tests) or
+    // kept nothing. Only the handler that made it reads it.
+    std::shared_ptr<const void> admitted;
 
     std::string header(const std::string& lowerName) const
     {
@@ -48,6 +54,7 @@ public:
     struct Admission {
         bool authenticated = false;
         std::optional<HttpResponse> refusal;
+        std::shared_ptr<const void> context;  // becomes HttpRequest::admitted
     };
     virtual Admission admit(const HttpRequest& head) = 0;
 

@@ -1034,6 +1034,7 @@ private:
 
         RequestHandler::Admission admission = callAdmit(m_core.handler, m_request);
         if (admission.refusal) return write(*admission.refusal, version, bodyPending ? After::CloseAfterDrain : After::Close);
+        m_request.admitted = std::move(admission.context);
         if (!bodyPending) return onRequest();
 
         m_bodyLimit = admission.authenticated

@@ -279,47 +279,6 @@ protected:
 
     // ------------------------------------------------------------ the checks
 
-    // Reads the log's new entries and checks each against the model as it
-    // stood before it; then applies it. Returns the customers they touched.
-    std::set<std::string> absorbLog(const std::string& context)
-    {
-        std::set<std::string> touched;
-        storage::UsingStatement st(hub->database(),
-                                   "SELECT seq, \"user\", device, record FROM hub_log WHERE seq > ? ORDER BY seq");
-        st->bind(1, static_cast<int64_t>(logSeen));
-        std::vector<std::tuple<uint64_t, std::string, bool, json>> entries;
-        while (st->step()) {
-            const auto blob = st->getBlobView(2);
-            crdt::DeviceId device;
-            std::copy(blob.begin(), blob.end(), reinterpret_cast<char*>(device.bytes.data()));
-            entries.emplace_back(static_cast<uint64_t>(st->getInt(0)), st->getText(1), device == hub->deviceId(),
-                                 json::parse(st->getText(3)));
-        }
-        for (const auto& [seq, user, byHub, change] : entries) {
-            logSeen = seq;
-            const std::string id = change["id"];
-            if (!byHub) {
-                const std::string why = model.refusal(model.people.at(user), change);
-                EXPECT_EQ(why, "") << context << ": the hub accepted from " << user << " a change the scope rules "
-                                   << "refuse (" << why << "): " << change.dump() << "; its customer in the model: "
-                                   << describe(change["entity"] == "customer" ? id : model.rootOfRow(id));
-                if (change.contains("seen")) {
-                    const auto writer = crdt::Clock::parse(change["clock"].get<std::string>())->device;
-                    for (const auto& a : actors) {
-                        if (a.raw.id != writer) continue;
-                        EXPECT_LE(change["seen"].get<uint64_t>(), a.raw.served)
-                            << context << ": a seen beyond what the device was served reached the log";
-                    }
-                }
-            }
-            const std::string before = change["entity"] == "customer" ? id : model.rootOfRow(id);
-            model.apply(change);
-            touched.insert(before);
-            touched.insert(change["entity"] == "customer" ? id : model.rootOfRow(id));
-        }
-        return touched;  // "" if a row of no customer (team_config): news for everyone
-    }
-
     std::string describe(const std::string& root) const
     {
         auto it = model.roots.find(root);
@@ -365,28 +324,76 @@ protected:
         }
     }
 
-    // Pokes since the last look: each poked user sees (before or after) one
-    // of the customers the step touched; "everyone" only for a customer of
-    // no team and no owner.
-    void checkPokes(const Model& before, const std::set<std::string>& touched, const std::string& context)
+    // Who may hear of a request's changes: whoever saw a touched customer at
+    // any moment of it (before or after any of its changes); everybody if a
+    // touched row is everybody's (no owner and no team, or of no customer).
+    struct Audience {
+        std::set<std::string> users;
+        bool everyone = false;
+        std::string roots;  // for messages
+    };
+
+    void hear(Audience& a, const std::string& root) const
+    {
+        if (root.empty()) a.everyone = true;
+        if (auto it = model.roots.find(root); it != model.roots.end() && !it->second.owner && !it->second.team)
+            a.everyone = true;
+        for (const auto& [name, p] : model.people)
+            if (model.sees(p, root)) a.users.insert(name);
+        a.roots += " " + describe(root);
+    }
+
+    // Reads the log's new entries and checks each against the model as it
+    // stood before it; then applies it.
+    Audience absorbLog(const std::string& context)
+    {
+        Audience audience;
+        storage::UsingStatement st(hub->database(),
+                                   "SELECT seq, \"user\", device, record FROM hub_log WHERE seq > ? ORDER BY seq");
+        st->bind(1, static_cast<int64_t>(logSeen));
+        std::vector<std::tuple<uint64_t, std::string, bool, json>> entries;
+        while (st->step()) {
+            const auto blob = st->getBlobView(2);
+            crdt::DeviceId device;
+            std::copy(blob.begin(), blob.end(), reinterpret_cast<char*>(device.bytes.data()));
+            entries.emplace_back(static_cast<uint64_t>(st->getInt(0)), st->getText(1), device == hub->deviceId(),
+                                 json::parse(st->getText(3)));
+        }
+        for (const auto& [seq, user, byHub, change] : entries) {
+            logSeen = seq;
+            const std::string id = change["id"];
+            if (!byHub) {
+                const std::string why = model.refusal(model.people.at(user), change);
+                EXPECT_EQ(why, "") << context << ": the hub accepted from " << user << " a change the scope rules "
+                                   << "refuse (" << why << "): " << change.dump() << "; its customer in the model: "
+                                   << describe(change["entity"] == "customer" ? id : model.rootOfRow(id));
+                if (change.contains("seen")) {
+                    const auto writer = crdt::Clock::parse(change["clock"].get<std::string>())->device;
+                    for (const auto& a : actors) {
+                        if (a.raw.id != writer) continue;
+                        EXPECT_LE(change["seen"].get<uint64_t>(), a.raw.served)
+                            << context << ": a seen beyond what the device was served reached the log";
+                    }
+                }
+            }
+            hear(audience, change["entity"] == "customer" ? id : model.rootOfRow(id));
+            model.apply(change);
+            hear(audience, change["entity"] == "customer" ? id : model.rootOfRow(id));
+        }
+        return audience;
+    }
+
+    // Pokes since the last look go to the request's audience only.
+    void checkPokes(const Audience& audience, const std::string& context)
     {
         for (; pokesSeen < pokes.calls.size(); ++pokesSeen) {
             const auto& call = pokes.calls[pokesSeen];
-            if (call.users.empty()) {
-                const std::vector<const Model*> states = {&before, &model};
-                bool open = touched.count("") > 0;
-                for (const auto& c : touched)
-                    for (const Model* m : states)
-                        if (auto it = m->roots.find(c); it != m->roots.end() && !it->second.owner && !it->second.team)
-                            open = true;
-                EXPECT_TRUE(open) << context << ": everybody was poked for customers that are not everybody's";
-                continue;
-            }
-            for (const auto& user : call.users) {
-                bool sees = false;
-                for (const auto& c : touched) sees = sees || before.sees(model.people.at(user), c) || model.sees(model.people.at(user), c);
-                EXPECT_TRUE(sees) << context << ": " << user << " was poked for customers outside the scope";
-            }
+            if (call.users.empty())
+                EXPECT_TRUE(audience.everyone)
+                    << context << ": everybody was poked for customers that are not everybody's:" << audience.roots;
+            for (const auto& user : call.users)
+                EXPECT_TRUE(audience.users.count(user))
+                    << context << ": " << user << " was poked for customers outside the scope:" << audience.roots;
         }
     }
 
@@ -395,13 +402,12 @@ protected:
     HttpResponse sendSync(const Person& u, const std::string& token, const json& body, const std::string& context)
     {
         const std::string text = body.dump();
-        const Model before = model;
         HttpResponse r = postRaw("/v1/sync", text, token);
         EXPECT_TRUE(r.status == 200 || r.status == 403 || r.status == 400 || r.status == 409)
             << context << ": status " << r.status << ": " << r.body;
-        const auto touched = absorbLog(context);
+        const Audience audience = absorbLog(context);
         checkAnswer(u, r, text.size(), context);
-        checkPokes(before, touched, context);
+        checkPokes(audience, context);
         return r;
     }
 

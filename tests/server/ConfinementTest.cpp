@@ -13,18 +13,8 @@
 namespace fieldsync::server::test {
 namespace {
 
-class ConfinementTest : public ServerFixture {
+class ConfinementTest : public SignedInFixture {
 protected:
-    void SetUp() override
-    {
-        ServerFixture::SetUp();
-        lina = &signedIn("lina-phone", "lina");
-        wang = &signedIn("wang-phone", "wang");
-        zhou = &signedIn("zhou-phone", "zhou");
-        zhang = &signedIn("zhang-phone", "zhang");
-        admin = &signedIn("admin-laptop", "admin");
-    }
-
     // A customer of `d`'s user with one child of `entity` (name, notes...), synced.
     struct Owned {
         std::string customer, child;
@@ -66,11 +56,6 @@ protected:
         return post("/v1/sync", body, d.token);
     }
 
-    Device* lina = nullptr;
-    Device* wang = nullptr;
-    Device* zhou = nullptr;
-    Device* zhang = nullptr;
-    Device* admin = nullptr;
 };
 
 // The attack of the issue: a rep re-points another rep's visit (or contact,

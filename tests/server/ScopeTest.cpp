@@ -11,18 +11,8 @@ namespace {
 
 using Users = std::vector<std::string>;
 
-class ScopeTest : public ServerFixture {
+class ScopeTest : public SignedInFixture {
 protected:
-    void SetUp() override
-    {
-        ServerFixture::SetUp();
-        lina = &signedIn("lina-phone", "lina");
-        wang = &signedIn("wang-phone", "wang");
-        zhou = &signedIn("zhou-phone", "zhou");
-        zhang = &signedIn("zhang-phone", "zhang");
-        admin = &signedIn("admin-laptop", "admin");
-    }
-
     // A customer owned by `owner` (or the pool) and a visit to it, synced.
     struct Owned {
         std::string customer, visit;
@@ -76,11 +66,6 @@ protected:
         return bodyOf(r);
     }
 
-    Device* lina = nullptr;
-    Device* wang = nullptr;
-    Device* zhou = nullptr;
-    Device* zhang = nullptr;
-    Device* admin = nullptr;
 };
 
 TEST_F(ScopeTest, RepsSeeTheirOwnManagersTheirTeamAdminsEverything)

@@ -456,6 +456,27 @@ private:
     std::map<std::string, std::unique_ptr<Device>> m_devices;
 };
 
+// The suite's cast, each signed in on one device: reps lina and wang (north)
+// and zhou (south), their manager zhang (north), an admin.
+class SignedInFixture : public ServerFixture {
+protected:
+    void SetUp() override
+    {
+        ServerFixture::SetUp();
+        lina = &signedIn("lina-phone", "lina");
+        wang = &signedIn("wang-phone", "wang");
+        zhou = &signedIn("zhou-phone", "zhou");
+        zhang = &signedIn("zhang-phone", "zhang");
+        admin = &signedIn("admin-laptop", "admin");
+    }
+
+    Device* lina = nullptr;
+    Device* wang = nullptr;
+    Device* zhou = nullptr;
+    Device* zhang = nullptr;
+    Device* admin = nullptr;
+};
+
 } // namespace fieldsync::server::test
 
 namespace fieldsync::protocol {

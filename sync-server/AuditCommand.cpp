@@ -5,11 +5,10 @@
 #include "protocol/ChangeRecord.h"
 #include "schema/Schema.h"
 #include "stores/Audit.h"
+#include "text/TerminalText.h"
 
 #include <boost/program_options.hpp>
 #include <nlohmann/json.hpp>
-#include <unicode/uchar.h>
-#include <unicode/utf8.h>
 
 #include <algorithm>
 #include <charconv>
@@ -105,94 +104,6 @@ std::optional<int64_t> parseTime(const std::string& text, int64_t now)
     return static_cast<int64_t>(local) * 1000 + (wall - static_cast<int64_t>(seconds) * 1000);
 }
 
-// ---------------------------------------------------------------- terminal text
-
-// Names and values are typed by reps (a device name at sign-in, a customer's
-// name, notes): in the table, control characters (C0, DEL, C1 — escape
-// sequences), bidirectional and other format characters and line separators
-// become spaces, invalid UTF-8 becomes U+FFFD, so a cell is one line that
-// shows what it holds.
-std::string cleaned(std::string_view text)
-{
-    std::string out;
-    out.reserve(text.size());
-    const auto* s = reinterpret_cast<const uint8_t*>(text.data());
-    const int32_t length = static_cast<int32_t>(text.size());
-    for (int32_t i = 0; i < length;) {
-        const int32_t start = i;
-        UChar32 c = 0;
-        U8_NEXT(s, i, length, c);
-        if (c < 0) {
-            out += "\xEF\xBF\xBD";
-            continue;
-        }
-        const int8_t type = u_charType(c);
-        if (type == U_CONTROL_CHAR || type == U_FORMAT_CHAR || type == U_LINE_SEPARATOR || type == U_PARAGRAPH_SEPARATOR)
-            out += ' ';
-        else
-            out.append(text.substr(static_cast<size_t>(start), static_cast<size_t>(i - start)));
-    }
-    return out;
-}
-
-int columnsOf(UChar32 c)
-{
-    const int8_t type = u_charType(c);
-    if (type == U_NON_SPACING_MARK || type == U_ENCLOSING_MARK) return 0;
-    const int width = u_getIntPropertyValue(c, UCHAR_EAST_ASIAN_WIDTH);
-    return width == U_EA_WIDE || width == U_EA_FULLWIDTH ? 2 : 1;
-}
-
-// Terminal columns of cleaned text (East Asian wide characters take two).
-size_t displayWidth(std::string_view text)
-{
-    const auto* s = reinterpret_cast<const uint8_t*>(text.data());
-    const int32_t length = static_cast<int32_t>(text.size());
-    size_t columns = 0;
-    for (int32_t i = 0; i < length;) {
-        UChar32 c = 0;
-        U8_NEXT(s, i, length, c);
-        columns += static_cast<size_t>(columnsOf(c < 0 ? 0xFFFD : c));
-    }
-    return columns;
-}
-
-// Cleaned and cut to `max` columns, ending in "…" when cut.
-std::string cell(std::string_view text, size_t max)
-{
-    std::string clean = cleaned(text);
-    if (displayWidth(clean) <= max) return clean;
-    const auto* s = reinterpret_cast<const uint8_t*>(clean.data());
-    const int32_t length = static_cast<int32_t>(clean.size());
-    size_t columns = 0;
-    for (int32_t i = 0; i < length;) {
-        const int32_t start = i;
-        UChar32 c = 0;
-        U8_NEXT(s, i, length, c);
-        columns += static_cast<size_t>(columnsOf(c));
-        if (columns > max - 1) return clean.substr(0, static_cast<size_t>(start)) + "…";
-    }
-    return clean;
-}
-
-void printTable(std::ostream& out, const std::vector<std::string>& headers, const std::vector<std::vector<std::string>>& rows)
-{
-    std::vector<size_t> widths(headers.size());
-    for (size_t i = 0; i < headers.size(); ++i) widths[i] = displayWidth(headers[i]);
-    for (const auto& row : rows)
-        for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], displayWidth(row[i]));
-    auto line = [&](const std::vector<std::string>& cells) {
-        std::string text;
-        for (size_t i = 0; i < cells.size(); ++i) {
-            text += cells[i];
-            if (i + 1 < cells.size()) text.append(widths[i] - displayWidth(cells[i]) + 2, ' ');
-        }
-        while (!text.empty() && text.back() == ' ') text.pop_back();
-        out << text << '\n';
-    };
-    line(headers);
-    for (const auto& row : rows) line(row);
-}
 
 // ---------------------------------------------------------------- devices
 
@@ -218,7 +129,7 @@ public:
         if (isServer(id)) return "[server]";
         const std::string shortId = id.hex().substr(0, 8);
         const auto* d = find(id);
-        return d && !d->name.empty() ? cell(d->name, kMaxNameColumns) + " (" + shortId + ")" : shortId;
+        return d && !d->name.empty() ? text::fitted(d->name, kMaxNameColumns) + " (" + shortId + ")" : shortId;
     }
 
     // --device: a full id, a unique prefix of one (4 hex digits or more) or
@@ -486,7 +397,10 @@ int auditCommand(const std::optional<StoreLocation>& store, const std::vector<st
         }
 
         const bool asJson = vm["json"].as<bool>(), asCsv = vm["csv"].as<bool>();
-        std::vector<std::vector<std::string>> rows;
+        // Cells come cut to their column's width (names, changes), so the
+        // table itself cuts nothing.
+        text::Table table({"SEQ", "RECEIVED", "USER", "DEVICE", "ENTITY", "ROW", "CUSTOMER", "CHANGES"});
+        table.setMaxCellWidth(0);
         size_t shown = 0;
         uint64_t lastSeq = 0;
         if (asJson) out << "[";
@@ -511,18 +425,17 @@ int auditCommand(const std::optional<StoreLocation>& store, const std::vector<st
             } else {
                 const std::string device = devices.label(e.device);
                 std::string customer = e.customer.empty() ? "-"
-                    : e.customerName ? cell(*e.customerName, kMaxNameColumns) + " (" + e.customer + ")"
+                    : e.customerName ? text::fitted(*e.customerName, kMaxNameColumns) + " (" + e.customer + ")"
                                      : e.customer;
-                rows.push_back({std::to_string(e.seq), isoTime(e.receivedAt), cell(e.user, kMaxNameColumns),
-                                device, theSchema().entity(e.record.entity).name,
-                                e.record.id, customer, cell(changes, kMaxChangesColumns)});
+                table.addRow({std::to_string(e.seq), isoTime(e.receivedAt), text::fitted(e.user, kMaxNameColumns),
+                              device, theSchema().entity(e.record.entity).name,
+                              e.record.id, customer, text::fitted(changes, kMaxChangesColumns)});
             }
             ++shown;
             lastSeq = e.seq;
         });
         if (asJson) out << (shown ? "\n]\n" : "]\n");
-        if (!asJson && !asCsv && shown)
-            printTable(out, {"SEQ", "RECEIVED", "USER", "DEVICE", "ENTITY", "ROW", "CUSTOMER", "CHANGES"}, rows);
+        if (!asJson && !asCsv && shown) table.print(out);
         out.flush();
         if (!shown) {
             std::string hint;

@@ -41,40 +41,6 @@ int32_t decodeUtf8(std::string_view s, size_t& pos)
     return cp;
 }
 
-int columnsOf(int32_t cp)
-{
-    if (cp < 0) return 1;
-    if ((cp >= 0x0300 && cp <= 0x036f) || cp == 0x200b || (cp >= 0xfe00 && cp <= 0xfe0f)) return 0;  // combining
-    const bool wide = (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0x303e) || (cp >= 0x3041 && cp <= 0x33ff)
-        || (cp >= 0x3400 && cp <= 0x4dbf) || (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0xa000 && cp <= 0xa4cf)
-        || (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xfe30 && cp <= 0xfe4f)
-        || (cp >= 0xff00 && cp <= 0xff60) || (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x1f300 && cp <= 0x1f64f)
-        || (cp >= 0x1f900 && cp <= 0x1f9ff) || (cp >= 0x20000 && cp <= 0x3fffd);
-    return wide ? 2 : 1;
-}
-
-// Control characters (newlines in notes, tabs) would break the alignment.
-std::string cleaned(std::string_view text)
-{
-    std::string out;
-    out.reserve(text.size());
-    for (char c : text) out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? ' ' : c;
-    return out;
-}
-
-std::string truncated(const std::string& text, size_t maxColumns)
-{
-    if (maxColumns == 0 || displayWidth(text) <= maxColumns) return text;
-    size_t pos = 0, columns = 0;
-    while (pos < text.size()) {
-        size_t start = pos;
-        int w = columnsOf(decodeUtf8(text, pos));
-        if (columns + static_cast<size_t>(w) > maxColumns - 1) return text.substr(0, start) + "…";
-        columns += static_cast<size_t>(w);
-    }
-    return text;
-}
-
 void pad(std::ostream& out, const std::string& text, size_t width)
 {
     out << text;
@@ -82,37 +48,6 @@ void pad(std::ostream& out, const std::string& text, size_t width)
 }
 
 } // namespace
-
-// ---------------------------------------------------------------- Table
-
-Table::Table(std::vector<std::string> headers) : m_headers(std::move(headers)) {}
-
-void Table::addRow(std::vector<std::string> cells)
-{
-    cells.resize(m_headers.size());
-    for (auto& c : cells) c = truncated(cleaned(c), m_maxCellWidth);
-    m_rows.push_back(std::move(cells));
-}
-
-void Table::print(std::ostream& out) const
-{
-    std::vector<size_t> widths(m_headers.size());
-    for (size_t i = 0; i < m_headers.size(); ++i) widths[i] = displayWidth(m_headers[i]);
-    for (const auto& row : m_rows)
-        for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], displayWidth(row[i]));
-    auto line = [&](const std::vector<std::string>& cells) {
-        std::string text;
-        for (size_t i = 0; i < cells.size(); ++i) {
-            text += cells[i];
-            if (i + 1 == cells.size()) break;
-            text.append(widths[i] - displayWidth(cells[i]) + 2, ' ');
-        }
-        while (!text.empty() && text.back() == ' ') text.pop_back();
-        out << text << '\n';
-    };
-    line(m_headers);
-    for (const auto& row : m_rows) line(row);
-}
 
 void printPairs(std::ostream& out, const std::vector<std::pair<std::string, std::string>>& pairs)
 {
@@ -130,13 +65,6 @@ void printJson(std::ostream& out, const json& value)
 }
 
 // ---------------------------------------------------------------- text
-
-size_t displayWidth(std::string_view text)
-{
-    size_t pos = 0, columns = 0;
-    while (pos < text.size()) columns += static_cast<size_t>(columnsOf(decodeUtf8(text, pos)));
-    return columns;
-}
 
 bool isValidUtf8(std::string_view text)
 {

@@ -1,10 +1,12 @@
 // Output: how the shell prints — aligned plain-text tables and key/value
 // blocks for people, JSON for scripts (`--json`: one JSON value on stdout and
-// nothing else). Text is UTF-8 throughout and passes through untouched; column
-// widths count East Asian wide characters (中文) as two columns.
+// nothing else). Text is UTF-8 throughout; table cells are cleaned so typed
+// text cannot steer the terminal, and column widths count East Asian wide
+// characters (中文) as two columns (core/text/TerminalText.h).
 #pragma once
 
 #include "schema/Schema.h"
+#include "text/TerminalText.h"
 
 #include <nlohmann/json.hpp>
 
@@ -17,23 +19,8 @@
 
 namespace fieldsync::cli {
 
-class Table {
-public:
-    explicit Table(std::vector<std::string> headers);
-
-    // Cells are cleaned (control characters become spaces) and cut to
-    // `maxCellWidth` columns with an ellipsis.
-    void addRow(std::vector<std::string> cells);
-    bool empty() const { return m_rows.empty(); }
-    size_t size() const { return m_rows.size(); }
-    void setMaxCellWidth(size_t columns) { m_maxCellWidth = columns; }
-    void print(std::ostream& out) const;
-
-private:
-    std::vector<std::string> m_headers;
-    std::vector<std::vector<std::string>> m_rows;
-    size_t m_maxCellWidth = 40;
-};
+// Aligned tables of cleaned cells, cut at 40 columns by default (core/text).
+using text::Table;
 
 // Prints "key  value" lines with the values aligned.
 void printPairs(std::ostream& out, const std::vector<std::pair<std::string, std::string>>& pairs);
@@ -41,8 +28,7 @@ void printPairs(std::ostream& out, const std::vector<std::pair<std::string, std:
 // `--json` output: the value, indented, and a newline.
 void printJson(std::ostream& out, const nlohmann::json& value);
 
-// Columns a UTF-8 string takes on a terminal.
-size_t displayWidth(std::string_view text);
+using text::displayWidth;
 bool isValidUtf8(std::string_view text);
 
 // Human forms. Null is "-"; times are ISO 8601 in the local time zone (TZ),

@@ -640,28 +640,31 @@ void Hub::flushLog()
     m_pendingLog.clear();
 }
 
-PullResult Hub::pull(uint64_t after, size_t limit, const Viewer* viewer, PullEncoding encoding)
+PullResult Hub::pull(uint64_t after, size_t limit, const Viewer* viewer, PullEncoding encoding, size_t maxBytes)
 {
-    if (!m_reader && m_db->dialect() == storage::Dialect::Sqlite) return pullInSnapshot(after, limit, viewer, encoding);
+    if (!m_reader && m_db->dialect() == storage::Dialect::Sqlite)
+        return pullInSnapshot(after, limit, viewer, encoding, maxBytes);
     // Another connection writes meanwhile (or, on PostgreSQL, another
     // process may): read everything as of one commit, and learn the devices
     // it added since this connection last looked.
     storage::ReadTransaction snapshot(*m_db);
     m_rows.loadNewPeers();
-    return pullInSnapshot(after, limit, viewer, encoding);
+    return pullInSnapshot(after, limit, viewer, encoding, maxBytes);
 }
 
-PullResult Hub::pullInSnapshot(uint64_t after, size_t limit, const Viewer* viewer, PullEncoding encoding)
+PullResult Hub::pullInSnapshot(uint64_t after, size_t limit, const Viewer* viewer, PullEncoding encoding,
+                               size_t maxBytes)
 {
     PullResult out;
     out.cursor = after;
     limit = std::max<size_t>(limit, 1);
     const bool asJson = encoding == PullEncoding::Json;
-    size_t returned = 0;
+    size_t returned = 0, bytes = 0;  // bytes: of JSON text (PullEncoding::Json)
     auto emitText = [&](int64_t seq, std::string_view text) {
         ++returned;
         if (asJson) {
             out.json.emplace_back(text);
+            bytes += text.size() + 1;
             return;
         }
         auto r = protocol::recordFromJson(json::parse(text), m_schema);
@@ -670,8 +673,12 @@ PullResult Hub::pullInSnapshot(uint64_t after, size_t limit, const Viewer* viewe
     };
     auto emitRecord = [&](protocol::ChangeRecord&& r) {
         ++returned;
-        if (asJson) out.json.push_back(protocol::toJson(r, m_schema).dump());
-        else out.records.push_back(std::move(r));
+        if (!asJson) {
+            out.records.push_back(std::move(r));
+            return;
+        }
+        out.json.push_back(protocol::toJson(r, m_schema).dump());
+        bytes += out.json.back().size() + 1;
     };
 
     // Whether the viewer sees each customer, once per pull. SQLite reads a
@@ -707,7 +714,9 @@ PullResult Hub::pullInSnapshot(uint64_t after, size_t limit, const Viewer* viewe
     bool exhausted = false;
     struct Step {
         int64_t seq = 0;
-        std::vector<protocol::ChangeRecord> entering;  // a customer entering the scope here, whole
+        std::string entered;                           // a customer entering the scope here,
+        std::vector<protocol::ChangeRecord> entering;  // whole
+        std::string left;                              // a customer leaving the scope here
         bool record = false;                           // the log record at seq is returned
     };
     while (returned < limit && !exhausted) {
@@ -718,6 +727,7 @@ PullResult Hub::pullInSnapshot(uint64_t after, size_t limit, const Viewer* viewe
             while (st->step()) {
                 emitText(st->getInt(0), st->getTextView(1));
                 out.cursor = static_cast<uint64_t>(st->getInt(0));
+                if (bytes >= maxBytes) break;
             }
             break;  // no scope: every position is returned, one query is the page
         }
@@ -759,13 +769,12 @@ PullResult Hub::pullInSnapshot(uint64_t after, size_t limit, const Viewer* viewe
                     // now: a customer that entered here and left again later
                     // must not show what its later owner wrote since.
                     if (canSee(who)) {
-                        // Back within this page: it is not to be dropped after all.
-                        out.evict.erase(std::remove(out.evict.begin(), out.evict.end(), who), out.evict.end());
+                        step.entered = who;
                         step.entering = customerState(who);
                         planned += step.entering.size();
                     }
                 } else if (was && !now) {
-                    out.evict.push_back(who);
+                    step.left = who;
                 }
             }
             if (canSee(customer)) {
@@ -784,23 +793,31 @@ PullResult Hub::pullInSnapshot(uint64_t after, size_t limit, const Viewer* viewe
             (*rec)->bind(1, "{" + wanted + "}");
         }
         for (auto& step : steps) {
-            for (auto& r : step.entering) {
-                r.seq = static_cast<uint64_t>(step.seq);
-                emitRecord(std::move(r));
+            if (!step.entered.empty()) {
+                // Back within this page: it is not to be dropped after all.
+                out.evict.erase(std::remove(out.evict.begin(), out.evict.end(), step.entered), out.evict.end());
+                for (auto& r : step.entering) {
+                    r.seq = static_cast<uint64_t>(step.seq);
+                    emitRecord(std::move(r));
+                }
             }
-            if (!step.record) continue;
-            if (sqlite) {
-                UsingStatement one(*m_db, "SELECT seq, record FROM hub_log WHERE seq = ?");
-                one->bind(1, step.seq);
-                if (!one->step()) throw std::runtime_error("hub log position " + std::to_string(step.seq) + " vanished");
-                emitText(step.seq, one->getTextView(1));
-                continue;
+            if (!step.left.empty()) out.evict.push_back(step.left);
+            if (step.record) {
+                if (sqlite) {
+                    UsingStatement one(*m_db, "SELECT seq, record FROM hub_log WHERE seq = ?");
+                    one->bind(1, step.seq);
+                    if (!one->step()) throw std::runtime_error("hub log position " + std::to_string(step.seq) + " vanished");
+                    emitText(step.seq, one->getTextView(1));
+                } else {
+                    if (!(*rec)->step() || (*rec)->getInt(0) != step.seq)
+                        throw std::runtime_error("hub log position " + std::to_string(step.seq) + " vanished");
+                    emitText(step.seq, (*rec)->getTextView(1));
+                }
             }
-            if (!(*rec)->step() || (*rec)->getInt(0) != step.seq)
-                throw std::runtime_error("hub log position " + std::to_string(step.seq) + " vanished");
-            emitText(step.seq, (*rec)->getTextView(1));
+            out.cursor = static_cast<uint64_t>(step.seq);
+            if (bytes >= maxBytes) break;  // the page is full: the rest is the next page's
         }
-        if (!steps.empty()) out.cursor = static_cast<uint64_t>(steps.back().seq);
+        if (bytes >= maxBytes) break;
         if (scanned < chunk && returned < limit) exhausted = true;
     }
     UsingStatement more(*m_db, "SELECT 1 FROM hub_log WHERE seq > ? ORDER BY seq LIMIT 1");

@@ -55,6 +55,7 @@
 #include "replica/RowStore.h"
 #include "storage/Connection.h"
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -201,8 +202,11 @@ public:
 
     Result<PushResult> push(const crdt::DeviceId& device, crdt::Hlc after,
                             std::span<const protocol::ChangeRecord> records, const PushContext& context = {});
+    // A page ends after `limit` records, or (PullEncoding::Json) after the
+    // position at which its records' JSON reached `maxBytes`: at least one
+    // position is always passed, and a customer entering the scope comes whole.
     PullResult pull(uint64_t after, size_t limit = 500, const Viewer* viewer = nullptr,
-                    PullEncoding encoding = PullEncoding::Records);
+                    PullEncoding encoding = PullEncoding::Records, size_t maxBytes = SIZE_MAX);
     uint64_t head();
     crdt::Hlc ackedFor(const crdt::DeviceId& device);
 
@@ -233,7 +237,8 @@ private:
     // Brings this object's memory up to what other writers committed; inside
     // the write transaction.
     void catchUp();
-    PullResult pullInSnapshot(uint64_t after, size_t limit, const Viewer* viewer, PullEncoding encoding);
+    PullResult pullInSnapshot(uint64_t after, size_t limit, const Viewer* viewer, PullEncoding encoding,
+                              size_t maxBytes);
     // `row`: the record's row as stored (load()ed by the caller), merged into.
     void merge(const protocol::ChangeRecord& record, RowState row, uint64_t seq,
                std::vector<protocol::ChangeRecord>& conflicts,

@@ -393,7 +393,7 @@ replica::PullResult SyncApi::pullPage(const crdt::DeviceId& device, uint64_t cur
     replica::PullResult page;
     if (!m_openReader) {
         std::lock_guard lock(m_hubMutex);
-        page = m_hub.pull(cursor, limit, viewer, replica::PullEncoding::Json);
+        page = m_hub.pull(cursor, limit, viewer, replica::PullEncoding::Json, m_options.maxPullBytes);
     } else {
         std::unique_ptr<replica::Hub> reader;
         {
@@ -406,7 +406,7 @@ replica::PullResult SyncApi::pullPage(const crdt::DeviceId& device, uint64_t cur
         // One connection per concurrent pull at most: the pool grows to the
         // number of network threads and stays there.
         if (!reader) reader = m_openReader();
-        page = reader->pull(cursor, limit, viewer, replica::PullEncoding::Json);
+        page = reader->pull(cursor, limit, viewer, replica::PullEncoding::Json, m_options.maxPullBytes);
         // Several server processes share a PostgreSQL store, and the device's
         // next push may reach another one: there what was served is stored
         // before the answer leaves (its own small write, outside the lock).

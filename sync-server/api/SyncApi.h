@@ -34,6 +34,9 @@ struct ApiOptions {
     int64_t maxDriftMs = 5 * 60 * 1000;
     size_t defaultPullLimit = 500;
     size_t maxPullLimit = 5000;
+    // A pull page ends once its records reach this many bytes of JSON (the
+    // answer's size stays near it whatever the rows hold; docs/api.md).
+    size_t maxPullBytes = 8 * 1024 * 1024;
     std::function<int64_t()> now;  // server time, ms since epoch; system clock if empty
     // Opens another read-only connection to the hub's database, for pulls.
     // Empty: derived from the hub's SQLite file (none for an in-memory hub,

@@ -217,6 +217,37 @@ TEST_F(ConfinementTest, ARestoreThatWouldOutgrowTheRequestStopsThePushUntilTheNe
     for (const auto& p : pools) EXPECT_EQ(field(*lina, "customer", p, "notes"), std::string(schema::kMaxTextBytes - 100, 'n'));
 }
 
+// Rows of 64 KiB notes would make a 5,000-record page a 300 MB answer: a
+// page ends once its records reach the byte bound, and the next ones follow.
+TEST_F(ConfinementTest, APullAnswerStaysNearItsByteBoundWhateverTheRowsHold)
+{
+    ApiOptions options = apiOptions();
+    options.maxPullBytes = 100 * 1024;
+    SyncApi bounded(*hub, *accounts, metrics, options);
+    Via via(bounded);
+    const std::string c = create(*lina, "customer", Write().set("name", "Lina Co"s).set("owner", "lina"s));
+    for (int i = 0; i < 12; ++i) {
+        now += 1;
+        create(*lina, "visit", Write().set("customer", c).set("notes", std::string(30000, 'a' + i)));
+    }
+    syncOk(*lina);
+    size_t pages = 0, records = 0, largest = 0;
+    uint64_t cursor = 0;
+    for (bool more = true; more && pages < 20; ++pages) {
+        HttpResponse r = post("/v1/sync", json{{"schema", schema::kSchemaVersion}, {"device", zhang->hex()},
+                                               {"pull", {{"cursor", cursor}, {"limit", 5000}}}}, zhang->token);
+        ASSERT_EQ(r.status, 200) << r.body.substr(0, 300);
+        json b = bodyOf(r);
+        largest = std::max(largest, r.body.size());
+        records += b["pull"]["changes"].size();
+        cursor = b["pull"]["cursor"].get<uint64_t>();
+        more = b["pull"]["more"].get<bool>();
+    }
+    EXPECT_EQ(records, 13u) << "every record arrives, over several pages";
+    EXPECT_GE(pages, 3u) << "360 KB of notes in pages of about 100 KB";
+    EXPECT_LE(largest, options.maxPullBytes + 32 * 1024) << "a page ends at the first record past the bound";
+}
+
 TEST_F(ConfinementTest, AReferenceToAVisitSheMayNotSeeIsRefused)
 {
     Owned hers = customerWith(*lina, "visit", "Lina Co");

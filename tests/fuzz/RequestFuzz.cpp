@@ -92,7 +92,7 @@ constexpr const char* kBadToken = "not-a-token-of-anybody-xxxxxxxxxxxxxxxxxxxxx"
 const fieldsync::server::ServerOptions kNet{};      // the body limits `serve` applies by default
 constexpr size_t kExpandedMax = 8 * 1024 * 1024 + 64 * 1024 + 1;
 constexpr size_t kDifferentialMax = 64 * 1024;     // bodies parsed to cross-check the depth scan
-constexpr const char* kDepthMessage = "deeper than";
+constexpr const char* kDepthMessage = "the JSON nests deeper than";
 
 std::string passwordOf(const std::string& user) { return user + "-secret-pw"; }
 
@@ -206,7 +206,11 @@ private:
     {
         if (response.status == 413 || response.status == 401) return;  // never reached the decoder
         const size_t depth = protocol::jsonNestingDepth(request.body, protocol::kMaxJsonDepth);
-        const bool named = response.body.find(kDepthMessage) != std::string::npos;
+        // The depth refusal's message starts with kDepthMessage; other
+        // messages may quote the request (an unknown key), which may say anything.
+        const auto answer = nlohmann::json::parse(response.body, nullptr, false);
+        const bool named = answer.is_object() && answer.contains("message") && answer["message"].is_string()
+            && answer["message"].get<std::string>().rfind(kDepthMessage, 0) == 0;
         if (depth > protocol::kMaxJsonDepth) {
             if (response.status != 400 || !named ||
                 response.body.find(std::to_string(protocol::kMaxJsonDepth)) == std::string::npos)

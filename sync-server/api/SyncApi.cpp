@@ -130,7 +130,7 @@ RequestHandler::Admission SyncApi::admit(const HttpRequest& head)
         HttpResponse refusal = errorResponse(session.error());
         m_metrics.request(path, refusal.status);
         m_metrics.error(std::string(errorCodeName(session.error().code)));
-        return {false, std::move(refusal)};
+        return {false, std::move(refusal), nullptr};
     }
     // The session goes on to sync(), which then does not look the token up again.
     return {sync, std::nullopt, std::make_shared<const Session>(std::move(*session))};

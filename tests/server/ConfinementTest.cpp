@@ -93,7 +93,7 @@ TEST_P(RepointTest, ARepCannotMoveAnotherRepsRowUnderHerOwnCustomer)
 }
 
 INSTANTIATE_TEST_SUITE_P(Children, RepointTest, ::testing::Values("contact", "visit", "task", "complaint"),
-                         [](const auto& info) { return std::string(info.param); });
+                         [](const auto& param) { return std::string(param.param); });
 
 TEST_F(ConfinementTest, AManagerCannotMoveAnotherTeamsVisitUnderHisTeam)
 {

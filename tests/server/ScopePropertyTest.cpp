@@ -388,9 +388,10 @@ protected:
     {
         for (; pokesSeen < pokes.calls.size(); ++pokesSeen) {
             const auto& call = pokes.calls[pokesSeen];
-            if (call.users.empty())
+            if (call.users.empty()) {
                 EXPECT_TRUE(audience.everyone)
                     << context << ": everybody was poked for customers that are not everybody's:" << audience.roots;
+            }
             for (const auto& user : call.users)
                 EXPECT_TRUE(audience.users.count(user))
                     << context << ": " << user << " was poked for customers outside the scope:" << audience.roots;

@@ -63,6 +63,16 @@ crdt::DeviceId newDeviceId()
     return d;
 }
 
+storage::EncryptionKey newReplicaKey()
+{
+    ensureSodium();
+    std::array<uint8_t, storage::EncryptionKey::kBytes> bytes{};
+    randombytes_buf(bytes.data(), bytes.size());
+    storage::EncryptionKey key{std::span<const uint8_t, storage::EncryptionKey::kBytes>(bytes)};
+    sodium_memzero(bytes.data(), bytes.size());
+    return key;
+}
+
 std::string conflictRowId(std::string_view entity, std::string_view row, std::string_view field,
                           const crdt::Clock& loserClock)
 {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "crdt/Clock.h"
+#include "storage/Encryption.h"
 
 #include <cstdint>
 #include <string>
@@ -20,6 +21,8 @@ class RowStore;
 // given milliseconds and 74 random bits (libsodium).
 std::string newRowId(int64_t unixMillis);
 crdt::DeviceId newDeviceId();
+// A replica's encryption key: 32 bytes from libsodium's random source.
+storage::EncryptionKey newReplicaKey();
 
 // The id of the hub's conflict entry for (row, field, losing clock): the same
 // on every replica, so an entry is recorded once however often it is seen.

@@ -74,7 +74,11 @@ std::optional<int64_t> metaInt(storage::Database& db, std::string_view key)
 
 std::unique_ptr<Replica> Replica::open(const std::string& path, Options options)
 {
-    auto db = std::make_unique<storage::Database>(path);
+    // A replica written before it had a key is encrypted on its first open
+    // with one (storage::encryptFile: a crash leaves it plain or encrypted,
+    // whole); from then on it opens with that key only.
+    if (options.key && storage::fileKind(path) == storage::FileKind::Plain) storage::encryptFile(path, *options.key);
+    auto db = std::make_unique<storage::Database>(path, storage::Database::Mode::ReadWriteCreate, 5000, options.key);
     storage::migrate(*db, replicaMigrations());
     return std::unique_ptr<Replica>(new Replica(std::move(db), std::move(options)));
 }

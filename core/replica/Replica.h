@@ -138,10 +138,16 @@ class Replica {
 public:
     struct Options {
         crdt::TimeSource time = crdt::systemTimeSource();
+        // The replica's encryption key (storage/Encryption.h; replica::newReplicaKey):
+        // the file, its WAL and journal are encrypted with it. A plain replica
+        // is encrypted in place when first opened with a key. No key: a plain
+        // file (tests, and only by explicit choice elsewhere).
+        std::optional<storage::EncryptionKey> key;
     };
 
     // Opens or creates the file (migrating it), and gives a new file a fresh
-    // random device id.
+    // random device id. Throws storage::StorageError for a wrong key, or none
+    // for an encrypted file (the file is left as it was).
     static std::unique_ptr<Replica> open(const std::string& path, Options options);
     static std::unique_ptr<Replica> open(const std::string& path) { return open(path, Options{}); }
     ~Replica();

@@ -55,7 +55,7 @@ bool isInMemory(const std::string& path)
 
 } // namespace
 
-Database::Database(const std::string& path, Mode mode, int busyTimeoutMs)
+Database::Database(const std::string& path, Mode mode, int busyTimeoutMs, const std::optional<EncryptionKey>& key)
     : m_path(path)
 {
     // NOMUTEX: a connection belongs to one thread, so SQLite's per-connection
@@ -74,6 +74,20 @@ Database::Database(const std::string& path, Mode mode, int busyTimeoutMs)
         // First, so that switching to WAL (which needs a lock) already waits
         // for another connection instead of failing.
         sqlite3_busy_timeout(m_db, busyTimeoutMs);
+        if (key) {
+            sqlite3mc_config(m_db, "cipher", sqlite3mc_cipher_index("chacha20"));
+            const std::string raw = "raw:" + key->hex();  // the key itself, no derivation (Encryption.h)
+            if (sqlite3_key_v2(m_db, "main", raw.data(), static_cast<int>(raw.size())) != SQLITE_OK)
+                throw StorageError(sqlite3_extended_errcode(m_db), sqlite3_errmsg(m_db));
+        }
+        // The first read: where a wrong key, or no key for an encrypted file, shows.
+        if (sqlite3_exec(m_db, "SELECT count(*) FROM sqlite_schema", nullptr, nullptr, nullptr) != SQLITE_OK) {
+            const int code = sqlite3_extended_errcode(m_db);
+            if ((code & 0xff) != SQLITE_NOTADB) throw StorageError(code, sqlite3_errmsg(m_db));
+            throw StorageError(code, key ? "this key does not open it (the key of another file, or the file is "
+                                           "damaged); nothing was changed"
+                                         : "it is encrypted, or not a database: open it with its key");
+        }
         // A read-only connection cannot change the journal mode; it uses
         // whatever the file already has.
         if (mode != Mode::ReadOnly && !isInMemory(path)) {

@@ -10,9 +10,11 @@
 #pragma once
 
 #include "storage/Connection.h"
+#include "storage/Encryption.h"
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -27,9 +29,11 @@ public:
     // Opens (or creates) the file. Turns on WAL journaling (except for
     // ":memory:"), synchronous=NORMAL (durable at checkpoint, never corrupt),
     // foreign keys, and a busy timeout so a second connection waits instead of
-    // failing at once.
-    explicit Database(const std::string& path, Mode mode = Mode::ReadWriteCreate,
-                      int busyTimeoutMs = 5000);
+    // failing at once. With a key the file is encrypted (Encryption.h; a new
+    // file from its first page); a wrong key, or none for an encrypted file,
+    // throws StorageError (SQLITE_NOTADB) saying so, and changes nothing.
+    explicit Database(const std::string& path, Mode mode = Mode::ReadWriteCreate, int busyTimeoutMs = 5000,
+                      const std::optional<EncryptionKey>& key = std::nullopt);
     ~Database() override;
 
     Dialect dialect() const override { return Dialect::Sqlite; }

@@ -31,11 +31,14 @@
 #include "sync/PokeListener.h"
 #include "RejectedModel.h"
 #include "Session.h"
+#include "storage/Connection.h"
+#include "storage/Encryption.h"
 #include "Translator.h"
 #include "replica/Replica.h"
 #include "replica/SettingKeys.h"
 
 #include <QAbstractItemModelTester>
+#include <QFile>
 #include <QGuiApplication>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -114,6 +117,66 @@ private slots:
         QCOMPARE(s->user, QString("lina"));
         QVERIFY(s->passwordStdin);
         QVERIFY(s->dbPath.isEmpty());
+    }
+
+    void optionsTakeTheSecretsDirOptIn()
+    {
+        auto o = AppOptions::parse({"fieldsync-app", "--secrets-dir", "/tmp/keys"});
+        QVERIFY(o.ok());
+        QCOMPARE(o->secretsDir, QString("/tmp/keys"));
+        QVERIFY(AppOptions::parse({"fieldsync-app"})->secretsDir.isEmpty());
+    }
+
+    // Without a keystore and without the opt-in the replica is not opened
+    // (and not made): never a plain file by default.
+    void withoutAKeystoreOrTheOptInTheReplicaIsNotOpened()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath("phone.db");
+        const QByteArray optIn = qgetenv(kSecretsDirVariable);
+        qunsetenv(kSecretsDirVariable);
+        QString why;
+        if (KeychainSecretStore::available(&why)) {
+            // A machine with a keystore: the key goes there.
+            auto store = appSecretStore(db);
+            QVERIFY(QString::fromStdString(store->describe()).startsWith("the keystore entry fieldsync/"));
+        } else {
+            try {
+                Session session(db, offline());
+                QFAIL("a Session opened without a keystore or the opt-in");
+            } catch (const client::SecretsError& e) {
+                const QString message = QString::fromUtf8(e.what());
+                QVERIFY2(message.contains("no keystore on this device") && message.contains("--secrets-dir DIR")
+                             && message.contains("FIELDSYNC_SECRETS_DIR")
+                             && message.contains("the replica is not opened unencrypted"),
+                         qPrintable(message));
+            }
+            QVERIFY(!QFile::exists(db));
+        }
+        qputenv(kSecretsDirVariable, optIn);
+    }
+
+    // The opt-in: the key in a 0600 key file of the CLI's format, the replica
+    // encrypted with it.
+    void theSecretsDirOptInKeepsTheKeyInA0600FileAndTheReplicaEncrypted()
+    {
+        QTemporaryDir dir, keys;
+        const QString db = dir.filePath("phone.db");
+        {
+            Session::Options o = offline();
+            o.secretsDir = keys.path();
+            Session session(db, o);
+        }
+        const QString file = secretsFileFor(db, keys.path());
+        QVERIFY(file.startsWith(keys.path() + "/phone.db-"));
+        QCOMPARE(QFile::permissions(file) & ~(QFile::ReadOwner | QFile::WriteOwner | QFile::ReadUser | QFile::WriteUser),
+                 QFileDevice::Permissions());
+        QVERIFY(client::FileSecretStore(file.toStdString()).load().key);
+        QCOMPARE(storage::fileKind(db.toStdString()), storage::FileKind::Other);
+        QVERIFY_THROWS_EXCEPTION(storage::StorageError, replica::Replica::open(db.toStdString()));
+        // Another replica of the same name elsewhere gets a key file of its own.
+        QTemporaryDir other;
+        QVERIFY(secretsFileFor(other.filePath("phone.db"), keys.path()) != file);
     }
 
     void optionsRefuseBadInput_data()

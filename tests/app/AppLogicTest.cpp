@@ -96,6 +96,15 @@ QStringList column(const QAbstractItemModel& model, int role)
     return out;
 }
 
+// A test's own connection to a replica file, opened as the app opens it
+// (encrypted, with the key in the opt-in key file of prepareTestEnvironment).
+std::unique_ptr<replica::Replica> openDevice(const QString& db, replica::Replica::Options options = {})
+{
+    client::OpenOptions o;
+    o.replica = std::move(options);
+    return client::openReplica(db.toStdString(), *appSecretStore(db), std::move(o));
+}
+
 } // namespace
 
 class AppLogicTest : public QObject {
@@ -258,7 +267,7 @@ private slots:
         const QString db = dir.filePath("device.db");
         std::string customer;
         {
-            auto device = replica::Replica::open(db.toStdString());
+            auto device = openDevice(db);
             auto f = apptest::makeConflicts(dir.path().toStdString(), *device, "http://127.0.0.1:9");
             customer = f.customer;
         }
@@ -311,7 +320,7 @@ private slots:
         const QString db = dir.filePath("device.db");
         std::string customer;
         {
-            auto device = replica::Replica::open(db.toStdString());
+            auto device = openDevice(db);
             customer = apptest::makeConflicts(dir.path().toStdString(), *device, "http://127.0.0.1:9").customer;
         }
         Session session(db, offline());
@@ -348,7 +357,7 @@ private slots:
         QTemporaryDir dir;
         const QString db = dir.filePath("device.db");
         {
-            auto device = replica::Replica::open(db.toStdString());
+            auto device = openDevice(db);
             apptest::makeConflicts(dir.path().toStdString(), *device, "http://127.0.0.1:9");
         }
         Session session(db, offline());
@@ -367,7 +376,7 @@ private slots:
         QTemporaryDir dir;
         const QString db = dir.filePath("device.db");
         {
-            auto device = replica::Replica::open(db.toStdString());
+            auto device = openDevice(db);
             replica::Write w;
             w.set("name", std::string("上海宏达贸易")).set("level", std::string("B")).add("tags", "vip");
             QVERIFY(device->create("customer", w).ok());
@@ -395,7 +404,7 @@ private slots:
         QTemporaryDir dir;
         const QString db = dir.filePath("device.db");
         {
-            auto device = replica::Replica::open(db.toStdString());
+            auto device = openDevice(db);
             QVERIFY(device->batch([&]() -> Status {
                 for (int i = 0; i < 120; ++i) {
                     replica::Write w;
@@ -441,7 +450,7 @@ private slots:
         QTemporaryDir dir;
         const QString db = dir.filePath("device.db");
         {
-            auto r = replica::Replica::open(db.toStdString());
+            auto r = openDevice(db);
             apptest::signInOffline(*r, "http://127.0.0.1:9", "lina");
             auto add = [&](const std::string& name, const char* level, const char* owner) {
                 replica::Write w;
@@ -503,7 +512,7 @@ private slots:
         QTemporaryDir dir;
         const QString db = dir.filePath("device.db");
         {
-            auto r = replica::Replica::open(db.toStdString());
+            auto r = openDevice(db);
             QVERIFY(r->batch([&]() -> Status {
                 for (int i = 0; i < 120; ++i) {
                     replica::Write w;
@@ -573,7 +582,7 @@ private slots:
             QVERIFY(fresh.user().isEmpty());
         }
         {
-            auto device = replica::Replica::open(db.toStdString());
+            auto device = openDevice(db);
             apptest::signInOffline(*device, "http://127.0.0.1:9", "wang", "manager");
         }
         Session session(db, offline());
@@ -611,7 +620,7 @@ private slots:
         const QString db = dir.filePath("device.db");
         std::string bj, visitFar, visitBlind, visitVoided;
         {
-            auto r = replica::Replica::open(db.toStdString());
+            auto r = openDevice(db);
             // A manager: only managers may void a visit.
             apptest::signInOffline(*r, "http://127.0.0.1:9", "zhao", "manager");
             bj = addCustomer(*r, "北京昭智教育", "A", "lina");
@@ -752,7 +761,7 @@ private slots:
         const QString db = dir.filePath("device.db");
         std::string bj, unlocated;
         {
-            auto r = replica::Replica::open(db.toStdString());
+            auto r = openDevice(db);
             apptest::signInOffline(*r, "http://127.0.0.1:9", "lina");
             bj = addCustomer(*r, "北京昭智教育", "A", "lina");
             unlocated = addCustomer(*r, "上海宏达贸易", "B", "lina", false);
@@ -840,7 +849,7 @@ private slots:
         const QString db = dir.filePath("device.db");
         const int64_t now = QDateTime::currentMSecsSinceEpoch();
         {
-            auto r = replica::Replica::open(db.toStdString());
+            auto r = openDevice(db);
             apptest::signInOffline(*r, "http://127.0.0.1:9", "lina");
             const std::string bj = addCustomer(*r, "北京昭智教育", "A", "lina");
             const std::string sh = addCustomer(*r, "上海宏达贸易", "C", "lina");
@@ -876,7 +885,7 @@ private slots:
         const QString db = dir.filePath("manager.db");
         const int64_t now = QDateTime::currentMSecsSinceEpoch();
         {
-            auto r = replica::Replica::open(db.toStdString());
+            auto r = openDevice(db);
             apptest::signInOffline(*r, "http://127.0.0.1:9", "zhao", "manager");
             const std::string bj = addCustomer(*r, "北京昭智教育", "A", "lina");
             const std::string sh = addCustomer(*r, "上海宏达贸易", "A", "wang");
@@ -960,7 +969,7 @@ private slots:
         const QString db = dir.filePath("rep.db");
         std::string bj, bank;
         {
-            auto r = replica::Replica::open(db.toStdString());
+            auto r = openDevice(db);
             apptest::signInOffline(*r, "http://127.0.0.1:9", "lina", "rep");
             bj = addCustomer(*r, "北京昭智教育", "A", "lina");
             QVERIFY(r->update("customer", bj, replica::Write().add("tags", "教育").add("tags", "重点")).ok());
@@ -1085,7 +1094,7 @@ private slots:
         const QString db = dir.filePath("manager.db");
         std::string bj, sh, gz, pool, visit;
         {
-            auto r = replica::Replica::open(db.toStdString());
+            auto r = openDevice(db);
             apptest::signInOffline(*r, "http://127.0.0.1:9", "zhao", "manager");
             bj = addCustomer(*r, "北京昭智教育", "C", "lina");
             sh = addCustomer(*r, "上海宏达贸易", "A", "wang");
@@ -1183,7 +1192,7 @@ private slots:
         const QString db = dir.filePath("rep.db");
         std::string bj;
         {
-            auto r = replica::Replica::open(db.toStdString());
+            auto r = openDevice(db);
             apptest::signInOffline(*r, "http://127.0.0.1:9", "lina", "rep");
             bj = addCustomer(*r, "北京昭智教育", "A", "lina");
             QVERIFY(r->update("customer", bj, replica::Write().set("phone", std::string("010-6234 5678"))).ok());
@@ -1294,7 +1303,7 @@ private slots:
         const QString db = dir.filePath("rep.db");
         std::string bj;
         {
-            auto r = replica::Replica::open(db.toStdString());
+            auto r = openDevice(db);
             apptest::signInOffline(*r, "http://127.0.0.1:9", "lina", "rep");
             bj = addCustomer(*r, "北京昭智教育", "A", "lina", /*located=*/false);
             addContact(*r, bj, "张伟", "总经理", "139 0000 2222", nullptr, true);
@@ -1364,7 +1373,7 @@ private slots:
         const QString db = dir.filePath("rep.db");
         std::string bj;
         {
-            auto r = replica::Replica::open(db.toStdString());
+            auto r = openDevice(db);
             apptest::signInOffline(*r, "http://127.0.0.1:9", "lina", "rep");
             bj = addCustomer(*r, "北京昭智教育", "A", "lina");
             QVERIFY(domain::addComplaint(*r, {bj, kT0, "phone", "high", "发票开错", ""}).ok());
@@ -1407,7 +1416,7 @@ private slots:
             // Written 200 days ago (owner set then), one visited 100 days ago.
             replica::Replica::Options past;
             past.time = [now] { return now - 200 * kDay; };
-            auto r = replica::Replica::open(db.toStdString(), past);
+            auto r = openDevice(db, past);
             apptest::signInOffline(*r, "http://127.0.0.1:9", "zhao", "manager");
             hz = addCustomer(*r, "杭州长城电子", "C", "lina");
             xm = addCustomer(*r, "厦门鹭岛贸易", "B", "wang");
@@ -1416,7 +1425,7 @@ private slots:
             QVERIFY(domain::checkIn(*r, v, {now - 100 * kDay, {}, {}, {}}).ok());
         }
         {
-            auto r = replica::Replica::open(db.toStdString());
+            auto r = openDevice(db);
             sz = addCustomer(*r, "深圳前海科技", "A", "lina");  // owned since now
         }
         Session session(db, offline());

@@ -4,6 +4,7 @@
 #include <QCryptographicHash>
 #include <QDir>
 #include <QEventLoop>
+#include <QFile>
 #include <QFileInfo>
 #include <QThread>
 #include <qt6keychain/keychain.h>
@@ -45,8 +46,12 @@ std::shared_ptr<client::SecretStore> appSecretStore(const QString& databasePath,
     QString dir = secretsDir;
     if (dir.isEmpty()) dir = qEnvironmentVariable(kSecretsDirVariable);
     if (!dir.isEmpty()) {
-        if (!QDir().mkpath(dir))
-            throw client::SecretsError("cannot create the key file folder " + dir.toStdString());
+        if (!QDir(dir).exists()) {
+            // A new folder for secrets: the owner's only.
+            if (!QDir().mkpath(dir)
+                || !QFile::setPermissions(dir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner))
+                throw client::SecretsError("cannot create the key file folder " + dir.toStdString());
+        }
         return std::make_shared<client::FileSecretStore>(secretsFileFor(databasePath, dir).toStdString());
     }
     QString why;

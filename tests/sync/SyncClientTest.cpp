@@ -600,6 +600,7 @@ TEST_F(SyncClientTest, LoginStoresServerTokenUserAndRole)
 
     EXPECT_EQ(device->setting(settings::kServer), "https://sync.test");
     EXPECT_EQ(secrets(*device).token(), "t-123");
+    EXPECT_FALSE(device->setting(settings::kToken).has_value()) << "the token is kept beside the replica, never in it";
     EXPECT_EQ(device->setting(settings::kUser), "lina");
     EXPECT_EQ(device->setting(settings::kRole), "rep");
     EXPECT_EQ(device->setting(settings::kTeam), "north");

@@ -223,7 +223,8 @@ void logout(Context& ctx)
 [[noreturn]] void revokedAndWiped(Context& ctx, const std::string& why, size_t lost)
 {
     const std::string wiped = wipe(ctx, lost);
-    throw CliError(ExitCode::Revoked, why + "; " + wiped + " (" + kLoginHint + ")");
+    throw CliError(ExitCode::Revoked, why + "; " + wiped + " (to use this device again: fieldsync --db PATH init, then "
+                                          "login)");
 }
 
 // `sync --watch`: the app's sync loop without the app. The engine syncs on

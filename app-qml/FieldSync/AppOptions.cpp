@@ -19,7 +19,12 @@ Result<AppOptions> AppOptions::parse(const QStringList& arguments)
                                            QStringLiteral("Read the password from standard input (one line)."));
     const QCommandLineOption lang(QStringLiteral("lang"), QStringLiteral("Language for this run: zh or en."),
                                   QStringLiteral("zh|en"));
-    parser.addOptions({help, db, server, user, passwordStdin, lang});
+    const QCommandLineOption secretsDir(
+        QStringLiteral("secrets-dir"),
+        QStringLiteral("Keep the replica's key and token in a key file in DIR, not the platform keystore (only for "
+                       "machines without one; also FIELDSYNC_SECRETS_DIR)."),
+        QStringLiteral("DIR"));
+    parser.addOptions({help, db, server, user, passwordStdin, lang, secretsDir});
 
     if (!parser.parse(arguments)) return invalidArgument(parser.errorText().toStdString());
     if (!parser.positionalArguments().isEmpty())
@@ -33,6 +38,8 @@ Result<AppOptions> AppOptions::parse(const QStringList& arguments)
     o.user = parser.value(user);
     o.passwordStdin = parser.isSet(passwordStdin);
     o.lang = parser.value(lang);
+    o.secretsDir = parser.value(secretsDir);
+    if (parser.isSet(secretsDir) && o.secretsDir.isEmpty()) return invalidArgument("--secrets-dir needs a folder");
     if (parser.isSet(db) && o.dbPath.isEmpty()) return invalidArgument("--db needs a file path");
     if (!o.lang.isEmpty() && o.lang != QLatin1String("zh") && o.lang != QLatin1String("en"))
         return invalidArgument("--lang must be zh or en, not " + o.lang.toStdString());

@@ -1,6 +1,7 @@
 // AppOptions: the command line of fieldsync-app.
 //
 //   fieldsync-app [--db PATH] [--server URL --user NAME --password-stdin] [--lang zh|en]
+//                 [--secrets-dir DIR]
 //
 //   --db              the replica file; default: fieldsync.db in the data
 //                     directory (DataDirectory)
@@ -9,6 +10,9 @@
 //                     other users could read it). Skipped when the replica is
 //                     already signed in as that user on that server.
 //   --lang            overrides the language for this run (not saved)
+//   --secrets-dir     keep the replica's key and token in a 0600 key file in
+//                     DIR instead of the platform keystore: only for machines
+//                     without one (also FIELDSYNC_SECRETS_DIR; SecretStores.h)
 //
 // Parsing is separate from the shell so tests check it without a window.
 #pragma once
@@ -25,6 +29,7 @@ struct AppOptions {
     QString server, user;  // both set, or both empty
     bool passwordStdin = false;
     QString lang;          // "", "zh" or "en"
+    QString secretsDir;    // "": the platform keystore
     bool help = false;
     QString helpText;
 

@@ -5,6 +5,7 @@
 #include "replica/Replica.h"
 #include "replica/SettingKeys.h"
 #include "sync/CurlTransport.h"
+#include "sync/Secrets.h"
 #include "sync/SyncClient.h"
 
 #include <QCoreApplication>
@@ -72,6 +73,7 @@ Session::Session(QString databasePath, Options options, QObject* parent)
     : QObject(parent), m_path(std::move(databasePath)), m_options(std::move(options))
 {
     m_workers.setMaxThreadCount(1);
+    m_secrets = m_options.secrets ? m_options.secrets : appSecretStore(m_path, m_options.secretsDir);
     openReplica();
     m_connectivity = new Connectivity(this);
     m_sync = new SyncMonitor(
@@ -84,14 +86,13 @@ Session::Session(QString databasePath, Options options, QObject* parent)
             c.lastSync = last.toLongLong();
             return c;
         },
-        m_options.sync, this);
+        m_secrets, m_options.sync, this);
     connect(m_sync, &SyncMonitor::syncFinished, this, [this] {
         if (m_sync->revoked()) {
-            // The token is gone (SyncClient forgot it): stop for good and
-            // send the user to the sign-in page, saying why.
-            const QString why = describeError(Error{ErrorCode::Revoked, m_sync->errorText().toStdString()});
-            m_sync->stop();
-            setError(why);
+            // The token is gone (SyncClient forgot it): stop for good, wipe
+            // the device and send the user to the sign-in page, saying why.
+            wipeRevoked();
+            return;
         }
         readIdentity();  // the engine may have found the token revoked; re-read
         emit dataChanged();
@@ -114,14 +115,19 @@ bool Session::isManager() const
 
 void Session::openReplica()
 {
-    m_replica = replica::Replica::open(m_path.toStdString());
+    m_replica = client::openReplica(m_path.toStdString(), *m_secrets);
 }
 
 void Session::readIdentity()
 {
     const QString user = settingOf(*m_replica, settings::kUser), role = settingOf(*m_replica, settings::kRole),
-                  team = settingOf(*m_replica, settings::kTeam), server = settingOf(*m_replica, settings::kServer),
-                  token = settingOf(*m_replica, settings::kToken);
+                  team = settingOf(*m_replica, settings::kTeam), server = settingOf(*m_replica, settings::kServer);
+    QString token;
+    try {
+        token = QString::fromStdString(m_secrets->token().value_or(std::string()));
+    } catch (const client::SecretsError& e) {
+        setError(describeError(Error{ErrorCode::FailedPrecondition, e.what()}));
+    }
     if (user == m_user && role == m_role && team == m_team && server == m_server && token == m_token) return;
     m_user = user;
     m_role = role;
@@ -187,11 +193,11 @@ void Session::signIn(const QString& server, const QString& user, const QString& 
     auto transport = transportFor(*m_replica);
     const std::string path = m_path.toStdString(), name = deviceName().toStdString();
     m_workers.start([this, transport, path, name, url = *url, u = user.trimmed().toStdString(),
-                     p = password.toStdString()] {
+                     p = password.toStdString(), secrets = m_secrets] {
         QString error;
         try {
-            auto r = replica::Replica::open(path);
-            client::SyncClient c(*r, *transport);
+            auto r = client::openReplica(path, *secrets);
+            client::SyncClient c(*r, *transport, *secrets);
             auto info = c.login(url, u, p, name);
             if (!info) error = describeError(info.error());
         } catch (const std::exception& e) {
@@ -222,13 +228,13 @@ void Session::signOut()
     m_sync->stop();
     auto transport = transportFor(*m_replica);
     const std::string path = m_path.toStdString();
-    m_workers.start([this, transport, path] {
+    m_workers.start([this, transport, path, secrets = m_secrets] {
         int pending = 0;
         QString error;
         try {
-            auto r = replica::Replica::open(path);
+            auto r = client::openReplica(path, *secrets);
             {
-                client::SyncClient c(*r, *transport);
+                client::SyncClient c(*r, *transport, *secrets);
                 if (c.signedIn()) {
                     auto done = c.syncUntilDone(std::chrono::steady_clock::now() + kSignOutPushTimeout);
                     if (!done) error = describeError(done.error());
@@ -240,7 +246,7 @@ void Session::signOut()
                 // Nothing is lost by signing out: the server revokes the token first.
                 client::SyncClient::Options o;
                 o.requestTimeout = kSignOutRevokeTimeout;
-                (void)client::SyncClient(*r, *transport, o).logout();
+                (void)client::SyncClient(*r, *transport, *secrets, o).logout();
             }
         } catch (const std::exception& e) {
             error = describeError(Error{ErrorCode::Internal, e.what()});
@@ -276,12 +282,12 @@ void Session::revokeThenWipe()
 {
     auto transport = transportFor(*m_replica);
     const std::string path = m_path.toStdString();
-    m_workers.start([this, transport, path] {
+    m_workers.start([this, transport, path, secrets = m_secrets] {
         try {
-            auto r = replica::Replica::open(path);
+            auto r = client::openReplica(path, *secrets);
             client::SyncClient::Options o;
             o.requestTimeout = kSignOutRevokeTimeout;
-            (void)client::SyncClient(*r, *transport, o).logout();  // unreachable: the wipe goes ahead
+            (void)client::SyncClient(*r, *transport, *secrets, o).logout();  // unreachable: the wipe goes ahead
         } catch (const std::exception&) {
         }
         QMetaObject::invokeMethod(this, [this] {
@@ -293,21 +299,33 @@ void Session::revokeThenWipe()
 
 void Session::wipe()
 {
+    // Both connections closed first: the engine's (joined), then the UI's.
     m_sync->stop();
     m_replica.reset();
     QString failed;
-    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
-        const QString file = m_path + QLatin1String(suffix);
-        if (QFile::exists(file) && !QFile::remove(file)) failed = file;
+    try {
+        client::wipeReplica(m_path.toStdString(), *m_secrets);
+    } catch (const std::exception& e) {
+        failed = QString::fromStdString(e.what());
     }
+    // A new, empty replica with a new key for whoever signs in next.
     openReplica();
-    // The main file is removed first: if a side file stays, the new replica
-    // starts empty anyway; if the main file stays, nothing was wiped.
-    setError(failed.isEmpty() ? QString() : tr("Could not remove %1").arg(failed));
+    setError(failed.isEmpty() ? QString() : tr("Could not remove this device's data: %1").arg(failed));
     readIdentity();
     m_sync->refreshCounts();
     emit dataChanged();
     emit signedOut();
+}
+
+void Session::wipeRevoked()
+{
+    const int lost = static_cast<int>(m_replica->pendingCount());
+    wipe();
+    if (!m_error.isEmpty()) return;  // the wipe failed: that is what the user must see
+    setError(lost > 0 ? tr("This device was signed out by the server, and its data was removed from this device; "
+                           "%n unsynced change(s) were lost. Sign in again.", nullptr, lost)
+                      : tr("This device was signed out by the server, and its data was removed from this device. "
+                           "Sign in again."));
 }
 
 void Session::localWriteDone()

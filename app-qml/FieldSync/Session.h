@@ -5,14 +5,17 @@
 //    engine opens its own connection to the same file on its worker),
 //  - the SyncMonitor (engine + status) and the Connectivity adapter.
 //
-// Signed in = the replica holds a device token (setting "token"): the app
-// then opens straight to the main page and works offline; the first sign-in
-// needs the server. Sign-in and the push before sign-out run on a worker
+// The replica is encrypted with its own key; the key and the device token
+// live in a SecretStore (SecretStores.h: the platform keystore, or by opt-in
+// a key file), never in the replica. Signed in = the store holds a token:
+// the app then opens straight to the main page and works offline; the first
+// sign-in needs the server. Sign-in and the push before sign-out run on a worker
 // thread of this object (never on the GUI thread) and report back with
 // queued calls; the destructor waits for them.
 //
-// Sign-out wipes the local replica (the file and its -wal/-shm), so the next
-// user of the device starts clean. Before that it pushes the pending changes;
+// Sign-out wipes the local replica (the file and its -wal/-shm) with its key
+// and token (client::wipeReplica), so the next user of the device starts
+// clean with a new key. Before that it pushes the pending changes;
 // if some cannot be pushed (offline, refused), it stops and emits
 // signOutNeedsConfirmation; signOutDiscardingUnsynced() then wipes anyway.
 // Before wiping it asks the server to revoke the token (POST /v1/logout, at
@@ -20,11 +23,13 @@
 // ahead (the token goes with the file).
 //
 // If the server revokes this device's sign-in (401 `revoked`: signed out by
-// an administrator, a lost phone), the engine stops, the token is gone, and
-// the app shows the sign-in page with errorText saying so. The data stays
-// until someone signs in again (wiping a revoked device is separate).
+// an administrator, a lost phone), the engine stops, the device is wiped
+// like a sign-out (both connections closed first: the engine's, then the
+// UI's), and the app shows the sign-in page with errorText saying that the
+// device was signed out and its data removed, with the unsynced changes lost.
 #pragma once
 
+#include "SecretStores.h"
 #include "SyncMonitor.h"
 
 #include <QObject>
@@ -67,6 +72,9 @@ public:
         // Default: CurlTransport (with the replica's "ca_file" setting).
         std::function<std::shared_ptr<client::Transport>(replica::Replica&)> transport;
         bool startSync = true;  // false: the engine never starts (screenshots)
+        // Where the key and token live; default: appSecretStore(path, secretsDir).
+        std::shared_ptr<client::SecretStore> secrets;
+        QString secretsDir;  // the opt-in key file folder (--secrets-dir)
     };
 
     Session(QString databasePath, Options options, QObject* parent = nullptr);
@@ -117,10 +125,12 @@ private:
     void finishPushBeforeSignOut(int pending, const QString& error);
     void revokeThenWipe();
     void wipe();
+    void wipeRevoked();
     std::shared_ptr<client::Transport> transportFor(replica::Replica& r);
 
     const QString m_path;
     Options m_options;
+    std::shared_ptr<client::SecretStore> m_secrets;
     std::unique_ptr<replica::Replica> m_replica;
     Connectivity* m_connectivity = nullptr;
     SyncMonitor* m_sync = nullptr;

@@ -5,11 +5,12 @@
 namespace fieldsync::app {
 
 SyncMonitor::SyncMonitor(QString databasePath, Connectivity* connectivity, std::function<LocalCounts()> counts,
-                         Options options, QObject* parent)
+                         std::shared_ptr<client::SecretStore> secrets, Options options, QObject* parent)
     : QObject(parent),
       m_path(databasePath.toStdString()),
       m_connectivity(connectivity),
       m_countsFn(std::move(counts)),
+      m_secrets(std::move(secrets)),
       m_options(std::move(options))
 {
     m_counts = m_countsFn();
@@ -28,7 +29,7 @@ void SyncMonitor::start(const QString& server, const QString& token, const QStri
                         TransportFactory transport)
 {
     stop();
-    m_engine = std::make_unique<client::SyncEngine>(m_path, transport(), m_options.engine);
+    m_engine = std::make_unique<client::SyncEngine>(m_path, transport(), m_secrets, m_options.engine);
     // Worker thread: copy and hand over to the GUI thread, nothing else.
     m_engine->onStatus([this](const client::SyncStatus& status) {
         QMetaObject::invokeMethod(this, [this, status] { apply(status); }, Qt::QueuedConnection);

@@ -66,7 +66,7 @@ public:
     };
 
     SyncMonitor(QString databasePath, Connectivity* connectivity, std::function<LocalCounts()> counts,
-                Options options, QObject* parent = nullptr);
+                std::shared_ptr<client::SecretStore> secrets, Options options, QObject* parent = nullptr);
     ~SyncMonitor() override;
 
     // Starts the engine against `server` with `token` (the replica's own
@@ -106,6 +106,7 @@ private:
     const std::string m_path;
     Connectivity* m_connectivity;
     std::function<LocalCounts()> m_countsFn;
+    std::shared_ptr<client::SecretStore> m_secrets;
     Options m_options;
     std::unique_ptr<client::SyncEngine> m_engine;
     std::unique_ptr<client::PokeListener> m_pokes;

@@ -1652,8 +1652,19 @@
         <translation>The server did not accept every change.</translation>
     </message>
     <message>
-        <source>Could not remove %1</source>
-        <translation>Could not remove %1</translation>
+        <source>Could not remove this device&apos;s data: %1</source>
+        <translation>Could not remove this device&apos;s data: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>This device was signed out by the server, and its data was removed from this device; %n unsynced change(s) were lost. Sign in again.</source>
+        <translation>
+            <numerusform>This device was signed out by the server, and its data was removed from this device; %n unsynced change was lost. Sign in again.</numerusform>
+            <numerusform>This device was signed out by the server, and its data was removed from this device; %n unsynced changes were lost. Sign in again.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>This device was signed out by the server, and its data was removed from this device. Sign in again.</source>
+        <translation>This device was signed out by the server, and its data was removed from this device. Sign in again.</translation>
     </message>
 </context>
 <context>

@@ -1638,8 +1638,18 @@
         <translation>服务器没有接受全部更改。</translation>
     </message>
     <message>
-        <source>Could not remove %1</source>
-        <translation>无法删除 %1</translation>
+        <source>Could not remove this device&apos;s data: %1</source>
+        <translation>无法删除本设备上的数据：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>This device was signed out by the server, and its data was removed from this device; %n unsynced change(s) were lost. Sign in again.</source>
+        <translation>
+            <numerusform>本设备已被服务器注销，设备上的数据已删除；%n 项未同步的更改已丢失。请重新登录。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>This device was signed out by the server, and its data was removed from this device. Sign in again.</source>
+        <translation>本设备已被服务器注销，设备上的数据已删除。请重新登录。</translation>
     </message>
 </context>
 <context>

@@ -7,7 +7,7 @@
 
 namespace fieldsync::replica::settings {
 inline constexpr std::string_view kServer = "server";      // base URL of the sync server
-inline constexpr std::string_view kToken = "token";        // device bearer token
+inline constexpr std::string_view kToken = "token";        // where older versions kept the bearer token: moved to the SecretStore on open (sync/Secrets.h)
 inline constexpr std::string_view kUser = "user";          // signed-in user name
 inline constexpr std::string_view kRole = "role";          // rep | manager | admin
 inline constexpr std::string_view kTeam = "team";          // the user's team, absent if none

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <filesystem>
 #include <unistd.h>
 
@@ -57,13 +58,36 @@ std::string EncryptionKey::hex() const
 
 FileKind fileKind(const std::string& path)
 {
-    std::FILE* f = std::fopen(path.c_str(), "rb");
-    if (!f) return errno == ENOENT ? FileKind::Missing : FileKind::Other;
+    struct stat st{};
+    if (::stat(path.c_str(), &st) != 0) return errno == ENOENT ? FileKind::Missing : FileKind::Other;
+    if (st.st_size == 0) return FileKind::Plain;  // an empty file becomes a plain database when opened
+    // The header is read through SQLite's own unix VFS, never fopen/fclose:
+    // closing any descriptor of a file drops every POSIX lock this process
+    // holds on it, including another connection's (the app's UI while its
+    // sync engine opens the file); the VFS defers such a close.
+    sqlite3_vfs* vfs = sqlite3_vfs_find("unix");
+    if (!vfs) throw StorageError(SQLITE_ERROR, "SQLite has no unix VFS");
+    sqlite3_filename name = sqlite3_create_filename(path.c_str(), "", "", 0, nullptr);
+    auto* file = static_cast<sqlite3_file*>(sqlite3_malloc64(static_cast<sqlite3_uint64>(vfs->szOsFile)));
+    if (!name || !file) {
+        sqlite3_free_filename(name);
+        sqlite3_free(file);
+        throw StorageError(SQLITE_NOMEM, "out of memory reading the header of " + path);
+    }
+    std::memset(file, 0, static_cast<size_t>(vfs->szOsFile));
+    int outFlags = 0;
+    int rc = vfs->xOpen(vfs, name, file, SQLITE_OPEN_READONLY | SQLITE_OPEN_MAIN_DB, &outFlags);
     char header[16] = {};
-    const size_t n = std::fread(header, 1, sizeof header, f);
-    std::fclose(f);
-    if (n == 0) return FileKind::Plain;  // an empty file becomes a plain database when opened
-    return n == sizeof header && std::memcmp(header, "SQLite format 3", 16) == 0 ? FileKind::Plain : FileKind::Other;
+    if (rc == SQLITE_OK) {
+        rc = file->pMethods->xRead(file, header, sizeof header, 0);
+        file->pMethods->xClose(file);
+    } else if (file->pMethods) {
+        file->pMethods->xClose(file);
+    }
+    sqlite3_free(file);
+    sqlite3_free_filename(name);
+    if (rc != SQLITE_OK) return FileKind::Other;  // unreadable, or shorter than a header
+    return std::memcmp(header, "SQLite format 3", 16) == 0 ? FileKind::Plain : FileKind::Other;
 }
 
 namespace {

@@ -291,12 +291,25 @@ size_t countConflicts(const std::vector<protocol::ChangeRecord>& records)
 
 // ---------------------------------------------------------------- SyncClient
 
-SyncClient::SyncClient(replica::Replica& replica, Transport& transport) : SyncClient(replica, transport, Options{}) {}
+SyncClient::SyncClient(replica::Replica& replica, Transport& transport, SecretStore& secrets)
+    : SyncClient(replica, transport, secrets, Options{})
+{
+}
 
-SyncClient::SyncClient(replica::Replica& replica, Transport& transport, Options options)
-    : m_replica(replica), m_transport(transport), m_options(options), m_batchSize(std::max<size_t>(options.batchSize, 1))
+SyncClient::SyncClient(replica::Replica& replica, Transport& transport, SecretStore& secrets, Options options)
+    : m_replica(replica), m_transport(transport), m_secrets(secrets), m_options(options),
+      m_batchSize(std::max<size_t>(options.batchSize, 1))
 {
     m_options.pullLimit = std::max<size_t>(m_options.pullLimit, 1);
+}
+
+Result<std::optional<std::string>> SyncClient::storedToken()
+{
+    try {
+        return m_secrets.token();
+    } catch (const SecretsError& e) {
+        return Error{ErrorCode::FailedPrecondition, e.what()};
+    }
 }
 
 SyncClient::~SyncClient()
@@ -317,15 +330,22 @@ void SyncClient::flushHeldAck()
 
 bool SyncClient::signedIn()
 {
-    return m_replica.setting(settings::kServer).has_value() && m_replica.setting(settings::kToken).has_value();
+    auto token = storedToken();
+    return m_replica.setting(settings::kServer).has_value() && token && token->has_value();
 }
 
 Status SyncClient::logout()
 {
     auto server = m_replica.setting(settings::kServer);
-    auto token = m_replica.setting(settings::kToken);
+    auto stored = storedToken();
+    if (!stored) return stored.error();
+    auto token = *stored;
     // Forgotten first: whatever the server answers, this device is signed out.
-    m_replica.setSetting(settings::kToken, std::nullopt);
+    try {
+        m_secrets.setToken(std::nullopt);
+    } catch (const SecretsError& e) {
+        return Error{ErrorCode::FailedPrecondition, e.what()};
+    }
     if (!server || !token) return Ok{};
     if (auto secure = requireSecureServer(*server); !secure) return secure.error();
     TransportRequest req;
@@ -420,13 +440,19 @@ Result<LoginInfo> SyncClient::login(std::string_view serverUrl, std::string_view
         // One transaction: never a token without the server it belongs to.
         storage::Transaction tx(m_replica.database());
         m_replica.setSetting(settings::kServer, info.server);
-        m_replica.setSetting(settings::kToken, token);
         m_replica.setSetting(settings::kUser, info.user);
         m_replica.setSetting(settings::kRole, info.role);
         if (info.team.empty()) m_replica.setSetting(settings::kTeam, std::nullopt);
         else m_replica.setSetting(settings::kTeam, info.team);
         m_replica.setSetting(settings::kRevoked, std::nullopt);
         tx.commit();
+    }
+    // The token after the server it belongs to: a server without a token is
+    // merely signed out.
+    try {
+        m_secrets.setToken(token);
+    } catch (const SecretsError& e) {
+        return Error{ErrorCode::FailedPrecondition, e.what()};
     }
     return info;
 }
@@ -497,7 +523,9 @@ Result<SyncReport> SyncClient::syncUntilDone(std::optional<std::chrono::steady_c
 Result<SyncClient::Round> SyncClient::round(SyncReport& report, std::chrono::milliseconds timeout)
 {
     auto server = m_replica.setting(settings::kServer);
-    auto token = m_replica.setting(settings::kToken);
+    auto stored = storedToken();
+    if (!stored) return stored.error();
+    auto token = *stored;
     if (!server || !token)
         return Error{ErrorCode::Unauthenticated, "not signed in: this device has no server and sign-in token"};
     if (auto secure = requireSecureServer(*server); !secure) return secure.error();
@@ -544,10 +572,12 @@ Result<SyncClient::Round> SyncClient::round(SyncReport& report, std::chrono::mil
         // nothing retries it, and keep why for whoever looks next.
         Error e = errorFromResponse(*server, resp.status, answer);
         const std::string said = withPeriod(errorBodyOf(*answer).message);
-        storage::Transaction tx(m_replica.database());
-        m_replica.setSetting(settings::kToken, std::nullopt);
+        try {
+            m_secrets.setToken(std::nullopt);
+        } catch (const SecretsError& failure) {
+            return Error{ErrorCode::FailedPrecondition, failure.what()};
+        }
         m_replica.setSetting(settings::kRevoked, said.empty() ? std::string("revoked") : said);
-        tx.commit();
         return e;
     }
     if (resp.status != 200 && !rejectedPush) return errorFromResponse(*server, resp.status, answer);

@@ -3,9 +3,10 @@
 // and talks to the server through a Transport (CurlTransport in the app, a
 // scripted or in-process one in tests). SyncEngine runs it in the background.
 //
-// Settings it keeps in the replica (Replica::setting):
+// The bearer token of this (user, device) is kept in the SecretStore, beside
+// the replica's key and never in the replica (sync/Secrets.h); absent =
+// signed out. Settings it keeps in the replica (Replica::setting):
 //   server     the server's base URL, as given to login() without a trailing "/"
-//   token      the bearer token of this (user, device); absent = signed out
 //   user, role, team   who signed in (role: "rep", "manager", "admin")
 //   last_sync  milliseconds (this device's corrected clock) of the last sync
 //              that ended with nothing left to push or pull
@@ -61,6 +62,7 @@
 #include "base/Result.h"
 #include "replica/Replica.h"
 #include "replica/SettingKeys.h"
+#include "sync/Secrets.h"
 #include "sync/Transport.h"
 
 #include <atomic>
@@ -107,15 +109,15 @@ public:
         const std::atomic<bool>* cancel = nullptr;  // set to abandon a sync (-> Unavailable "cancelled")
     };
 
-    SyncClient(replica::Replica& replica, Transport& transport);
-    SyncClient(replica::Replica& replica, Transport& transport, Options options);
+    SyncClient(replica::Replica& replica, Transport& transport, SecretStore& secrets);
+    SyncClient(replica::Replica& replica, Transport& transport, SecretStore& secrets, Options options);
     // Acknowledges a held acknowledgement (without a head).
     ~SyncClient();
     SyncClient(const SyncClient&) = delete;
     SyncClient& operator=(const SyncClient&) = delete;
 
-    // POST /v1/login. On success stores server, token, user, role (and team)
-    // in the replica. Refuses to sign a database that has synced with another
+    // POST /v1/login. On success stores server, user, role (and team) in the
+    // replica and the token in the SecretStore. Refuses to sign a database that has synced with another
     // server or user into a different one (its data belongs there).
     Result<LoginInfo> login(std::string_view serverUrl, std::string_view user, std::string_view password,
                             std::string_view deviceName);
@@ -153,9 +155,11 @@ private:
     Result<Round> round(SyncReport& report, std::chrono::milliseconds timeout);
     void flushHeldAck();
     std::string deviceKey();  // made and kept at the first sign-in
+    Result<std::optional<std::string>> storedToken();  // a store that cannot be read: FailedPrecondition
 
     replica::Replica& m_replica;
     Transport& m_transport;
+    SecretStore& m_secrets;
     Options m_options;
     size_t m_batchSize;
     std::optional<crdt::Hlc> m_heldAck;

@@ -57,15 +57,19 @@ std::chrono::milliseconds SyncEngine::backoffDelay(size_t failures, double r, st
     return std::chrono::milliseconds(static_cast<int64_t>(std::floor(r * ceiling)));
 }
 
-SyncEngine::SyncEngine(std::string databasePath, std::shared_ptr<Transport> transport)
-    : SyncEngine(std::move(databasePath), std::move(transport), Options{})
+SyncEngine::SyncEngine(std::string databasePath, std::shared_ptr<Transport> transport,
+                       std::shared_ptr<SecretStore> secrets)
+    : SyncEngine(std::move(databasePath), std::move(transport), std::move(secrets), Options{})
 {
 }
 
-SyncEngine::SyncEngine(std::string databasePath, std::shared_ptr<Transport> transport, Options options)
-    : m_path(std::move(databasePath)), m_transport(std::move(transport)), m_options(std::move(options))
+SyncEngine::SyncEngine(std::string databasePath, std::shared_ptr<Transport> transport,
+                       std::shared_ptr<SecretStore> secrets, Options options)
+    : m_path(std::move(databasePath)), m_transport(std::move(transport)), m_secrets(std::move(secrets)),
+      m_options(std::move(options))
 {
     if (!m_transport) throw std::invalid_argument("SyncEngine needs a transport");
+    if (!m_secrets) throw std::invalid_argument("SyncEngine needs a secret store");
     if (!m_options.clock) m_options.clock = systemEngineClock();
     m_options.client.cancel = &m_cancel;
     m_random = m_options.random;
@@ -199,7 +203,7 @@ void SyncEngine::run()
         // The counters as they are on disk, before the first sync.
         SyncStatus initial;
         try {
-            auto replica = replica::Replica::open(m_path, m_options.replica);
+            auto replica = openReplica(m_path, *m_secrets, m_options.open);
             initial.pending = replica->pendingCount();
             initial.rejected = replica->rejected().size();
             if (auto last = replica->setting(settings::kLastSync)) initial.lastSync = std::stoll(*last);
@@ -285,10 +289,10 @@ void SyncEngine::run()
 Status SyncEngine::syncNow(SyncStatus& status)
 {
     try {
-        auto replica = replica::Replica::open(m_path, m_options.replica);
+        auto replica = openReplica(m_path, *m_secrets, m_options.open);
         Status result = Ok{};
         {
-            SyncClient client(*replica, *m_transport, m_options.client);
+            SyncClient client(*replica, *m_transport, *m_secrets, m_options.client);
             std::function<void(const SyncReport&)> progress;
             {
                 std::lock_guard lock(m_mutex);

@@ -1,7 +1,8 @@
 // SyncEngine: keeps one replica file in sync in the background.
 //
 // A worker thread runs SyncClient::syncUntilDone against the server. It opens
-// its own Replica on the database file for every sync and closes it after
+// its own Replica on the database file for every sync (client::openReplica,
+// with the key in the SecretStore) and closes it after
 // (SQLite WAL lets the app keep its own connection meanwhile; re-opening
 // picks up everything the app wrote in between).
 //
@@ -32,8 +33,10 @@
 //            out elsewhere, or by an administrator; SyncClient has forgotten
 //            the token). The engine stops syncing: requests, pokes,
 //            reconnects and the timer are ignored until start() is called
-//            again (after someone signs in again). The app sends the user to
-//            its sign-in page; `fieldsync sync` exits with status 6.
+//            again (after someone signs in again). The engine's replica is
+//            closed by then: the app wipes the device (client::wipeReplica)
+//            and sends the user to its sign-in page; `fieldsync sync --watch`
+//            wipes it and exits with status 6.
 //
 // Callbacks run on the worker thread, never with the engine's lock held, so
 // they may call back into the engine (status(), requestSync(), ...; stop()
@@ -47,6 +50,7 @@
 
 #include "base/Result.h"
 #include "replica/Replica.h"
+#include "sync/Secrets.h"
 #include "sync/SyncClient.h"
 #include "sync/Transport.h"
 
@@ -99,13 +103,15 @@ public:
         std::chrono::milliseconds backoffCap{300'000};
         bool syncOnStart = true;
         SyncClient::Options client;    // its `cancel` is the engine's own
-        replica::Replica::Options replica;
+        OpenOptions open{.replica = {}, .plaintext = false, .create = false};  // how the replica is opened with the store's key
         std::function<double()> random;       // uniform in [0, 1); default: a seeded PRNG
         std::shared_ptr<EngineClock> clock;   // default: systemEngineClock()
     };
 
-    SyncEngine(std::string databasePath, std::shared_ptr<Transport> transport);
-    SyncEngine(std::string databasePath, std::shared_ptr<Transport> transport, Options options);
+    // `secrets`: the replica's key and token (sync/Secrets.h).
+    SyncEngine(std::string databasePath, std::shared_ptr<Transport> transport, std::shared_ptr<SecretStore> secrets);
+    SyncEngine(std::string databasePath, std::shared_ptr<Transport> transport, std::shared_ptr<SecretStore> secrets,
+               Options options);
     ~SyncEngine();
     SyncEngine(const SyncEngine&) = delete;
     SyncEngine& operator=(const SyncEngine&) = delete;
@@ -141,6 +147,7 @@ private:
 
     const std::string m_path;
     std::shared_ptr<Transport> m_transport;
+    std::shared_ptr<SecretStore> m_secrets;
     Options m_options;
 
     mutable std::mutex m_mutex;

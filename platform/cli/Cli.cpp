@@ -17,6 +17,8 @@ constexpr const char* kGlobalHelp =
     "Global options:\n"
     "  --db PATH    the replica database file (required by every command but help)\n"
     "  --json       print JSON instead of text (listings, show, import, init)\n"
+    "  --plaintext  the replica is a plain, unencrypted file (old files, debugging):\n"
+    "               opened without a key, never encrypted; an encrypted one is refused\n"
     "  -h, --help   show help; works after any command: fieldsync customer add --help\n";
 
 po::options_description globalOptions()
@@ -25,6 +27,7 @@ po::options_description globalOptions()
     d.add_options()
         ("db", po::value<std::string>()->value_name("PATH"), "the replica database file")
         ("json", po::bool_switch(), "print JSON")
+        ("plaintext", po::bool_switch(), "a plain replica, no key")
         ("help,h", po::bool_switch(), "show help");
     return d;
 }
@@ -80,7 +83,7 @@ std::vector<std::string> optionTokens(const Command& command, const po::options_
             if (a == "--db" && i + 1 < args.size()) {
                 out.push_back(a);
                 out.push_back(args[++i]);
-            } else if (a.rfind("--db=", 0) == 0 || a == "--json" || isHelp(a)) {
+            } else if (a.rfind("--db=", 0) == 0 || a == "--json" || a == "--plaintext" || isHelp(a)) {
                 out.push_back(a);
             } else {
                 operands.push_back(a);
@@ -189,7 +192,7 @@ Cli::Invocation Cli::resolve(const std::vector<std::string>& args) const
             inv.help = true;
         } else if (a == "--db") {
             ++i;
-        } else if (a.rfind("--db=", 0) == 0 || a == "--json") {
+        } else if (a.rfind("--db=", 0) == 0 || a == "--json" || a == "--plaintext") {
             // a global switch, not a word
         } else if (isOption(a)) {
             wordsDone = true;
@@ -317,6 +320,12 @@ void Cli::printHelp(std::ostream& out) const
            "(a write-once field already set, a status moving backwards), 5 not allowed for\n"
            "the signed-in user (a rep voiding a visit or changing the team's configuration),\n"
            "6 this device's sign-in was revoked by the server (sign in again).\n"
+           "\nKeys: every replica is encrypted with its own random key, made when the\n"
+           "replica is created (an older, plain replica gets one and is encrypted on\n"
+           "first use). The key and the sign-in token live in the key file PATH.keys\n"
+           "(mode 0600; refused if others may read it). FIELDSYNC_REPLICA_KEY (64 hex\n"
+           "digits), when set, is the key instead of the key file's; the token stays in\n"
+           "the key file. Keep the key file: without it the replica cannot be opened.\n"
            "\nStart with: fieldsync --db phone.db init\n";
 }
 

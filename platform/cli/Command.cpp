@@ -3,6 +3,7 @@
 #include "CliError.h"
 #include "storage/Database.h"
 
+#include <cstdlib>
 #include <filesystem>
 #include <ostream>
 
@@ -34,6 +35,24 @@ const schema::Schema& Context::schema() const
     return schema::fieldsyncSchema();
 }
 
+std::shared_ptr<client::SecretStore> Context::secrets()
+{
+    if (m_secrets) return m_secrets;
+    if (!m_dbPath || m_dbPath->empty()) usageError("missing --db PATH (the replica database file)");
+    auto file = std::make_shared<client::FileSecretStore>(client::FileSecretStore::pathFor(*m_dbPath));
+    const char* env = std::getenv(kKeyVariable);
+    if (env && *env) {
+        auto key = storage::EncryptionKey::fromHex(env);
+        if (!key)
+            usageError(std::string(kKeyVariable) + " must be 64 hex digits (a replica key), got "
+                       + std::to_string(std::string_view(env).size()) + " characters");
+        m_secrets = std::make_shared<client::KeyOverrideStore>(file, *key, kKeyVariable);
+    } else {
+        m_secrets = file;
+    }
+    return m_secrets;
+}
+
 replica::Replica& Context::openReplica(bool create)
 {
     if (m_replica) return *m_replica;
@@ -45,11 +64,27 @@ replica::Replica& Context::openReplica(bool create)
         throw CliError(ExitCode::NotFound,
                        "no database at " + path + " (create it with: fieldsync --db " + path + " init)");
     if (std::filesystem::is_directory(status)) throw CliError(ExitCode::Failure, path + " is a directory, not a database");
+    auto store = secrets();
+    const std::string keyFile = client::FileSecretStore::pathFor(path);
     try {
-        m_replica = replica::Replica::open(path);
+        client::OpenOptions options;
+        options.plaintext = plaintext();
+        m_replica = client::openReplica(path, *store, std::move(options));
+    } catch (const client::SecretsError& e) {
+        const char* env = std::getenv(kKeyVariable);
+        const bool noKeyAnywhere = storage::fileKind(path) == storage::FileKind::Other
+            && !std::filesystem::exists(keyFile) && !(env && *env);
+        if (noKeyAnywhere)
+            throw CliError(ExitCode::Failure,
+                           "the replica " + path + " is encrypted and its key is missing: no key file " + keyFile
+                               + " and no " + kKeyVariable + " in the environment (copy the key file from where the "
+                               "replica was made, or set " + kKeyVariable + "); nothing was changed");
+        throw CliError(ExitCode::Failure, e.what());
     } catch (const storage::StorageError& e) {
         std::string what = e.what();
         if (what.find(path) == std::string::npos) what = "cannot open database " + path + ": " + what;
+        if (!plaintext() && (e.code() & 0xff) == 26 /* SQLITE_NOTADB */)
+            what += " (the key came from " + store->describe() + ")";
         throw CliError(ExitCode::Failure, what);
     }
     return *m_replica;

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "replica/Replica.h"
+#include "sync/Secrets.h"
 
 #include <boost/program_options.hpp>
 
@@ -21,6 +22,9 @@
 namespace fieldsync::cli {
 
 namespace po = boost::program_options;
+
+// The environment variable that may hold a replica's key (64 hex digits).
+inline constexpr const char* kKeyVariable = "FIELDSYNC_REPLICA_KEY";
 
 struct Command;
 
@@ -38,6 +42,14 @@ public:
     // The replica at --db, created if it does not exist yet (init).
     replica::Replica& createReplica();
     const schema::Schema& schema() const;
+    // Where the replica's key and token live: the key file <db>.keys, with the
+    // key from FIELDSYNC_REPLICA_KEY instead when that is set.
+    std::shared_ptr<client::SecretStore> secrets();
+    // --plaintext: the replica is a plain file, opened without a key.
+    bool plaintext() const { return flag("plaintext"); }
+    const std::string& dbPath() const { return *m_dbPath; }
+    // Closes the replica (before it is wiped or rekeyed).
+    void closeReplica() { m_replica.reset(); }
 
     bool json() const { return m_json; }
     bool flag(const char* name) const;
@@ -59,6 +71,7 @@ private:
     std::vector<std::string> m_operands;
     std::ostream& m_out;
     std::unique_ptr<replica::Replica> m_replica;
+    std::shared_ptr<client::SecretStore> m_secrets;
 };
 
 struct Command {

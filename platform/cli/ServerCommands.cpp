@@ -16,9 +16,11 @@
 #include "sync/SyncEngine.h"
 
 #include <atomic>
+#include <map>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <mutex>
 #include <cmath>
 #include <iostream>
@@ -124,7 +126,7 @@ void login(Context& ctx)
     if (auto ca = ctx.value("ca-file")) options.caFile = *ca;
     else if (auto stored = r.setting(kCaFileSetting)) options.caFile = *stored;
     client::CurlTransport transport(options);
-    client::SyncClient c(r, transport);
+    client::SyncClient c(r, transport, *ctx.secrets());
     auto info = c.login(*url, *user, password, ctx.value("device-name").value_or(hostName()));
     password.assign(password.size(), '\0');
     if (!info) fail(info.error());
@@ -142,47 +144,87 @@ void login(Context& ctx)
               << (info->team.empty() ? "" : ", team " + info->team) << ")\n";
 }
 
-// Revokes the token on the server (POST /v1/logout) and forgets it here. If
-// the server cannot be told (unreachable, an old server), the device is
-// signed out all the same and the command says so and exits 1: the token is
-// gone from this device, but the server accepts it until an administrator
-// revokes the device or the device signs in again (which replaces it).
+// "3 visits, 1 customer": what the unsynced changes are, by entity.
+std::string pendingKinds(replica::Replica& r, size_t pending)
+{
+    std::map<std::string, size_t> byEntity;
+    for (const auto& record : r.pending(pending).records) ++byEntity[r.schema().entity(record.entity).name];
+    std::string out;
+    for (const auto& [entity, n] : byEntity) {
+        const bool y = !entity.empty() && entity.back() == 'y';
+        out += (out.empty() ? "" : ", ") + plural(n, entity, y ? entity.substr(0, entity.size() - 1) + "ies" : entity + "s");
+    }
+    return out;
+}
+
+// Deletes the replica (closed first), its WAL and its key file; returns what
+// to tell the user.
+std::string wipe(Context& ctx, size_t lost)
+{
+    const std::string path = ctx.dbPath();
+    ctx.closeReplica();
+    client::wipeReplica(path, *ctx.secrets());
+    std::string text = "this device's data was removed: the replica " + path + ", its WAL and its key file "
+        + client::FileSecretStore::pathFor(path);
+    if (lost) text += " (" + plural(lost, "unsynced change was", "unsynced changes were") + " lost)";
+    return text;
+}
+
+// Refuses while changes are unsynced (unless --force), then revokes the
+// token on the server (POST /v1/logout) and wipes the device: the replica,
+// its WAL, its key and its token. If the server cannot be told (unreachable,
+// an old server), the device is wiped all the same and the command says so
+// and exits 1: the server accepts the token until an administrator revokes
+// the device.
 void logout(Context& ctx)
 {
     auto& r = ctx.replica();
     auto server = r.setting(settings::kServer);
-    const bool wasSignedIn = server && r.setting(settings::kToken).has_value();
-    Status told = Ok{};
-    if (wasSignedIn) {
-        auto transport = transportFor(r);
-        client::SyncClient c(r, *transport);
-        told = c.logout();
-    } else {
-        r.setSetting(settings::kToken, std::nullopt);
+    const bool wasSignedIn = server && ctx.secrets()->token().has_value();
+    if (!wasSignedIn) {
+        if (ctx.json()) printJson(ctx.out(), json{{"signed_out", false}, {"server", server ? json(*server) : json(nullptr)}, {"wiped", false}});
+        else ctx.out() << "not signed in; nothing was removed\n";
+        return;
     }
+    const size_t pending = r.pendingCount();
+    if (pending && !ctx.flag("force"))
+        throw CliError(ExitCode::Refused,
+                       "logout would lose " + plural(pending, "change", "changes") + " not yet synced ("
+                           + pendingKinds(r, pending) + "): run fieldsync sync first, or fieldsync logout --force "
+                           "to discard them; nothing was changed");
     const std::string device = r.deviceId().hex();
+    Status told = Ok{};
+    {
+        auto transport = transportFor(r);
+        client::SyncClient c(r, *transport, *ctx.secrets());
+        told = c.logout();
+    }
+    const std::string wiped = wipe(ctx, pending);
     const std::string notTold = told ? ""
-        : "signed out on this device, but " + told.error().message
-            + ". The token was removed from this device; the server accepts it until an administrator revokes "
-              "this device (fieldsync-server device revoke " + device + ") or it signs in again";
+        : "signed out and " + wiped + ", but " + told.error().message
+            + ". The server accepts the old token until an administrator revokes this device "
+              "(fieldsync-server device revoke " + device + ")";
     if (ctx.json()) {
-        json out = {{"signed_out", wasSignedIn},
-                    {"server", server ? json(*server) : json(nullptr)},
-                    {"revoked_on_server", wasSignedIn && told.ok()}};
+        json out = {{"signed_out", true},
+                    {"server", *server},
+                    {"revoked_on_server", told.ok()},
+                    {"wiped", true},
+                    {"discarded", pending}};
         if (!told) out["error"] = told.error().message;
         printJson(ctx.out(), out);
         if (!told) throw CliError(ExitCode::Failure, notTold);
         return;
     }
-    if (!wasSignedIn) {
-        ctx.out() << "not signed in\n";
-        return;
-    }
     if (!told) throw CliError(ExitCode::Failure, notTold);
-    ctx.out() << "signed out of " << *server << " (the server revoked this device's token)";
-    const size_t pending = r.pendingCount();
-    if (pending) ctx.out() << "; " << plural(pending, "change", "changes") << " not yet synced stay on this device";
-    ctx.out() << '\n';
+    ctx.out() << "signed out of " << *server << " (the server revoked this device's token); " << wiped << '\n';
+}
+
+// The server revoked this device: wipe it and exit 6 saying so.
+[[noreturn]] void revokedAndWiped(Context& ctx, const std::string& why, size_t lost)
+{
+    const std::string wiped = wipe(ctx, lost);
+    throw CliError(ExitCode::Revoked, why + "; " + wiped + " (to use this device again: fieldsync --db PATH init, then "
+                                          "login)");
 }
 
 // `sync --watch`: the app's sync loop without the app. The engine syncs on
@@ -192,6 +234,7 @@ void logout(Context& ctx)
 // or SIGTERM, which stop it cleanly: a sync in progress is cancelled between
 // requests, nothing half-applied (every page is applied in one transaction).
 void watch(Context& ctx, const std::string& server, const std::string& token, std::chrono::milliseconds period)
+
 {
     auto& r = ctx.replica();
     const std::string path = r.database().path();
@@ -219,7 +262,9 @@ void watch(Context& ctx, const std::string& server, const std::string& token, st
     };
     client::SyncEngine::Options engineOptions;
     engineOptions.period = period;
-    client::SyncEngine engine(path, std::make_shared<client::CurlTransport>(transportOptions), engineOptions);
+    engineOptions.open.plaintext = ctx.plaintext();
+    client::SyncEngine engine(path, std::make_shared<client::CurlTransport>(transportOptions), ctx.secrets(),
+                              engineOptions);
     std::atomic<bool> revokedSeen{false};
     std::string revokedWhy;
     engine.onStatus([&](const client::SyncStatus& s) {
@@ -281,16 +326,20 @@ void watch(Context& ctx, const std::string& server, const std::string& token, st
     }
     listener.stop();
     engine.stop();
-    line({{"event", "stopped"}, {"pending", r.pendingCount()}},
-         "stopped (" + plural(r.pendingCount(), "change", "changes") + " pending)");
-    if (revokedSeen) revoked(revokedWhy);
+    const size_t pending = r.pendingCount();
+    if (revokedSeen) {
+        line({{"event", "wiped"}, {"lost", pending}}, "wiping this device: its sign-in was revoked");
+        revokedAndWiped(ctx, revokedWhy, pending);
+    }
+    line({{"event", "stopped"}, {"pending", pending}}, "stopped (" + plural(pending, "change", "changes") + " pending)");
 }
 
 void sync(Context& ctx)
 {
     auto& r = ctx.replica();
     auto server = r.setting(settings::kServer);
-    if (!server || !r.setting(settings::kToken)) notSignedIn(r, server);
+    auto token = ctx.secrets()->token();
+    if (!server || !token) notSignedIn(r, server);
     if (ctx.flag("watch")) {
         if (ctx.value("timeout")) ctx.usageError("--watch runs until stopped: it takes no --timeout");
         auto period = std::chrono::milliseconds(60'000);
@@ -305,7 +354,7 @@ void sync(Context& ctx)
                 ctx.usageError("--period takes a number of seconds from 1 to 86400, got \"" + *text + "\"");
             period = std::chrono::seconds(n);
         }
-        watch(ctx, *server, *r.setting(settings::kToken), period);
+        watch(ctx, *server, *token, period);
         return;
     }
     if (ctx.value("period")) ctx.usageError("--period goes with --watch");
@@ -339,12 +388,15 @@ void sync(Context& ctx)
         options.batchSize = static_cast<size_t>(n);
     }
     auto transport = transportFor(r);
-    client::SyncClient c(r, *transport, options);
-    auto report = c.syncUntilDone(deadline);
+    Result<client::SyncReport> report = Error{ErrorCode::Internal, "not run"};
+    {
+        client::SyncClient c(r, *transport, *ctx.secrets(), options);
+        report = c.syncUntilDone(deadline);
+    }
     if (!report) {
         if (report.error().code == ErrorCode::Unauthenticated)
             throw CliError(ExitCode::Failure, report.error().message + " (" + kLoginHint + ")");
-        if (report.error().code == ErrorCode::Revoked) revoked(report.error().message);
+        if (report.error().code == ErrorCode::Revoked) revokedAndWiped(ctx, report.error().message, r.pendingCount());
         fail(report.error());
     }
     const auto& s = *report;
@@ -388,7 +440,7 @@ void status(Context& ctx)
     auto server = r.setting(settings::kServer);
     auto user = r.setting(settings::kUser);
     auto role = r.setting(settings::kRole);
-    const bool signedIn = server && r.setting(settings::kToken);
+    const bool signedIn = server && ctx.secrets()->token().has_value();
     auto revokedWhy = r.setting(settings::kRevoked);
     const size_t pending = r.pendingCount();
     const size_t rejected = r.rejected().size();
@@ -473,10 +525,43 @@ void listRejected(Context& ctx)
     ctx.out() << "(the server refused these for good; this device shows the server's state of those rows)\n";
 }
 
+// Rotates the replica's key (client::rekeyReplica): crash-safe across the
+// file and the key file.
+void rekey(Context& ctx)
+{
+    if (ctx.plaintext()) ctx.usageError("a --plaintext replica has no key to rotate");
+    if (const char* env = std::getenv(kKeyVariable); env && *env)
+        ctx.usageError(std::string("the key comes from ") + kKeyVariable
+                       + ", which fieldsync cannot change: unset it to rotate the key in the key file");
+    const std::string path = ctx.dbPath();
+    ctx.replica();  // opens it: a plain replica is encrypted, an interrupted rekey finished
+    ctx.closeReplica();
+    try {
+        client::rekeyReplica(path, *ctx.secrets());
+    } catch (const client::SecretsError& e) {
+        throw CliError(ExitCode::Failure, e.what());
+    }
+    const std::string keyFile = client::FileSecretStore::pathFor(path);
+    if (ctx.json()) printJson(ctx.out(), json{{"rekeyed", path}, {"key_file", keyFile}});
+    else ctx.out() << "rekeyed " << path << ": its new key is in " << keyFile << "; the old key no longer opens it\n";
+}
+
 } // namespace
 
 void addServerCommands(CommandTable& table)
 {
+    {
+        Command c;
+        c.words = {"rekey"};
+        c.summary = "encrypt the replica with a new random key (kept in its key file)";
+        c.details = "Re-encrypts the replica with a new key, crash-safe: the new key is written to\n"
+                    "the key file as pending first, the file re-encrypted (copy, check, sync,\n"
+                    "rename), then the new key made current; an interrupted rekey is finished by\n"
+                    "the next command. Not with FIELDSYNC_REPLICA_KEY set, nor on a --plaintext\n"
+                    "replica.\n";
+        c.run = rekey;
+        table.add(std::move(c));
+    }
     {
         Command c;
         c.words = {"login"};
@@ -502,12 +587,18 @@ void addServerCommands(CommandTable& table)
     {
         Command c;
         c.words = {"logout"};
-        c.summary = "sign this device out: the server revokes its token (data and unsynced changes stay)";
-        c.details = "Asks the server to revoke this device's token (POST /v1/logout), then forgets it.\n"
-                    "If the server cannot be reached, the token is forgotten all the same and the\n"
-                    "command says so and exits 1: the server then accepts the token until an\n"
-                    "administrator revokes the device (fieldsync-server device revoke DEVICE) or\n"
-                    "this device signs in again, which replaces it.\n";
+        c.synopsis = "[--force]";
+        c.summary = "sign this device out and remove its data: the replica, its key and its token";
+        c.details = "Refuses (exit 4) while changes are not yet synced, saying how many would be\n"
+                    "lost: sync first, or give --force to discard them. Then asks the server to\n"
+                    "revoke this device's token (POST /v1/logout) and deletes the replica, its WAL\n"
+                    "and its key file (PATH.keys). If the server cannot be reached, the device is\n"
+                    "wiped all the same and the command says so and exits 1: the server then\n"
+                    "accepts the token until an administrator revokes the device\n"
+                    "(fieldsync-server device revoke DEVICE).\n";
+        c.options = [](po::options_description& d) {
+            d.add_options()("force", po::bool_switch(), "sign out even if unsynced changes are lost");
+        };
         c.run = logout;
         table.add(std::move(c));
     }
@@ -520,7 +611,8 @@ void addServerCommands(CommandTable& table)
                     "for good (outside your scope or role) are moved aside: see fieldsync rejected.\n"
                     "Fails with exit status 1 if the server cannot be reached, 3 if not signed in,\n"
                     "6 if the server revoked this device's sign-in (signed out elsewhere or by an\n"
-                    "administrator): it then forgets the token and stops; sign in again.\n"
+                    "administrator): the device is then wiped (the replica, its WAL and its key\n"
+                    "file are deleted, and the command says how many unsynced changes were lost).\n"
                     "With --watch it keeps syncing until Ctrl-C (SIGINT) or SIGTERM, as the app does:\n"
                     "at once when the server announces changes over its WebSocket, every --period\n"
                     "seconds (default 60) otherwise, with backoff while the server is unreachable;\n"

@@ -63,7 +63,10 @@ void writeOutput(const std::string& path, const std::string& text)
 void init(Context& ctx)
 {
     auto& r = ctx.createReplica();
-    if (ctx.json()) printJson(ctx.out(), json{{"device_id", r.deviceId().hex()}});
+    if (ctx.json())
+        printJson(ctx.out(), json{{"device_id", r.deviceId().hex()},
+                                  {"encrypted", !ctx.plaintext()},
+                                  {"key_file", client::FileSecretStore::pathFor(ctx.dbPath())}});
     else ctx.out() << r.deviceId().hex() << '\n';
 }
 
@@ -202,7 +205,11 @@ void addInitCommand(CommandTable& table)
     c.words = {"init"};
     c.summary = "create the database (or migrate an existing one) and print this device's id";
     c.details = "Every other command needs an existing database: a mistyped --db path is an\n"
-                "error, not a new empty replica.\n";
+                "error, not a new empty replica.\n"
+                "A new replica is encrypted with a new random key, written to PATH.keys (mode\n"
+                "0600) before the file is made (or taken from FIELDSYNC_REPLICA_KEY when that is\n"
+                "set); an existing plain one gets a key and is encrypted in place. With\n"
+                "--plaintext the file stays plain.\n";
     c.run = init;
     table.add(std::move(c));
 }

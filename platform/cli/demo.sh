@@ -87,8 +87,11 @@ run_app() {
   password=$(seeded 4 "$who")
   section "The desktop app, signed in as $(seeded 6 "$who") ($who)"
   say "Close the app window to stop the demo (the server stops with it)."
-  shown "fieldsync-app --db app.db --server $URL --user $who --password-stdin"
-  printf '%s\n' "$password" | "$app" --db "$DEMO/app.db" --server "$URL" --user "$who" --password-stdin
+  say "The replica app.db is encrypted; this demo keeps its key and token in a key file under keys/"
+  say "(--secrets-dir) rather than the desktop's keystore, so it runs the same on any machine."
+  shown "fieldsync-app --db app.db --secrets-dir keys --server $URL --user $who --password-stdin"
+  printf '%s\n' "$password" | "$app" --db "$DEMO/app.db" --secrets-dir "$DEMO/keys" --server "$URL" --user "$who" \
+    --password-stdin
 }
 
 # ------------------------------------------------------------ CLI demo

@@ -56,7 +56,9 @@ int main(int argc, char* argv[])
 
     std::unique_ptr<Session> session;
     try {
-        session = std::make_unique<Session>(db);
+        Session::Options sessionOptions;
+        sessionOptions.secretsDir = options->secretsDir;
+        session = std::make_unique<Session>(db, sessionOptions);
     } catch (const std::exception& e) {
         std::cerr << "fieldsync-app: cannot open " << db.toStdString() << ": " << e.what() << "\n";
         return 1;

@@ -20,6 +20,10 @@ void prepareTestEnvironment()
     QFile::setPermissions(runtime.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
     qputenv("XDG_RUNTIME_DIR", runtime.path().toUtf8());
     QStandardPaths::setTestModeEnabled(true);
+    // Test machines have no keystore: the replicas' keys and tokens go to key
+    // files, by the explicit opt-in (SecretStores.h), in a folder of their own.
+    static QTemporaryDir secrets;
+    qputenv("FIELDSYNC_SECRETS_DIR", secrets.path().toUtf8());
 }
 
 void syncThroughHub(replica::Replica& device, replica::Hub& hub)

@@ -875,7 +875,8 @@ private slots:
             options.time = [past] { return past; };
             auto old = replica::Replica::open(path("old.db").toStdString(), options);
             client::CurlTransport transport;
-            client::SyncClient client(*old, transport);
+            client::MemorySecretStore secrets;  // a device of its own, its token kept here
+            client::SyncClient client(*old, transport, secrets);
             QVERIFY(client.login(m_url.toStdString(), "lina", kPassword.toStdString(), "old tablet").ok());
             replica::Write w;
             w.set("name", std::string("温州瓯江鞋业")).set("owner", std::string("lina")).set("team", std::string("north"));
@@ -936,25 +937,40 @@ private slots:
     }
 
     // An administrator revokes the device (a lost phone): at its next sync
-    // the app stops syncing and shows the sign-in page, saying why.
-    void aRevokedDeviceIsSentToTheSignInPage()
+    // the app stops syncing, closes both connections and wipes the device
+    // (replica, WAL, key, token), and shows the sign-in page saying so.
+    void aRevokedDeviceIsWipedAndSentToTheSignInPage()
     {
-        Session session(path("revoked.db"), quietEngine());
+        const QString db = path("revoked.db");
+        Session session(db, quietEngine());
         AppWindow w(session);
         w.window()->show();
         QVERIFY(QTest::qWaitForWindowExposed(w.window()));
         signInThroughPage(w, session, "lina");
         QTRY_VERIFY_WITH_TIMEOUT(session.sync()->lastSync().isValid(), 20000);
         const QString device = QString::fromStdString(session.replica().deviceId().hex());
+        client::FileSecretStore keys(secretsFileFor(db, qEnvironmentVariable(kSecretsDirVariable)).toStdString());
+        const client::Secrets before = keys.load();
+        QVERIFY(before.key && before.token);
+        QVERIFY(!session.replica().setting("token"));  // the token is never in the replica
+        QVERIFY(addCustomer(session, "Written on the lost phone").ok());
         QVERIFY(runServerCommand({"device", "revoke", device}, {}));
 
         session.sync()->syncNow();
         QTRY_VERIFY_WITH_TIMEOUT(!session.signedIn(), 20000);
         QTRY_VERIFY(w.visible("serverField"));
-        QCOMPARE(w.text("signInError"), QString("This device was signed out by the server (by an administrator, or a "
-                                                "sign-out elsewhere). Sign in again."));
+        // The token is forgotten by the engine first; the wipe follows on the GUI thread.
+        QTRY_VERIFY2_WITH_TIMEOUT(w.text("signInError").startsWith("This device was signed out by the server, and its "
+                                                                   "data was removed from this device; 1 unsynced change"),
+                                  qPrintable(w.text("signInError")), 10000);
         QVERIFY2(!session.sync()->running(), "the engine stopped for good");
-        QVERIFY(!session.replica().setting("token"));
+        // Wiped: a new, empty replica with a new device id and a new key; no token.
+        QCOMPARE(session.replica().list("customer").size(), size_t(0));
+        QVERIFY(session.replica().deviceId().hex() != device.toStdString());
+        const client::Secrets after = keys.load();
+        QVERIFY(!after.token);
+        QVERIFY(after.key && *after.key != *before.key);
+        QCOMPARE(session.sync()->pendingCount(), 0);
 
         // Signing in again works and syncs again.
         signInThroughPage(w, session, "lina");
@@ -972,6 +988,11 @@ private slots:
         signInThroughPage(w, session, "lina");
         QTRY_VERIFY_WITH_TIMEOUT(session.sync()->lastSync().isValid(), 20000);
         const QString signedOutDevice = QString::fromStdString(session.replica().deviceId().hex());
+        const auto keyBeforeSignOut =
+            client::FileSecretStore(secretsFileFor(path("c.db"), qEnvironmentVariable(kSecretsDirVariable)).toStdString())
+                .load()
+                .key;
+        QVERIFY(keyBeforeSignOut);
         QVERIFY(addCustomer(session, "广州南方物流").ok());
         QCOMPARE(session.sync()->pendingCount(), 1);
 
@@ -991,6 +1012,11 @@ private slots:
         QCOMPARE(session.replica().list("customer").size(), size_t(0));
         QCOMPARE(session.sync()->pendingCount(), 0);
         QVERIFY(!session.replica().setting("token"));
+        // The key and token went with the replica: a new key, no token.
+        client::FileSecretStore keys(
+            secretsFileFor(path("c.db"), qEnvironmentVariable(kSecretsDirVariable)).toStdString());
+        QVERIFY(!keys.load().token);
+        QVERIFY(keys.load().key && *keys.load().key != *keyBeforeSignOut);
         // The server revoked the signed-out device's token.
         QByteArray devices;
         QVERIFY(runServerCommand({"device", "list", "--json"}, {}, &devices));

@@ -31,11 +31,14 @@
 #include "sync/PokeListener.h"
 #include "RejectedModel.h"
 #include "Session.h"
+#include "storage/Connection.h"
+#include "storage/Encryption.h"
 #include "Translator.h"
 #include "replica/Replica.h"
 #include "replica/SettingKeys.h"
 
 #include <QAbstractItemModelTester>
+#include <QFile>
 #include <QGuiApplication>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -93,6 +96,15 @@ QStringList column(const QAbstractItemModel& model, int role)
     return out;
 }
 
+// A test's own connection to a replica file, opened as the app opens it
+// (encrypted, with the key in the opt-in key file of prepareTestEnvironment).
+std::unique_ptr<replica::Replica> openDevice(const QString& db, replica::Replica::Options options = {})
+{
+    client::OpenOptions o;
+    o.replica = std::move(options);
+    return client::openReplica(db.toStdString(), *appSecretStore(db), std::move(o));
+}
+
 } // namespace
 
 class AppLogicTest : public QObject {
@@ -114,6 +126,66 @@ private slots:
         QCOMPARE(s->user, QString("lina"));
         QVERIFY(s->passwordStdin);
         QVERIFY(s->dbPath.isEmpty());
+    }
+
+    void optionsTakeTheSecretsDirOptIn()
+    {
+        auto o = AppOptions::parse({"fieldsync-app", "--secrets-dir", "/tmp/keys"});
+        QVERIFY(o.ok());
+        QCOMPARE(o->secretsDir, QString("/tmp/keys"));
+        QVERIFY(AppOptions::parse({"fieldsync-app"})->secretsDir.isEmpty());
+    }
+
+    // Without a keystore and without the opt-in the replica is not opened
+    // (and not made): never a plain file by default.
+    void withoutAKeystoreOrTheOptInTheReplicaIsNotOpened()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath("phone.db");
+        const QByteArray optIn = qgetenv(kSecretsDirVariable);
+        qunsetenv(kSecretsDirVariable);
+        QString why;
+        if (KeychainSecretStore::available(&why)) {
+            // A machine with a keystore: the key goes there.
+            auto store = appSecretStore(db);
+            QVERIFY(QString::fromStdString(store->describe()).startsWith("the keystore entry fieldsync/"));
+        } else {
+            try {
+                Session session(db, offline());
+                QFAIL("a Session opened without a keystore or the opt-in");
+            } catch (const client::SecretsError& e) {
+                const QString message = QString::fromUtf8(e.what());
+                QVERIFY2(message.contains("no keystore on this device") && message.contains("--secrets-dir DIR")
+                             && message.contains("FIELDSYNC_SECRETS_DIR")
+                             && message.contains("the replica is not opened unencrypted"),
+                         qPrintable(message));
+            }
+            QVERIFY(!QFile::exists(db));
+        }
+        qputenv(kSecretsDirVariable, optIn);
+    }
+
+    // The opt-in: the key in a 0600 key file of the CLI's format, the replica
+    // encrypted with it.
+    void theSecretsDirOptInKeepsTheKeyInA0600FileAndTheReplicaEncrypted()
+    {
+        QTemporaryDir dir, keys;
+        const QString db = dir.filePath("phone.db");
+        {
+            Session::Options o = offline();
+            o.secretsDir = keys.path();
+            Session session(db, o);
+        }
+        const QString file = secretsFileFor(db, keys.path());
+        QVERIFY(file.startsWith(keys.path() + "/phone.db-"));
+        QCOMPARE(QFile::permissions(file) & ~(QFile::ReadOwner | QFile::WriteOwner | QFile::ReadUser | QFile::WriteUser),
+                 QFileDevice::Permissions());
+        QVERIFY(client::FileSecretStore(file.toStdString()).load().key);
+        QCOMPARE(storage::fileKind(db.toStdString()), storage::FileKind::Other);
+        QVERIFY_THROWS_EXCEPTION(storage::StorageError, replica::Replica::open(db.toStdString()));
+        // Another replica of the same name elsewhere gets a key file of its own.
+        QTemporaryDir other;
+        QVERIFY(secretsFileFor(other.filePath("phone.db"), keys.path()) != file);
     }
 
     void optionsRefuseBadInput_data()
@@ -195,7 +267,7 @@ private slots:
         const QString db = dir.filePath("device.db");
         std::string customer;
         {
-            auto device = replica::Replica::open(db.toStdString());
+            auto device = openDevice(db);
             auto f = apptest::makeConflicts(dir.path().toStdString(), *device, "http://127.0.0.1:9");
             customer = f.customer;
         }
@@ -248,7 +320,7 @@ private slots:
         const QString db = dir.filePath("device.db");
         std::string customer;
         {
-            auto device = replica::Replica::open(db.toStdString());
+            auto device = openDevice(db);
             customer = apptest::makeConflicts(dir.path().toStdString(), *device, "http://127.0.0.1:9").customer;
         }
         Session session(db, offline());
@@ -285,7 +357,7 @@ private slots:
         QTemporaryDir dir;
         const QString db = dir.filePath("device.db");
         {
-            auto device = replica::Replica::open(db.toStdString());
+            auto device = openDevice(db);
             apptest::makeConflicts(dir.path().toStdString(), *device, "http://127.0.0.1:9");
         }
         Session session(db, offline());
@@ -304,7 +376,7 @@ private slots:
         QTemporaryDir dir;
         const QString db = dir.filePath("device.db");
         {
-            auto device = replica::Replica::open(db.toStdString());
+            auto device = openDevice(db);
             replica::Write w;
             w.set("name", std::string("上海宏达贸易")).set("level", std::string("B")).add("tags", "vip");
             QVERIFY(device->create("customer", w).ok());
@@ -332,7 +404,7 @@ private slots:
         QTemporaryDir dir;
         const QString db = dir.filePath("device.db");
         {
-            auto device = replica::Replica::open(db.toStdString());
+            auto device = openDevice(db);
             QVERIFY(device->batch([&]() -> Status {
                 for (int i = 0; i < 120; ++i) {
                     replica::Write w;
@@ -378,7 +450,7 @@ private slots:
         QTemporaryDir dir;
         const QString db = dir.filePath("device.db");
         {
-            auto r = replica::Replica::open(db.toStdString());
+            auto r = openDevice(db);
             apptest::signInOffline(*r, "http://127.0.0.1:9", "lina");
             auto add = [&](const std::string& name, const char* level, const char* owner) {
                 replica::Write w;
@@ -440,7 +512,7 @@ private slots:
         QTemporaryDir dir;
         const QString db = dir.filePath("device.db");
         {
-            auto r = replica::Replica::open(db.toStdString());
+            auto r = openDevice(db);
             QVERIFY(r->batch([&]() -> Status {
                 for (int i = 0; i < 120; ++i) {
                     replica::Write w;
@@ -510,7 +582,7 @@ private slots:
             QVERIFY(fresh.user().isEmpty());
         }
         {
-            auto device = replica::Replica::open(db.toStdString());
+            auto device = openDevice(db);
             apptest::signInOffline(*device, "http://127.0.0.1:9", "wang", "manager");
         }
         Session session(db, offline());
@@ -548,7 +620,7 @@ private slots:
         const QString db = dir.filePath("device.db");
         std::string bj, visitFar, visitBlind, visitVoided;
         {
-            auto r = replica::Replica::open(db.toStdString());
+            auto r = openDevice(db);
             // A manager: only managers may void a visit.
             apptest::signInOffline(*r, "http://127.0.0.1:9", "zhao", "manager");
             bj = addCustomer(*r, "北京昭智教育", "A", "lina");
@@ -689,7 +761,7 @@ private slots:
         const QString db = dir.filePath("device.db");
         std::string bj, unlocated;
         {
-            auto r = replica::Replica::open(db.toStdString());
+            auto r = openDevice(db);
             apptest::signInOffline(*r, "http://127.0.0.1:9", "lina");
             bj = addCustomer(*r, "北京昭智教育", "A", "lina");
             unlocated = addCustomer(*r, "上海宏达贸易", "B", "lina", false);
@@ -777,7 +849,7 @@ private slots:
         const QString db = dir.filePath("device.db");
         const int64_t now = QDateTime::currentMSecsSinceEpoch();
         {
-            auto r = replica::Replica::open(db.toStdString());
+            auto r = openDevice(db);
             apptest::signInOffline(*r, "http://127.0.0.1:9", "lina");
             const std::string bj = addCustomer(*r, "北京昭智教育", "A", "lina");
             const std::string sh = addCustomer(*r, "上海宏达贸易", "C", "lina");
@@ -813,7 +885,7 @@ private slots:
         const QString db = dir.filePath("manager.db");
         const int64_t now = QDateTime::currentMSecsSinceEpoch();
         {
-            auto r = replica::Replica::open(db.toStdString());
+            auto r = openDevice(db);
             apptest::signInOffline(*r, "http://127.0.0.1:9", "zhao", "manager");
             const std::string bj = addCustomer(*r, "北京昭智教育", "A", "lina");
             const std::string sh = addCustomer(*r, "上海宏达贸易", "A", "wang");
@@ -897,7 +969,7 @@ private slots:
         const QString db = dir.filePath("rep.db");
         std::string bj, bank;
         {
-            auto r = replica::Replica::open(db.toStdString());
+            auto r = openDevice(db);
             apptest::signInOffline(*r, "http://127.0.0.1:9", "lina", "rep");
             bj = addCustomer(*r, "北京昭智教育", "A", "lina");
             QVERIFY(r->update("customer", bj, replica::Write().add("tags", "教育").add("tags", "重点")).ok());
@@ -1022,7 +1094,7 @@ private slots:
         const QString db = dir.filePath("manager.db");
         std::string bj, sh, gz, pool, visit;
         {
-            auto r = replica::Replica::open(db.toStdString());
+            auto r = openDevice(db);
             apptest::signInOffline(*r, "http://127.0.0.1:9", "zhao", "manager");
             bj = addCustomer(*r, "北京昭智教育", "C", "lina");
             sh = addCustomer(*r, "上海宏达贸易", "A", "wang");
@@ -1120,7 +1192,7 @@ private slots:
         const QString db = dir.filePath("rep.db");
         std::string bj;
         {
-            auto r = replica::Replica::open(db.toStdString());
+            auto r = openDevice(db);
             apptest::signInOffline(*r, "http://127.0.0.1:9", "lina", "rep");
             bj = addCustomer(*r, "北京昭智教育", "A", "lina");
             QVERIFY(r->update("customer", bj, replica::Write().set("phone", std::string("010-6234 5678"))).ok());
@@ -1231,7 +1303,7 @@ private slots:
         const QString db = dir.filePath("rep.db");
         std::string bj;
         {
-            auto r = replica::Replica::open(db.toStdString());
+            auto r = openDevice(db);
             apptest::signInOffline(*r, "http://127.0.0.1:9", "lina", "rep");
             bj = addCustomer(*r, "北京昭智教育", "A", "lina", /*located=*/false);
             addContact(*r, bj, "张伟", "总经理", "139 0000 2222", nullptr, true);
@@ -1301,7 +1373,7 @@ private slots:
         const QString db = dir.filePath("rep.db");
         std::string bj;
         {
-            auto r = replica::Replica::open(db.toStdString());
+            auto r = openDevice(db);
             apptest::signInOffline(*r, "http://127.0.0.1:9", "lina", "rep");
             bj = addCustomer(*r, "北京昭智教育", "A", "lina");
             QVERIFY(domain::addComplaint(*r, {bj, kT0, "phone", "high", "发票开错", ""}).ok());
@@ -1344,7 +1416,7 @@ private slots:
             // Written 200 days ago (owner set then), one visited 100 days ago.
             replica::Replica::Options past;
             past.time = [now] { return now - 200 * kDay; };
-            auto r = replica::Replica::open(db.toStdString(), past);
+            auto r = openDevice(db, past);
             apptest::signInOffline(*r, "http://127.0.0.1:9", "zhao", "manager");
             hz = addCustomer(*r, "杭州长城电子", "C", "lina");
             xm = addCustomer(*r, "厦门鹭岛贸易", "B", "wang");
@@ -1353,7 +1425,7 @@ private slots:
             QVERIFY(domain::checkIn(*r, v, {now - 100 * kDay, {}, {}, {}}).ok());
         }
         {
-            auto r = replica::Replica::open(db.toStdString());
+            auto r = openDevice(db);
             sz = addCustomer(*r, "深圳前海科技", "A", "lina");  // owned since now
         }
         Session session(db, offline());

@@ -73,6 +73,6 @@ done
 status=0
 "$FS" frobnicate --help > out.txt 2> err.txt || status=$?
 expect_eq "$status" "2" "help for an unknown command"
-expect_eq "$(cat err.txt)" "fieldsync: unknown command 'frobnicate' (commands: init, customer, contact, visit, task, complaint, today, report, export, config, team, changes, conflicts, dump, login, logout, sync, status, rejected)" "unknown command message"
+expect_eq "$(cat err.txt)" "fieldsync: unknown command 'frobnicate' (commands: init, customer, contact, visit, task, complaint, today, report, export, config, team, changes, conflicts, dump, rekey, login, logout, sync, status, rejected)" "unknown command message"
 
 echo "ok: help, $CHECKS checks"

@@ -8,7 +8,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh" "$@"
 export TZ=Asia/Shanghai
 
-db() { "$FS" --db r.db "$@"; }
+db() { "$FS" --db r.db --plaintext "$@"; }  # plain: as() below writes its settings with python3
 as() {  # as USER ROLE: sign in as USER on r.db (settings only, no server)
   python3 - r.db "$1" "$2" <<'PY'
 import sqlite3, sys

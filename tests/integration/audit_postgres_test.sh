@@ -18,8 +18,8 @@ read -r rep rep_pw manager manager_pw < <(json "$WORK/seed.json" \
   '" ".join(x for u in [[u for u in j["users"] if u["role"]=="rep"][0], [u for u in j["users"] if u["role"]=="manager"][0]] for x in (u["name"], u["password"]))')
 start_server
 login() { # user password device-name
-  "$FS" --db "$WORK/$1.db" init >/dev/null
-  printf '%s\n' "$2" | "$FS" --db "$WORK/$1.db" login --server "$URL" --user "$1" --device-name "$3" --password-stdin >/dev/null
+  "$FS" --db "$WORK/$1.db" "${FS_ARGS[@]}" init >/dev/null
+  printf '%s\n' "$2" | "$FS" --db "$WORK/$1.db" "${FS_ARGS[@]}" login --server "$URL" --user "$1" --device-name "$3" --password-stdin >/dev/null
   sync_dev "$1"
 }
 login "$rep" "$rep_pw" "$rep 的手机"

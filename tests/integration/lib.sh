@@ -9,6 +9,10 @@ SERVER_PID=""
 export FIELDSYNC_FAST_PASSWORD_HASH=1   # minimum Argon2id cost: tests sign in often
 PASSWORD="correct-horse-battery"
 failures=0
+# Extra arguments for every device command: a script that reads or writes a
+# device's own tables with python3's sqlite3 sets FS_ARGS=(--plaintext), so
+# its devices are plain files (the encrypted default is tested elsewhere).
+FS_ARGS=()
 
 cleanup() {
   [ -n "$SERVER_PID" ] && kill -9 "$SERVER_PID" 2>/dev/null || true
@@ -44,10 +48,10 @@ add_user() { # name role team
   echo "$PASSWORD" | "$FSS" --data "$WORK/server" user add --name "$1" --role "$2" --team "$3" --password-stdin >/dev/null
 }
 device() { # name: init + login
-  "$FS" --db "$WORK/$1.db" init >/dev/null
-  echo "$PASSWORD" | "$FS" --db "$WORK/$1.db" login --server "$URL" --user "$1" --password-stdin >/dev/null
+  "$FS" --db "$WORK/$1.db" "${FS_ARGS[@]}" init >/dev/null
+  echo "$PASSWORD" | "$FS" --db "$WORK/$1.db" "${FS_ARGS[@]}" login --server "$URL" --user "$1" --password-stdin >/dev/null
 }
-fs() { local who="$1"; shift; "$FS" --db "$WORK/$who.db" "$@"; }
+fs() { local who="$1"; shift; "$FS" --db "$WORK/$who.db" "${FS_ARGS[@]}" "$@"; }
 sync_dev() { fs "$1" sync >/dev/null; }
 same_as_server() { # device: its dump equals the server's dump of what its user may see
   fs "$1" dump >"$WORK/$1.dump"

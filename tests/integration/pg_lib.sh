@@ -5,6 +5,7 @@
 # (FIELDSYNC_TEST_PG_DIR); run by hand, the script starts its own with
 # FS_PG_CLUSTER (tests/pg) and stops it at exit.
 PGC="$1"
+FS_ARGS=(--plaintext)  # use_instance rewrites a device's server setting with python3's sqlite3
 PG_OWN_DIR=""
 PG_DBS=()
 INSTANCE_PIDS=()

@@ -73,7 +73,7 @@ check "both instances serve one log: positions 1..N without gaps" \
 # The live poke crosses instances: zhang watches through B, lina pushes through A.
 use_instance zhang "$B_URL"
 use_instance lina "$A_URL"
-"$FS" --db "$WORK/zhang.db" sync --watch --period 3600 --json >"$WORK/watch.log" 2>&1 &
+"$FS" --db "$WORK/zhang.db" "${FS_ARGS[@]}" sync --watch --period 3600 --json >"$WORK/watch.log" 2>&1 &
 WATCH=$!
 watching() { # seconds: until the watcher says it is connected and up to date
   local deadline=$((SECONDS + $1))

@@ -6,6 +6,7 @@
 # cleanly with nothing pending.
 # Usage: watch_test.sh FIELDSYNC FIELDSYNC_SERVER
 source "$(dirname "$0")/lib.sh" "$1" "$2"
+FS_ARGS=(--plaintext)  # the device's rows are read with python3's sqlite3 as the watcher writes them
 
 "$FSS" --data "$WORK/server" team add north >/dev/null
 add_user lina rep north
@@ -25,7 +26,7 @@ fs zhang sync --watch --period 0 >/dev/null 2>"$WORK/err"; rc=$?
 set -e
 check "--period 0 is refused" "$rc" "2"
 
-"$FS" --db "$WORK/zhang.db" sync --watch --period 3600 --json >"$WORK/watch.log" 2>&1 &
+"$FS" --db "$WORK/zhang.db" "${FS_ARGS[@]}" sync --watch --period 3600 --json >"$WORK/watch.log" 2>&1 &
 WATCH=$!
 wait_for() { # seconds python-condition-over-events
   local deadline=$((SECONDS + $1))

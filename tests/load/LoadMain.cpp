@@ -730,7 +730,8 @@ json bootstrap(const Options& o)
     client::CurlTransport transport;
     client::SyncClient::Options so;
     so.pullLimit = 5000;
-    client::SyncClient sc(*replica, transport, so);
+    client::MemorySecretStore secrets;
+    client::SyncClient sc(*replica, transport, secrets, so);
     auto t0 = Clk::now();
     auto login = sc.login(env.url(), "boss", kPassword, "manager's new tablet");
     if (!login) throw std::runtime_error("manager login failed: " + login.error().message);

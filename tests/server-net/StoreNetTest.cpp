@@ -22,6 +22,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -90,15 +91,15 @@ protected:
     // Signs a device in over HTTP, as `fieldsync login` does.
     void loginOverNet(Device& d, const std::string& server)
     {
-        client::SyncClient c(*d, m_transport);
+        client::SyncClient c(*d, m_transport, m_secrets[d.name]);
         auto info = c.login(server, d.user, d.password, d.name);
         ASSERT_TRUE(info.ok()) << info.error().message;
         EXPECT_EQ(info->user, d.user);
-        d.token = *d->setting(replica::settings::kToken);
+        d.token = *m_secrets[d.name].token();
     }
     client::SyncReport syncOverNet(Device& d)
     {
-        client::SyncClient c(*d, m_transport);
+        client::SyncClient c(*d, m_transport, m_secrets[d.name]);
         auto report = c.syncUntilDone(SteadyClock::now() + 20s);
         EXPECT_TRUE(report.ok()) << d.name << ": " << report.error().message;
         return report.ok() ? *report : client::SyncReport{};
@@ -109,6 +110,7 @@ protected:
 
 private:
     client::CurlTransport m_transport;
+    std::map<std::string, client::MemorySecretStore> m_secrets;  // each device's token
 };
 
 TEST_F(StoreNetTest, DevicesSyncOverHttpAndAPushPokesTheOthersWebSocket)

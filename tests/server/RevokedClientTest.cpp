@@ -5,6 +5,8 @@
 
 #include "replica/SettingKeys.h"
 #include "sync/SyncClient.h"
+
+#include <map>
 #include "sync/SyncEngine.h"
 #include "sync/Transport.h"
 
@@ -18,6 +20,8 @@
 namespace fieldsync::server::test {
 namespace {
 
+using client::MemorySecretStore;
+using client::SecretStore;
 using client::SyncClient;
 using client::SyncEngine;
 using client::SyncState;
@@ -68,7 +72,7 @@ protected:
     Device& signedInClient(const std::string& name, const std::string& user)
     {
         Device& d = device(name, user);
-        SyncClient c(*d, *transport);
+        SyncClient c(*d, *transport, secretsOf(d));
         auto info = c.login(kUrl, user, passwordOf(user), name);
         EXPECT_TRUE(info.ok()) << info.error().message;
         create(d, "customer", Write().set("name", name + " Co").set("owner", user));
@@ -84,19 +88,29 @@ protected:
         return false;
     }
 
+    // Each device's token (sync/Secrets.h).
+    std::shared_ptr<MemorySecretStore> sharedSecretsOf(Device& d)
+    {
+        auto& s = stores[d.name];
+        if (!s) s = std::make_shared<MemorySecretStore>();
+        return s;
+    }
+    SecretStore& secretsOf(Device& d) { return *sharedSecretsOf(d); }
+
     std::shared_ptr<InProcessTransport> transport;
+    std::map<std::string, std::shared_ptr<MemorySecretStore>> stores;
 };
 
 TEST_F(RevokedClientTest, SigningOutRevokesTheTokenOnTheServer)
 {
     Device& phone = signedInClient("lina-phone", "lina");
-    const std::string token = *phone->setting(settings::kToken);
+    const std::string token = *secretsOf(phone).token();
     ASSERT_FALSE(revokedOnServer(phone));
 
-    SyncClient c(*phone, *transport);
+    SyncClient c(*phone, *transport, secretsOf(phone));
     auto out = c.logout();
     ASSERT_TRUE(out.ok()) << out.error().message;
-    EXPECT_FALSE(phone->setting(settings::kToken).has_value());
+    EXPECT_FALSE(secretsOf(phone).token().has_value());
     EXPECT_TRUE(revokedOnServer(phone));
     // A copy of the old token is worth nothing now.
     HttpResponse r = post("/v1/sync", syncBody(phone), token);
@@ -119,12 +133,12 @@ TEST_F(RevokedClientTest, SigningOutWhileTheServerIsUnreachableSaysSoAndForgetsT
 {
     Device& phone = signedInClient("lina-phone", "lina");
     phone->setSetting(settings::kServer, "https://unreachable.test");
-    SyncClient c(*phone, *transport);
+    SyncClient c(*phone, *transport, secretsOf(phone));
     auto out = c.logout();
     ASSERT_FALSE(out.ok());
     EXPECT_EQ(out.error().code, ErrorCode::Unavailable);
     EXPECT_THAT(out.error().message, HasSubstr("cannot reach https://unreachable.test"));
-    EXPECT_FALSE(phone->setting(settings::kToken).has_value()) << "signed out on the device all the same";
+    EXPECT_FALSE(secretsOf(phone).token().has_value()) << "signed out on the device all the same";
     EXPECT_FALSE(revokedOnServer(phone)) << "the server was never told";
 }
 
@@ -135,12 +149,12 @@ TEST_F(RevokedClientTest, ARevokedDeviceStopsSyncingAndReportsIt)
     create(phone, "customer", Write().set("name", "Written offline Co"s).set("owner", "lina"s));
     ASSERT_TRUE(accounts->revokeDevice(phone.hex()).ok());  // a lost phone
 
-    SyncClient c(*phone, *transport);
+    SyncClient c(*phone, *transport, secretsOf(phone));
     auto r = c.syncUntilDone();
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().code, ErrorCode::Revoked);
     EXPECT_THAT(r.error().message, HasSubstr("signed out by an administrator"));
-    EXPECT_FALSE(phone->setting(settings::kToken).has_value()) << "a revoked token is not kept";
+    EXPECT_FALSE(secretsOf(phone).token().has_value()) << "a revoked token is not kept";
     EXPECT_THAT(phone->setting(settings::kRevoked).value_or(""), HasSubstr("signed out by an administrator"));
     EXPECT_EQ(phone->pendingCount(), 1u) << "nothing local is lost (the wipe is another matter)";
 
@@ -152,7 +166,7 @@ TEST_F(RevokedClientTest, ARevokedDeviceStopsSyncingAndReportsIt)
     EXPECT_EQ(transport->requests, before);
 
     // The other device of the same user syncs on.
-    SyncClient t(*tablet, *transport);
+    SyncClient t(*tablet, *transport, secretsOf(tablet));
     EXPECT_TRUE(t.syncUntilDone().ok());
 
     // Signing in again clears the mark and syncs what waited.
@@ -172,7 +186,8 @@ TEST_F(RevokedClientTest, TheSyncEngineStopsForGoodOnRevoked)
     options.period = std::chrono::milliseconds(20);  // would sync 50 times a second
     std::mutex mutex;
     std::vector<SyncStatus> statuses;
-    SyncEngine engine(file("lina-phone.db"), transport, options);
+    options.open.plaintext = true;  // the fixture's replicas are plain files
+    SyncEngine engine(file("lina-phone.db"), transport, sharedSecretsOf(phone), options);
     engine.onStatus([&](const SyncStatus& s) {
         std::lock_guard lock(mutex);
         statuses.push_back(s);

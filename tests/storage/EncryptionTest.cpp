@@ -14,9 +14,11 @@
 
 #include <chrono>
 #include <csignal>
+#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <random>
 #include <sys/wait.h>
 #include <thread>
@@ -264,6 +266,51 @@ TEST(EncryptionTest, AKillAtAnyMomentOfEncryptingLeavesOneWholeDatabase)
               << encryptedAfter << " encrypted\n";
     EXPECT_GT(plainAfter, 0) << "some kills came before the rename";
     EXPECT_GT(encryptedAfter, 0) << "some came after";
+}
+
+// Whether another process sees a lock on `path` (F_GETLK ignores this
+// process's own locks, so a child asks).
+bool lockedForOthers(const std::string& path)
+{
+    const pid_t child = fork();
+    if (child == 0) {
+        const int fd = ::open(path.c_str(), O_RDWR);
+        struct flock probe{};
+        probe.l_type = F_WRLCK;
+        probe.l_whence = SEEK_SET;
+        probe.l_start = 0;
+        probe.l_len = 0;  // the whole file, SQLite's lock bytes included
+        const int rc = fd >= 0 ? ::fcntl(fd, F_GETLK, &probe) : -1;
+        _exit(rc != 0 ? 2 : probe.l_type == F_UNLCK ? 0 : 1);
+    }
+    int status = 0;
+    waitpid(child, &status, 0);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) != 2);
+    return WIFEXITED(status) && WEXITSTATUS(status) == 1;
+}
+
+// fileKind runs while other connections of the same process have the file
+// open (the app's UI while its sync engine opens it): closing a descriptor
+// of the file would drop every POSIX lock the process holds on it, theirs
+// included, and the next write fails with a disk I/O error or worse.
+TEST(EncryptionTest, FileKindKeepsTheLocksOfOtherConnectionsInTheProcess)
+{
+    TempDir dir;
+    for (bool encrypted : {false, true}) {
+        const std::string path = dir.file(encrypted ? "encrypted.db" : "plain.db");
+        std::optional<EncryptionKey> k;
+        if (encrypted) k = key(3);
+        Database db(path, Database::Mode::ReadWriteCreate, 5000, k);
+        fill(db, 10);
+        db.exec("BEGIN");
+        Statement st(db, "SELECT count(*) FROM customer");
+        st.step();  // a read transaction: a lock on the file
+        ASSERT_TRUE(lockedForOthers(path)) << path;
+        EXPECT_EQ(fileKind(path), encrypted ? FileKind::Other : FileKind::Plain);
+        EXPECT_TRUE(lockedForOthers(path)) << path << ": fileKind dropped the connection's lock";
+        st.reset();
+        db.exec("COMMIT");
+    }
 }
 
 } // namespace

@@ -33,13 +33,13 @@ protected:
 
     void login(replica::Replica& r, const std::string& user)
     {
-        SyncClient c(r, *server);
+        SyncClient c(r, *server, secrets(r));
         FS_ASSERT_OK(c.login(kServer, user, "pw-" + user, user + "'s phone"));
     }
 
     Result<SyncReport> sync(replica::Replica& r, SyncClient::Options options = {})
     {
-        SyncClient c(r, *server, options);
+        SyncClient c(r, *server, secrets(r), options);
         return c.syncUntilDone();
     }
 
@@ -117,12 +117,12 @@ TEST_F(HubSyncTest, TheCursorPersistsAcrossReopening)
     EXPECT_EQ(a->cursor(), cursor);
     FakeTransport spy;
     spy.setHandler([&](const TransportRequest& req) { return server->send(req); });
-    SyncClient c(*a, spy);
+    SyncClient c(*a, spy, secrets(*a));
     auto again = c.syncUntilDone();
     FS_ASSERT_OK(again);
     EXPECT_EQ(spy.body(0)["pull"]["cursor"], cursor);
     EXPECT_EQ(again->pulled, 0u);
-    EXPECT_TRUE(a->setting(settings::kToken).has_value()) << "the sign-in persists too";
+    EXPECT_TRUE(secrets(*a).token().has_value()) << "the sign-in persists too";
 }
 
 TEST_F(HubSyncTest, AnAnswerLostAfterTheHubCommittedIsRecoveredWithoutDuplicates)
@@ -202,7 +202,7 @@ TEST_F(HubSyncTest, AClockRunningAheadIsCorrectedAndTheHubAcceptsTheRestampedCha
 
 TEST_F(HubSyncTest, SignInAgainstTheEmulatedServer)
 {
-    SyncClient c(*a, *server);
+    SyncClient c(*a, *server, secrets(*a));
     auto bad = c.login(kServer, "lina", "wrong", "phone");
     ASSERT_FALSE(bad.ok());
     EXPECT_EQ(bad.error().code, ErrorCode::Unauthenticated);

@@ -58,7 +58,7 @@ protected:
 
     std::string hlcText(crdt::Hlc h) { return std::to_string(h); }
 
-    SyncClient client() { return SyncClient(*device, transport); }
+    SyncClient client() { return SyncClient(*device, transport, secrets(*device)); }
 
     FakeTransport transport;
     std::unique_ptr<replica::Replica> device, other;
@@ -151,7 +151,7 @@ TEST_F(SyncClientTest, PushesInBatchesUntilTheOutboxIsEmpty)
         auto last = crdt::Clock::parse(body["push"]["changes"].back()["clock"].get<std::string>())->hlc;
         return TransportResponse{200, ok(std::to_string(last), json::array(), 0).dump(), {}};
     });
-    SyncClient c(*device, transport, SyncClient::Options{.batchSize = 2});
+    SyncClient c(*device, transport, secrets(*device), SyncClient::Options{.batchSize = 2});
     auto report = c.syncUntilDone();
     FS_ASSERT_OK(report);
     ASSERT_EQ(transport.count(), 3u);
@@ -215,7 +215,7 @@ TEST_F(SyncClientTest, OnlyChangesSentLeaveTheOutboxEvenIfTheMarkIsHigher)
     auto all = device->pending().records;
     // The hub holds both (an earlier answer was lost), but only one was sent now.
     transport.enqueue(200, ok(hlcText(all[1].clock.hlc), json::array(), 0));
-    SyncClient c(*device, transport, SyncClient::Options{.batchSize = 1});
+    SyncClient c(*device, transport, secrets(*device), SyncClient::Options{.batchSize = 1});
     FS_ASSERT_OK(c.syncOnce());
     EXPECT_EQ(device->acked(), all[0].clock.hlc);
     EXPECT_EQ(device->pendingCount(), 1u);
@@ -459,7 +459,7 @@ TEST_F(SyncClientTest, PayloadTooLargeHalvesTheBatch)
         auto last = body["push"]["changes"].back()["clock"].get<std::string>();
         return TransportResponse{200, ok(std::to_string(crdt::Clock::parse(last)->hlc), json::array(), 0).dump(), {}};
     });
-    SyncClient c(*device, transport, SyncClient::Options{.batchSize = 4});
+    SyncClient c(*device, transport, secrets(*device), SyncClient::Options{.batchSize = 4});
     FS_ASSERT_OK(c.syncUntilDone());
     EXPECT_EQ(transport.body(0)["push"]["changes"].size(), 4u);
     EXPECT_EQ(transport.body(1)["push"]["changes"].size(), 2u);
@@ -469,7 +469,7 @@ TEST_F(SyncClientTest, PayloadTooLargeHalvesTheBatch)
 
 TEST_F(SyncClientTest, NotSignedInSendsNothing)
 {
-    device->setSetting(settings::kToken, std::nullopt);
+    secrets(*device).setToken(std::nullopt);
     auto r = client().syncUntilDone();
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().code, ErrorCode::Unauthenticated);
@@ -579,7 +579,7 @@ TEST_F(SyncClientTest, MalformedAnswersAreErrorsAndChangeNothing)
 
 TEST_F(SyncClientTest, LoginStoresServerTokenUserAndRole)
 {
-    device->setSetting(settings::kToken, std::nullopt);
+    secrets(*device).setToken(std::nullopt);
     device->setSetting(settings::kServer, std::nullopt);
     transport.enqueue(200, json{{"token", "t-123"},
                                 {"user", {{"name", "lina"}, {"role", "rep"}, {"team", "north"}}},
@@ -599,7 +599,8 @@ TEST_F(SyncClientTest, LoginStoresServerTokenUserAndRole)
     EXPECT_EQ(body["device_name"], "Lina's phone");
 
     EXPECT_EQ(device->setting(settings::kServer), "https://sync.test");
-    EXPECT_EQ(device->setting(settings::kToken), "t-123");
+    EXPECT_EQ(secrets(*device).token(), "t-123");
+    EXPECT_FALSE(device->setting(settings::kToken).has_value()) << "the token is kept beside the replica, never in it";
     EXPECT_EQ(device->setting(settings::kUser), "lina");
     EXPECT_EQ(device->setting(settings::kRole), "rep");
     EXPECT_EQ(device->setting(settings::kTeam), "north");
@@ -615,7 +616,7 @@ TEST_F(SyncClientTest, LoginStoresServerTokenUserAndRole)
     EXPECT_EQ(out.url, "https://sync.test/v1/logout");
     EXPECT_EQ(out.method, "POST");
     EXPECT_EQ(out.headers.at("Authorization"), "Bearer t-123");
-    EXPECT_FALSE(device->setting(settings::kToken).has_value());
+    EXPECT_FALSE(secrets(*device).token().has_value());
     EXPECT_EQ(device->setting(settings::kServer), "https://sync.test") << "logout forgets the token only";
 
     // The next sign-in sends the same key: that is what makes the device known.
@@ -631,13 +632,13 @@ TEST_F(SyncClientTest, LogoutForgetsTheTokenEvenWhenTheServerCannotBeTold)
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().code, ErrorCode::Unavailable);
     EXPECT_NE(r.error().message.find("cannot reach https://sync.test"), std::string::npos) << r.error().message;
-    EXPECT_FALSE(device->setting(settings::kToken).has_value());
+    EXPECT_FALSE(secrets(*device).token().has_value());
 
     // A token the server no longer accepts is signed out already.
     signIn(*device);
     transport.enqueue(401, json{{"error", "revoked"}, {"message", "this device was signed out by an administrator"}});
     FS_ASSERT_OK(client().logout());
-    EXPECT_FALSE(device->setting(settings::kToken).has_value());
+    EXPECT_FALSE(secrets(*device).token().has_value());
     // Not signed in: nothing to tell anyone.
     const size_t sent = transport.count();
     FS_ASSERT_OK(client().logout());
@@ -648,7 +649,7 @@ TEST_F(SyncClientTest, LogoutForgetsTheTokenEvenWhenTheServerCannotBeTold)
 
 TEST_F(SyncClientTest, PlainHttpToAnotherMachineIsRefusedBeforeAPasswordOrTokenIsSent)
 {
-    device->setSetting(settings::kToken, std::nullopt);
+    secrets(*device).setToken(std::nullopt);
     device->setSetting(settings::kServer, std::nullopt);
     for (const char* remote : {"http://sync.example.com", "http://192.168.1.20:8470", "http://10.0.0.1",
                                "http://127.0.0.1.example.com", "http://localhost.example.com", "http://127.1",
@@ -683,7 +684,7 @@ TEST_F(SyncClientTest, PlainHttpToAnotherMachineIsRefusedBeforeAPasswordOrTokenI
     // A token stored for a plain-HTTP server elsewhere (written before this
     // rule) is not sent either.
     device->setSetting(settings::kServer, "http://sync.example.com");
-    device->setSetting(settings::kToken, "t-old");
+    secrets(*device).setToken("t-old");
     auto s = client().syncOnce();
     ASSERT_FALSE(s.ok());
     EXPECT_EQ(s.error().code, ErrorCode::InvalidArgument);
@@ -704,7 +705,7 @@ TEST_F(SyncClientTest, A401RevokedForgetsTheTokenAndIsRevoked)
     EXPECT_EQ(r.error().code, ErrorCode::Revoked);
     EXPECT_NE(r.error().message.find("https://sync.test revoked this device's sign-in"), std::string::npos)
         << r.error().message;
-    EXPECT_FALSE(device->setting(settings::kToken).has_value());
+    EXPECT_FALSE(secrets(*device).token().has_value());
     EXPECT_EQ(device->setting(settings::kRevoked), "this device was signed out by an administrator; sign in again");
     EXPECT_EQ(device->pendingCount(), 1u) << "nothing local is lost";
     EXPECT_EQ(transport.count(), 1u);
@@ -719,18 +720,18 @@ TEST_F(SyncClientTest, A401RevokedForgetsTheTokenAndIsRevoked)
 
 TEST_F(SyncClientTest, FailedLoginStoresNothing)
 {
-    device->setSetting(settings::kToken, std::nullopt);
+    secrets(*device).setToken(std::nullopt);
     transport.enqueue(401, json{{"error", "unauthenticated"}, {"message", "wrong user name or password"}});
     auto r = client().login("https://sync.test", "lina", "bad", "phone");
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().code, ErrorCode::Unauthenticated);
-    EXPECT_FALSE(device->setting(settings::kToken).has_value());
+    EXPECT_FALSE(secrets(*device).token().has_value());
 
     transport.enqueue(200, json{{"token", ""}, {"user", {{"name", "lina"}, {"role", "rep"}}}});
     r = client().login("https://sync.test", "lina", "pw", "phone");
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().code, ErrorCode::Internal);
-    EXPECT_FALSE(device->setting(settings::kToken).has_value());
+    EXPECT_FALSE(secrets(*device).token().has_value());
 
     transport.enqueueNetworkError("Could not resolve host: nowhere.test");
     r = client().login("https://nowhere.test", "lina", "pw", "phone");

@@ -55,7 +55,7 @@ protected:
         server = std::make_shared<HubServer>(*hub, tHub);
         server->addUser("mona", "pw", "manager");
         auto r = openReplica("device.db", tA);
-        SyncClient(*r, *server).login(kServer, "mona", "pw", "tablet").value();
+        SyncClient(*r, *server, secrets(*r)).login(kServer, "mona", "pw", "tablet").value();
         clock = std::make_shared<ManualClock>();
     }
 
@@ -71,7 +71,8 @@ protected:
     {
         SyncEngine::Options o;
         o.clock = clock;
-        o.replica.time = [this] { return tA; };
+        o.open.replica.time = [this] { return tA; };
+        o.open.plaintext = true;  // the fixture's replicas are plain files
         o.random = [this] {
             std::lock_guard lock(randomMutex);
             if (draws.empty()) return 0.5;
@@ -84,7 +85,7 @@ protected:
 
     void startEngine(std::shared_ptr<Transport> transport, SyncEngine::Options o)
     {
-        engine = std::make_unique<SyncEngine>(file("device.db"), std::move(transport), std::move(o));
+        engine = std::make_unique<SyncEngine>(file("device.db"), std::move(transport), secretsFor(file("device.db")), std::move(o));
         engine->onStatus(log.callback());
         engine->start();
     }
@@ -136,7 +137,7 @@ TEST_F(SyncEngineTest, ProgressIsReportedPerRound)
     o.client.batchSize = 2;
     std::mutex m;
     std::vector<size_t> pushed;
-    engine = std::make_unique<SyncEngine>(file("device.db"), server, o);
+    engine = std::make_unique<SyncEngine>(file("device.db"), server, secretsFor(file("device.db")), o);
     engine->onStatus(log.callback());
     engine->onProgress([&](const SyncReport& r) {
         std::lock_guard lock(m);
@@ -303,7 +304,7 @@ TEST_F(SyncEngineTest, NotSignedInIsAnErrorWithoutARequest)
 {
     {
         auto r = openReplica("device.db", tA);
-        FS_ASSERT_OK(SyncClient(*r, *server).logout());
+        FS_ASSERT_OK(SyncClient(*r, *server, secrets(*r)).logout());
     }
     startEngine(server, options());
     ASSERT_TRUE(syncsDone(1));
@@ -367,7 +368,7 @@ TEST_F(SyncEngineTest, ARevokedDeviceStopsSyncingUntilStartedAgain)
     // Signed in again and started again: it syncs.
     {
         auto r = openReplica("device.db", tA);
-        FS_ASSERT_OK(SyncClient(*r, *server).login(kServer, "mona", "pw", "tablet"));
+        FS_ASSERT_OK(SyncClient(*r, *server, secrets(*r)).login(kServer, "mona", "pw", "tablet"));
     }
     engine->stop();
     engine->start();

@@ -368,11 +368,20 @@ protected:
         return replica::Hub::open(file(name), replica::Hub::Options{.time = [&ms] { return ms; }});
     }
 
+    // Each replica file's secrets (its token), kept across reopening.
+    std::shared_ptr<MemorySecretStore> secretsFor(const std::string& path)
+    {
+        auto& s = m_secrets[path];
+        if (!s) s = std::make_shared<MemorySecretStore>();
+        return s;
+    }
+    SecretStore& secrets(replica::Replica& r) { return *secretsFor(r.database().path()); }
+
     // Signed in without a login round trip.
-    static void signIn(replica::Replica& r, const std::string& user = "lina", const std::string& role = "rep")
+    void signIn(replica::Replica& r, const std::string& user = "lina", const std::string& role = "rep")
     {
         r.setSetting(settings::kServer, kServer);
-        r.setSetting(settings::kToken, "secret-token");
+        secrets(r).setToken("secret-token");
         r.setSetting(settings::kUser, user);
         r.setSetting(settings::kRole, role);
     }
@@ -383,6 +392,7 @@ protected:
 
 private:
     std::filesystem::path m_dir;
+    std::map<std::string, std::shared_ptr<MemorySecretStore>> m_secrets;
 };
 
 } // namespace fieldsync::client::test

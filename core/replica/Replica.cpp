@@ -951,7 +951,8 @@ void Replica::correctClock(int64_t offsetMs)
                                      static_cast<uint64_t>(st.getInt(3)),
                                      st.isNull(4) ? std::nullopt : std::optional<std::string>(st.getText(4)));
         }
-        std::map<crdt::Hlc, crdt::Hlc> moved;
+        std::map<crdt::Hlc, crdt::Hlc> stamps;  // old -> new, every pending write
+        bool moved = false;
         crdt::Hlc previous = floor;
         for (const auto& rec : records) {
             const crdt::Hlc old = std::get<0>(rec);
@@ -959,9 +960,10 @@ void Replica::correctClock(int64_t offsetMs)
             const crdt::Hlc now = std::max(crdt::hlcFromMillis(target) | (old & 0xffff), previous + 1);
             previous = now;
             m_hlc.observe(now);
-            if (now != old) moved[old] = now;
+            stamps[old] = now;
+            moved |= now != old;
         }
-        if (!moved.empty()) restamp(moved, records, delta);
+        if (moved || delta != 0) restamp(stamps, records, delta);
         tx.commit();
     } catch (...) {
         m_rows.reloadPeers();
@@ -969,24 +971,24 @@ void Replica::correctClock(int64_t offsetMs)
     }
 }
 
-void Replica::restamp(const std::map<crdt::Hlc, crdt::Hlc>& moved,
+void Replica::restamp(const std::map<crdt::Hlc, crdt::Hlc>& stamps,
                       const std::vector<std::tuple<crdt::Hlc, int, std::string, uint64_t, std::optional<std::string>>>& records,
                       int64_t delta)
 {
-    // Stamps can move up as well as down, so one record's new stamp may be
-    // another's old one: every table is rewritten through negative values
-    // (stamps are positive) and each row is rewritten once, from the map.
+    // `stamps`: every pending write's old stamp -> its new one (maybe the
+    // same). Stamps can move up as well as down, so one write's new stamp
+    // may be another's old one: every table is rewritten through negative
+    // values (stamps are positive) and each row once, from the map.
     const uint32_t me = m_rows.peerOf(m_device);
     // A time read from the clock at a write (schema: captured) carries the
     // clock's error: it moves by the correction, and never lies after its
     // write's new stamp (a clock fixed while edits waited says nothing of
     // them; their stamps are brought back to now, and so are their times).
     auto corrected = [&](int64_t value, crdt::Hlc old) {
-        return std::min(value + delta, crdt::hlcMillis(moved.at(old)));
+        return std::min(value + delta, crdt::hlcMillis(stamps.at(old)));
     };
     std::set<std::pair<int, std::string>> rows;
-    for (const auto& [old, entity, id, mask, payload] : records)
-        if (moved.count(old)) rows.emplace(entity, id);
+    for (const auto& [old, entity, id, mask, payload] : records) rows.emplace(entity, id);
     for (const auto& [entity, id] : rows) {
         const auto& e = m_schema.entity(entity);
         RowState row = m_rows.load(e, id);
@@ -995,19 +997,22 @@ void Replica::restamp(const std::map<crdt::Hlc, crdt::Hlc>& moved,
         for (const auto& f : e.fields) {
             auto& fs = row.fields[static_cast<size_t>(f.index)];
             if (!fs.written || fs.reg.clock.device != m_device) continue;
-            auto to = moved.find(fs.reg.clock.hlc);
-            if (to == moved.end()) continue;
+            auto to = stamps.find(fs.reg.clock.hlc);
+            if (to == stamps.end()) continue;
             if (f.captured && std::holds_alternative<int64_t>(fs.reg.value)) {
-                fs.reg.value = crdt::Value(corrected(std::get<int64_t>(fs.reg.value), to->first));
-                row.dirty |= uint64_t{1} << f.index;
+                const int64_t was = std::get<int64_t>(fs.reg.value);
+                const int64_t is = corrected(was, to->first);
+                if (is != was) {
+                    fs.reg.value = crdt::Value(is);
+                    row.dirty |= uint64_t{1} << f.index;
+                }
             }
             fs.reg.clock.hlc = to->second;
         }
         m_rows.save(e, id, row);
     }
     for (const auto& [old, entity, id, mask, payload] : records) {
-        auto to = moved.find(old);
-        if (to == moved.end()) continue;
+        auto to = stamps.find(old);
         std::optional<std::string> text = payload;
         if (payload) {
             json p = json::parse(*payload);
@@ -1021,8 +1026,8 @@ void Replica::restamp(const std::map<crdt::Hlc, crdt::Hlc>& moved,
                 for (auto& o : p["remove"])
                     for (auto& d : o["dots"]) {
                         auto c = crdt::Clock::parse(d.get<std::string>());
-                        if (c && c->device == m_device && moved.count(c->hlc))
-                            d = crdt::Clock{moved.at(c->hlc), m_device}.str();
+                        if (c && c->device == m_device && stamps.count(c->hlc))
+                            d = crdt::Clock{stamps.at(c->hlc), m_device}.str();
                     }
             text = p.dump();
         }

@@ -252,7 +252,7 @@ private:
                               bool orCreate = false);
     Error refuse(Error error);
     void applyOne(const protocol::ChangeRecord& record, ApplyStats& stats);
-    void restamp(const std::map<crdt::Hlc, crdt::Hlc>& moved,
+    void restamp(const std::map<crdt::Hlc, crdt::Hlc>& stamps,
                  const std::vector<std::tuple<crdt::Hlc, int, std::string, uint64_t, std::optional<std::string>>>& records,
                  int64_t delta);
     protocol::ChangeRecord outboxRecord(storage::Statement& outboxRow);

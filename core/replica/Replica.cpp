@@ -6,7 +6,9 @@
 #include "storage/Transaction.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <map>
+#include <set>
 #include <stdexcept>
 #include <tuple>
 
@@ -553,7 +555,21 @@ protocol::Bundle Replica::exportBundle()
 
 ApplyStats Replica::importBundle(const protocol::Bundle& bundle)
 {
-    return applyRemote(bundle.records, std::nullopt);
+    // A hub refuses stamps too far ahead of its clock (the device re-stamps
+    // them once told); a bundle travels without a hub, so this device bounds
+    // them by its own corrected clock. What is held back is not lost: its
+    // device pushes it, re-stamped, and it arrives here with a pull.
+    followFile();
+    const crdt::Hlc bound = crdt::hlcFromMillis(m_hlc.physicalMillis() + kMaxClockAheadMs);
+    std::vector<protocol::ChangeRecord> trusted;
+    size_t ahead = 0;
+    for (const auto& r : bundle.records) {
+        if (r.clock.hlc > bound) ++ahead;
+        else trusted.push_back(r);
+    }
+    ApplyStats stats = applyRemote(trusted, std::nullopt);
+    stats.aheadRefused = ahead;
+    return stats;
 }
 
 // ---------------------------------------------------------------- outbound
@@ -910,15 +926,23 @@ void Replica::correctClock(int64_t offsetMs)
         const int64_t delta = offsetMs - m_hlc.offset();
         m_hlc.setOffset(offsetMs);
         setMeta("clock_offset", offsetMs);
-        // Stamps issued with the old offset and not yet accepted move by the
-        // correction — to when they were really written, so a clock that ran
-        // ahead wins nothing — keeping their order, and never below what the
-        // hub accepted or this device observed.
+        const int64_t nowMs = std::max<int64_t>(m_hlc.physicalMillis(), 0);
+        // What this device observed counts as a floor only up to the bound a
+        // hub enforces: a stamp beyond it was never accepted anywhere (an old
+        // bundle from a device whose clock ran ahead) and must not keep this
+        // device's own edits above it for ever.
         auto observed = static_cast<crdt::Hlc>(metaInt(*m_db, "hlc").value_or(0));
-        crdt::Hlc floor = std::max(m_acked, observed);
+        const crdt::Hlc trusted = crdt::hlcFromMillis(nowMs + kMaxClockAheadMs);
+        if (observed > trusted) {
+            observed = crdt::hlcFromMillis(nowMs);
+            setMeta("hlc", static_cast<int64_t>(observed));
+        }
+        const crdt::Hlc floor = std::max(m_acked, observed);
         m_hlc.rewindTo(floor);
-        const uint32_t me = m_rows.peerOf(m_device);
-        std::map<crdt::Hlc, crdt::Hlc> moved;
+
+        // Every unacknowledged write moves by the correction, to when it was
+        // really written — later if this clock ran behind, earlier if ahead —
+        // but never past now, keeping their order and staying above the floor.
         std::vector<std::tuple<crdt::Hlc, int, std::string, uint64_t, std::optional<std::string>>> records;
         {
             Statement st(*m_db, "SELECT hlc, entity, \"row\", mask, payload FROM outbox ORDER BY hlc");
@@ -927,51 +951,103 @@ void Replica::correctClock(int64_t offsetMs)
                                      static_cast<uint64_t>(st.getInt(3)),
                                      st.isNull(4) ? std::nullopt : std::optional<std::string>(st.getText(4)));
         }
+        std::map<crdt::Hlc, crdt::Hlc> stamps;  // old -> new, every pending write
+        bool moved = false;
         crdt::Hlc previous = floor;
-        for (auto& [old, entity, id, mask, payload] : records) {
-            int64_t shifted = crdt::hlcMillis(old) + delta;
-            crdt::Hlc now = std::max(crdt::hlcFromMillis(std::max<int64_t>(shifted, 0)) | (old & 0xffff), previous + 1);
-            if (now >= old) {  // not ahead after all: keep it
-                previous = old;
-                m_hlc.observe(old);
-                continue;
-            }
+        for (const auto& rec : records) {
+            const crdt::Hlc old = std::get<0>(rec);
+            const int64_t target = std::clamp<int64_t>(crdt::hlcMillis(old) + delta, 0, nowMs);
+            const crdt::Hlc now = std::max(crdt::hlcFromMillis(target) | (old & 0xffff), previous + 1);
             previous = now;
             m_hlc.observe(now);
-            moved[old] = now;
-            const auto& e = m_schema.entity(entity);
-            RowState row = m_rows.load(e, id);
-            for (auto& fs : row.fields)
-                if (fs.written && fs.reg.clock == crdt::Clock{old, m_device}) fs.reg.clock.hlc = now;
-            if (row.exists) {
-                row.dirty = 0;  // values unchanged: only the clocks are rewritten
-                m_rows.save(e, id, row);
-            }
-            UsingStatement dots(*m_db, "UPDATE set_dot SET hlc = ? WHERE hlc = ? AND peer = ?");
-            dots->bind(1, static_cast<int64_t>(now)).bind(2, static_cast<int64_t>(old)).bind(3, static_cast<int64_t>(me));
-            dots->run();
-            if (payload) {  // removes name add dots: follow the ones just moved
-                json p = json::parse(*payload);
-                if (p.contains("remove"))
-                    for (auto& o : p["remove"])
-                        for (auto& d : o["dots"]) {
-                            auto c = crdt::Clock::parse(d.get<std::string>());
-                            if (c && c->device == m_device && moved.count(c->hlc)) d = crdt::Clock{moved[c->hlc], m_device}.str();
-                        }
-                payload = p.dump();
-            }
-            UsingStatement up(*m_db, "UPDATE outbox SET hlc = ?, payload = ? WHERE hlc = ?");
-            up->bind(1, static_cast<int64_t>(now)).bind(2, payload).bind(3, static_cast<int64_t>(old));
-            up->run();
-            UsingStatement lc(*m_db, "UPDATE local_conflict SET local_hlc = ? WHERE local_hlc = ?");
-            lc->bind(1, static_cast<int64_t>(now)).bind(2, static_cast<int64_t>(old));
-            lc->run();
+            stamps[old] = now;
+            moved |= now != old;
         }
+        if (moved || delta != 0) restamp(stamps, records, delta);
         tx.commit();
     } catch (...) {
         m_rows.reloadPeers();
         throw;
     }
+}
+
+void Replica::restamp(const std::map<crdt::Hlc, crdt::Hlc>& stamps,
+                      const std::vector<std::tuple<crdt::Hlc, int, std::string, uint64_t, std::optional<std::string>>>& records,
+                      int64_t delta)
+{
+    // `stamps`: every pending write's old stamp -> its new one (maybe the
+    // same). Stamps can move up as well as down, so one write's new stamp
+    // may be another's old one: every table is rewritten through negative
+    // values (stamps are positive) and each row once, from the map.
+    const uint32_t me = m_rows.peerOf(m_device);
+    // A time read from the clock at a write (schema: captured) carries the
+    // clock's error: it moves by the correction, and never lies after its
+    // write's new stamp (a clock fixed while edits waited says nothing of
+    // them; their stamps are brought back to now, and so are their times).
+    auto corrected = [&](int64_t value, crdt::Hlc old) {
+        return std::min(value + delta, crdt::hlcMillis(stamps.at(old)));
+    };
+    std::set<std::pair<int, std::string>> rows;
+    for (const auto& [old, entity, id, mask, payload] : records) rows.emplace(entity, id);
+    for (const auto& [entity, id] : rows) {
+        const auto& e = m_schema.entity(entity);
+        RowState row = m_rows.load(e, id);
+        if (!row.exists) continue;
+        row.dirty = 0;
+        for (const auto& f : e.fields) {
+            auto& fs = row.fields[static_cast<size_t>(f.index)];
+            if (!fs.written || fs.reg.clock.device != m_device) continue;
+            auto to = stamps.find(fs.reg.clock.hlc);
+            if (to == stamps.end()) continue;
+            if (f.captured && std::holds_alternative<int64_t>(fs.reg.value)) {
+                const int64_t was = std::get<int64_t>(fs.reg.value);
+                const int64_t is = corrected(was, to->first);
+                if (is != was) {
+                    fs.reg.value = crdt::Value(is);
+                    row.dirty |= uint64_t{1} << f.index;
+                }
+            }
+            fs.reg.clock.hlc = to->second;
+        }
+        m_rows.save(e, id, row);
+    }
+    for (const auto& [old, entity, id, mask, payload] : records) {
+        auto to = stamps.find(old);
+        std::optional<std::string> text = payload;
+        if (payload) {
+            json p = json::parse(*payload);
+            const auto& e = m_schema.entity(entity);
+            if (p.contains("set"))  // a pinned value: a captured time moves with it too
+                for (auto& [name, v] : p["set"].items()) {
+                    const auto* f = e.field(name);
+                    if (f && f->captured && v.is_number_integer()) v = corrected(v.get<int64_t>(), old);
+                }
+            if (p.contains("remove"))  // removes name add dots: follow the ones that moved
+                for (auto& o : p["remove"])
+                    for (auto& d : o["dots"]) {
+                        auto c = crdt::Clock::parse(d.get<std::string>());
+                        if (c && c->device == m_device && stamps.count(c->hlc))
+                            d = crdt::Clock{stamps.at(c->hlc), m_device}.str();
+                    }
+            text = p.dump();
+        }
+        UsingStatement up(*m_db, "UPDATE outbox SET hlc = ?, payload = ? WHERE hlc = ?");
+        up->bind(1, -static_cast<int64_t>(to->second)).bind(2, text).bind(3, static_cast<int64_t>(old));
+        up->run();
+        UsingStatement dots(*m_db, "UPDATE set_dot SET hlc = ? WHERE hlc = ? AND peer = ?");
+        dots->bind(1, -static_cast<int64_t>(to->second)).bind(2, static_cast<int64_t>(old)).bind(3, static_cast<int64_t>(me));
+        dots->run();
+        UsingStatement lc(*m_db, "UPDATE local_conflict SET local_hlc = ? WHERE local_hlc = ?");
+        lc->bind(1, -static_cast<int64_t>(to->second)).bind(2, static_cast<int64_t>(old));
+        lc->run();
+    }
+    m_db->exec("UPDATE outbox SET hlc = -hlc WHERE hlc < 0");
+    {
+        UsingStatement dots(*m_db, "UPDATE set_dot SET hlc = -hlc WHERE hlc < 0 AND peer = ?");
+        dots->bind(1, static_cast<int64_t>(me));
+        dots->run();
+    }
+    m_db->exec("UPDATE local_conflict SET local_hlc = -local_hlc WHERE local_hlc < 0");
 }
 
 Status Replica::resolveConflict(std::string_view conflictId, std::optional<crdt::Value> chosen)

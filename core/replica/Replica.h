@@ -65,11 +65,13 @@
 #include "storage/Database.h"
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <span>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace fieldsync::replica {
@@ -101,7 +103,15 @@ struct ApplyStats {
     size_t records = 0;
     size_t rowsChanged = 0;
     size_t provisionalConflicts = 0;
+    size_t aheadRefused = 0;  // importBundle: records stamped beyond kMaxClockAheadMs, left out
 };
+
+// How far ahead of this device's corrected clock a stamp may be and still be
+// trusted: the hub's default bound (fieldsync-server --max-drift-ms). A
+// bundle's records beyond it are not imported; an observed stamp beyond it is
+// no floor for re-stamping (correctClock).
+inline constexpr int64_t kMaxClockAheadMs = 5 * 60 * 1000;
+
 
 struct PendingBatch {
     crdt::Hlc after = 0;  // the acknowledged mark the batch follows
@@ -221,11 +231,16 @@ public:
     void evict(std::span<const std::string> customers);
     std::vector<std::string> pendingEvictions();
 
-    // The hub says this device's clock runs ahead: applies the offset and
-    // moves every unacknowledged write's clock back by the correction, to the
-    // time it was really written (keeping their order; never below what the
-    // hub accepted or this device observed), so a clock that ran ahead wins
-    // no conflict.
+    // This device's clock is off (a hub said so, or its answers' server_time
+    // did): applies the offset and moves every unacknowledged write's clock
+    // by the correction, to the time it was really written — back if the
+    // clock ran ahead, forward if it ran behind, never past now — keeping
+    // their order and never below what the hub accepted or this device
+    // observed within kMaxClockAheadMs, so a wrong clock wins and loses
+    // nothing. Time values read from the clock at a write (schema: captured —
+    // a check-in, a check-out) move by the correction, never after their
+    // write's new stamp. An observed stamp beyond the bound (a bundle from a
+    // clock that ran ahead) is forgotten as a floor. One transaction.
     void correctClock(int64_t offsetMs);
 
     crdt::HlcClock& clock() { return m_hlc; }
@@ -237,6 +252,9 @@ private:
                               bool orCreate = false);
     Error refuse(Error error);
     void applyOne(const protocol::ChangeRecord& record, ApplyStats& stats);
+    void restamp(const std::map<crdt::Hlc, crdt::Hlc>& stamps,
+                 const std::vector<std::tuple<crdt::Hlc, int, std::string, uint64_t, std::optional<std::string>>>& records,
+                 int64_t delta);
     protocol::ChangeRecord outboxRecord(storage::Statement& outboxRow);
     std::vector<std::pair<const schema::EntityDef*, std::string>> rowsOfRoot(const std::string& root);
     bool evictNow(const std::string& customer);

@@ -61,6 +61,12 @@ FieldDef once(FieldDef d)
     return d;
 }
 
+FieldDef captured(FieldDef d)
+{
+    d.captured = true;
+    return d;
+}
+
 FieldDef serverOnly(FieldDef d)
 {
     d.serverOnly = true;
@@ -123,11 +129,11 @@ std::vector<EntityDef> declare()
              f("planned_at", T::Time),
              // Check-in and check-out are audit facts: written once, in one write
              // (one clock), so a concurrent second check-in loses as a whole.
-             once(f("checkin_at", T::Time)),
+             once(captured(f("checkin_at", T::Time))),
              once(f("checkin_lat", T::Real)),
              once(f("checkin_lng", T::Real)),
              once(f("checkin_accuracy", T::Real)),
-             once(f("checkout_at", T::Time)),
+             once(captured(f("checkout_at", T::Time))),
              once(f("checkout_lat", T::Real)),
              once(f("checkout_lng", T::Real)),
              f("distance_m", T::Real),
@@ -157,7 +163,7 @@ std::vector<EntityDef> declare()
         {"complaint", "complaint",
          {
              required(ref("customer", "customer")),
-             f("received_at", T::Time),
+             captured(f("received_at", T::Time)),
              enumOf("channel", {"phone", "visit", "wechat", "email", "other"}),
              f("description", T::Text, Rule::Text),
              enumOf("severity", {"low", "medium", "high"}),

@@ -53,6 +53,10 @@ struct FieldDef {
     std::string refEntity;           // Ref: the entity it points to
     std::optional<int64_t> min, max; // Integer bounds
     bool serverOnly = false;         // written by the hub only (conflict log)
+    // Time fields only: read from the device clock at the write (a check-in),
+    // so it carries that clock's error and moves with the write when the
+    // clock is corrected (Replica::correctClock).
+    bool captured = false;
     int index = -1;                  // position in the entity, set by the schema
 
     int stageRank(std::string_view stage) const;  // -1 if not a stage of this field

@@ -408,7 +408,9 @@ Result<LoginInfo> SyncClient::login(std::string_view serverUrl, std::string_view
                     {"device_name", deviceName},
                     {"device_key", deviceKey()}}
                    .dump();
+    const int64_t sentAt = m_replica.clock().physicalMillis();
     TransportResponse resp = m_transport.send(req);
+    const int64_t receivedAt = m_replica.clock().physicalMillis();
     if (!resp.error.empty() || resp.status == 0)
         return Error{ErrorCode::Unavailable,
                      "cannot reach " + *server + ": " + (resp.error.empty() ? "no response" : resp.error)};
@@ -454,6 +456,7 @@ Result<LoginInfo> SyncClient::login(std::string_view serverUrl, std::string_view
     } catch (const SecretsError& e) {
         return Error{ErrorCode::FailedPrecondition, e.what()};
     }
+    if (info.serverTime) learnServerTime(info.serverTime, sentAt, receivedAt);
     return info;
 }
 
@@ -545,6 +548,10 @@ Result<SyncClient::Round> SyncClient::round(SyncReport& report, std::chrono::mil
         body["push"] = {{"after", std::to_string(batch.after)}, {"changes", std::move(changes)}};
     }
     body["pull"] = {{"cursor", cursorBefore}, {"limit", m_options.pullLimit}};
+    // What this device believes the time is: the server refuses a push from
+    // a clock too far off either way, before captured times are accepted.
+    const int64_t sentAt = m_replica.clock().physicalMillis();
+    if (pushing) body["clock"] = sentAt;
 
     TransportRequest req;
     req.url = *server + "/v1/sync";
@@ -553,6 +560,7 @@ Result<SyncClient::Round> SyncClient::round(SyncReport& report, std::chrono::mil
     req.timeout = timeout;
     req.cancel = m_options.cancel;
     TransportResponse resp = m_transport.send(req);
+    const int64_t receivedAt = m_replica.clock().physicalMillis();
     if (m_options.cancel && m_options.cancel->load()) return Error{ErrorCode::Unavailable, "sync cancelled"};
     if (!resp.error.empty() || resp.status == 0)
         return Error{ErrorCode::Unavailable,
@@ -638,8 +646,22 @@ Result<SyncClient::Round> SyncClient::round(SyncReport& report, std::chrono::mil
         m_replica.evict(pull->evict);
         report.evicted += pull->evict.size();
     }
+    // Not while an acknowledgement is held: re-stamping must not touch
+    // changes the server already holds (a later round's answer will do).
+    if (!m_heldAck && answer->contains("server_time") && (*answer)["server_time"].is_number_integer())
+        learnServerTime((*answer)["server_time"].get<int64_t>(), sentAt, receivedAt);
     report.upToDate = !pull->more && !m_heldAck && m_replica.pendingCount() == 0;
     return Round{};
+}
+
+void SyncClient::learnServerTime(int64_t serverTime, int64_t sentAt, int64_t receivedAt)
+{
+    // The server read its clock somewhere within the request: the midpoint
+    // is the best guess, off by at most half the round trip.
+    const int64_t halfTrip = std::max<int64_t>(receivedAt - sentAt, 0) / 2;
+    const int64_t error = serverTime - (sentAt + halfTrip);
+    if (std::llabs(error) <= halfTrip + kOffsetToleranceMs) return;
+    m_replica.correctClock(m_replica.clock().offset() + error);
 }
 
 } // namespace fieldsync::client

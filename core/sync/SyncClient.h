@@ -31,10 +31,14 @@
 //   403 with "push": some changes were refused for good: they move to the
 //        rejected list and the server's state of their rows ("restore") is
 //        applied (Replica::reject); the rest is acknowledged; sync goes on.
-//   409 clock_skew: this device's clock runs ahead of the server's: the clock
-//        offset is corrected (Replica::correctClock re-stamps what is not yet
-//        accepted) and the round is sent again, at most maxClockCorrections
-//        times in a row.
+//   409 clock_skew: this device's clock runs ahead of the server's, or (a
+//        push carries `clock`, the device's corrected time) behind it: the
+//        clock offset is corrected (Replica::correctClock re-stamps what is
+//        not yet accepted, and moves the times captured with it) and the
+//        round is sent again, at most maxClockCorrections times in a row.
+//   Every answer's server_time (sign-in, sync) also moves the offset when it
+//   disagrees by more than half the round trip plus kOffsetToleranceMs, so a
+//   clock that is fixed, or goes wrong, heals within one sync.
 //   413: the batch is halved and sent again (down to one change).
 //   401 revoked: this device's token was revoked (signed out elsewhere, or by
 //        an administrator: a lost phone): the token is forgotten, the
@@ -76,6 +80,11 @@
 namespace fieldsync::client {
 
 namespace settings = replica::settings;
+
+// Differences between this device's corrected clock and an answer's
+// server_time within this (beyond half the round trip) are noise, not a
+// correction: the offset is not touched for them.
+inline constexpr int64_t kOffsetToleranceMs = 1000;
 
 struct LoginInfo {
     std::string server;  // base URL as stored
@@ -154,6 +163,9 @@ private:
 
     Result<Round> round(SyncReport& report, std::chrono::milliseconds timeout);
     void flushHeldAck();
+    // Every answer carries the server's time: the clock offset follows it
+    // (sentAt/receivedAt: this device's corrected clock around the request).
+    void learnServerTime(int64_t serverTime, int64_t sentAt, int64_t receivedAt);
     std::string deviceKey();  // made and kept at the first sign-in
     Result<std::optional<std::string>> storedToken();  // a store that cannot be read: FailedPrecondition
 

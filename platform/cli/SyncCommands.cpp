@@ -106,13 +106,19 @@ void importChanges(Context& ctx)
         printJson(ctx.out(), json{{"from", bundle->from.hex()},
                                   {"records", stats.records},
                                   {"rows_changed", stats.rowsChanged},
-                                  {"provisional_conflicts", stats.provisionalConflicts}});
+                                  {"provisional_conflicts", stats.provisionalConflicts},
+                                  {"ahead_refused", stats.aheadRefused}});
         return;
     }
     printPairs(ctx.out(), {{"from device", bundle->from.hex()},
                            {"records applied", std::to_string(stats.records)},
                            {"rows changed", std::to_string(stats.rowsChanged)},
                            {"provisional conflicts", std::to_string(stats.provisionalConflicts)}});
+    if (stats.aheadRefused)
+        ctx.out() << "\n" << stats.aheadRefused << " change(s) were not imported: they are stamped more than "
+                  << replica::kMaxClockAheadMs / 60000 << " minutes ahead of this device's clock (the exporting "
+                     "device's clock runs ahead).\nThey arrive here when that device syncs. If this device's date "
+                     "is wrong instead, correct it and import again.\n";
 }
 
 void pendingChanges(Context& ctx)

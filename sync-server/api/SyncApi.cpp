@@ -237,7 +237,7 @@ HttpResponse SyncApi::sync(const HttpRequest& request)
     if (body.is_discarded()) return special(400, "invalid_argument", "never", "the body is not valid JSON");
     if (!body.is_object()) return special(400, "invalid_argument", "never", "the body must be a JSON object");
     for (auto it = body.begin(); it != body.end(); ++it)
-        if (it.key() != "schema" && it.key() != "device" && it.key() != "push" && it.key() != "pull")
+        if (it.key() != "schema" && it.key() != "device" && it.key() != "push" && it.key() != "pull" && it.key() != "clock")
             return special(400, "invalid_argument", "never", "unknown key \"" + it.key() + "\"");
     if (!body.contains("schema") || !body["schema"].is_number_integer())
         return special(400, "invalid_argument", "never", "\"schema\" (the device's schema version) is required");
@@ -272,6 +272,21 @@ HttpResponse SyncApi::sync(const HttpRequest& request)
                            "too many changes in one push: " + std::to_string(changes.size()) + " > "
                                + std::to_string(m_options.maxChangesPerPush) + "; send smaller batches");
         const int64_t limit = now() + m_options.maxDriftMs;
+        // The device's own reading of the time (optional): a clock off by more
+        // than the drift either way is corrected before anything it captured
+        // is accepted — a check-in from a clock a month behind would
+        // otherwise be stored a month in the past.
+        if (body.contains("clock")) {
+            if (!body["clock"].is_number_integer())
+                return special(400, "invalid_argument", "never", "\"clock\" must be the device's time in milliseconds");
+            const int64_t off = body["clock"].get<int64_t>() - now();
+            if (off > m_options.maxDriftMs || off < -m_options.maxDriftMs)
+                return special(409, "clock_skew", "now",
+                               "the device's clock is " + std::to_string((off < 0 ? -off : off) / 1000) + " s "
+                                   + (off < 0 ? "behind" : "ahead of") + " the server's; correct the device clock "
+                                   "offset and re-stamp",
+                               {{"server_time", now()}, {"max_drift_ms", m_options.maxDriftMs}});
+        }
         records.reserve(changes.size());
         for (size_t i = 0; i < changes.size(); ++i) {
             auto r = protocol::recordFromJson(changes[i], schema::fieldsyncSchema());

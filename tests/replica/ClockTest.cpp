@@ -90,7 +90,7 @@ TEST_F(HlcPersistence, ObservedRemoteClocksKeepTheClockAhead)
 TEST_F(HlcPersistence, ImportedClocksKeepTheClockAhead)
 {
     auto w = openReplica("writer.db", tB);
-    tB = kBaseMs + 3'600'000;
+    tB = kBaseMs + 4 * 60'000;  // ahead, within what a hub accepts
     std::string c = w->create("customer", Write().set("name", "Acme"s)).value();
     auto r = openReplica("device.db", tA);
     (void)r->importBundle(w->exportBundle());
@@ -99,6 +99,160 @@ TEST_F(HlcPersistence, ImportedClocksKeepTheClockAhead)
     r = openReplica("device.db", tA);
     FS_ASSERT_OK(r->update("customer", c, Write().set("phone", "1"s)));
     EXPECT_GT(parseClock(clockOf(*r, "customer", c, "phone")).hlc, seen);
+}
+
+// ---------------------------------------------------------------- clocks that heal
+
+constexpr int64_t kDay = 24 * 3'600'000LL;
+
+class ClockHealing : public ReplicaFixture {
+protected:
+    static std::vector<crdt::Hlc> pendingClocks(Replica& r)
+    {
+        std::vector<crdt::Hlc> out;
+        for (const auto& rec : r.pending().records) out.push_back(rec.clock.hlc);
+        return out;
+    }
+    static int64_t timeOf(Replica& r, const std::string& visit, const std::string& field)
+    {
+        return valueOf(r, "visit", visit, field).get<int64_t>();
+    }
+};
+
+TEST_F(ClockHealing, ABundleFromAClockAYearAheadIsNotImportedAndDoesNotDragTheClock)
+{
+    auto phone = openReplica("phone.db", tB);
+    tB = kBaseMs + 365 * kDay;
+    std::string future = phone->create("customer", Write().set("name", "Acme"s)).value();
+    FS_ASSERT_OK(phone->update("customer", future, Write().set("phone", "1"s)));
+    auto desk = openReplica("desk.db", tC);
+    tC = kBaseMs + 4 * 60'000;  // ahead too, but within what a hub accepts
+    std::string near = desk->create("customer", Write().set("name", "Beta"s)).value();
+
+    auto tablet = openReplica("tablet.db", tA);
+    ApplyStats stats = tablet->importBundle(phone->exportBundle());
+    EXPECT_EQ(stats.aheadRefused, 2u);
+    EXPECT_EQ(stats.records, 0u);
+    EXPECT_FALSE(tablet->get("customer", future).ok()) << "the far-future changes stay with their device";
+    stats = tablet->importBundle(desk->exportBundle());
+    EXPECT_EQ(stats.aheadRefused, 0u);
+    EXPECT_EQ(stats.records, 1u);
+    // The tablet's own edits stay at its own time (past the desk's, within the bound).
+    FS_ASSERT_OK(tablet->update("customer", near, Write().set("phone", "1"s)));
+    EXPECT_LE(crdt::hlcMillis(tablet->pending().records.back().clock.hlc), kBaseMs + 4 * 60'000);
+    tablet.reset();
+    tablet = openReplica("tablet.db", tA);
+    FS_ASSERT_OK(tablet->update("customer", near, Write().set("phone", "2"s)));
+    EXPECT_LE(crdt::hlcMillis(tablet->pending().records.back().clock.hlc), kBaseMs + 4 * 60'000);
+}
+
+TEST_F(ClockHealing, EditsStampedFarAheadByAnObservedClockComeBackToNowWhenCorrected)
+{
+    // A device that imported a year-ahead bundle before imports were bounded:
+    // its observed clock, and so its own edits, run a year ahead, and the
+    // correction used to stop at the observed clock, leaving them queued.
+    auto phone = openReplica("phone.db", tB);
+    tB = kBaseMs + 365 * kDay;
+    std::string c = phone->create("customer", Write().set("name", "Acme"s)).value();
+    auto tablet = openReplica("tablet.db", tA);
+    (void)tablet->applyRemote(phone->exportBundle().records);  // as an unbounded import did
+    FS_ASSERT_OK(tablet->update("customer", c, Write().set("phone", "1"s)));
+    FS_ASSERT_OK(tablet->update("customer", c, Write().set("address", "Main St"s)));
+    ASSERT_GT(pendingClocks(*tablet).front(), crdt::hlcFromMillis(kBaseMs + 300 * kDay));
+
+    tablet->correctClock(0);  // the hub says: your time is right, your stamps are not
+    auto clocks = pendingClocks(*tablet);
+    ASSERT_EQ(clocks.size(), 2u);
+    EXPECT_LE(crdt::hlcMillis(clocks.back()), kBaseMs) << "re-stamped to now at the latest";
+    EXPECT_LT(clocks.front(), clocks.back()) << "in their order";
+    EXPECT_EQ(valueOf(*tablet, "customer", c, "phone"), "1");
+    EXPECT_EQ(valueOf(*tablet, "customer", c, "address"), "Main St");
+    EXPECT_EQ(parseClock(clockOf(*tablet, "customer", c, "phone")).hlc, clocks.front()) << "the row follows its outbox";
+    // And the clock stays there for new writes (also after a restart).
+    tablet.reset();
+    tablet = openReplica("tablet.db", tA);
+    FS_ASSERT_OK(tablet->update("customer", c, Write().set("region", "north"s)));
+    EXPECT_LE(crdt::hlcMillis(pendingClocks(*tablet).back()), kBaseMs + 1);
+}
+
+TEST_F(ClockHealing, ACheckInCapturedByAClockAYearAheadMovesBackWithItsCorrection)
+{
+    auto hub = openHub("hub.db", tHub);
+    auto phone = openReplica("phone.db", tA);
+    std::string c = phone->create("customer", Write().set("name", "Acme"s)).value();
+    push(*phone, *hub);
+    tA = kBaseMs + 365 * kDay + 5'000;
+    const int64_t planned = kBaseMs + 3 * kDay;  // typed by the rep: not read from the clock
+    std::string v = phone->create("visit", Write()
+                                               .set("customer", c)
+                                               .set("planned_at", planned)
+                                               .set("checkin_at", tA)
+                                               .set("status", "checked_in"s))
+                        .value();
+    phone->correctClock(-365 * kDay);
+    EXPECT_EQ(timeOf(*phone, v, "checkin_at"), kBaseMs + 5'000) << "the time it really was";
+    EXPECT_EQ(timeOf(*phone, v, "planned_at"), planned) << "a time the rep typed is left alone";
+    push(*phone, *hub);
+    EXPECT_EQ(hub->dump()["visit"][v]["checkin_at"]["value"], kBaseMs + 5'000);
+}
+
+TEST_F(ClockHealing, EditsFromAClockThirtyDaysBehindMoveForwardAndWinAsTheyShould)
+{
+    auto hub = openHub("hub.db", tHub);
+    auto phone = openReplica("phone.db", tA);
+    auto desk = openReplica("desk.db", tB);
+    std::string c = desk->create("customer", Write().set("name", "Acme"s)).value();
+    sync(*desk, *hub);
+    sync(*phone, *hub);
+
+    tB = kBaseMs + 10 * kDay;  // the desk edits on day 10
+    FS_ASSERT_OK(desk->update("customer", c, Write().set("phone", "desk"s)));
+    sync(*desk, *hub);
+    tA = kBaseMs + 20 * kDay - 30 * kDay;  // the phone edits on day 20, its clock a month behind
+    FS_ASSERT_OK(phone->update("customer", c, Write().set("phone", "phone"s)));
+    std::string v = phone->create("visit", Write().set("customer", c).set("checkin_at", tA)).value();
+    const crdt::Hlc stamped = pendingClocks(*phone).front();
+
+    tHub = kBaseMs + 20 * kDay;
+    phone->correctClock(30 * kDay);
+    auto clocks = pendingClocks(*phone);
+    EXPECT_GT(clocks.front(), stamped) << "moved forward";
+    EXPECT_LE(crdt::hlcMillis(clocks.back()), kBaseMs + 20 * kDay) << "never past now";
+    EXPECT_EQ(timeOf(*phone, v, "checkin_at"), crdt::hlcMillis(clocks.back())) << "the check-in moved with its write";
+    sync(*phone, *hub);
+    sync(*desk, *hub);
+    EXPECT_EQ(valueOf(*desk, "customer", c, "phone"), "phone") << "the later edit wins";
+    EXPECT_EQ(valueOf(*phone, "customer", c, "phone"), "phone");
+}
+
+TEST_F(ClockHealing, StampsMovingForwardOntoEachOthersOldStampsStayConsistent)
+{
+    auto hub = openHub("hub.db", tHub);
+    auto phone = openReplica("phone.db", tA);
+    std::vector<std::string> ids;
+    for (int i = 0; i < 5; ++i) {
+        ids.push_back(phone->create("customer", Write().set("name", "c" + std::to_string(i)).add("tags", "t")).value());
+        tA += 1'000;  // a second apart: a one-second correction lands each on the next one's stamp
+    }
+    FS_ASSERT_OK(phone->update("customer", ids[0], Write().remove("tags", "t")));
+    const auto before = pendingClocks(*phone);
+    tA = kBaseMs + 60'000;
+    phone->correctClock(1'000);
+    const auto after = pendingClocks(*phone);
+    ASSERT_EQ(after.size(), before.size());
+    for (size_t i = 0; i < after.size(); ++i) {
+        EXPECT_EQ(crdt::hlcMillis(after[i]), crdt::hlcMillis(before[i]) + 1'000) << i;
+        if (i) EXPECT_GT(after[i], after[i - 1]);
+    }
+    push(*phone, *hub);
+    EXPECT_EQ(phone->pendingCount(), 0u);
+    pull(*phone, *hub);
+    const json d = hub->dump();
+    for (size_t i = 0; i < ids.size(); ++i)
+        EXPECT_EQ(d["customer"][ids[i]]["name"]["value"], "c" + std::to_string(i));
+    EXPECT_EQ(valueOf(*phone, "customer", ids[0], "tags"), json::array()) << "the remove followed its add's new dot";
+    EXPECT_EQ(valueOf(*phone, "customer", ids[1], "tags"), json::array({"t"}));
+    EXPECT_EQ(phone->dump().dump(), hub->dump().dump());
 }
 
 TEST_F(HlcPersistence, ClocksIncreaseWithinOneMillisecond)

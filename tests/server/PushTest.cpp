@@ -51,6 +51,42 @@ TEST_F(ClockSkewTest, AChangeTenMinutesAheadIsRefusedUntilTheDeviceCorrectsItsCl
     EXPECT_TRUE(has(lina, "customer", id));
 }
 
+TEST_F(ClockSkewTest, APushFromAClockAMonthBehindIsRefusedBeforeItsCheckInIsStoredInThePast)
+{
+    Device& lina = signedIn("lina-phone", "lina", -30 * 24 * 3600 * 1000LL);
+    const std::string c = create(lina, "customer", Write().set("name", "Behind Co"s).set("owner", "lina"s));
+    const HubState before = hubState();
+    json body = syncBody(lina);
+    body["clock"] = lina->clock().physicalMillis();  // what the device believes the time is
+    HttpResponse r = post("/v1/sync", body, lina.token);
+    ASSERT_EQ(r.status, 409) << r.body;
+    json b = bodyOf(r);
+    EXPECT_EQ(b["error"], "clock_skew");
+    EXPECT_EQ(b["message"], "the device's clock is 2592000 s behind the server's; correct the device clock offset and "
+                            "re-stamp");
+    EXPECT_EQ(b["server_time"], now);
+    expectHubUnchanged(before, "a push from a clock a month behind");
+
+    lina->correctClock(b["server_time"].get<int64_t>() - lina->clock().physicalMillis());
+    body = syncBody(lina);
+    body["clock"] = lina->clock().physicalMillis();
+    r = post("/v1/sync", body, lina.token);
+    EXPECT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(crdt::hlcMillis(clockOf(hub->dump()["customer"][c]["name"]["clock"]).hlc), now)
+        << "stamped when it was really written";
+}
+
+TEST_F(ClockSkewTest, ADeviceClockThatIsNotANumberIsABadRequest)
+{
+    Device& lina = signedIn("lina-phone", "lina");
+    create(lina, "customer", Write().set("name", "A"s).set("owner", "lina"s));
+    json body = syncBody(lina);
+    body["clock"] = "now";
+    HttpResponse r = post("/v1/sync", body, lina.token);
+    EXPECT_EQ(r.status, 400);
+    EXPECT_EQ(bodyOf(r)["message"], "\"clock\" must be the device's time in milliseconds");
+}
+
 TEST_F(ClockSkewTest, DriftUpToTheLimitIsAcceptedOneMillisecondMoreIsNot)
 {
     Device& atLimit = signedIn("at-limit", "lina", kMaxDriftMs);

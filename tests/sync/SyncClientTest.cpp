@@ -386,6 +386,72 @@ TEST_F(SyncClientTest, ASecondCorrectionBuildsOnTheFirst)
     EXPECT_LE(crdt::hlcMillis(resent->hlc), kBaseMs + 1000);
 }
 
+TEST_F(SyncClientTest, APushCarriesWhatTheDeviceBelievesTheTimeIs)
+{
+    newCustomer(*device, "one");
+    transport.setHandler([&](const TransportRequest& req) {
+        auto last = json::parse(req.body)["push"]["changes"].back()["clock"].get<std::string>();
+        return TransportResponse{200, ok(std::to_string(crdt::Clock::parse(last)->hlc), json::array(), 0).dump(), {}};
+    });
+    FS_ASSERT_OK(client().syncOnce());
+    EXPECT_EQ(transport.body(0)["clock"], device->clock().physicalMillis());
+}
+
+TEST_F(SyncClientTest, AFixedClockHealsInOneSyncFromTheAnswersServerTime)
+{
+    // A phone a year ahead was corrected (-1 year); then its owner fixes the
+    // date. Nothing refuses its changes now — they are stamped a year in the
+    // past — yet the very next answer's server_time brings the offset back.
+    tA = kBaseMs + 365 * 24 * 3'600'000LL;
+    device->correctClock(-365 * 24 * 3'600'000LL);
+    tA = kBaseMs;
+    ASSERT_LT(device->clock().physicalMillis(), kBaseMs - 300 * 24 * 3'600'000LL);
+    transport.setHandler([&](const TransportRequest&) {
+        return TransportResponse{200, ok(std::nullopt, json::array(), 0).dump(), {}};
+    });
+    FS_ASSERT_OK(client().syncOnce());
+    EXPECT_EQ(device->clock().offset(), 0);
+    newCustomer(*device, "after the fix");
+    EXPECT_EQ(crdt::hlcMillis(device->pending().records.back().clock.hlc), kBaseMs);
+}
+
+TEST_F(SyncClientTest, AnAnswerWithinTheToleranceLeavesTheOffsetAlone)
+{
+    tA = kBaseMs + kOffsetToleranceMs;  // a second off: noise, not a correction
+    transport.setHandler([&](const TransportRequest&) {
+        return TransportResponse{200, ok(std::nullopt, json::array(), 0).dump(), {}};
+    });
+    FS_ASSERT_OK(client().syncOnce());
+    EXPECT_EQ(device->clock().offset(), 0);
+    tA = kBaseMs + kOffsetToleranceMs + 1;
+    FS_ASSERT_OK(client().syncOnce());
+    EXPECT_EQ(device->clock().offset(), -kOffsetToleranceMs - 1);
+}
+
+TEST_F(SyncClientTest, ClockSkewBehindMovesACheckInForwardBeforeItIsAccepted)
+{
+    const int64_t month = 30 * 24 * 3'600'000LL;
+    std::string c = newCustomer(*device, "Acme");
+    tA = kBaseMs - month;  // the device's clock is a month behind (a floor: what it wrote already)
+    std::string v = device->create("visit", Write().set("customer", c).set("checkin_at", tA)).value();
+    transport.enqueue(409, json{{"error", "clock_skew"}, {"message", "behind"}, {"server_time", kBaseMs}});
+    transport.setHandler([&](const TransportRequest& req) {
+        auto last = json::parse(req.body)["push"]["changes"].back()["clock"].get<std::string>();
+        return TransportResponse{200, ok(std::to_string(crdt::Clock::parse(last)->hlc), json::array(), 0).dump(), {}};
+    });
+    FS_ASSERT_OK(client().syncOnce());
+    EXPECT_EQ(device->clock().offset(), month);
+    json resent = transport.body(1)["push"]["changes"];
+    bool found = false;
+    for (const auto& ch : resent)
+        if (ch["id"] == v) {
+            found = true;
+            EXPECT_EQ(ch["set"]["checkin_at"], kBaseMs) << ch.dump();
+        }
+    EXPECT_TRUE(found) << resent.dump();
+    EXPECT_EQ(device->get("visit", v).value()["checkin_at"], kBaseMs);
+}
+
 TEST_F(SyncClientTest, ClockSkewIsRetriedAtMostThreeTimesInARow)
 {
     tA = kBaseMs + 3'600'000;

@@ -114,7 +114,7 @@ bool Session::isManager() const
 
 void Session::openReplica()
 {
-    m_replica = replica::Replica::open(m_path.toStdString());
+    m_replica = replica::Replica::open(m_path.toStdString(), m_options.sync.engine.replica);
 }
 
 void Session::readIdentity()
@@ -186,11 +186,11 @@ void Session::signIn(const QString& server, const QString& user, const QString& 
     setBusy(true);
     auto transport = transportFor(*m_replica);
     const std::string path = m_path.toStdString(), name = deviceName().toStdString();
-    m_workers.start([this, transport, path, name, url = *url, u = user.trimmed().toStdString(),
+    m_workers.start([this, transport, path, replicaOptions = m_options.sync.engine.replica, name, url = *url, u = user.trimmed().toStdString(),
                      p = password.toStdString()] {
         QString error;
         try {
-            auto r = replica::Replica::open(path);
+            auto r = replica::Replica::open(path, replicaOptions);
             client::SyncClient c(*r, *transport);
             auto info = c.login(url, u, p, name);
             if (!info) error = describeError(info.error());
@@ -222,11 +222,11 @@ void Session::signOut()
     m_sync->stop();
     auto transport = transportFor(*m_replica);
     const std::string path = m_path.toStdString();
-    m_workers.start([this, transport, path] {
+    m_workers.start([this, transport, path, replicaOptions = m_options.sync.engine.replica] {
         int pending = 0;
         QString error;
         try {
-            auto r = replica::Replica::open(path);
+            auto r = replica::Replica::open(path, replicaOptions);
             {
                 client::SyncClient c(*r, *transport);
                 if (c.signedIn()) {
@@ -276,9 +276,9 @@ void Session::revokeThenWipe()
 {
     auto transport = transportFor(*m_replica);
     const std::string path = m_path.toStdString();
-    m_workers.start([this, transport, path] {
+    m_workers.start([this, transport, path, replicaOptions = m_options.sync.engine.replica] {
         try {
-            auto r = replica::Replica::open(path);
+            auto r = replica::Replica::open(path, replicaOptions);
             client::SyncClient::Options o;
             o.requestTimeout = kSignOutRevokeTimeout;
             (void)client::SyncClient(*r, *transport, o).logout();  // unreachable: the wipe goes ahead

@@ -63,6 +63,8 @@ class Session : public QObject {
 
 public:
     struct Options {
+        // sync.engine.replica (its key): how the session opens the replica,
+        // the same way its sync engine does.
         SyncMonitor::Options sync;
         // Default: CurlTransport (with the replica's "ca_file" setting).
         std::function<std::shared_ptr<client::Transport>(replica::Replica&)> transport;

@@ -97,6 +97,9 @@ expect_refused 2 "--passphrase-env is for an encrypted bundle: add --encrypt" \
   r1 changes export --passphrase-env BUNDLE_PASS x.fsb
 expect_refused 2 "the environment variable BUNDLE_PASS (--passphrase-env) is not set or empty" \
   r1 changes export --encrypt --passphrase-env BUNDLE_PASS x.fsb
+# No option takes the passphrase itself: `ps` would show it to every user.
+expect_refused 2 "unknown option --passphrase" r1 changes export --encrypt --passphrase "$PASS" x.fsb
+expect_refused 2 "unknown option --passphrase" r2 changes import sealed.fsb --passphrase "$PASS"
 [ ! -e short.fsb ] && [ ! -e x.fsb ] || fail "a refused export wrote a file"
 pass
 

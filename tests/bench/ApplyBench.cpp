@@ -22,7 +22,8 @@
 // BM_EncryptedApplyRemote: the same records applied to two replicas, one
 // plaintext and one encrypted as on a device, alternating which goes first;
 // plain_us / enc_us per record, enc_ratio = encrypted / plaintext (the goal:
-// <= 1.15), and CPU. "Time" is the encrypted arm.
+// <= 1.15), and CPU. "Time" is the encrypted arm. BM_EncryptedApplyRemoteDiag:
+// the updates with a 64 MB page cache on both replicas.
 // BM_ApplyRemoteDiag rows are diagnostics, not configurations the Replica
 // uses: 10,000 records per call, or both connections with a 64 MB page cache
 // instead of SQLite's default 2 MB.
@@ -238,9 +239,12 @@ BENCHMARK(BM_ApplyRemoteDiag)
     ->Unit(benchmark::kMillisecond);
 
 // state.range(0): 0 = NewRows, 1 = Updates (1,000 records per call).
+// state.range(1): page cache of both replicas in KiB, 0 = SQLite's default
+// (2 MB); anything else is a diagnostic.
 void BM_EncryptedApplyRemote(benchmark::State& state)
 {
     const bool updates = state.range(0) == 1;
+    const auto cacheKiB = state.range(1);
     state.SetLabel(updates ? "updates" : "new_rows");
     const auto& data = remoteData();
     const auto& timed = updates ? data.updates : data.newRows;
@@ -250,6 +254,11 @@ void BM_EncryptedApplyRemote(benchmark::State& state)
         TempDir dir;
         auto plain = Replica::open(dir.file("plain.db"));
         auto encrypted = openEncryptedReplica(dir.file("encrypted.db"));
+        if (cacheKiB > 0) {
+            const std::string pragma = "PRAGMA cache_size = -" + std::to_string(cacheKiB);
+            plain->database().exec(pragma);
+            encrypted->database().exec(pragma);
+        }
         if (updates) {  // the existing rows: not timed
             applyInCalls(*plain, data.newRows);
             applyInCalls(*encrypted, data.newRows);
@@ -273,10 +282,17 @@ void BM_EncryptedApplyRemote(benchmark::State& state)
     reportEncryption(state, records, plainM, encM);
 }
 BENCHMARK(BM_EncryptedApplyRemote)
-    ->ArgNames({"updates"})
-    ->Arg(0)
-    ->Arg(1)
+    ->ArgNames({"updates", "cache_kib"})
+    ->Args({0, 0})
+    ->Args({1, 0})
     ->Iterations(4)
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
+void BM_EncryptedApplyRemoteDiag(benchmark::State& state) { BM_EncryptedApplyRemote(state); }
+BENCHMARK(BM_EncryptedApplyRemoteDiag)
+    ->ArgNames({"updates", "cache_kib"})
+    ->Args({1, 65536})
+    ->Iterations(2)
     ->UseManualTime()
     ->Unit(benchmark::kMillisecond);
 

@@ -183,6 +183,11 @@ void importChanges(Context& ctx)
         passphrase.assign(passphrase.size(), '\0');
         if (!opened) usageError(name + " was not imported: " + opened.error().message);
         text = std::move(*opened);
+    } else if (ctx.value("passphrase-env")) {
+        // Whoever expects a sealed bundle relies on it coming from someone who
+        // knows the passphrase: a plain file in its place may be forged.
+        usageError(name + " is not an encrypted bundle, though --passphrase-env expects one; nothing was imported "
+                          "(import it without --passphrase-env if you trust where it came from)");
     }
     json j;
     try {
@@ -347,7 +352,8 @@ void addSyncCommands(CommandTable& table)
                     "bytes; its passphrase is read like export's: one line of standard input, or\n"
                     "the environment variable --passphrase-env names (required when the bundle\n"
                     "itself comes on standard input). A wrong passphrase or a damaged file is\n"
-                    "refused and nothing is imported.\n";
+                    "refused and nothing is imported; so is a plain bundle when --passphrase-env\n"
+                    "says an encrypted one is expected (a plain file in its place may be forged).\n";
         c.options = [](po::options_description& d) {
             d.add_options()("passphrase-env", po::value<std::string>()->value_name("NAME"),
                             "read an encrypted bundle's passphrase from environment variable NAME");

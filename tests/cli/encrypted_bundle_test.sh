@@ -88,6 +88,8 @@ expect_refused 2 "the encrypted bundle comes on standard input, so its passphras
   bash -c "'$FS' --db r2.db changes import - < sealed.fsb"
 expect_refused 2 "the environment variable NO_SUCH_VAR (--passphrase-env) is not set or empty" \
   r2 changes import sealed.fsb --passphrase-env NO_SUCH_VAR
+expect_refused 2 "plain.json is not an encrypted bundle, though --passphrase-env expects one" \
+  env BUNDLE_PASS="$PASS" "$FS" --db r2.db changes import plain.json --passphrase-env BUNDLE_PASS
 expect_refused 3 "missing.db" bash -c "printf '%s\n' '$PASS' | '$FS' --db missing.db changes import sealed.fsb"
 
 # ---------------------------------------------------------------- export refusals

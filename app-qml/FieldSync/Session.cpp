@@ -115,7 +115,7 @@ bool Session::isManager() const
 
 void Session::openReplica()
 {
-    m_replica = client::openReplica(m_path.toStdString(), *m_secrets);
+    m_replica = client::openReplica(m_path.toStdString(), *m_secrets, {.plaintext = m_options.plaintext});
 }
 
 void Session::readIdentity()
@@ -193,10 +193,10 @@ void Session::signIn(const QString& server, const QString& user, const QString& 
     auto transport = transportFor(*m_replica);
     const std::string path = m_path.toStdString(), name = deviceName().toStdString();
     m_workers.start([this, transport, path, name, url = *url, u = user.trimmed().toStdString(),
-                     p = password.toStdString(), secrets = m_secrets] {
+                     p = password.toStdString(), secrets = m_secrets, plaintext = m_options.plaintext] {
         QString error;
         try {
-            auto r = client::openReplica(path, *secrets);
+            auto r = client::openReplica(path, *secrets, {.plaintext = plaintext});
             client::SyncClient c(*r, *transport, *secrets);
             auto info = c.login(url, u, p, name);
             if (!info) error = describeError(info.error());
@@ -228,11 +228,11 @@ void Session::signOut()
     m_sync->stop();
     auto transport = transportFor(*m_replica);
     const std::string path = m_path.toStdString();
-    m_workers.start([this, transport, path, secrets = m_secrets] {
+    m_workers.start([this, transport, path, secrets = m_secrets, plaintext = m_options.plaintext] {
         int pending = 0;
         QString error;
         try {
-            auto r = client::openReplica(path, *secrets);
+            auto r = client::openReplica(path, *secrets, {.plaintext = plaintext});
             {
                 client::SyncClient c(*r, *transport, *secrets);
                 if (c.signedIn()) {
@@ -282,9 +282,9 @@ void Session::revokeThenWipe()
 {
     auto transport = transportFor(*m_replica);
     const std::string path = m_path.toStdString();
-    m_workers.start([this, transport, path, secrets = m_secrets] {
+    m_workers.start([this, transport, path, secrets = m_secrets, plaintext = m_options.plaintext] {
         try {
-            auto r = client::openReplica(path, *secrets);
+            auto r = client::openReplica(path, *secrets, {.plaintext = plaintext});
             client::SyncClient::Options o;
             o.requestTimeout = kSignOutRevokeTimeout;
             (void)client::SyncClient(*r, *transport, *secrets, o).logout();  // unreachable: the wipe goes ahead

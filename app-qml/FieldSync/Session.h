@@ -75,6 +75,10 @@ public:
         // Where the key and token live; default: appSecretStore(path, secretsDir).
         std::shared_ptr<client::SecretStore> secrets;
         QString secretsDir;  // the opt-in key file folder (--secrets-dir)
+        // A plain replica, never encrypted (client::OpenOptions::plaintext):
+        // only for measuring what the encryption costs (tests/app/AppBench);
+        // the app itself never sets it.
+        bool plaintext = false;
     };
 
     Session(QString databasePath, Options options, QObject* parent = nullptr);

@@ -4,7 +4,10 @@
 #include "Commands.h"
 #include "Output.h"
 
+#include "protocol/EncryptedBundle.h"
+
 #include <cerrno>
+#include <cstdlib>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -12,6 +15,7 @@
 #include <iterator>
 #include <limits>
 #include <sstream>
+#include <termios.h>
 #include <unistd.h>
 
 namespace fieldsync::cli {
@@ -70,19 +74,100 @@ void init(Context& ctx)
     else ctx.out() << r.deviceId().hex() << '\n';
 }
 
+// ---------------------------------------------------------------- passphrases
+
+constexpr size_t kMinPassphraseChars = 8;
+
+// One line from standard input, typed without echo when it is a terminal.
+std::string readSecretLine(const std::string& prompt)
+{
+    std::string line;
+    if (::isatty(STDIN_FILENO)) {
+        termios saved{};
+        const bool canHide = ::tcgetattr(STDIN_FILENO, &saved) == 0;
+        if (canHide) {
+            termios quiet = saved;
+            quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+            ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+        }
+        std::cerr << prompt << std::flush;
+        std::getline(std::cin, line);
+        if (canHide) ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+        std::cerr << '\n';
+    } else {
+        std::getline(std::cin, line);
+    }
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    return line;
+}
+
+size_t utf8Chars(std::string_view s)
+{
+    size_t n = 0;
+    for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+    return n;
+}
+
+// The passphrase of an encrypted bundle: from the environment variable that
+// --passphrase-env names, else one line of standard input. Never from the
+// command line, where `ps` and the shell's history would show it.
+std::string readPassphrase(Context& ctx, const std::string& bundleName, bool creating, bool stdinIsTheBundle)
+{
+    std::string passphrase;
+    if (auto var = ctx.value("passphrase-env")) {
+        const char* value = std::getenv(var->c_str());
+        if (!value || !*value)
+            ctx.usageError("the environment variable " + *var + " (--passphrase-env) is not set or empty");
+        passphrase = value;
+    } else {
+        if (stdinIsTheBundle)
+            ctx.usageError("the encrypted bundle comes on standard input, so its passphrase cannot: name an "
+                           "environment variable that holds it with --passphrase-env NAME");
+        passphrase = readSecretLine("Passphrase for " + bundleName + ": ");
+        if (passphrase.empty())
+            ctx.usageError("no passphrase given (one line on standard input, or --passphrase-env NAME)");
+        if (creating && ::isatty(STDIN_FILENO)) {
+            std::string again = readSecretLine("The same passphrase again: ");
+            const bool same = again == passphrase;
+            again.assign(again.size(), '\0');
+            if (!same) ctx.usageError("the two passphrases differ; nothing was written");
+        }
+    }
+    if (creating && utf8Chars(passphrase) < kMinPassphraseChars)
+        ctx.usageError("the passphrase must have at least " + std::to_string(kMinPassphraseChars)
+                       + " characters (a few words are better than one)");
+    return passphrase;
+}
+
 void exportChanges(Context& ctx)
 {
+    const bool encrypt = ctx.flag("encrypt");
+    if (!encrypt && ctx.value("passphrase-env"))
+        ctx.usageError("--passphrase-env is for an encrypted bundle: add --encrypt");
     auto& r = ctx.replica();
     const auto& path = ctx.operands()[0];
+    if (encrypt && path == "-" && ::isatty(STDOUT_FILENO))
+        ctx.usageError("an encrypted bundle is binary: redirect standard output to a file, or name the file");
+    std::string passphrase;
+    if (encrypt) passphrase = readPassphrase(ctx, path == "-" ? "the bundle" : path, true, false);
     protocol::Bundle bundle = r.exportBundle();
     std::string text = protocol::toJson(bundle, r.schema()).dump(2) + "\n";
+    if (encrypt) {
+        std::string sealed = protocol::encryptBundle(text, passphrase);
+        passphrase.assign(passphrase.size(), '\0');
+        text.assign(text.size(), '\0');
+        text = std::move(sealed);
+    }
     if (path == "-") {
         ctx.out() << text;
         return;
     }
     writeOutput(path, text);
-    if (ctx.json()) printJson(ctx.out(), json{{"file", path}, {"records", bundle.records.size()}});
-    else ctx.out() << "exported " << bundle.records.size() << " records to " << path << '\n';
+    if (ctx.json())
+        printJson(ctx.out(), json{{"file", path}, {"records", bundle.records.size()}, {"encrypted", encrypt}});
+    else
+        ctx.out() << "exported " << bundle.records.size() << " records to " << path
+                  << (encrypt ? " (encrypted)" : "") << '\n';
 }
 
 void importChanges(Context& ctx)
@@ -90,6 +175,23 @@ void importChanges(Context& ctx)
     const auto& path = ctx.operands()[0];
     const std::string name = path == "-" ? "standard input" : path;
     std::string text = readInput(path);
+    const bool encrypted = protocol::isEncryptedBundle(text);
+    if (encrypted) {
+        // Nothing is asked for before the file's header is known to be sound.
+        if (auto header = protocol::readEncryptedBundleHeader(text); !header)
+            usageError(name + " is not a usable bundle: " + header.error().message);
+        (void)ctx.replica();  // a wrong --db fails before the passphrase is asked for
+        std::string passphrase = readPassphrase(ctx, name, false, path == "-");
+        auto opened = protocol::decryptBundle(text, passphrase);
+        passphrase.assign(passphrase.size(), '\0');
+        if (!opened) usageError(name + " was not imported: " + opened.error().message);
+        text = std::move(*opened);
+    } else if (ctx.value("passphrase-env")) {
+        // Whoever expects a sealed bundle relies on it coming from someone who
+        // knows the passphrase: a plain file in its place may be forged.
+        usageError(name + " is not an encrypted bundle, though --passphrase-env expects one; nothing was imported "
+                          "(import it without --passphrase-env if you trust where it came from)");
+    }
     json j;
     try {
         j = json::parse(text);
@@ -104,6 +206,7 @@ void importChanges(Context& ctx)
     replica::ApplyStats stats = r.importBundle(*bundle);
     if (ctx.json()) {
         printJson(ctx.out(), json{{"from", bundle->from.hex()},
+                                  {"encrypted", encrypted},
                                   {"records", stats.records},
                                   {"rows_changed", stats.rowsChanged},
                                   {"provisional_conflicts", stats.provisionalConflicts},
@@ -111,6 +214,7 @@ void importChanges(Context& ctx)
         return;
     }
     printPairs(ctx.out(), {{"from device", bundle->from.hex()},
+                           {"encrypted", encrypted ? "yes" : "no"},
                            {"records applied", std::to_string(stats.records)},
                            {"rows changed", std::to_string(stats.rowsChanged)},
                            {"provisional conflicts", std::to_string(stats.provisionalConflicts)}});
@@ -226,10 +330,25 @@ void addSyncCommands(CommandTable& table)
     {
         Command c;
         c.words = {"changes", "export"};
-        c.synopsis = "FILE";
+        c.synopsis = "FILE [--encrypt [--passphrase-env NAME]]";
         c.summary = "write every change this replica knows to FILE as a bundle (\"-\" = stdout)";
         c.details = "Hand the file to another replica and run `changes import` there. Exporting\n"
-                    "does not acknowledge anything: pending changes stay pending until a hub sync.\n";
+                    "does not acknowledge anything: pending changes stay pending until a hub sync.\n"
+                    "\n"
+                    "A plain bundle holds customer names, phones and notes in clear text. With\n"
+                    "--encrypt it is sealed with a passphrase (at least 8 characters) that the two\n"
+                    "people share by other means: Argon2id and XChaCha20-Poly1305 (libsodium).\n"
+                    "The passphrase is one line of standard input (asked twice, without echo, on\n"
+                    "a terminal), or the value of the environment variable --passphrase-env names;\n"
+                    "never a command-line argument, which `ps` shows to every user:\n"
+                    "  fieldsync --db phone.db changes export --encrypt hand-over.fsb\n"
+                    "  BUNDLE_PASS=... fieldsync --db phone.db changes export --encrypt \\\n"
+                    "      --passphrase-env BUNDLE_PASS hand-over.fsb\n";
+        c.options = [](po::options_description& d) {
+            d.add_options()("encrypt", po::bool_switch(), "seal the bundle with a passphrase")(
+                "passphrase-env", po::value<std::string>()->value_name("NAME"),
+                "read the passphrase from environment variable NAME, not standard input");
+        };
         c.minOperands = c.maxOperands = 1;
         c.run = exportChanges;
         table.add(std::move(c));
@@ -237,10 +356,21 @@ void addSyncCommands(CommandTable& table)
     {
         Command c;
         c.words = {"changes", "import"};
-        c.synopsis = "FILE";
+        c.synopsis = "FILE [--passphrase-env NAME]";
         c.summary = "merge a bundle from FILE (\"-\" = stdin) and print what changed";
         c.details = "Importing is all or nothing, and importing the same bundle again changes\n"
-                    "nothing. A malformed file is refused before anything is written.\n";
+                    "nothing. A malformed file is refused before anything is written.\n"
+                    "\n"
+                    "An encrypted bundle (`changes export --encrypt`) is recognised by its first\n"
+                    "bytes; its passphrase is read like export's: one line of standard input, or\n"
+                    "the environment variable --passphrase-env names (required when the bundle\n"
+                    "itself comes on standard input). A wrong passphrase or a damaged file is\n"
+                    "refused and nothing is imported; so is a plain bundle when --passphrase-env\n"
+                    "says an encrypted one is expected (a plain file in its place may be forged).\n";
+        c.options = [](po::options_description& d) {
+            d.add_options()("passphrase-env", po::value<std::string>()->value_name("NAME"),
+                            "read an encrypted bundle's passphrase from environment variable NAME");
+        };
         c.minOperands = c.maxOperands = 1;
         c.run = importChanges;
         table.add(std::move(c));

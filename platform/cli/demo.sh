@@ -289,9 +289,12 @@ offline_demo() {
   capture C li customer add --name 北京昭智教育 --level A --phone 010-62780000 --region 海淀 --owner lina \
     --tag 教育 --tag 重点客户
   li contact add --customer "$C" --name 张校长 --title 校长 --phone 13600000000 --primary
-  li changes export handover.json
+  say "The file holds the customer book, so 李娜 seals it with a passphrase she tells 王强 in person"
+  say "(read from standard input, or as here from an environment variable; never from the command line)."
+  export HANDOVER_PASS='blue kettle under the stairs'
+  li changes export --encrypt --passphrase-env HANDOVER_PASS handover.fsb
   say "(the file travels by USB stick, chat attachment, whatever works offline)"
-  wang changes import handover.json
+  wang changes import --passphrase-env HANDOVER_PASS handover.fsb
   wang customer list
 
   section "3. Both edit the same customer while offline"

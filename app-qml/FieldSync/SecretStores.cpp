@@ -9,14 +9,64 @@
 #include <QThread>
 #include <qt6keychain/keychain.h>
 
+#include <functional>
+#include <memory>
+
 namespace fieldsync::app {
 
 namespace {
 
 const QString kService = QStringLiteral("fieldsync");
 
+// QtKeychain's jobs and its job executor are not safe across threads (a job
+// started on the sync engine's thread while the executor lives on the GUI
+// thread crashes it). So every job of this process runs on one thread of its
+// own, with its own event loop, and callers on any thread — the GUI, the sync
+// engine, sign-in workers — wait for it. That thread never waits for anyone,
+// so no caller can deadlock against it. Stopped when the application object
+// goes (qAddPostRoutine).
+class KeystoreThread {
+public:
+    static KeystoreThread& instance()
+    {
+        static KeystoreThread* self = [] {
+            auto* t = new KeystoreThread;
+            qAddPostRoutine([] { KeystoreThread::instance().stop(); });
+            return t;
+        }();
+        return *self;
+    }
+
+    // Runs `work` on the keystore thread and returns when it is done.
+    void run(const std::function<void()>& work)
+    {
+        if (QThread::currentThread() == &m_thread) {
+            work();
+            return;
+        }
+        QMetaObject::invokeMethod(&m_context, work, Qt::BlockingQueuedConnection);
+    }
+
+private:
+    KeystoreThread()
+    {
+        m_thread.setObjectName(QStringLiteral("keystore"));
+        m_context.moveToThread(&m_thread);
+        m_thread.start();
+    }
+    void stop()
+    {
+        m_thread.quit();
+        m_thread.wait();
+    }
+
+    QThread m_thread;
+    QObject m_context;
+};
+
 // Runs a QtKeychain job to its end (the jobs are asynchronous; these calls
-// are rare: opening, signing in and out, a revocation).
+// are rare: opening, signing in and out, a revocation). Call only on the
+// keystore thread.
 void runJob(QKeychain::Job& job)
 {
     job.setAutoDelete(false);
@@ -26,9 +76,36 @@ void runJob(QKeychain::Job& job)
     loop.exec();
 }
 
-std::string keystoreError(const QKeychain::Job& job, const std::string& what)
+// What a job said, copied out of the keystore thread.
+struct JobResult {
+    QKeychain::Error error = QKeychain::NoError;
+    QString errorString;
+    QString text;  // a read's secret
+};
+
+enum class Op { Read, Write, Delete };
+
+JobResult keystore(Op op, const QString& key, const QString& text = {})
 {
-    return "the keystore could not " + what + ": " + job.errorString().toStdString();
+    JobResult result;
+    KeystoreThread::instance().run([&] {
+        std::unique_ptr<QKeychain::Job> job;
+        if (op == Op::Read) job = std::make_unique<QKeychain::ReadPasswordJob>(kService);
+        else if (op == Op::Write) job = std::make_unique<QKeychain::WritePasswordJob>(kService);
+        else job = std::make_unique<QKeychain::DeletePasswordJob>(kService);
+        job->setKey(key);
+        if (op == Op::Write) static_cast<QKeychain::WritePasswordJob&>(*job).setTextData(text);
+        runJob(*job);
+        result.error = job->error();
+        result.errorString = job->errorString();
+        if (op == Op::Read) result.text = static_cast<QKeychain::ReadPasswordJob&>(*job).textData();
+    });
+    return result;
+}
+
+std::string keystoreError(const JobResult& job, const std::string& what)
+{
+    return "the keystore could not " + what + ": " + job.errorString.toStdString();
 }
 
 } // namespace
@@ -68,11 +145,9 @@ KeychainSecretStore::KeychainSecretStore(QString databasePath)
 
 bool KeychainSecretStore::available(QString* why)
 {
-    QKeychain::ReadPasswordJob job(kService);
-    job.setKey(QStringLiteral("fieldsync-keystore-probe"));
-    runJob(job);
-    if (job.error() == QKeychain::NoError || job.error() == QKeychain::EntryNotFound) return true;
-    if (why) *why = job.errorString();
+    JobResult job = keystore(Op::Read, QStringLiteral("fieldsync-keystore-probe"));
+    if (job.error == QKeychain::NoError || job.error == QKeychain::EntryNotFound) return true;
+    if (why) *why = job.errorString;
     return false;
 }
 
@@ -80,36 +155,29 @@ client::Secrets KeychainSecretStore::load()
 {
     std::lock_guard lock(m_mutex);
     if (m_cache) return *m_cache;
-    QKeychain::ReadPasswordJob job(kService);
-    job.setKey(m_account);
-    runJob(job);
-    if (job.error() == QKeychain::EntryNotFound) {
+    JobResult job = keystore(Op::Read, m_account);
+    if (job.error == QKeychain::EntryNotFound) {
         m_cache = client::Secrets{};
         return *m_cache;
     }
-    if (job.error() != QKeychain::NoError) throw client::SecretsError(keystoreError(job, "be read"));
-    m_cache = client::secretsFromJson(job.textData().toStdString(), describe());
+    if (job.error != QKeychain::NoError) throw client::SecretsError(keystoreError(job, "be read"));
+    m_cache = client::secretsFromJson(job.text.toStdString(), describe());
     return *m_cache;
 }
 
 void KeychainSecretStore::store(const client::Secrets& secrets)
 {
     std::lock_guard lock(m_mutex);
-    QKeychain::WritePasswordJob job(kService);
-    job.setKey(m_account);
-    job.setTextData(QString::fromStdString(client::secretsToJson(secrets)));
-    runJob(job);
-    if (job.error() != QKeychain::NoError) throw client::SecretsError(keystoreError(job, "store the replica's key"));
+    JobResult job = keystore(Op::Write, m_account, QString::fromStdString(client::secretsToJson(secrets)));
+    if (job.error != QKeychain::NoError) throw client::SecretsError(keystoreError(job, "store the replica's key"));
     m_cache = secrets;
 }
 
 void KeychainSecretStore::erase()
 {
     std::lock_guard lock(m_mutex);
-    QKeychain::DeletePasswordJob job(kService);
-    job.setKey(m_account);
-    runJob(job);
-    if (job.error() != QKeychain::NoError && job.error() != QKeychain::EntryNotFound)
+    JobResult job = keystore(Op::Delete, m_account);
+    if (job.error != QKeychain::NoError && job.error != QKeychain::EntryNotFound)
         throw client::SecretsError(keystoreError(job, "delete the replica's key"));
     m_cache = client::Secrets{};
 }

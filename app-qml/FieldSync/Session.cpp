@@ -17,6 +17,13 @@ namespace fieldsync::app {
 
 namespace {
 
+client::OpenOptions openOptions(bool plaintext)
+{
+    client::OpenOptions o;
+    o.plaintext = plaintext;
+    return o;
+}
+
 namespace settings = replica::settings;
 
 // The CLI's setting for a private CA (platform/cli, login --ca-file).
@@ -115,7 +122,7 @@ bool Session::isManager() const
 
 void Session::openReplica()
 {
-    m_replica = client::openReplica(m_path.toStdString(), *m_secrets, {.plaintext = m_options.plaintext});
+    m_replica = client::openReplica(m_path.toStdString(), *m_secrets, openOptions(m_options.plaintext));
 }
 
 void Session::readIdentity()
@@ -196,7 +203,7 @@ void Session::signIn(const QString& server, const QString& user, const QString& 
                      p = password.toStdString(), secrets = m_secrets, plaintext = m_options.plaintext] {
         QString error;
         try {
-            auto r = client::openReplica(path, *secrets, {.plaintext = plaintext});
+            auto r = client::openReplica(path, *secrets, openOptions(plaintext));
             client::SyncClient c(*r, *transport, *secrets);
             auto info = c.login(url, u, p, name);
             if (!info) error = describeError(info.error());
@@ -232,7 +239,7 @@ void Session::signOut()
         int pending = 0;
         QString error;
         try {
-            auto r = client::openReplica(path, *secrets, {.plaintext = plaintext});
+            auto r = client::openReplica(path, *secrets, openOptions(plaintext));
             {
                 client::SyncClient c(*r, *transport, *secrets);
                 if (c.signedIn()) {
@@ -284,7 +291,7 @@ void Session::revokeThenWipe()
     const std::string path = m_path.toStdString();
     m_workers.start([this, transport, path, secrets = m_secrets, plaintext = m_options.plaintext] {
         try {
-            auto r = client::openReplica(path, *secrets, {.plaintext = plaintext});
+            auto r = client::openReplica(path, *secrets, openOptions(plaintext));
             client::SyncClient::Options o;
             o.requestTimeout = kSignOutRevokeTimeout;
             (void)client::SyncClient(*r, *transport, *secrets, o).logout();  // unreachable: the wipe goes ahead

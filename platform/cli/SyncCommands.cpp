@@ -166,7 +166,7 @@ void exportChanges(Context& ctx)
     if (ctx.json())
         printJson(ctx.out(), json{{"file", path}, {"records", bundle.records.size()}, {"encrypted", encrypt}});
     else
-        ctx.out() << "exported " << bundle.records.size() << " records to " << path
+        ctx.out() << "exported " << bundle.records.size() << (bundle.records.size() == 1 ? " record to " : " records to ") << path
                   << (encrypt ? " (encrypted)" : "") << '\n';
 }
 
@@ -219,10 +219,14 @@ void importChanges(Context& ctx)
                            {"rows changed", std::to_string(stats.rowsChanged)},
                            {"provisional conflicts", std::to_string(stats.provisionalConflicts)}});
     if (stats.aheadRefused)
-        ctx.out() << "\n" << stats.aheadRefused << " change(s) were not imported: they are stamped more than "
-                  << replica::kMaxClockAheadMs / 60000 << " minutes ahead of this device's clock (the exporting "
-                     "device's clock runs ahead).\nThey arrive here when that device syncs. If this device's date "
-                     "is wrong instead, correct it and import again.\n";
+        ctx.out() << "\n"
+                  << (stats.aheadRefused == 1 ? "1 change was not imported: it is stamped"
+                                              : std::to_string(stats.aheadRefused)
+                                                    + " changes were not imported: they are stamped")
+                  << " more than " << replica::kMaxClockAheadMs / 60000
+                  << " minutes ahead of this device's clock (the exporting device's clock runs ahead).\n"
+                     "They arrive here when that device syncs. If this device's date is wrong instead, correct it "
+                     "and import again.\n";
 }
 
 void pendingChanges(Context& ctx)

@@ -1,4 +1,5 @@
 #include "storage/Database.h"
+#include "storage/PageCipher.h"
 
 #include "storage/SqliteStatement.h"
 #include "storage/Statement.h"
@@ -75,7 +76,7 @@ Database::Database(const std::string& path, Mode mode, int busyTimeoutMs, const 
         // for another connection instead of failing.
         sqlite3_busy_timeout(m_db, busyTimeoutMs);
         if (key) {
-            sqlite3mc_config(m_db, "cipher", sqlite3mc_cipher_index("chacha20"));
+            sqlite3mc_config(m_db, "cipher", sqlite3mc_cipher_index(pageCipherName()));
             const std::string raw = "raw:" + key->hex();  // the key itself, no derivation (Encryption.h)
             if (sqlite3_key_v2(m_db, "main", raw.data(), static_cast<int>(raw.size())) != SQLITE_OK)
                 throw StorageError(sqlite3_extended_errcode(m_db), sqlite3_errmsg(m_db));

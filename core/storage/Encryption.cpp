@@ -1,4 +1,5 @@
 #include "storage/Encryption.h"
+#include "storage/PageCipher.h"
 
 #include "storage/Connection.h"
 
@@ -119,7 +120,7 @@ struct Handle {
         if (sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_URI, nullptr) != SQLITE_OK) fail(what);
         sqlite3_busy_timeout(db, busyTimeoutMs);
         if (key) {
-            sqlite3mc_config(db, "cipher", sqlite3mc_cipher_index("chacha20"));
+            sqlite3mc_config(db, "cipher", sqlite3mc_cipher_index(pageCipherName()));
             const std::string raw = rawKey(*key);
             if (sqlite3_key_v2(db, "main", raw.data(), static_cast<int>(raw.size())) != SQLITE_OK) fail(what);
         }
@@ -206,7 +207,7 @@ void replaceWithEncryptedCopy(const std::string& path, const std::optional<Encry
         // left behind holds nothing.
         source.exec("PRAGMA wal_checkpoint(TRUNCATE)", "cannot checkpoint " + path);
         userVersion = source.text("PRAGMA user_version");
-        source.exec("VACUUM INTO " + quoted("file:" + uriPath(copy) + "?cipher=chacha20&key=" + rawKey(to)),
+        source.exec("VACUUM INTO " + quoted("file:" + uriPath(copy) + "?cipher=" + std::string(pageCipherName()) + "&key=" + rawKey(to)),
                     "cannot write the encrypted copy of " + path);
     }  // closed: the last connection removes the WAL and shared memory
     {

@@ -152,7 +152,7 @@ public:
         // the file, its WAL and journal are encrypted with it. A plain replica
         // is encrypted in place when first opened with a key. No key: a plain
         // file (tests, and only by explicit choice elsewhere).
-        std::optional<storage::EncryptionKey> key;
+        std::optional<storage::EncryptionKey> key = std::nullopt;
     };
 
     // Opens or creates the file (migrating it), and gives a new file a fresh

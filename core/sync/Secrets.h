@@ -33,9 +33,9 @@
 namespace fieldsync::client {
 
 struct Secrets {
-    std::optional<storage::EncryptionKey> key;
-    std::optional<storage::EncryptionKey> nextKey;
-    std::optional<std::string> token;
+    std::optional<storage::EncryptionKey> key = std::nullopt;
+    std::optional<storage::EncryptionKey> nextKey = std::nullopt;
+    std::optional<std::string> token = std::nullopt;
     bool empty() const { return !key && !nextKey && !token; }
 };
 

@@ -132,7 +132,11 @@ struct App {
         Session::Options o;
         o.startSync = false;
         if (key) {
-            if (!encryptedStore->load().key) encryptedStore->store(client::Secrets{.key = std::move(key)});
+            if (!encryptedStore->load().key) {
+                client::Secrets secrets;
+                secrets.key = std::move(key);
+                encryptedStore->store(secrets);
+            }
             o.secrets = encryptedStore;
         } else {
             o.secrets = plainStore;

@@ -38,7 +38,10 @@ private slots:
         QTemporaryDir dir;
         const QString db = dir.filePath("phone.db");
         const auto key = replica::newReplicaKey();
-        KeychainSecretStore(db).store(client::Secrets{.key = key, .token = std::string("tok-123")});
+        client::Secrets secrets;
+        secrets.key = key;
+        secrets.token = "tok-123";
+        KeychainSecretStore(db).store(secrets);
         client::Secrets back = KeychainSecretStore(db).load();
         QVERIFY(back.key && back.key->hex() == key.hex());
         QCOMPARE(QString::fromStdString(back.token.value_or("")), QString("tok-123"));
@@ -80,7 +83,10 @@ private slots:
     {
         QTemporaryDir dir;
         const QString db = dir.filePath("phone.db");
-        KeychainSecretStore(db).store(client::Secrets{.key = replica::newReplicaKey(), .token = std::string("t")});
+        client::Secrets secrets;
+        secrets.key = replica::newReplicaKey();
+        secrets.token = "t";
+        KeychainSecretStore(db).store(secrets);
         std::optional<std::string> seen;
         std::string error;
         std::atomic<bool> done = false;

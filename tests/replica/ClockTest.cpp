@@ -242,7 +242,9 @@ TEST_F(ClockHealing, StampsMovingForwardOntoEachOthersOldStampsStayConsistent)
     ASSERT_EQ(after.size(), before.size());
     for (size_t i = 0; i < after.size(); ++i) {
         EXPECT_EQ(crdt::hlcMillis(after[i]), crdt::hlcMillis(before[i]) + 1'000) << i;
-        if (i) EXPECT_GT(after[i], after[i - 1]);
+        if (i) {
+            EXPECT_GT(after[i], after[i - 1]);
+        }
     }
     push(*phone, *hub);
     EXPECT_EQ(phone->pendingCount(), 0u);

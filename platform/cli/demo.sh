@@ -129,6 +129,12 @@ server_demo() {
   for u in "$A" "$B" "$M"; do
     say "${NAME[$u]}'s device holds $(count "$u" 'len(j["customer"])') customers and $(count "$u" 'len(j["visit"])') visits."
   done
+  say "Each replica is encrypted (ChaCha20-Poly1305); its key and sign-in token are in $A.db.keys,"
+  say "readable by its owner only, never in the database. A lost file alone gives nothing away:"
+  local one
+  one=$("$FS" --db "$A.db" dump | python3 -c 'import json,sys; print(next(iter(json.load(sys.stdin)["customer"].values()))["name"]["value"])')
+  shown "strings $A.db $A.db-wal | grep -c '$one'    # one of the customers it holds"
+  say "$(cat "$A.db" "$A.db-wal" 2>/dev/null | strings | grep -c "$one" || true)"
   say "A rep sees their own customers and the public pool; the manager sees the whole team's."
   first 8 on "$A" customer list
   say "  ..."

@@ -1,7 +1,10 @@
 #include "SeedDemo.h"
 
+#include "api/SyncApi.h"
+
 #include "replica/Hub.h"
 #include "schema/Schema.h"
+#include "storage/Statement.h"
 
 #include <boost/program_options.hpp>
 #include <nlohmann/json.hpp>
@@ -114,6 +117,7 @@ Result<SeedReport> seedDemo(const StoreLocation& store, const domain::DemoCompan
     std::optional<Error> failure;
     replica::PushContext context;
     context.user = "seed-demo";
+    verifyCheckIns(context, /*recordArrival=*/false);
     report.counts = company.generate(kBatch, [&](std::span<const protocol::ChangeRecord> batch) {
         if (failure) return;
         for (const auto& r : batch)
@@ -135,6 +139,11 @@ Result<SeedReport> seedDemo(const StoreLocation& store, const domain::DemoCompan
     });
     if (failure) return *failure;
     report.changes = hub->head();
+    {
+        storage::UsingStatement st(hub->database(),
+                                   "SELECT verdict, count(*) FROM visit WHERE verdict IS NOT NULL GROUP BY verdict");
+        while (st->step()) report.verdicts[st->getText(0)] = static_cast<size_t>(st->getInt(1));
+    }
 
     auto accountsStore = openAccounts(store, accountOptions);
     Accounts& accounts = *accountsStore;
@@ -148,6 +157,14 @@ Result<SeedReport> seedDemo(const StoreLocation& store, const domain::DemoCompan
     report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return report;
 }
+
+namespace {
+size_t verdictCount(const SeedReport& r, const std::string& verdict)
+{
+    auto it = r.verdicts.find(verdict);
+    return it == r.verdicts.end() ? 0 : it->second;
+}
+} // namespace
 
 int seedDemoCommand(const std::optional<StoreLocation>& store, const std::vector<std::string>& args,
                     const Accounts::Options& accountOptions, std::ostream& out, std::ostream& err)
@@ -219,6 +236,7 @@ int seedDemoCommand(const std::optional<StoreLocation>& store, const std::vector
         json result = {{"data", store->kind == StoreLocation::Kind::Sqlite ? store->dir : store->describe()}, {"seed", options.seed}, {"today", dayText(company->options().today)},
                        {"customers", c.customers}, {"pool", c.pool}, {"contacts", c.contacts}, {"visits", c.visits},
                        {"tasks", c.tasks}, {"complaints", c.complaints}, {"changes", r.changes},
+                       {"verdicts", r.verdicts},
                        {"seconds", r.seconds}, {"merge_seconds", r.mergeSeconds}, {"teams", teams}, {"users", users}};
         out << result.dump(2) << "\n";
         return 0;
@@ -229,7 +247,10 @@ int seedDemoCommand(const std::optional<StoreLocation>& store, const std::vector
         << ", today " << dayText(company->options().today) << "):\n"
         << "  " << c.customers << " customers (" << c.pool << " in the public pool), " << c.contacts << " contacts, "
         << c.visits << " visits, " << c.tasks << " tasks, " << c.complaints << " complaints: " << r.changes
-        << " changes in the hub log\n\n"
+        << " changes in the hub log\n"
+        << "  check-ins judged by the server: " << verdictCount(r, "verified") << " verified, "
+        << verdictCount(r, "unverified") << " unverified, " << verdictCount(r, "suspicious")
+        << " suspicious (fieldsync report feed --verdict suspicious)\n\n"
         << "Users. The passwords are demo passwords, printed for anyone to read: never use them for real data.\n";
     char line[256];
     std::snprintf(line, sizeof line, "  %-14s %-8s %-12s %-16s %9s  %s\n", "USER", "ROLE", "TEAM", "PASSWORD",

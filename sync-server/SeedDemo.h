@@ -28,6 +28,7 @@ namespace fieldsync::server {
 struct SeedReport {
     domain::DemoCounts counts;
     size_t changes = 0;                          // hub log records written
+    std::map<std::string, size_t> verdicts;      // check-ins by the server's verdict
     std::map<std::string, size_t> customersOf;   // rep -> customers owned
     double seconds = 0;
     double mergeSeconds = 0;                     // of which inside Hub::push

@@ -33,6 +33,14 @@ void FeedModel::setFlaggedOnly(bool flagged)
     reload();
 }
 
+void FeedModel::setVerdict(const QString& verdict)
+{
+    if (m_verdict == verdict) return;
+    m_verdict = verdict;
+    emit filterChanged();
+    reload();
+}
+
 int FeedModel::load()
 {
     domain::FeedFilter filter;
@@ -42,6 +50,7 @@ int FeedModel::load()
         filter.from = time.addDays(time.now(), 1 - m_days);
     }
     filter.flaggedOnly = m_flaggedOnly;
+    if (!m_verdict.isEmpty()) filter.verdict = m_verdict.toStdString();
     m_rows = domain::visitFeed(session()->replica(), filter);
     return static_cast<int>(m_rows.size());
 }

@@ -1,6 +1,7 @@
 #include "VisitController.h"
 
 #include "Session.h"
+#include "SyncMonitor.h"
 #include "Values.h"
 #include "VisitsModel.h"
 #include "domain/Cadence.h"
@@ -70,6 +71,8 @@ void VisitController::reload()
     m_distance = v ? numberOr(v->distanceM) : -1;
     m_far = v && v->far;
     m_noLocation = v && v->noLocation;
+    m_verdict = v ? qs(v->verdict) : QString();
+    m_verdictLabel = v ? VisitsModel::verdictLabel(*v) : QString();
     emit changed();
 }
 
@@ -100,6 +103,8 @@ bool VisitController::checkIn(bool located, double latitude, double longitude, d
         in.lng = longitude;
         if (accuracy >= 0) in.accuracy = accuracy;
     }
+    // Whether the check-in is captured offline is part of its evidence.
+    if (auto* sync = m_session->sync()) in.offline = !sync->online();
     const Status done = domain::checkIn(m_session->replica(), m_visitId.toStdString(), in);
     if (!done) {
         setError(describeError(done.error()));

@@ -48,6 +48,10 @@ class VisitController : public QObject {
     Q_PROPERTY(double radius READ radius NOTIFY changed)      // the team's check-in radius
     Q_PROPERTY(bool far READ far NOTIFY changed)
     Q_PROPERTY(bool noLocation READ noLocation NOTIFY changed)
+    // The check-in's verdict (docs/time.md): verified | unverified |
+    // suspicious ("" before the check-in), and in words with its reasons.
+    Q_PROPERTY(QString verdict READ verdict NOTIFY changed)
+    Q_PROPERTY(QString verdictLabel READ verdictLabel NOTIFY changed)
     Q_PROPERTY(QString errorText READ errorText NOTIFY errorTextChanged)
 
 public:
@@ -72,6 +76,8 @@ public:
     double radius() const { return m_radius; }
     bool far() const { return m_far; }
     bool noLocation() const { return m_noLocation; }
+    QString verdict() const { return m_verdict; }
+    QString verdictLabel() const { return m_verdictLabel; }
     QString errorText() const { return m_error; }
 
     // Shows an existing visit.
@@ -104,6 +110,7 @@ private:
     QDateTime m_checkinAt;
     double m_lat = 0, m_lng = 0, m_accuracy = -1, m_distance = -1, m_radius = 0;
     bool m_far = false, m_noLocation = false;
+    QString m_verdict, m_verdictLabel;
     QString m_error;
 };
 

@@ -83,6 +83,29 @@ QString VisitsModel::statusLabel(const std::string& status)
     return qs(status);
 }
 
+QString VisitsModel::verdictLabel(const domain::Visit& v)
+{
+    if (v.verdict.empty()) return {};
+    QString out = v.verdict == "verified" ? tr("Verified")
+        : v.verdict == "suspicious"       ? tr("Suspicious")
+                                          : tr("Unverified");
+    QStringList reasons;
+    for (const auto& r : v.verdictReasons) {
+        if (r == "no_location") reasons << tr("no location");
+        else if (r == "customer_unlocated") reasons << tr("the customer has no location");
+        else if (r == "imprecise") reasons << tr("imprecise location");
+        else if (r == "far") reasons << tr("far from the customer");
+        else if (r == "clock_offset") reasons << tr("the phone's clock was wrong");
+        else if (r == "short_stay") reasons << tr("a very short visit");
+        else if (r == "impossible_travel") reasons << tr("too far from the previous check-in for the time between");
+        else if (r == "mock_location") reasons << tr("a simulated location");
+        else reasons << qs(r);
+    }
+    if (!reasons.isEmpty()) out += QStringLiteral(": ") + reasons.join(QStringLiteral(", "));
+    if (v.verdictProvisional) out += QStringLiteral(" ") + tr("(not confirmed by the server yet)");
+    return out;
+}
+
 QVariant VisitsModel::data(const QModelIndex& index, int role) const
 {
     if (!index.isValid() || !validRow(index.row())) return {};
@@ -108,6 +131,8 @@ QVariant VisitsModel::data(const QModelIndex& index, int role) const
     case NoLocationRole: return v.noLocation;
     case VoidedRole: return v.voided;
     case VoidReasonRole: return qs(v.voidReason);
+    case VerdictRole: return qs(v.verdict);
+    case VerdictLabelRole: return verdictLabel(v);
     default: return {};
     }
 }
@@ -132,7 +157,9 @@ QHash<int, QByteArray> VisitsModel::roleNames() const
             {FarRole, "far"},
             {NoLocationRole, "noLocation"},
             {VoidedRole, "voided"},
-            {VoidReasonRole, "voidReason"}};
+            {VoidReasonRole, "voidReason"},
+            {VerdictRole, "verdict"},
+            {VerdictLabelRole, "verdictLabel"}};
 }
 
 } // namespace fieldsync::app

@@ -44,6 +44,8 @@ public:
         NoLocationRole,
         VoidedRole,
         VoidReasonRole,
+        VerdictRole,       // verified | unverified | suspicious; "" before the check-in
+        VerdictLabelRole,  // "Suspicious: far from the customer (not confirmed by the server yet)"
     };
     Q_ENUM(Role)
 
@@ -63,6 +65,8 @@ public:
 
     static QString kindLabel(const std::string& kind);
     static QString statusLabel(const std::string& status);
+    // The verdict and its reasons in words (docs/time.md), "" if none.
+    static QString verdictLabel(const domain::Visit& visit);
 
 signals:
     void customerIdChanged();

@@ -1259,6 +1259,22 @@
             <numerusform>%n customers idle for %1 days will lose their owner. Every rep of the team can then claim them.</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Every check-in</source>
+        <translation>Every check-in</translation>
+    </message>
+    <message>
+        <source>Verified</source>
+        <translation>Verified</translation>
+    </message>
+    <message>
+        <source>Unverified</source>
+        <translation>Unverified</translation>
+    </message>
+    <message>
+        <source>Suspicious</source>
+        <translation>Suspicious</translation>
+    </message>
 </context>
 <context>
     <name>TodayPage</name>
@@ -1741,6 +1757,54 @@
     <message>
         <source>Enter the date and time as 2026-11-23 09:30</source>
         <translation>Enter the date and time as 2026-11-23 09:30</translation>
+    </message>
+    <message>
+        <source>Verified</source>
+        <translation>Verified</translation>
+    </message>
+    <message>
+        <source>Suspicious</source>
+        <translation>Suspicious</translation>
+    </message>
+    <message>
+        <source>Unverified</source>
+        <translation>Unverified</translation>
+    </message>
+    <message>
+        <source>no location</source>
+        <translation>no location</translation>
+    </message>
+    <message>
+        <source>the customer has no location</source>
+        <translation>the customer has no location</translation>
+    </message>
+    <message>
+        <source>imprecise location</source>
+        <translation>imprecise location</translation>
+    </message>
+    <message>
+        <source>far from the customer</source>
+        <translation>far from the customer</translation>
+    </message>
+    <message>
+        <source>the phone&apos;s clock was wrong</source>
+        <translation>the phone&apos;s clock was wrong</translation>
+    </message>
+    <message>
+        <source>a very short visit</source>
+        <translation>a very short visit</translation>
+    </message>
+    <message>
+        <source>too far from the previous check-in for the time between</source>
+        <translation>too far from the previous check-in for the time between</translation>
+    </message>
+    <message>
+        <source>a simulated location</source>
+        <translation>a simulated location</translation>
+    </message>
+    <message>
+        <source>(not confirmed by the server yet)</source>
+        <translation>(not confirmed by the server yet)</translation>
     </message>
 </context>
 </TS>

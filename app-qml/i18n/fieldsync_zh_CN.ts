@@ -1247,6 +1247,22 @@
             <numerusform>%n 位已闲置 %1 天的客户将失去负责人，之后团队中的每位销售都可以认领。</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Every check-in</source>
+        <translation>全部签到</translation>
+    </message>
+    <message>
+        <source>Verified</source>
+        <translation>已核实</translation>
+    </message>
+    <message>
+        <source>Unverified</source>
+        <translation>未核实</translation>
+    </message>
+    <message>
+        <source>Suspicious</source>
+        <translation>可疑</translation>
+    </message>
 </context>
 <context>
     <name>TodayPage</name>
@@ -1725,6 +1741,54 @@
     <message>
         <source>Enter the date and time as 2026-11-23 09:30</source>
         <translation>请按 2026-11-23 09:30 的格式输入日期和时间</translation>
+    </message>
+    <message>
+        <source>Verified</source>
+        <translation>已核实</translation>
+    </message>
+    <message>
+        <source>Suspicious</source>
+        <translation>可疑</translation>
+    </message>
+    <message>
+        <source>Unverified</source>
+        <translation>未核实</translation>
+    </message>
+    <message>
+        <source>no location</source>
+        <translation>无定位</translation>
+    </message>
+    <message>
+        <source>the customer has no location</source>
+        <translation>客户未登记位置</translation>
+    </message>
+    <message>
+        <source>imprecise location</source>
+        <translation>定位不精确</translation>
+    </message>
+    <message>
+        <source>far from the customer</source>
+        <translation>距客户太远</translation>
+    </message>
+    <message>
+        <source>the phone&apos;s clock was wrong</source>
+        <translation>手机时间不准</translation>
+    </message>
+    <message>
+        <source>a very short visit</source>
+        <translation>停留时间过短</translation>
+    </message>
+    <message>
+        <source>too far from the previous check-in for the time between</source>
+        <translation>与上一次签到距离太远、间隔太短</translation>
+    </message>
+    <message>
+        <source>a simulated location</source>
+        <translation>模拟定位</translation>
+    </message>
+    <message>
+        <source>(not confirmed by the server yet)</source>
+        <translation>（服务器尚未确认）</translation>
     </message>
 </context>
 </TS>

@@ -33,6 +33,23 @@ Status checkRadius(double metres)
     return Ok{};
 }
 
+// The verification thresholds: assignment key, team_config field, bounds
+// (the schema's), and where they live in TeamConfig and TeamConfigChange.
+struct Threshold {
+    const char* key;    // upper case, as parsed
+    const char* field;  // team_config
+    const char* name;   // in messages
+    int min, max;
+    int TeamConfig::*member;
+    std::optional<int> TeamConfigChange::*change;
+};
+const Threshold kThresholds[] = {
+    {"MIN_DWELL", "min_dwell_min", "min_dwell (minutes)", 0, 1440, &TeamConfig::minDwellMin, &TeamConfigChange::minDwellMin},
+    {"MAX_SPEED", "max_speed_kmh", "max_speed (km/h)", 1, 2000, &TeamConfig::maxSpeedKmh, &TeamConfigChange::maxSpeedKmh},
+    {"MAX_OFFSET", "max_offset_s", "max_offset (seconds)", 0, 31'536'000, &TeamConfig::maxOffsetS,
+     &TeamConfigChange::maxOffsetS},
+};
+
 } // namespace
 
 std::optional<int> levelIndex(std::string_view level)
@@ -83,6 +100,8 @@ TeamConfig teamConfig(replica::Replica& replica, std::string_view team)
     }
     if (const auto& r = (*row)["radius_m"]; r.is_number() && checkRadius(r.get<double>()).ok())
         config.checkinRadiusM = r.get<double>();
+    for (const auto& t : kThresholds)
+        if (const auto& v = (*row)[t.field]; v.is_number_integer()) config.*(t.member) = v.get<int>();
     return config;
 }
 
@@ -101,6 +120,16 @@ Status parseConfigAssignment(std::string_view text, TeamConfigChange& change)
     std::string key(text.substr(0, eq));
     std::string_view value = text.substr(eq + 1);
     for (auto& ch : key) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    for (const auto& t : kThresholds) {
+        if (key != t.key) continue;
+        int n = 0;
+        auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+        if (ec != std::errc() || end != value.data() + value.size() || value.empty() || n < t.min || n > t.max)
+            return invalidArgument(std::string(t.name) + " must be a whole number from " + std::to_string(t.min) + " to "
+                                   + std::to_string(t.max) + ", got '" + std::string(value) + "'");
+        change.*(t.change) = n;
+        return Ok{};
+    }
     if (key == "RADIUS") {
         double metres = 0;
         auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), metres);
@@ -137,9 +166,14 @@ Result<TeamConfig> setTeamConfig(replica::Replica& replica, const TeamConfigChan
         for (size_t i = 0; i < kLevels.size(); ++i)
             if (change.cadenceDays[i]) w.set(kCadenceFields[i], int64_t{*change.cadenceDays[i]});
         if (change.checkinRadiusM) w.set("radius_m", *change.checkinRadiusM);
+        for (const auto& t : kThresholds)
+            if (change.*(t.change)) w.set(t.field, int64_t{*(change.*(t.change))});
         if (auto s = replica.put(kTeamConfigEntity, schema::teamConfigRowId(actor.team), w); !s) return s.error();
         return teamConfig(replica, actor.team);
     }
+    for (const auto& t : kThresholds)
+        if (change.*(t.change))
+            return invalidArgument("check-in verification thresholds are a team's settings; you are in no team");
     TeamConfig config = deviceConfig(replica, actor.team);
     for (size_t i = 0; i < kLevels.size(); ++i)
         if (change.cadenceDays[i]) config.cadenceDays[i] = *change.cadenceDays[i];

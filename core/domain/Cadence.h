@@ -47,6 +47,9 @@ struct TeamConfig {
     std::string team;  // empty: no team (the defaults apply)
     std::array<int, 4> cadenceDays = kDefaultCadenceDays;
     double checkinRadiusM = kDefaultCheckinRadiusM;
+    // Check-in verification thresholds (evidence/Verification.h, docs/time.md):
+    // synced team settings only; the defaults where unset.
+    int minDwellMin = 5, maxSpeedKmh = 150, maxOffsetS = 300;
     bool synced = false;  // the team's team_config row is on this replica
 
     // Days between visits for a level, nullopt for an unknown/empty level.
@@ -64,9 +67,12 @@ std::optional<int> cadenceDays(replica::Replica& replica, std::string_view level
 struct TeamConfigChange {
     std::array<std::optional<int>, 4> cadenceDays;
     std::optional<double> checkinRadiusM;
+    std::optional<int> minDwellMin, maxSpeedKmh, maxOffsetS;  // a team's only
 };
 
-// Parses "A=7", "b=14", "radius=300" (case-insensitive level letters).
+// Parses "A=7", "b=14", "radius=300", "min_dwell=10" (minutes, 0..1440),
+// "max_speed=120" (km/h, 1..2000), "max_offset=300" (seconds, 0..31536000);
+// case-insensitive keys.
 Status parseConfigAssignment(std::string_view text, TeamConfigChange& change);
 
 // Applies a change for the acting user's team: one synced write of the

@@ -76,7 +76,7 @@ private:
 
 // Random streams: one per kind of row (DemoCompany.h: changing the number of
 // visits leaves the customers as they were).
-enum Stream : uint64_t { kDevice, kPeople, kCustomerFacts, kCustomerText, kContacts, kVisits, kTasks, kComplaints };
+enum Stream : uint64_t { kDevice, kPeople, kCustomerFacts, kCustomerText, kContacts, kVisits, kTasks, kComplaints, kEvidence };
 
 struct District {
     const char* name;
@@ -638,6 +638,10 @@ DemoCounts DemoCompany::generate(size_t batchSize, const Sink& sink) const
     };
     {
         Rng rng(seed, kVisits);
+        // Evidence of check-ins on a stream of its own, so the rest of the
+        // company is the same as before it existed: a few clocks off by
+        // 10-90 minutes, a few stays too short to be a visit.
+        Rng evidence(seed, kEvidence);
         const int planned = m_options.visits / 20;
         for (int v = 0; v < m_options.visits; ++v) {
             size_t ci = pickOwned(rng);
@@ -661,6 +665,9 @@ DemoCounts DemoCompany::generate(size_t batchSize, const Sink& sink) const
             r.set("kind", std::string(kVisitKinds[kind]));
             if (rng.chance(0.4)) r.set("planned_at", at - at % (30 * kMinute));
             r.set("checkin_at", at);
+            const bool clockOff = evidence.chance(0.03), shortStay = evidence.chance(0.03);
+            const int64_t clockError = evidence.range(10, 90) * kMinute;
+            r.set("checkin_device_at", clockOff ? at - clockError : at);
             double where = rng.unit();
             std::optional<std::pair<double, double>> place;
             if (where < 0.85) place = offset(rng, c.lat, c.lng, rng.uniform(10, 300));         // at the customer
@@ -671,7 +678,8 @@ DemoCounts DemoCompany::generate(size_t batchSize, const Sink& sink) const
                 r.set("distance_m", std::round(distanceMetres(c.lat, c.lng, place->first, place->second)));
             }
             if (rng.chance(0.8)) {
-                r.set("checkout_at", at + rng.range(15, 120) * kMinute);
+                const int64_t stay = rng.range(15, 120) * kMinute;
+                r.set("checkout_at", at + (shortStay ? 2 * kMinute : stay));
                 if (place) {
                     auto leave = offset(rng, place->first, place->second, rng.uniform(0, 50));
                     r.set("checkout_lat", leave.first).set("checkout_lng", leave.second);

@@ -103,17 +103,22 @@ std::string visitsCsv(replica::Replica& replica, const LocalTime& time, const Ex
     std::string out = kBom;
     line(out, {"visit_id", "customer_id", "customer", "rep", "kind", "status", "planned_at", "checkin_at",
                "checkout_at", "checkin_lat", "checkin_lng", "distance_m", "flags", "purpose", "outcome",
-               "satisfaction", "order_amount", "next_follow_up", "notes"});
+               "satisfaction", "order_amount", "next_follow_up", "notes", "verdict", "verdict_reasons",
+               "checkin_device_time", "checkin_received_at"});
     auto when = [&](const std::optional<int64_t>& t) { return t ? time.dateTimeText(*t) : std::string(); };
     for (const auto& v : visitsInRange(replica, range)) {
         std::string flags;
         for (const auto& f : v.flags()) flags += (flags.empty() ? "" : " ") + f;
+        std::string reasons;
+        for (const auto& r : v.verdictReasons) reasons += (reasons.empty() ? "" : " ") + r;
         line(out, {csvField(v.id), csvField(v.customer), textCell(v.customerName), textCell(v.rep), csvField(v.kind),
                    csvField(v.status), when(v.plannedAt), when(v.checkinAt), when(v.checkoutAt),
                    number(v.checkinLat, 6), number(v.checkinLng, 6),
                    number(v.distanceM), csvField(flags), textCell(v.purpose), textCell(v.outcome),
                    v.satisfaction ? std::to_string(*v.satisfaction) : "", number(v.orderAmount),
-                   when(v.nextFollowUp), textCell(v.notes)});
+                   when(v.nextFollowUp), textCell(v.notes),
+                   csvField(v.verdict.empty() ? v.verdict : v.verdict + (v.verdictProvisional ? " (provisional)" : "")),
+                   csvField(reasons), when(v.checkinDeviceAt), when(v.checkinReceivedAt)});
     }
     return out;
 }

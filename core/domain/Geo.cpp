@@ -6,17 +6,6 @@
 
 namespace fieldsync::domain {
 
-double haversineMetres(double lat1, double lng1, double lat2, double lng2)
-{
-    constexpr double rad = std::numbers::pi / 180.0;
-    const double dLat = (lat2 - lat1) * rad;
-    const double dLng = (lng2 - lng1) * rad;
-    const double a = std::sin(dLat / 2) * std::sin(dLat / 2)
-        + std::cos(lat1 * rad) * std::cos(lat2 * rad) * std::sin(dLng / 2) * std::sin(dLng / 2);
-    // min() guards asin against rounding just above 1 for antipodal points.
-    return 2 * kEarthRadiusM * std::asin(std::min(1.0, std::sqrt(a)));
-}
-
 Status checkPosition(std::optional<double> lat, std::optional<double> lng, std::optional<double> accuracy)
 {
     if (lat.has_value() != lng.has_value()) return invalidArgument("latitude and longitude go together");

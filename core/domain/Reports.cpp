@@ -178,11 +178,28 @@ std::vector<Visit> visitFeed(replica::Replica& replica, const FeedFilter& filter
         if (filter.to && *v.checkinAt >= *filter.to) continue;
         if (filter.outcome && v.outcome != *filter.outcome) continue;
         if (filter.flaggedOnly && !v.far && !v.noLocation) continue;
+        if (filter.verdict && v.verdict != *filter.verdict) continue;
         out.push_back(std::move(v));
     }
     std::sort(out.begin(), out.end(), [](const Visit& a, const Visit& b) {
         return *a.checkinAt != *b.checkinAt ? *a.checkinAt > *b.checkinAt : a.id < b.id;
     });
+    return out;
+}
+
+std::vector<RepVerdicts> verdictsPerRep(replica::Replica& replica, std::optional<int64_t> from, std::optional<int64_t> to)
+{
+    std::map<std::string, RepVerdicts> counts;
+    for (const auto& v : visitsCheckedInBetween(replica, from, to, teamConfig(replica).checkinRadiusM)) {
+        if (v.voided || !v.checkinAt) continue;
+        auto& c = counts[v.rep];
+        c.rep = v.rep;
+        if (v.verdict == "verified") ++c.verified;
+        else if (v.verdict == "suspicious") ++c.suspicious;
+        else ++c.unverified;
+    }
+    std::vector<RepVerdicts> out;
+    for (auto& [rep, c] : counts) out.push_back(std::move(c));
     return out;
 }
 

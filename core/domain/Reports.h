@@ -92,9 +92,19 @@ struct FeedFilter {
     std::optional<int64_t> from, to;  // check-in time in [from, to)
     std::optional<std::string> outcome;
     bool flaggedOnly = false;  // far or without a location
+    std::optional<std::string> verdict;  // verified, unverified, suspicious (the server's or provisional)
 };
 // Checked-in, non-voided visits, latest check-in first.
 std::vector<Visit> visitFeed(replica::Replica& replica, const FeedFilter& filter);
+
+// Check-ins per rep by verdict (server's or provisional), non-voided,
+// checked in within [from, to); sorted by rep ("" for none).
+struct RepVerdicts {
+    std::string rep;
+    int verified = 0, unverified = 0, suspicious = 0;
+};
+std::vector<RepVerdicts> verdictsPerRep(replica::Replica& replica, std::optional<int64_t> from = std::nullopt,
+                                        std::optional<int64_t> to = std::nullopt);
 
 enum class Period { Day, Week };
 struct RepCount {

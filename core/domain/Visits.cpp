@@ -3,6 +3,7 @@
 #include "domain/ActivityRows.h"
 #include "domain/Actor.h"
 #include "domain/Geo.h"
+#include "evidence/Gather.h"
 #include "replica/Replica.h"
 #include "storage/Database.h"
 
@@ -18,7 +19,21 @@ using replica::Write;
 constexpr const char* kSelect =
     "SELECT id, customer, rep, kind, purpose, notes, outcome, status, void_reason, planned_at, checkin_at, "
     "checkout_at, next_follow_up, checkin_lat, checkin_lng, checkin_accuracy, distance_m, order_amount, "
-    "satisfaction, voided FROM visit";
+    "satisfaction, voided, checkin_device_at, checkin_mock, checkin_offline, verdict, verdict_reasons, "
+    "checkin_received_at FROM visit";
+
+std::vector<std::string> splitReasons(const std::string& text)
+{
+    std::vector<std::string> out;
+    size_t start = 0;
+    while (start < text.size()) {
+        size_t comma = text.find(',', start);
+        if (comma == std::string::npos) comma = text.size();
+        if (comma > start) out.push_back(text.substr(start, comma - start));
+        start = comma + 1;
+    }
+    return out;
+}
 
 Visit readVisit(storage::Statement& st)
 {
@@ -44,6 +59,12 @@ Visit readVisit(storage::Statement& st)
     v.orderAmount = real(st, 17);
     if (auto s = integer(st, 18)) v.satisfaction = static_cast<int>(*s);
     v.voided = flag(st, 19);
+    v.checkinDeviceAt = integer(st, 20);
+    v.checkinMock = flag(st, 21);
+    if (auto offline = integer(st, 22)) v.checkinOffline = *offline != 0;
+    v.verdict = text(st, 23);
+    v.verdictReasons = splitReasons(text(st, 24));
+    v.checkinReceivedAt = integer(st, 25);
     return v;
 }
 
@@ -70,7 +91,18 @@ std::vector<Visit> query(replica::Replica& replica, const std::string& where, co
         ids.insert(out.back().customer);
     }
     auto customers = rows::customerLabels(db, ids);
-    for (auto& v : out) derive(v, customers, radiusM);
+    for (auto& v : out) {
+        derive(v, customers, radiusM);
+        // Not judged by the server yet (not synced, or synced before schema
+        // 4): the device's own verdict, from the same rules and inputs.
+        if (v.checkinAt && v.verdict.empty())
+            if (auto g = evidence::gather(db, v.id)) {
+                const auto verdict = evidence::verify(g->evidence, g->thresholds);
+                v.verdict = std::string(evidence::verdictName(verdict.verdict));
+                v.verdictReasons = verdict.reasons;
+                v.verdictProvisional = true;
+            }
+    }
     return out;
 }
 
@@ -127,6 +159,14 @@ json Visit::toJson() const
         {"voided", voided},
         {"void_reason", textJson(voidReason)},
         {"flags", flags()},
+        {"verdict", textJson(verdict)},
+        {"verdict_reasons", verdictReasons},
+        {"verdict_provisional", verdictProvisional},
+        {"checkin_device_at", optionalJson(checkinDeviceAt)},
+        {"checkin_received_at", optionalJson(checkinReceivedAt)},
+        {"sync_delay_ms", optionalJson(syncDelayMs())},
+        {"checkin_offline", optionalJson(checkinOffline)},
+        {"checkin_mock", checkinMock},
     };
 }
 
@@ -159,6 +199,11 @@ Status checkIn(replica::Replica& replica, const std::string& visitId, const Chec
     Write w;
     // One write, one clock: time, place and distance stand or fall together.
     w.set("checkin_at", in.at);
+    // The device clock's own reading: `at` came from the clock corrected by
+    // the offset this replica knows (Replica::correctClock).
+    w.set("checkin_device_at", in.deviceAt.value_or(in.at - replica.clock().offset()));
+    if (in.mock) w.set("checkin_mock", true);
+    if (in.offline) w.set("checkin_offline", *in.offline);
     if (in.lat) {
         w.set("checkin_lat", *in.lat);
         w.set("checkin_lng", *in.lng);

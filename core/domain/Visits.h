@@ -22,12 +22,15 @@
 //   no_location  checked in without a position (allowed, marked)
 //   customer_archived / customer_missing   the visit's customer is archived /
 //                not on this replica
+//   verdict      the server's (visit.verdict, a server-owned field); until
+//                it arrives, the same rules computed here (provisional)
 #pragma once
 
 #include "base/Result.h"
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -47,6 +50,17 @@ struct Visit {
     std::optional<double> checkinLat, checkinLng, checkinAccuracy, distanceM, orderAmount;
     std::optional<int> satisfaction;
     bool voided = false;
+    // Evidence of the check-in (schema 4, docs/time.md): the device clock's
+    // reading at capture (checkinAt is corrected to server time), a mock
+    // location, offline when captured (unknown: nullopt); the server's
+    // verdict and reasons (evidence/Verification.h), and when the check-in
+    // reached it.
+    std::optional<int64_t> checkinDeviceAt, checkinReceivedAt;
+    bool checkinMock = false;
+    std::optional<bool> checkinOffline;
+    std::string verdict;                      // "" until checked in
+    std::vector<std::string> verdictReasons;  // codes, e.g. "far", "short_stay"
+    bool verdictProvisional = false;          // computed here: the server's has not arrived
 
     // Derived (see above).
     bool far = false;
@@ -58,6 +72,12 @@ struct Visit {
     bool checkedIn() const { return checkinAt.has_value(); }
     // The time the visit happened (check-in) or is planned for.
     std::optional<int64_t> when() const { return checkinAt ? checkinAt : plannedAt; }
+    // How long the check-in took to reach the server.
+    std::optional<int64_t> syncDelayMs() const
+    {
+        if (!checkinAt || !checkinReceivedAt) return std::nullopt;
+        return std::max<int64_t>(0, *checkinReceivedAt - *checkinAt);
+    }
     // Flags in a fixed order: far, no_location, voided, customer_archived, customer_missing.
     std::vector<std::string> flags() const;
     nlohmann::json toJson() const;
@@ -72,8 +92,13 @@ struct VisitPlan {
 };
 
 struct CheckIn {
-    int64_t at = 0;
+    int64_t at = 0;  // corrected time (the replica's clock)
     std::optional<double> lat, lng, accuracy;
+    // The device clock's reading for `at`; unset: `at` minus the replica's
+    // known offset.
+    std::optional<int64_t> deviceAt = std::nullopt;
+    bool mock = false;                       // the platform said the position is mocked
+    std::optional<bool> offline = std::nullopt;  // known offline when captured
 };
 
 struct CheckOut {

@@ -291,6 +291,35 @@ std::vector<std::string> Hub::restoreOf(const protocol::ChangeRecord& r, const R
     return out;
 }
 
+void Hub::dropRestoresOutOfScope(PushResult& result, const std::vector<std::string>& roots, const Viewer& viewer)
+{
+    // A refusal was restored while the viewer saw its row; a later change of
+    // the same push may have taken the row out of the viewer's scope (a
+    // manager returning a customer of another team's owner to that team's
+    // pool). What the answer carries is judged on the scope it is sent in.
+    std::unordered_map<std::string, bool> visible;
+    size_t kept = 0;
+    for (size_t i = 0; i < result.restore.size(); ++i) {
+        const std::string& root = roots[i];
+        bool sees = true;
+        if (!root.empty()) {
+            auto [it, fresh] = visible.try_emplace(root, false);
+            if (fresh) {
+                const CustomerKey key = keyOf(root);
+                it->second = viewer.canSee(key.owner, key.team);
+            }
+            sees = it->second;
+        }
+        if (!sees) {
+            result.restoreBytes -= result.restore[i].size() + 1;
+            continue;
+        }
+        if (kept != i) result.restore[kept] = std::move(result.restore[i]);
+        ++kept;
+    }
+    result.restore.resize(kept);
+}
+
 std::optional<std::optional<std::string>> Hub::ownerBefore(const std::string& customer, crdt::Hlc hlc)
 {
     if (auto known = m_ownerHistory.find(customer); known != m_ownerHistory.end()) {
@@ -445,6 +474,9 @@ Result<PushResult> Hub::push(const crdt::DeviceId& device, crdt::Hlc after,
         }
         // Fields already restored, per refused row (each field of a row once).
         std::unordered_map<std::string, std::vector<int>> restored;
+        // The root of each restore entry ("" for a shared row), to check it
+        // again once the whole push is merged.
+        std::vector<std::string> restoreRoots;
         std::unordered_set<std::string> touched;  // result.customers, once each, in first-touch order
         for (const auto& r : records) {
             if (r.clock.hlc <= acked) {
@@ -470,6 +502,7 @@ Result<PushResult> Hub::push(const crdt::DeviceId& device, crdt::Hlc after,
                 for (const auto& w : r.writes) done.push_back(w.field);
                 for (const auto& op : r.setOps) done.push_back(op.field);
                 result.restoreBytes += bytes;
+                restoreRoots.insert(restoreRoots.end(), restore.size(), scope.shared ? std::string() : scope.root);
                 std::move(restore.begin(), restore.end(), std::back_inserter(result.restore));
                 result.rejected.push_back({r.clock, r.entity, r.id, std::move(*refusal)});
                 acked = r.clock.hlc;  // held, as refused: the queue moves on
@@ -494,11 +527,31 @@ Result<PushResult> Hub::push(const crdt::DeviceId& device, crdt::Hlc after,
                 log(c.seq, m_device, context.user, scope.root, c);
                 ++result.conflicts;
             }
+            if (context.derive && (!context.derivesFrom || context.derivesFrom(accepted))) {
+                m_rows.flushWrites();  // the callback reads the tables
+                auto fields = context.derive(accepted, *m_db, m_hlc.physicalMillis());
+                if (!fields.empty()) {
+                    protocol::ChangeRecord d;
+                    d.entity = accepted.entity;
+                    d.id = accepted.id;
+                    d.clock = {m_hlc.now(), m_device};
+                    d.seq = ++seq;
+                    for (auto& [name, value] : fields) {
+                        const auto* f = e.field(name);
+                        if (!f || !f->serverOnly) throw std::logic_error("derive may write server-owned fields only: " + name);
+                        d.writes.push_back({f->index, std::move(value), 0});
+                    }
+                    std::vector<protocol::ChangeRecord> none;
+                    merge(d, m_rows.load(e, d.id), d.seq, none);
+                    log(d.seq, m_device, context.user, scope.root, d);
+                }
+            }
             acked = r.clock.hlc;
             ++result.accepted;
         }
         m_rows.flushWrites();
         flushLog();
+        if (context.viewer) dropRestoresOutOfScope(result, restoreRoots, *context.viewer);
         if (seenBound && *seenBound > storedServed) noteServed(device, *seenBound);
         if (acked != ackedFor(device)) {
             UsingStatement st(*m_db, "INSERT INTO hub_device (device, acked) VALUES (?, ?) "

@@ -137,6 +137,19 @@ struct PushContext {
     // seen a value it never received and keep a conflict out of the log.
     // Unset: `seen` is taken as sent (tests, trusted tools).
     std::optional<uint64_t> servedAtLeast;
+    // Set: server-owned fields derived from what a push wrote (the server
+    // computes a visit's check-in verdict this way). After an accepted
+    // record and its conflict entries are merged, and if `derivesFrom`
+    // (cheap; unset: every record) says so, `derive` is called inside the
+    // push's transaction with the record, the hub's database — every write
+    // of the push so far readable — and the hub's time in ms. The fields it
+    // returns (by name, only those whose value changes) are written on that
+    // record's row as the hub's own record: the hub's clock, logged right
+    // after, in the same root, synced like any other change.
+    std::function<bool(const protocol::ChangeRecord&)> derivesFrom;
+    std::function<std::vector<std::pair<std::string, crdt::Value>>(const protocol::ChangeRecord&, storage::Connection&,
+                                                                   int64_t nowMs)>
+        derive;
 };
 
 struct RejectedRecord {
@@ -155,7 +168,9 @@ struct PushResult {
     std::vector<RejectedRecord> rejected;
     // What the hub holds for the fields the refused records wrote, as
     // records in JSON (protocol/ChangeRecord.h), for the device to show
-    // again: only rows the context's viewer sees, each field of a row once.
+    // again: only rows the context's viewer sees when the push is merged
+    // (a row the same push took out of its scope is not restored), each
+    // field of a row once.
     std::vector<std::string> restore;
     size_t restoreBytes = 0;
     bool stoppedEarly = false;  // the restore budget ended the push before its last record
@@ -267,6 +282,9 @@ private:
     // wrote that `done` does not hold yet for its row, as JSON records.
     std::vector<std::string> restoreOf(const protocol::ChangeRecord& record, const RecordScope& scope,
                                        const PushContext& context, const std::vector<int>& done);
+    // Drops from result.restore the entries (of roots `roots`, one each)
+    // whose row the viewer no longer sees once the whole push is merged.
+    void dropRestoresOutOfScope(PushResult& result, const std::vector<std::string>& roots, const Viewer& viewer);
 
     std::unique_ptr<storage::Connection> m_db;
     const schema::Schema& m_schema;

@@ -147,6 +147,22 @@ CREATE TABLE team_config (
 // Schema 3: the team of a customer's public pool, on devices and hubs alike.
 constexpr const char* kCustomerTeam = "ALTER TABLE customer ADD COLUMN team TEXT;";
 
+// Schema 4: check-in evidence (schema/FieldsyncSchema.cpp visit), on devices
+// and hubs alike; the index serves a rep's previous check-in
+// (evidence/Gather.h).
+constexpr const char* kEvidence = R"sql(
+ALTER TABLE visit ADD COLUMN checkin_device_at INTEGER;
+ALTER TABLE visit ADD COLUMN checkin_mock INTEGER;
+ALTER TABLE visit ADD COLUMN checkin_offline INTEGER;
+ALTER TABLE visit ADD COLUMN verdict TEXT;
+ALTER TABLE visit ADD COLUMN verdict_reasons TEXT;
+ALTER TABLE visit ADD COLUMN checkin_received_at INTEGER;
+ALTER TABLE team_config ADD COLUMN min_dwell_min INTEGER;
+ALTER TABLE team_config ADD COLUMN max_speed_kmh INTEGER;
+ALTER TABLE team_config ADD COLUMN max_offset_s INTEGER;
+CREATE INDEX visit_rep_checkin ON visit (rep, checkin_at);
+)sql";
+
 const storage::Migration kReplica[] = {
     {1, "state and change log", nullptr,
      [](storage::Connection& db) {
@@ -155,6 +171,7 @@ const storage::Migration kReplica[] = {
      }},
     {2, "team configuration", kTeamConfig},
     {3, "customer team", kCustomerTeam},
+    {4, "check-in evidence", kEvidence},
 };
 
 const storage::Migration kHub[] = {
@@ -172,6 +189,7 @@ const storage::Migration kHub[] = {
     // The highest position served to each device, which bounds the `seen`
     // of its changes (Hub.h, hub_device).
     {5, "served position", "ALTER TABLE hub_device ADD COLUMN served INTEGER NOT NULL DEFAULT 0;"},
+    {6, "check-in evidence", kEvidence},
 };
 
 // The hub on PostgreSQL (core/storage-pg): the same tables, columns and
@@ -278,12 +296,26 @@ CREATE TABLE team_config (
 );
 )sql";
 
+constexpr const char* kPgEvidence = R"sql(
+ALTER TABLE visit ADD COLUMN checkin_device_at BIGINT;
+ALTER TABLE visit ADD COLUMN checkin_mock BIGINT;
+ALTER TABLE visit ADD COLUMN checkin_offline BIGINT;
+ALTER TABLE visit ADD COLUMN verdict TEXT;
+ALTER TABLE visit ADD COLUMN verdict_reasons TEXT;
+ALTER TABLE visit ADD COLUMN checkin_received_at BIGINT;
+ALTER TABLE team_config ADD COLUMN min_dwell_min BIGINT;
+ALTER TABLE team_config ADD COLUMN max_speed_kmh BIGINT;
+ALTER TABLE team_config ADD COLUMN max_offset_s BIGINT;
+CREATE INDEX visit_rep_checkin ON visit (rep, checkin_at);
+)sql";
+
 const storage::Migration kPgHub[] = {
     {1, "state and global log", kPgHubV1},
     {2, "pull scan index", "CREATE INDEX hub_log_scan ON hub_log (seq, customer);"},
     {3, "team configuration", kPgTeamConfig},
     {4, "customer team", kCustomerTeam},
     {5, "served position", "ALTER TABLE hub_device ADD COLUMN served BIGINT NOT NULL DEFAULT 0;"},
+    {6, "check-in evidence", kPgEvidence},
 };
 
 } // namespace

@@ -146,6 +146,21 @@ std::vector<EntityDef> declare()
              stageOf("status", {"planned", "checked_in", "completed"}),
              f("voided", T::Bool),
              f("void_reason", T::Text),
+             // Schema 4, evidence of the check-in (docs/time.md): the device
+             // clock's own reading when it captured checkin_at (checkin_at is
+             // corrected to server time; the difference is the correction),
+             // whether the platform reported a mock location provider, and
+             // whether the device knew itself offline — written in the
+             // check-in's one write.
+             once(f("checkin_device_at", T::Time)),
+             once(f("checkin_mock", T::Bool)),
+             once(f("checkin_offline", T::Bool)),
+             // Written by the server when it merges a check-in or check-out
+             // (evidence/Verification.h): the verdict, its reasons
+             // ("far,short_stay"), and when the check-in reached the server.
+             serverOnly(enumOf("verdict", {"verified", "unverified", "suspicious"})),
+             serverOnly(f("verdict_reasons", T::Text)),
+             serverOnly(f("checkin_received_at", T::Time)),
          },
          childOf("customer")},
         {"task", "task",
@@ -203,6 +218,10 @@ std::vector<EntityDef> declare()
              bounded("cadence_c", 1, 3650),
              bounded("cadence_d", 1, 3650),
              f("radius_m", T::Real),
+             // Schema 4: check-in verification thresholds (evidence/Verification.h).
+             bounded("min_dwell_min", 0, 1440),
+             bounded("max_speed_kmh", 1, 2000),
+             bounded("max_offset_s", 0, 31'536'000),
          },
          shared()},
     };

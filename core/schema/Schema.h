@@ -38,7 +38,10 @@ namespace fieldsync::schema {
 //   1  customer, contact, visit, task, complaint, conflict
 //   2  team_config (a team's visit cadence and check-in radius)
 //   3  customer.team (the team whose public pool holds it when unowned)
-constexpr int kSchemaVersion = 3;
+//   4  check-in evidence: visit.checkin_device_at, checkin_mock,
+//      checkin_offline, the server's verdict, verdict_reasons and
+//      checkin_received_at; team_config's verification thresholds
+constexpr int kSchemaVersion = 4;
 
 enum class FieldType { Text, Integer, Real, Bool, Time, Ref, Enum, Stage, TagSet };
 
@@ -52,7 +55,7 @@ struct FieldDef {
     std::vector<std::string> options;  // Enum: allowed values; Stage: stages in order
     std::string refEntity;           // Ref: the entity it points to
     std::optional<int64_t> min, max; // Integer bounds
-    bool serverOnly = false;         // written by the hub only (conflict log)
+    bool serverOnly = false;         // written by the hub only (conflict log, visit verdict)
     // Time fields only: read from the device clock at the write (a check-in),
     // so it carries that clock's error and moves with the write when the
     // clock is corrected (Replica::correctClock).

@@ -20,6 +20,7 @@
 #include "domain/Reports.h"
 #include "domain/Tasks.h"
 #include "domain/Visits.h"
+#include "evidence/Verification.h"
 
 #include <charconv>
 #include <cmath>
@@ -114,6 +115,23 @@ std::string flagsText(const domain::Visit& v)
     return out;
 }
 
+// "suspicious: far, short stay" — the server's verdict, or the device's own
+// until the server's arrives ("(provisional)").
+std::string verdictText(const domain::Visit& v)
+{
+    if (v.verdict.empty()) return "-";
+    std::string out = v.verdict;
+    std::string reasons;
+    for (auto r : v.verdictReasons) {
+        for (auto& c : r)
+            if (c == '_') c = ' ';
+        reasons += (reasons.empty() ? "" : ", ") + r;
+    }
+    if (!reasons.empty()) out += ": " + reasons;
+    if (v.verdictProvisional) out += " (provisional)";
+    return out;
+}
+
 void printId(Context& ctx, const std::string& id)
 {
     if (ctx.json()) printJson(ctx.out(), json{{"id", id}});
@@ -157,7 +175,7 @@ void checkInVisit(Context& ctx)
     if (v.distanceM) ctx.out() << ", " << metres(v.distanceM) << " from the customer";
     if (v.far) ctx.out() << " (farther than " << metres(radius) << ": flagged)";
     if (v.noLocation) ctx.out() << " without a location (flagged)";
-    ctx.out() << '\n';
+    ctx.out() << "\ncheck-in " << verdictText(v) << '\n';
 }
 
 void checkOutVisit(Context& ctx)
@@ -384,6 +402,9 @@ void reportFeed(Context& ctx)
     filter.to = range.to;
     filter.outcome = ctx.value("outcome");
     filter.flaggedOnly = ctx.flag("flagged");
+    filter.verdict = ctx.value("verdict");
+    if (filter.verdict && !evidence::verdictFromName(*filter.verdict))
+        ctx.usageError("--verdict is verified, unverified or suspicious, not \"" + *filter.verdict + "\"");
     auto visits = domain::visitFeed(ctx.replica(), filter);
     if (ctx.json()) {
         json out = json::array();
@@ -395,10 +416,33 @@ void reportFeed(Context& ctx)
         ctx.out() << "no visits\n";
         return;
     }
-    Table t({"CHECK-IN", "REP", "CUSTOMER", "OUTCOME", "DISTANCE", "FLAGS", "ID"});
+    Table t({"CHECK-IN", "REP", "CUSTOMER", "OUTCOME", "DISTANCE", "FLAGS", "VERDICT", "ID"});
     for (const auto& v : visits)
         t.addRow({time.dateTimeText(*v.checkinAt), orDash(v.rep), orDash(v.customerName), orDash(v.outcome),
-                  metres(v.distanceM), flagsText(v), v.id});
+                  metres(v.distanceM), flagsText(v), verdictText(v), v.id});
+    t.print(ctx.out());
+}
+
+void reportVerdicts(Context& ctx)
+{
+    auto time = localTime(ctx);
+    auto range = dateRange(ctx, time);
+    auto rows = domain::verdictsPerRep(ctx.replica(), range.from, range.to);
+    if (ctx.json()) {
+        json out = json::array();
+        for (const auto& r : rows)
+            out.push_back({{"rep", r.rep}, {"verified", r.verified}, {"unverified", r.unverified},
+                           {"suspicious", r.suspicious}});
+        printJson(ctx.out(), out);
+        return;
+    }
+    if (rows.empty()) {
+        ctx.out() << "no check-ins\n";
+        return;
+    }
+    Table t({"REP", "VERIFIED", "UNVERIFIED", "SUSPICIOUS"});
+    for (const auto& r : rows)
+        t.addRow({orDash(r.rep), std::to_string(r.verified), std::to_string(r.unverified), std::to_string(r.suspicious)});
     t.print(ctx.out());
 }
 
@@ -475,6 +519,9 @@ void printTeamConfig(Context& ctx, const domain::TeamConfig& config)
         printJson(ctx.out(), {{"team", config.team.empty() ? json(nullptr) : json(config.team)},
                               {"cadence_days", cadence},
                               {"checkin_radius_m", config.checkinRadiusM},
+                              {"min_dwell_min", config.minDwellMin},
+                              {"max_speed_kmh", config.maxSpeedKmh},
+                              {"max_offset_s", config.maxOffsetS},
                               {"synced", config.synced}});
         return;
     }
@@ -483,6 +530,9 @@ void printTeamConfig(Context& ctx, const domain::TeamConfig& config)
     for (size_t i = 0; i < domain::kLevels.size(); ++i)
         pairs.emplace_back(std::string(domain::kLevels[i]), "every " + std::to_string(config.cadenceDays[i]) + " days");
     pairs.emplace_back("check-in radius", metres(config.checkinRadiusM));
+    pairs.emplace_back("shortest visit", std::to_string(config.minDwellMin) + " minutes");
+    pairs.emplace_back("fastest travel", std::to_string(config.maxSpeedKmh) + " km/h");
+    pairs.emplace_back("largest clock error", std::to_string(config.maxOffsetS) + " s");
     pairs.emplace_back("source", config.synced ? "the team's configuration (synced)"
                                                : "this device (no team configuration received yet)");
     printPairs(ctx.out(), pairs);
@@ -518,6 +568,12 @@ void teamConfig(Context& ctx)
         check(domain::parseConfigAssignment("radius=" + *radius, change));
         changes = true;
     }
+    for (const auto& [option, key] : {std::pair{"min-dwell", "min_dwell"}, std::pair{"max-speed", "max_speed"},
+                                      std::pair{"max-offset", "max_offset"}})
+        if (auto value = ctx.value(option)) {
+            check(domain::parseConfigAssignment(std::string(key) + "=" + *value, change));
+            changes = true;
+        }
     printTeamConfig(ctx, changes ? unwrap(domain::setTeamConfig(r, change)) : domain::teamConfig(r));
 }
 
@@ -695,15 +751,24 @@ void addReportCommands(CommandTable& table)
         table.add(std::move(c));
     }
     {
-        Command c = command({"report", "feed"}, "[--rep U] [--from DATE] [--to DATE] [--outcome T] [--flagged] [--json]",
-                            "the team's check-ins, latest first", reportFeed);
+        Command c = command({"report", "feed"},
+                            "[--rep U] [--from DATE] [--to DATE] [--outcome T] [--flagged] [--verdict V] [--json]",
+                            "the team's check-ins, latest first, with their verdicts", reportFeed);
         c.options = [](po::options_description& d) {
             d.add_options()
                 ("rep", po::value<std::string>()->value_name("U"), "only this rep's")
                 ("outcome", po::value<std::string>()->value_name("T"), "only this outcome")
-                ("flagged", po::bool_switch(), "only far check-ins and check-ins without a location");
+                ("flagged", po::bool_switch(), "only far check-ins and check-ins without a location")
+                ("verdict", po::value<std::string>()->value_name("V"),
+                 "only check-ins judged verified, unverified or suspicious");
             rangeOptions(d);
         };
+        table.add(std::move(c));
+    }
+    {
+        Command c = command({"report", "verdicts"}, "[--from DATE] [--to DATE] [--json]",
+                            "check-ins per rep by verdict: verified, unverified, suspicious", reportVerdicts);
+        c.options = rangeOptions;
         table.add(std::move(c));
     }
     {
@@ -748,21 +813,32 @@ void addReportCommands(CommandTable& table)
     table.addGroup({"team", "the team's configuration, synced to every device of the team", {}});
     {
         Command c = command({"team", "config"}, "[--cadence-a DAYS] [--cadence-b DAYS] [--cadence-c DAYS] "
-                                                "[--cadence-d DAYS] [--radius METRES] [--json]",
-                            "show, or set (managers), the team's visit cadence per level and check-in radius",
+                                                "[--cadence-d DAYS] [--radius METRES] [--min-dwell MIN] "
+                                                "[--max-speed KMH] [--max-offset S] [--json]",
+                            "show, or set (managers), the team's visit cadence per level, check-in radius and "
+                            "check-in verification thresholds",
                             teamConfig);
         c.reference = "The configuration is one synced row per team: a manager's change reaches every\n"
                       "device of the team at its next sync; the server refuses it from anybody but the\n"
                       "team's managers and admins. Until a device has received it, it uses its own\n"
                       "setting (config cadence, earlier releases) or the defaults: A every 7 days,\n"
-                      "B 14, C 30, D 90, radius 500 m. A rep changing it: exit status 5.\n";
+                      "B 14, C 30, D 90, radius 500 m. A rep changing it: exit status 5.\n"
+                      "The server judges every check-in against the team's radius, shortest visit,\n"
+                      "fastest travel and largest clock error (docs/time.md): verified, unverified\n"
+                      "or suspicious, with reasons (report feed --verdict, report verdicts).\n";
         c.options = [](po::options_description& d) {
             d.add_options()
                 ("cadence-a", po::value<std::string>()->value_name("DAYS"), "days between visits of A customers (1..3650)")
                 ("cadence-b", po::value<std::string>()->value_name("DAYS"), "days between visits of B customers")
                 ("cadence-c", po::value<std::string>()->value_name("DAYS"), "days between visits of C customers")
                 ("cadence-d", po::value<std::string>()->value_name("DAYS"), "days between visits of D customers")
-                ("radius", po::value<std::string>()->value_name("METRES"), "check-in radius in metres (1..100000)");
+                ("radius", po::value<std::string>()->value_name("METRES"), "check-in radius in metres (1..100000)")
+                ("min-dwell", po::value<std::string>()->value_name("MIN"),
+                 "a visit shorter than this is suspicious (minutes, 0..1440; default 5)")
+                ("max-speed", po::value<std::string>()->value_name("KMH"),
+                 "travel between check-ins faster than this is suspicious (km/h, 1..2000; default 150)")
+                ("max-offset", po::value<std::string>()->value_name("S"),
+                 "a device clock off by more than this leaves a check-in unverified (seconds; default 300)");
         };
         table.add(std::move(c));
     }

@@ -489,6 +489,10 @@ void logVisit(Context& ctx)
                                      : crdt::Value(ctx.replica().clock().physicalMillis());
     if (crdt::isNull(at)) ctx.usageError("--at needs a time");
     write.set("checkin_at", at);
+    // The device clock's reading, as domain::checkIn records it (the
+    // difference from checkin_at is the correction this replica applied).
+    if (const auto* ms = std::get_if<int64_t>(&at))
+        write.set("checkin_device_at", *ms - ctx.replica().clock().offset());
     setFromOption(ctx, write, e, "lat", "checkin_lat");
     setFromOption(ctx, write, e, "lng", "checkin_lng");
     setFromOption(ctx, write, e, "accuracy", "checkin_accuracy");

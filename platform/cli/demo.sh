@@ -178,6 +178,12 @@ server_demo() {
     on "$M" report feed --from "$(date +%F)"
     say "The whole team's feed has every visit the reps logged; its latest lines:"
     first 6 on "$M" report feed
+    if has report verdicts; then
+      say "The server judged every check-in as it arrived. Today's suspicious one, and why:"
+      on "$M" report feed --verdict suspicious --from "$(date +%F)"
+      say "Check-ins per rep by verdict, the demo company's history included:"
+      first 6 on "$M" report verdicts
+    fi
   else
     say "Every visit of the team, as the manager's tablet holds it (first lines):"
     first 12 on "$M" visit list
@@ -210,6 +216,8 @@ server_demo() {
   say "- Each device works on its own local database, with or without signal; a sync"
   say "  pushes its changes and pulls the others', only the customers its user may see."
   say "- Check-ins keep their time and place for good; far ones are flagged for the manager."
+  say "- The server judges every check-in (verified, unverified, suspicious) and says why;"
+  say "  a rep's device shows its own verdict until the server's arrives."
   say "- Two people edited the same field offline: one value won everywhere, by the same"
   say "  rule on every device and the server, and the other is kept in the conflict log."
   say "- Two reps claimed the same pool customer: the first claim to arrive won, the other"

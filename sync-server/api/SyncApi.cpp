@@ -1,6 +1,7 @@
 #include "api/SyncApi.h"
 
 #include "api/Scope.h"
+#include "evidence/Gather.h"
 
 #include "protocol/ChangeRecord.h"
 #include "protocol/JsonDepth.h"
@@ -15,6 +16,20 @@
 #include <spdlog/spdlog.h>
 
 namespace fieldsync::server {
+
+void verifyCheckIns(replica::PushContext& context, bool recordArrival)
+{
+    const auto& visit = *schema::fieldsyncSchema().entity("visit");
+    context.derivesFrom = [&visit](const protocol::ChangeRecord& r) {
+        if (r.entity != visit.code) return false;
+        for (const auto& w : r.writes)
+            if (evidence::isEvidenceField(visit.fields[static_cast<size_t>(w.field)].name)) return true;
+        return false;
+    };
+    context.derive = [recordArrival](const protocol::ChangeRecord& r, storage::Connection& db, int64_t nowMs) {
+        return evidence::serverFields(db, r.id, recordArrival ? std::optional(nowMs) : std::nullopt);
+    };
+}
 
 using nlohmann::json;
 
@@ -339,6 +354,7 @@ HttpResponse SyncApi::sync(const HttpRequest& request)
             // (docs/api.md, "push.restore").
             context.restoreBudget = std::max(request.body.size(), kMinRestoreBudget);
             context.servedAtLeast = servedTo(device);
+            verifyCheckIns(context);
             auto pushed = m_hub.push(device, *after, records, context);
             if (!pushed) return errorResponse(pushed.error());
             m_metrics.merged(pushed->fieldChanges);

@@ -29,6 +29,11 @@
 
 namespace fieldsync::server {
 
+// Makes a push compute each visit's check-in verdict when it merges a change
+// to the visit's evidence (evidence/Gather.h serverFields): every push from a
+// device, and the demo seed (which records no arrival time: nothing arrived).
+void verifyCheckIns(replica::PushContext& context, bool recordArrival = true);
+
 struct ApiOptions {
     size_t maxChangesPerPush = 5000;
     int64_t maxDriftMs = 5 * 60 * 1000;

@@ -922,6 +922,19 @@ private slots:
         feed.setDays(0);
         QCOMPARE(feed.rowCount(), 3);
         QCOMPARE(feed.data(feed.index(2), VisitsModel::FarRole).toBool(), true);
+        // Each check-in's verdict, the device's own until the server's
+        // arrives (docs/time.md), in words; and the feed by verdict.
+        QCOMPARE(column(feed, VisitsModel::VerdictRole), (QStringList{"verified", "unverified", "suspicious"}));
+        QCOMPARE(column(feed, VisitsModel::VerdictLabelRole),
+                 (QStringList{"Verified (not confirmed by the server yet)",
+                              "Unverified: no location (not confirmed by the server yet)",
+                              "Suspicious: far from the customer (not confirmed by the server yet)"}));
+        feed.setVerdict("suspicious");
+        QCOMPARE(column(feed, VisitsModel::CustomerNameRole), QStringList{"广州南方物流"});
+        feed.setVerdict("unverified");
+        QCOMPARE(column(feed, VisitsModel::CustomerNameRole), QStringList{"上海宏达贸易"});
+        feed.setVerdict({});
+        QCOMPARE(feed.rowCount(), 3);
 
         ChurnModel churn;
         QAbstractItemModelTester churnTester(&churn, QAbstractItemModelTester::FailureReportingMode::QtTest);

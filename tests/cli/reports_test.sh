@@ -30,7 +30,8 @@ V1=$(db visit plan --customer "$SHOP" --at 2026-11-22T09:00+08:00 --purpose 季�
 [[ "$V1" =~ $UUID_RE ]] || fail "visit plan printed [$V1]"
 pass
 expect_eq "$(db visit checkin "$V1" --at 2026-11-22T09:05+08:00 --lat 39.9045 --lng 116.4 --accuracy 8)" \
-  "checked in, 500.4 m from the customer (farther than 500 m: flagged)" "far check-in message"
+  "checked in, 500.4 m from the customer (farther than 500 m: flagged)
+check-in verified (provisional)" "far check-in message; the device's own verdict until the server's: 500.4 m with an 8 m fix may be within 500 m"
 out=$(db visit checkout "$V1" --at 2026-11-22T10:00+08:00 --outcome 下单 --satisfaction 4 --order 12800.5 \
   --notes $'说明: "急", 需要\n回电' --next 2026-11-29T09:00+08:00 --json)
 TASK=$(pyj 'd["task"]' <<< "$out")
@@ -40,7 +41,8 @@ expect_eq "$(db task show "$TASK" --json | pyj '[d["origin_visit"], d["assignee"
   "[\"$V1\", \"lina\", \"回访 北京昭智教育\", \"open\"]" "follow-up task"
 
 V2=$(db visit plan --customer "$MALL" --at 2026-11-23T10:00+08:00)
-expect_eq "$(db visit checkin "$V2" --at 2026-11-23T10:02+08:00)" "checked in without a location (flagged)" "no location"
+expect_eq "$(db visit checkin "$V2" --at 2026-11-23T10:02+08:00)" "checked in without a location (flagged)
+check-in unverified: no location (provisional)" "no location"
 V3=$(db visit log --customer "$SHOP" --at 2026-11-21T23:30+08:00 --rep lina --lat 39.9 --lng 116.4)
 expect_eq "$(db visit show "$V3" --json | pyj 'd["distance_m"]')" "0.0" "visit log stores the distance too"
 as wangqiang manager
@@ -84,6 +86,13 @@ expect_eq "$(db report coverage --as-of 2026-12-01T00:10+08:00 --json | pyj '[d[
 expect_eq "$(db report feed --flagged --json | pyj '[v["id"] for v in d]')" "[\"$V2\", \"$V1\"]" "feed --flagged"
 expect_eq "$(db report feed --from 2026-11-22 --to 2026-11-22 --json | pyj '[v["id"] for v in d]')" "[\"$V1\"]" "feed by date"
 expect_eq "$(db report feed --outcome 下单 --rep lina --json | pyj 'len(d)')" "1" "feed by outcome and rep"
+expect_eq "$(db report feed --verdict verified --json | pyj '[(v["id"], v["verdict_reasons"], v["verdict_provisional"]) for v in d]')" \
+  "[[\"$V1\", [], true]]" "feed by verdict"
+expect_eq "$(db report feed --verdict unverified --json | pyj '[v["id"] for v in d]')" "[\"$V2\"]" "feed: unverified"
+expect_contains "$(db report feed)" "unverified: no location (provisional)" "the feed's verdict column"
+expect_eq "$(db report feed --verdict suspicious)" "no visits" "feed: no suspicious check-in"
+expect_eq "$(db report verdicts --json | pyj '[(r["rep"], r["verified"], r["unverified"], r["suspicious"]) for r in d]')" \
+  '[["lina", 1, 1, 0]]' "check-ins per rep by verdict"
 expect_eq "$(db report per-rep --json | pyj '[(r["rep"], r["day"], r["visits"]) for r in d]')" \
   '[["lina", "2026-11-22", 1], ["lina", "2026-11-23", 1]]' "visits per rep per day"
 expect_eq "$(db report per-rep --by week --json | pyj '[(r["rep"], r["week"], r["visits"]) for r in d]')" \
@@ -97,10 +106,11 @@ python3 - visits.csv "$V1" "$SHOP" <<'PY'
 import sys
 data = open(sys.argv[1], "rb").read()
 want = ("\ufeffvisit_id,customer_id,customer,rep,kind,status,planned_at,checkin_at,checkout_at,checkin_lat,"
-        "checkin_lng,distance_m,flags,purpose,outcome,satisfaction,order_amount,next_follow_up,notes\r\n"
+        "checkin_lng,distance_m,flags,purpose,outcome,satisfaction,order_amount,next_follow_up,notes,verdict,"
+        "verdict_reasons,checkin_device_time,checkin_received_at\r\n"
         f"{sys.argv[2]},{sys.argv[3]},北京昭智教育,lina,visit,completed,2026-11-22 09:00,2026-11-22 09:05,"
         "2026-11-22 10:00,39.9045,116.4,500.38,far,季度回访,下单,4,12800.5,2026-11-29 09:00,"
-        "\"说明: \"\"急\"\", 需要\n回电\"\r\n").encode()
+        "\"说明: \"\"急\"\", 需要\n回电\",verified (provisional),,2026-11-22 09:05,\r\n").encode()
 if data != want:
     sys.exit(f"visits.csv differs:\n{data!r}\n{want!r}")
 PY
@@ -151,6 +161,7 @@ expect_fail 2 "an answered complaint needs a resolution" db complaint move "$K" 
 expect_fail 2 "unknown complaint stage 'closed'" db complaint move "$K" closed
 expect_fail 2 "complaint.channel must be one of" db complaint add --customer "$MALL" --channel fax
 expect_fail 2 "--by is day or week" db report per-rep --by month
+expect_fail 2 "--verdict is verified, unverified or suspicious, not \"trusted\"" db report feed --verdict trusted
 expect_fail 2 "expected a date YYYY-MM-DD, got '2026/11/01'" db report feed --from 2026/11/01
 expect_fail 2 "--from is after --to" db export visits --from 2026-11-30 --to 2026-11-01 --out x.csv
 expect_fail 2 "missing --out FILE" db export visits
@@ -170,7 +181,12 @@ expect_eq "$(db team config --cadence-b 21 --json | pyj '[d["cadence_days"]["A"]
 db dump > before.json
 expect_fail 2 "a visit cadence is 1..3650 days, not 0" db team config --cadence-c 0
 expect_fail 2 "radius must be a number of metres, got 'far'" db team config --radius far
-expect_eq "$(db team config | grep source)" "source           the team's configuration (synced)" "the text form names the source"
+expect_eq "$(db team config | grep source)" "source               the team's configuration (synced)" "the text form names the source"
+expect_fail 2 "min_dwell (minutes) must be a whole number from 0 to 1440, got '2000'" db team config --min-dwell 2000
+expect_fail 2 "max_speed (km/h) must be a whole number from 1 to 2000, got 'fast'" db team config --max-speed fast
+expect_eq "$(db team config --min-dwell 20 --max-speed 90 --max-offset 600 --json | pyj '[d["min_dwell_min"], d["max_speed_kmh"], d["max_offset_s"]]')" \
+  "[20, 90, 600]" "a manager sets the verification thresholds"
+expect_contains "$(db team config)" "shortest visit       20 minutes" "the thresholds in the text form"
 [ -z "$(ls ./*.tmp-* 2> /dev/null)" ] || fail "an export left a temporary file"
 pass
 

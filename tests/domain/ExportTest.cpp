@@ -71,10 +71,13 @@ TEST_F(Export, VisitsByteForByte)
     const std::string expected =
         "\xEF\xBB\xBF"
         "visit_id,customer_id,customer,rep,kind,status,planned_at,checkin_at,checkout_at,checkin_lat,checkin_lng,"
-        "distance_m,flags,purpose,outcome,satisfaction,order_amount,next_follow_up,notes\r\n"
+        "distance_m,flags,purpose,outcome,satisfaction,order_amount,next_follow_up,notes,verdict,verdict_reasons,"
+        "checkin_device_time,checkin_received_at\r\n"
         + id + "," + shop
         + ",北京昭智教育,lina,visit,completed,2026-11-22 09:00,2026-11-22 09:05,2026-11-22 10:00,39.9045,116.4,"
-          "500.38,far,季度回访,'=1+1,4,12800.5,,\"说明: \"\"急\"\", 需要\n回电\"\r\n";
+          "500.38,far,季度回访,'=1+1,4,12800.5,,\"说明: \"\"急\"\", 需要\n回电\","
+          // Not synced: the device's own verdict; the clock was right.
+          "suspicious (provisional),far,2026-11-22 09:05,\r\n";
     ExportRange range{beijing(2026, 11, 22), beijing(2026, 11, 23)};
     EXPECT_EQ(visitsCsv(*m_r, m_time, range), expected);
 

@@ -62,9 +62,9 @@ for q in "${queries[@]}"; do
   fi
 done
 check "every query prints the same on both stores" "$same" "${#queries[@]}"
-check "the row's story on PostgreSQL: conflict, manager, rep, creation" \
+check "the row's story on PostgreSQL: conflict, manager, rep, the server's verdict, creation" \
   "$("$FSS" --store "$PGSTORE" audit --row "$v" --json | python3 -c 'import json,sys; print(",".join(e["device"]["name"] for e in json.load(sys.stdin)))')" \
-  "server,Manager's tablet,$rep 的手机,$rep 的手机"
+  "server,Manager's tablet,$rep 的手机,server,$rep 的手机"
 
 # A server instance on PostgreSQL takes a change; the audit sees it at once.
 start_instance "$PGSTORE"

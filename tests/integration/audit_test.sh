@@ -55,25 +55,29 @@ ended_ms=$(date +%s%3N)
 
 # Who changed this visit: the table, newest first, while the server serves.
 audit --row "$V" >"$WORK/row.txt" 2>"$WORK/row.err"
-check "--row: a header and three changes" "$(wc -l <"$WORK/row.txt")" 4
+# Four changes: the creation, the server's verdict on the check-in (by the
+# server, caused by lina's push), the tablet's outcome, the manager's note.
+check "--row: a header and four changes" "$(wc -l <"$WORK/row.txt")" 5
 check "--row: nothing on stderr when all is shown" "$(wc -c <"$WORK/row.err")" 0
 check "--row table: newest first, by user and named device" \
-  "$(awk 'NR > 1 { print $3 }' "$WORK/row.txt" | paste -sd,)" zhang,lina,lina
+  "$(awk 'NR > 1 { print $3 }' "$WORK/row.txt" | paste -sd,)" zhang,lina,lina,lina
 row_line() { sed -n "$1p" "$WORK/row.txt"; }
 case "$(row_line 2)" in *"张经理的平板 ("*") "*"visit"*"$V"*"北京昭智教育 ($C)"*'notes="call back in May, bring samples"'*) echo "ok - --row table: the manager's note, device name and short id, customer" ;;
   *) fail "--row table line: '$(row_line 2)'" ;; esac
 case "$(row_line 3)" in *"Lina's tablet ("*"outcome=ordered"*) echo "ok - --row table: the outcome from lina's tablet" ;;
   *) fail "--row table line: '$(row_line 3)'" ;; esac
-case "$(row_line 4)" in *"Lina's phone (${lina_id:0:8})"*"customer=$C, "*) echo "ok - --row table: the visit's creation from lina's phone" ;;
+case "$(row_line 4)" in *" lina   [server] "*"verdict=unverified, verdict_reasons=no_location, checkin_received_at="*) echo "ok - --row table: the server's verdict on the check-in" ;;
   *) fail "--row table line: '$(row_line 4)'" ;; esac
+case "$(row_line 5)" in *"Lina's phone (${lina_id:0:8})"*"customer=$C, "*) echo "ok - --row table: the visit's creation from lina's phone" ;;
+  *) fail "--row table line: '$(row_line 5)'" ;; esac
 check "--row table: received times in ISO 8601, local zone" \
-  "$(awk 'NR > 1 { print $2 }' "$WORK/row.txt" | grep -cE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\+08:00$')" 3
+  "$(awk 'NR > 1 { print $2 }' "$WORK/row.txt" | grep -cE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\+08:00$')" 4
 
 audit --row "$V" --json >"$WORK/row.json"
-check "--json: the same three changes" "$(json "$WORK/row.json" 'len(j)')" 3
+check "--json: the same four changes" "$(json "$WORK/row.json" 'len(j)')" 4
 check "--json: users and device names" \
-  "$(json "$WORK/row.json" '",".join(e["user"] + "/" + e["device"]["name"] for e in j)')" "zhang/张经理的平板,lina/Lina's tablet,lina/Lina's phone"
-check "--json: the phone's full id" "$(json "$WORK/row.json" 'j[2]["device"]["id"]')" "$lina_id"
+  "$(json "$WORK/row.json" '",".join(e["user"] + "/" + e["device"]["name"] for e in j)')" "zhang/张经理的平板,lina/Lina's tablet,lina/server,lina/Lina's phone"
+check "--json: the phone's full id" "$(json "$WORK/row.json" 'j[3]["device"]["id"]')" "$lina_id"
 check "--json: entity, row, customer id and name" \
   "$(json "$WORK/row.json" 'set((e["entity"], e["row"], e["customer"]["id"], e["customer"]["name"]) for e in j) == {("visit", "'"$V"'", "'"$C"'", "北京昭智教育")}')" True
 check "--json: received while the test ran" \
@@ -98,8 +102,8 @@ if cmp -s "$WORK/dev-name.json" "$WORK/dev-prefix.json" && cmp -s "$WORK/dev-nam
   echo "ok - --device by name = by id prefix = by id (any case)"; else fail "--device forms disagree"; fi
 check "--device: lina's phone's changes only" "$(json "$WORK/dev-id.json" 'len(j) > 0 and all(e["device"]["id"] == "'"$lina_id"'" for e in j)')" True
 check "--user zhang" "$(audit --user zhang --json | python3 -c 'import json,sys; print(sorted(set(e["user"] for e in json.load(sys.stdin))))')" "['zhang']"
-check "--entity visit --user lina: the two creations and the tablet's outcome" \
-  "$(audit --entity visit --user lina --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" 3
+check "--entity visit --user lina: the two creations, the server's verdict on each, and the tablet's outcome" \
+  "$(audit --entity visit --user lina --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" 5
 
 # The server's conflict entry.
 audit --entity conflict --json >"$WORK/conflict.json"

@@ -103,8 +103,8 @@ fs "$manager" visit log --customer "$c" --notes "after the move" >/dev/null
 fs "$manager" customer set "$c" "phone=13800000009" >/dev/null
 sync_dev "$manager"
 out=$(fs "$rep" sync --json)
-check "the rep pulls just the two new changes" "$(echo "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["pulled"])')" 2
-check "positions go on after the copied log" "$(cursor_of "$rep")" "$((rep_cursor + 2))"
+check "the rep pulls just the three new changes (the visit, the server's verdict on it, the phone)" "$(echo "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["pulled"])')" 3
+check "positions go on after the copied log" "$(cursor_of "$rep")" "$((rep_cursor + 3))"
 same_as_store "$PGSTORE" "$rep"
 same_as_store "$PGSTORE" "$manager"
 stop_server

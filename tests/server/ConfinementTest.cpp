@@ -133,6 +133,46 @@ TEST_F(ConfinementTest, NobodyMovesAChildToAnotherCustomerNotEvenItsOwnerOrAnAdm
     EXPECT_EQ(same.status, 200) << same.body;
 }
 
+// Found by the scope property test: a manager's push whose first change is
+// refused while he still sees the customer (restored) and whose second gives
+// the customer away (a customer of another team owned by one of his reps,
+// returned to that team's pool). The answer is sent in the scope the push
+// ends with: nothing of the customer comes back, and his next pull evicts it.
+TEST_F(ConfinementTest, ARefusalRestoredBeforeTheSamePushGaveTheRowAwayIsNotSent)
+{
+    const std::string x = create(*admin, "customer", Write().set("name", "South Co"s).set("team", "south"s)
+                                                         .set("owner", "wang"s).set("notes", "south's notes"s));
+    now += 1;
+    syncOk(*admin);
+    syncOk(*zhang);
+    ASSERT_TRUE(has(*zhang, "customer", x)) << "wang is on his team: the customer is his to see";
+
+    json first = raw(*zhang, "customer", x, {{"team", "north"}, {"notes", "moved"}});
+    now += 1;
+    json second = raw(*zhang, "customer", x, {{"owner", nullptr}});
+    HttpResponse r = pushRaw(*zhang, json::array({first, second}));
+    ASSERT_EQ(r.status, 403) << r.body;
+    json b = bodyOf(r);
+    ASSERT_EQ(b["push"]["rejected"].size(), 1u);
+    EXPECT_EQ(b["push"]["rejected"][0]["reason"], "team_fixed");
+    EXPECT_EQ(b["push"]["accepted"], 1);
+    EXPECT_EQ(hubField("customer", x, "owner"), nullptr) << "returned to the south pool";
+    EXPECT_EQ(b["restore"], json::array()) << "the restore of a customer he no longer sees";
+    syncOk(*zhang);
+    EXPECT_FALSE(has(*zhang, "customer", x)) << "his next pull evicts it";
+
+    // The same refusal alone, while he sees it, is restored.
+    const std::string y = create(*admin, "customer", Write().set("name", "South Two"s).set("team", "south"s)
+                                                         .set("owner", "wang"s).set("notes", "kept"s));
+    now += 1;
+    syncOk(*admin);
+    syncOk(*zhang);
+    HttpResponse alone = pushRaw(*zhang, json::array({raw(*zhang, "customer", y, {{"notes", "moved"}, {"team", "north"}})}));
+    ASSERT_EQ(alone.status, 403) << alone.body;
+    ASSERT_EQ(bodyOf(alone)["restore"].size(), 1u) << alone.body;
+    EXPECT_EQ(bodyOf(alone)["restore"][0]["set"]["notes"], "kept");
+}
+
 // 330 KB of refused changes used to get a 201 MB answer: each refusal
 // repeated the whole row. Now a refusal restores only the fields it wrote,
 // each once, and the answer stays within the request's size.

@@ -67,6 +67,9 @@ public:
     std::map<std::string, Person> people;
     std::map<std::string, RootState> roots;
     std::map<std::string, RowInfo> rows;
+    // Row ids in the order the log made them: what the test picks from, so
+    // that a seed replays the same scenario though ids are random.
+    std::vector<std::string> order;
 
     bool member(const std::string& user, const std::optional<std::string>& team) const
     {
@@ -177,17 +180,22 @@ public:
             if (fresh) {
                 it->second.team = textOrNull(set, "team");
                 rows[id] = {entity, id};
+                order.push_back(id);
             }
             if (set.contains("owner") && (fresh || clock > it->second.ownerClock)) {
                 it->second.owner = textOrNull(set, "owner");
                 it->second.ownerClock = clock;
             }
         } else if (kChildren.count(entity)) {
-            rows.try_emplace(id, RowInfo{entity, textOrNull(set, "customer").value_or("")});
+            if (rows.try_emplace(id, RowInfo{entity, textOrNull(set, "customer").value_or("")}).second)
+                order.push_back(id);
         } else if (entity == "conflict") {
-            if (!rows.count(id)) rows[id] = {entity, rootOfRow(textOrNull(set, "row").value_or(""))};
+            if (!rows.count(id)) {
+                rows[id] = {entity, rootOfRow(textOrNull(set, "row").value_or(""))};
+                order.push_back(id);
+            }
         } else {
-            rows.try_emplace(id, RowInfo{entity, ""});
+            if (rows.try_emplace(id, RowInfo{entity, ""}).second) order.push_back(id);
         }
     }
 };
@@ -264,16 +272,16 @@ protected:
     std::vector<std::string> rowIds(const std::string& entity) const
     {
         std::vector<std::string> out;
-        for (const auto& [id, info] : model.rows)
-            if (info.entity == entity) out.push_back(id);
+        for (const auto& id : model.order)
+            if (model.rows.at(id).entity == entity) out.push_back(id);
         return out;
     }
     // Customers `u` may write, by the model.
     std::vector<std::string> writable(const Person& u) const
     {
         std::vector<std::string> out;
-        for (const auto& [id, r] : model.roots)
-            if (model.owns(u, r.owner, r.team)) out.push_back(id);
+        for (const auto& id : rowIds("customer"))
+            if (const auto& r = model.roots.at(id); model.owns(u, r.owner, r.team)) out.push_back(id);
         return out;
     }
 
@@ -517,8 +525,9 @@ protected:
         case 4: {  // a rep claims from the pool; a manager returns to it or reassigns
             if (u.role == Role::Rep) {
                 std::vector<std::string> pool;
-                for (const auto& [id, r] : model.roots)
-                    if (!r.owner && (!r.team || r.team == u.team) && has(d, "customer", id)) pool.push_back(id);
+                for (const auto& id : rowIds("customer"))
+                    if (const auto& r = model.roots.at(id); !r.owner && (!r.team || r.team == u.team) && has(d, "customer", id))
+                        pool.push_back(id);
                 if (!pool.empty()) (void)d->update("customer", anyOf(pool), Write().set("owner", u.name));
             } else {
                 std::vector<std::string> roots;

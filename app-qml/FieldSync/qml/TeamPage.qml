@@ -171,6 +171,19 @@ Page {
                         text: qsTr("Flagged only")
                         onToggled: feed.flaggedOnly = checked
                     }
+                    ComboBox {
+                        objectName: "feedVerdictFilter"
+                        textRole: "text"
+                        valueRole: "value"
+                        implicitContentWidthPolicy: ComboBox.WidestText
+                        model: [
+                            { value: "", text: qsTr("Every check-in") },
+                            { value: "verified", text: qsTr("Verified") },
+                            { value: "unverified", text: qsTr("Unverified") },
+                            { value: "suspicious", text: qsTr("Suspicious") }
+                        ]
+                        onActivated: feed.verdict = currentValue
+                    }
                 }
                 ListView {
                     id: feedList
@@ -192,6 +205,8 @@ Page {
                         required property double distance
                         required property bool far
                         required property bool noLocation
+                        required property string verdict
+                        required property string verdictLabel
                         width: ListView.view.width
                         onClicked: page.customerRequested(customerId)
                         contentItem: ColumnLayout {
@@ -211,6 +226,22 @@ Page {
                                     color: "white"; font.pixelSize: 12; padding: 3
                                     background: Rectangle { color: Material.color(Material.BlueGrey); radius: 3 }
                                 }
+                                Label {
+                                    visible: visitRow.verdict === "suspicious"
+                                    text: qsTr("Suspicious")
+                                    color: "white"; font.pixelSize: 12; padding: 3
+                                    background: Rectangle { color: Material.color(Material.Red); radius: 3 }
+                                }
+                            }
+                            Label {
+                                objectName: "feedVerdict"
+                                visible: visitRow.verdict.length > 0 && visitRow.verdict !== "verified"
+                                Layout.fillWidth: true
+                                elide: Text.ElideRight
+                                font.pixelSize: 12
+                                color: visitRow.verdict === "suspicious" ? Material.color(Material.Red, Material.Shade900)
+                                                                          : Material.color(Material.Grey, Material.Shade700)
+                                text: visitRow.verdictLabel
                             }
                             Label {
                                 Layout.fillWidth: true

@@ -132,6 +132,22 @@ Page {
                 text: qsTr("No location: the visit is marked for your manager.")
                 background: Rectangle { color: "#ECEFF1"; radius: 4 }
             }
+            // What the server (or, until it has, this device) makes of the
+            // check-in: the rep sees the verdict of her own visits and why.
+            Label {
+                objectName: "verdictLabel"
+                visible: visit.checkedIn && visit.verdictLabel.length > 0
+                Layout.fillWidth: true
+                wrapMode: Text.Wrap
+                padding: 8
+                text: visit.verdictLabel
+                color: visit.verdict === "suspicious" ? Material.color(Material.Red, Material.Shade900)
+                                                      : Material.foreground
+                background: Rectangle {
+                    radius: 4
+                    color: visit.verdict === "verified" ? "#E8F5E9" : visit.verdict === "suspicious" ? "#FFEBEE" : "#ECEFF1"
+                }
+            }
 
             // The record, between check-in and check-out.
             ColumnLayout {

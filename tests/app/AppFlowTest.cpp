@@ -18,6 +18,7 @@
 #include "sync/CurlTransport.h"
 #include "sync/SyncClient.h"
 
+#include <QElapsedTimer>
 #include <QGuiApplication>
 #include <QProcess>
 #include <QQmlApplicationEngine>
@@ -119,11 +120,30 @@ public:
         return found ? found : findNamed(m_window->contentItem()->parentItem(), name, seen);
     }
 
-    // A real click in the middle of a visible, enabled item.
+    // Waits until `i` stands still: no StackView above it in a transition
+    // (one ignores input while busy) and its place in the scene unchanged
+    // over 50 ms (a page sliding in, a list laid out again). On a loaded
+    // machine a transition lasts longer than on an idle one.
+    static void settle(QQuickItem* i)
+    {
+        QElapsedTimer timer;
+        timer.start();
+        while (timer.elapsed() < 5000) {
+            bool busy = false;
+            for (QQuickItem* p = i; p; p = p->parentItem())
+                if (p->property("busy").toBool()) busy = true;
+            const QPointF before = i->mapToScene(QPointF(0, 0));
+            QTest::qWait(50);
+            if (!busy && i->mapToScene(QPointF(0, 0)) == before) return;
+        }
+    }
+
+    // A real click in the middle of a visible, enabled item, once it stands still.
     bool click(const QString& name) const
     {
         QQuickItem* i = item(name);
         if (!i || !i->isVisible() || !i->isEnabled()) return false;
+        settle(i);
         const QPointF centre = i->mapToScene(QPointF(i->width() / 2, i->height() / 2));
         QTest::mouseClick(m_window, Qt::LeftButton, {}, centre.toPoint());
         return true;
@@ -157,6 +177,7 @@ public:
         if (!view || !QMetaObject::invokeMethod(view, "itemAtIndex", Q_RETURN_ARG(QQuickItem*, delegate), Q_ARG(int, row))
             || !delegate)
             return false;
+        settle(delegate);
         const QPointF centre = delegate->mapToScene(QPointF(delegate->width() / 2, delegate->height() / 2));
         QTest::mouseClick(m_window, Qt::LeftButton, {}, centre.toPoint());
         return true;

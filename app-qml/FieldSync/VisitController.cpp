@@ -103,8 +103,10 @@ bool VisitController::checkIn(bool located, double latitude, double longitude, d
         in.lng = longitude;
         if (accuracy >= 0) in.accuracy = accuracy;
     }
-    // Whether the check-in is captured offline is part of its evidence.
-    if (auto* sync = m_session->sync()) in.offline = !sync->online();
+    // Whether the check-in is captured offline is part of its evidence:
+    // no network, or no live connection to the server (its poke socket
+    // down — the state alone says offline only after a sync has failed).
+    if (auto* sync = m_session->sync()) in.offline = !sync->online() || !sync->pokesConnected();
     const Status done = domain::checkIn(m_session->replica(), m_visitId.toStdString(), in);
     if (!done) {
         setError(describeError(done.error()));

@@ -247,10 +247,12 @@ visit() {
   local who=$1 customer=$2 lat=$3 lng=$4 accuracy=$5 outcome=$6 notes=$7 order=${8:-} out id
   local orders=()
   if has visit plan && has visit checkin && has visit checkout; then
-    out=$(on "$who" visit plan --customer "$customer" --at "$(date +%FT%H:%M%:z)" --purpose 拜访)
+    # Checked in 40 minutes ago, checked out now: a stay the server believes.
+    out=$(on "$who" visit plan --customer "$customer" --at "$(date -d '-45 minutes' +%FT%H:%M%:z)" --purpose 拜访)
     printf '%s\n' "$out"
     id=${out##*$'\n'}
-    on "$who" visit checkin "$id" --lat "$lat" --lng "$lng" --accuracy "$accuracy"
+    on "$who" visit checkin "$id" --lat "$lat" --lng "$lng" --accuracy "$accuracy" \
+      --at "$(date -d '-40 minutes' +%FT%H:%M:%S%:z)"
     [ -z "$order" ] || orders=(--order "$order")
     on "$who" visit checkout "$id" --outcome "$outcome" --notes "$notes" "${orders[@]}" \
       --next "$(date -d '+7 days' +%FT10:00%:z)" --task-title 回访确认

@@ -562,7 +562,11 @@ private slots:
         auto feedHasVisit = [&] {
             for (const auto& v : domain::visitFeed(manager.replica(), {}))
                 if (v.notes == "谈了续约，客户要报价单" && v.rep == "lina" && v.customerName == "北京昭智教育"
-                    && v.orderAmount == 8800.0 && v.status == "completed")
+                    && v.orderAmount == 8800.0 && v.status == "completed"
+                    // The evidence: captured offline, judged by the server
+                    // when it arrived, and when that was.
+                    && v.checkinOffline == true && !v.verdict.empty() && !v.verdictProvisional
+                    && v.syncDelayMs().has_value())
                     return true;
             return false;
         };

@@ -39,6 +39,9 @@ void TeamStats::reload()
         for (const auto& row : domain::visitsPerRep(r, time, domain::Period::Day, weekStart))
             byDay[row.rep][row.period] = row.visits;
         m_maxDay = 0;
+        // The week's check-ins by verdict (docs/time.md), per rep.
+        std::map<std::string, domain::RepVerdicts> verdicts;
+        for (auto& v : domain::verdictsPerRep(r, weekStart)) verdicts[v.rep] = v;
         for (const auto& row : domain::visitsPerRep(r, time, domain::Period::Week, weekStart)) {
             QVariantList days;
             for (int d = 0; d < 7; ++d) {
@@ -46,9 +49,13 @@ void TeamStats::reload()
                 days << n;
                 m_maxDay = std::max(m_maxDay, n);
             }
+            const domain::RepVerdicts& v = verdicts[row.rep];
             m_week << QVariantMap{{QStringLiteral("rep"), qs(row.rep)},
                                   {QStringLiteral("visits"), row.visits},
-                                  {QStringLiteral("days"), days}};
+                                  {QStringLiteral("days"), days},
+                                  {QStringLiteral("verified"), v.verified},
+                                  {QStringLiteral("unverified"), v.unverified},
+                                  {QStringLiteral("suspicious"), v.suspicious}};
             m_max = std::max(m_max, row.visits);
         }
         // Reps for the filter: everyone with a check-in, any time.

@@ -1,7 +1,8 @@
 // TeamStats: the figures at the top of the manager's Team page, from the
 // local replica (offline): key-account coverage this local month
 // (domain::keyAccountCoverage: level-A customers with a check-in this month)
-// and visits per rep this ISO week (domain::visitsPerRep), plus the reps
+// and visits per rep this ISO week (domain::visitsPerRep) with their
+// verdicts (domain::verdictsPerRep), plus the reps
 // seen, for the feed's filter. Re-read on Session::dataChanged.
 #pragma once
 
@@ -26,7 +27,9 @@ class TeamStats : public QObject {
     Q_PROPERTY(int keyCustomers READ keyCustomers NOTIFY changed)
     Q_PROPERTY(int keyVisited READ keyVisited NOTIFY changed)
     Q_PROPERTY(double coverage READ coverage NOTIFY changed)  // 0..1
-    // [{rep, visits}] this week, by rep name.
+    // [{rep, visits, days: [7 counts, Monday first], verified, unverified,
+    // suspicious}] this week, by rep name; the last three count the week's
+    // check-ins by verdict (docs/time.md).
     Q_PROPERTY(QVariantList visitsThisWeek READ visitsThisWeek NOTIFY changed)
     Q_PROPERTY(int maxVisits READ maxVisits NOTIFY changed)
     Q_PROPERTY(int maxVisitsInADay READ maxVisitsInADay NOTIFY changed)

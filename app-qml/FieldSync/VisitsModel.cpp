@@ -101,8 +101,10 @@ QString VisitsModel::verdictLabel(const domain::Visit& v)
         else if (r == "mock_location") reasons << tr("a simulated location");
         else reasons << qs(r);
     }
-    if (!reasons.isEmpty()) out += QStringLiteral(": ") + reasons.join(QStringLiteral(", "));
-    if (v.verdictProvisional) out += QStringLiteral(" ") + tr("(not confirmed by the server yet)");
+    // The punctuation is the language's: "Suspicious: far, short" / "可疑：太远、过短".
+    //: a verdict and its reasons
+    if (!reasons.isEmpty()) out = tr("%1: %2").arg(out, reasons.join(tr(", ")));
+    if (v.verdictProvisional) out = tr("%1 (not confirmed by the server yet)").arg(out);
     return out;
 }
 

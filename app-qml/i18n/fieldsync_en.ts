@@ -1275,6 +1275,20 @@
         <source>Suspicious</source>
         <translation>Suspicious</translation>
     </message>
+    <message numerus="yes">
+        <source>%n suspicious</source>
+        <translation>
+            <numerusform>%n suspicious</numerusform>
+            <numerusform>%n suspicious</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n unverified</source>
+        <translation>
+            <numerusform>%n unverified</numerusform>
+            <numerusform>%n unverified</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>TodayPage</name>
@@ -1803,8 +1817,17 @@
         <translation>a simulated location</translation>
     </message>
     <message>
-        <source>(not confirmed by the server yet)</source>
-        <translation>(not confirmed by the server yet)</translation>
+        <source>%1: %2</source>
+        <extracomment>a verdict and its reasons</extracomment>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <source>%1 (not confirmed by the server yet)</source>
+        <translation>%1 (not confirmed by the server yet)</translation>
     </message>
 </context>
 </TS>

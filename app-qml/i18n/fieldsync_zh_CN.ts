@@ -1263,6 +1263,18 @@
         <source>Suspicious</source>
         <translation>可疑</translation>
     </message>
+    <message numerus="yes">
+        <source>%n suspicious</source>
+        <translation>
+            <numerusform>%n 次可疑</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n unverified</source>
+        <translation>
+            <numerusform>%n 次未核实</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>TodayPage</name>
@@ -1787,8 +1799,17 @@
         <translation>模拟定位</translation>
     </message>
     <message>
-        <source>(not confirmed by the server yet)</source>
-        <translation>（服务器尚未确认）</translation>
+        <source>%1: %2</source>
+        <extracomment>a verdict and its reasons</extracomment>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <source>%1 (not confirmed by the server yet)</source>
+        <translation>%1（服务器尚未确认）</translation>
     </message>
 </context>
 </TS>

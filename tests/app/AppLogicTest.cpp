@@ -957,6 +957,12 @@ private slots:
         QCOMPARE(stats.maxVisits(), 1);
         QCOMPARE(stats.visitsThisWeek().size(), 2);
         QCOMPARE(stats.visitsThisWeek().first().toMap().value("rep").toString(), QString("lina"));
+        // The week's check-ins by verdict: lina's at the customer, wang's without a location.
+        const QVariantMap lina = stats.visitsThisWeek().first().toMap(), wang = stats.visitsThisWeek().last().toMap();
+        QCOMPARE((QList<int>{lina.value("verified").toInt(), lina.value("unverified").toInt(), lina.value("suspicious").toInt()}),
+                 (QList<int>{1, 0, 0}));
+        QCOMPARE((QList<int>{wang.value("verified").toInt(), wang.value("unverified").toInt(), wang.value("suspicious").toInt()}),
+                 (QList<int>{0, 1, 0}));
         // Day by day, Monday first: lina's one visit is on one day of the
         // week so far (minutes ago: today, or yesterday just after midnight).
         const QVariantList days = stats.visitsThisWeek().first().toMap().value("days").toList();

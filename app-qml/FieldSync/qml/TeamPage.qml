@@ -95,11 +95,26 @@ Page {
                         }
                         Rectangle {
                             Layout.preferredHeight: 14
-                            Layout.preferredWidth: Math.max(4, (page.width - 230) * modelData.visits / Math.max(1, stats.maxVisits))
+                            Layout.preferredWidth: Math.max(4, (page.width - 320) * modelData.visits / Math.max(1, stats.maxVisits))
                             color: Material.color(Material.Indigo)
                             radius: 2
                         }
                         Label { text: modelData.visits }
+                        // The week's check-ins the server (or the device, until
+                        // it has) finds suspicious or cannot verify.
+                        Label {
+                            objectName: "repSuspicious"
+                            visible: modelData.suspicious > 0
+                            text: qsTr("%n suspicious", "", modelData.suspicious)
+                            color: "white"; font.pixelSize: 12; padding: 3
+                            background: Rectangle { color: Material.color(Material.Red); radius: 3 }
+                        }
+                        Label {
+                            visible: modelData.unverified > 0
+                            text: qsTr("%n unverified", "", modelData.unverified)
+                            font.pixelSize: 12
+                            color: Material.color(Material.Grey, Material.Shade700)
+                        }
                         // The week day by day, Monday first: one small bar a day.
                         Row {
                             objectName: "dayBars"

@@ -23,9 +23,11 @@ std::optional<int64_t> integer(storage::Statement& st, int column)
 
 bool isEvidenceField(std::string_view field)
 {
-    static constexpr std::array<std::string_view, 8> kFields = {
+    // Not `customer`: written once, at creation, and a visit is judged only
+    // once it has a check-in (written with it or after it).
+    static constexpr std::array<std::string_view, 7> kFields = {
         "checkin_at", "checkin_lat", "checkin_lng", "checkin_accuracy", "checkout_at", "checkin_device_at",
-        "checkin_mock", "customer"};
+        "checkin_mock"};
     for (auto f : kFields)
         if (f == field) return true;
     return false;

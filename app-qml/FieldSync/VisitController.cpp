@@ -1,5 +1,7 @@
 #include "VisitController.h"
 
+#include "Amounts.h"
+
 #include "Session.h"
 #include "SyncMonitor.h"
 #include "Values.h"
@@ -127,13 +129,12 @@ bool VisitController::checkOut(const QString& notes, const QString& outcome, int
     if (!outcome.trimmed().isEmpty()) out.outcome = outcome.trimmed().toStdString();
     if (satisfaction != 0) out.satisfaction = satisfaction;
     if (!orderAmount.trimmed().isEmpty()) {
-        bool ok = false;
-        const double amount = orderAmount.trimmed().toDouble(&ok);
-        if (!ok) {
-            setError(tr("The order amount must be a number"));
+        const auto amount = parseAmount(orderAmount);
+        if (!amount) {
+            setError(tr("The order amount must be an amount of yuan, like 12500, 12,500, ¥12,500 or 1.2万"));
             return false;
         }
-        out.orderAmount = amount;
+        out.orderAmount = *amount;
     }
     if (followUpDays < 0) {
         setError(tr("The next follow-up cannot be in the past"));

@@ -1726,12 +1726,12 @@
 <context>
     <name>fieldsync::app::VisitController</name>
     <message>
-        <source>The order amount must be a number</source>
-        <translation>The order amount must be a number</translation>
-    </message>
-    <message>
         <source>The next follow-up cannot be in the past</source>
         <translation>The next follow-up cannot be in the past</translation>
+    </message>
+    <message>
+        <source>The order amount must be an amount of yuan, like 12500, 12,500, ¥12,500 or 1.2万</source>
+        <translation>The order amount must be an amount of yuan, like 12500, 12,500, ¥12,500 or 1.2万</translation>
     </message>
 </context>
 <context>

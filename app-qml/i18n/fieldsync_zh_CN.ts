@@ -1708,12 +1708,12 @@
 <context>
     <name>fieldsync::app::VisitController</name>
     <message>
-        <source>The order amount must be a number</source>
-        <translation>订单金额必须是数字</translation>
-    </message>
-    <message>
         <source>The next follow-up cannot be in the past</source>
         <translation>下次回访不能早于今天</translation>
+    </message>
+    <message>
+        <source>The order amount must be an amount of yuan, like 12500, 12,500, ¥12,500 or 1.2万</source>
+        <translation>订单金额请填写人民币金额，例如 12500、12,500、¥12,500 或 1.2万</translation>
     </message>
 </context>
 <context>

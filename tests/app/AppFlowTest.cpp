@@ -525,8 +525,8 @@ private slots:
         w.type("visitOrderAmount", "abc");
         QVERIFY(w.click("checkOutButton"));
         QTRY_VERIFY(w.visible("visitError"));
-        QCOMPARE(w.text("visitError"), QString("The order amount must be a number"));
-        w.type("visitOrderAmount", "8800");
+        QCOMPARE(w.text("visitError"), QString("The order amount must be an amount of yuan, like 12500, 12,500, ¥12,500 or 1.2万"));
+        w.type("visitOrderAmount", "¥8,800");  // as a rep types it
         QVERIFY(w.click("checkOutButton"));
         QTRY_VERIFY(w.visible("visitCompleted"));
         QCOMPARE(w.text("visitStatus"), QString("Completed"));
@@ -587,6 +587,21 @@ private slots:
         QTRY_VERIFY(mw.visible("teamFeed"));
         QTRY_VERIFY(mw.item("teamFeed")->property("count").toInt() >= 1);
         QVERIFY(mw.text("coverageLabel").startsWith("Key-account coverage this month: "));
+
+        // A new visit, at another customer, starts with an empty form: the
+        // notes and amount typed for the last one never land on it.
+        QVERIFY(!w.text("visitNotes").isEmpty() && !w.text("visitOrderAmount").isEmpty());
+        auto* controller = qvariant_cast<QObject*>(w.object("visitPage")->property("controller"));
+        QVERIFY(controller);
+        bool started = false;
+        QVERIFY(QMetaObject::invokeMethod(controller, "start", Q_RETURN_ARG(bool, started),
+                                          Q_ARG(QString, QString::fromStdString(customer))));
+        QVERIFY(started);
+        QCOMPARE(w.text("visitNotes"), QString());
+        QCOMPARE(w.text("visitOutcome"), QString());
+        QCOMPARE(w.text("visitOrderAmount"), QString());
+        QCOMPARE(w.item("visitSatisfaction")->property("currentIndex").toInt(), 0);
+        QCOMPARE(w.item("visitFollowUp")->property("currentIndex").toInt(), 0);
     }
 
     // A manager reassigns one of their customers to lina from the Team

@@ -15,6 +15,7 @@
 #include "CustomersModel.h"
 #include "ExportController.h"
 #include "FieldHistoryModel.h"
+#include "Amounts.h"
 #include "FeedModel.h"
 #include "TasksModel.h"
 #include "TeamStats.h"
@@ -800,8 +801,8 @@ private slots:
 
         QVERIFY(!visit.checkOut("", "", 6, "", 0));
         QCOMPARE(visit.errorText(), QString("Invalid input: satisfaction is 1 to 5"));
-        QVERIFY(!visit.checkOut("", "", 0, "12 万", 0));
-        QCOMPARE(visit.errorText(), QString("The order amount must be a number"));
+        QVERIFY(!visit.checkOut("", "", 0, "twelve thousand", 0));
+        QCOMPARE(visit.errorText(), QString("The order amount must be an amount of yuan, like 12500, 12,500, ¥12,500 or 1.2万"));
         QVERIFY(!visit.checkOut("", "", 0, "-5", 0));
         QVERIFY(!visit.completed());
         QVERIFY(visit.checkOut("谈了续约", "意向明确", 5, "12000.5", 3));
@@ -877,6 +878,30 @@ private slots:
         QVERIFY(!at(1, TodayModel::TaskIdRole).toString().isEmpty());
         QCOMPARE(at(2, TodayModel::OverdueRole).toBool(), true);
         QCOMPARE(at(2, TodayModel::LevelRole).toString(), QString("A"));
+    }
+
+    // Amounts as reps type them (issue: "12,500" was refused as not a number).
+    void amountsAsARepTypesThem()
+    {
+        const QLocale zh(QLocale::Chinese, QLocale::China), en(QLocale::English, QLocale::UnitedStates),
+            de(QLocale::German, QLocale::Germany);
+        struct Row {
+            const char* text;
+            QLocale locale;
+            std::optional<double> amount;
+        };
+        const Row rows[] = {
+            {"12500", zh, 12500},           {"12,500", zh, 12500},         {"¥12,500", zh, 12500},
+            {"￥12,500.50", zh, 12500.5},   {"12,500元", zh, 12500},       {"RMB 12500", en, 12500},
+            {"1.2万", zh, 12000},           {"3千", zh, 3000},              {"１２，５００", zh, 12500},
+            {" 8800 ", en, 8800},           {"12.500,5", de, 12500.5},     {"12,500.5", de, 12500.5},
+            {"0", zh, 0},                   {"abc", zh, std::nullopt},     {"-5", zh, std::nullopt},
+            {"", zh, std::nullopt},         {"¥", zh, std::nullopt},       {"万", zh, std::nullopt},
+            {"1e12", en, std::nullopt},     {"nan", en, std::nullopt},     {"12 万 5", zh, std::nullopt},
+        };
+        for (const auto& row : rows)
+            QVERIFY2(parseAmount(QString::fromUtf8(row.text), row.locale) == row.amount,
+                     qPrintable(QStringLiteral("%1 in %2").arg(QString::fromUtf8(row.text), row.locale.name())));
     }
 
     void teamModelsReadTheManagersView()

@@ -17,6 +17,23 @@ Page {
     signal closeRequested()
 
     property bool waitingForFix: false
+    // The visit the form's fields were typed for: another visit starts with
+    // an empty form, never with what was typed for this one (a draft stays
+    // with its own visit while the page is reopened on it).
+    property string formVisitId: ""
+
+    Connections {
+        target: visit
+        function onChanged() {
+            if (visit.visitId === page.formVisitId) return
+            page.formVisitId = visit.visitId
+            notes.text = ""
+            outcome.text = ""
+            satisfaction.currentIndex = 0
+            amount.text = ""
+            followUp.currentIndex = 0
+        }
+    }
 
     VisitController {
         id: visit

@@ -1,10 +1,25 @@
 #include "PagedListModel.h"
 
+#include <QCoreApplication>
+#include <QEvent>
+
 #include "Session.h"
 
 namespace fieldsync::app {
 
-PagedListModel::PagedListModel(QObject* parent) : QAbstractListModel(parent) {}
+PagedListModel::PagedListModel(QObject* parent) : QAbstractListModel(parent)
+{
+    // Installing a translator sends the application LanguageChange: rows
+    // hold text made with tr() (section headers, labels, reasons), so they
+    // are read again in the new language at once, not after a restart.
+    if (auto* app = QCoreApplication::instance()) app->installEventFilter(this);
+}
+
+bool PagedListModel::eventFilter(QObject* watched, QEvent* event)
+{
+    if (event->type() == QEvent::LanguageChange && watched == QCoreApplication::instance()) reload();
+    return QAbstractListModel::eventFilter(watched, event);
+}
 
 void PagedListModel::setSession(Session* session)
 {

@@ -6,7 +6,7 @@
 // rows are never read at once).
 //
 // Every model reloads when the Session says the replica changed (a sync
-// ended, a local write, a wipe).
+// ended, a local write, a wipe), and when the language changes.
 #pragma once
 
 #include <QAbstractListModel>
@@ -41,6 +41,8 @@ public:
     void fetchMore(const QModelIndex& parent) override;
 
     Q_INVOKABLE void reload();
+    // Reloads when the language changes (QEvent::LanguageChange).
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 signals:
     void sessionChanged();

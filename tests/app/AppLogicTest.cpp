@@ -871,6 +871,16 @@ private slots:
         QCOMPARE(column(today, TodayModel::DetailRole), (QStringList{"送样品", "上海宏达贸易", "Never visited"}));
         QCOMPARE(column(today, TodayModel::SectionLabelRole),
                  (QStringList{"Planned visits", "Follow-ups due", "Key customers to visit"}));
+        {
+            // Switching the language re-reads the rows at once (issue: the
+            // headers stayed English until a restart).
+            Translator language(nullptr);
+            language.overrideLanguage("zh");
+            QCOMPARE(column(today, TodayModel::SectionLabelRole).first(), QString("今日计划拜访"));
+            QCOMPARE(column(today, TodayModel::DetailRole).last(), QString("从未拜访"));
+            language.overrideLanguage("en");
+            QCOMPARE(column(today, TodayModel::SectionLabelRole).first(), QString("Planned visits"));
+        }
         auto at = [&](int row, int role) { return today.data(today.index(row), role); };
         QVERIFY(!at(0, TodayModel::VisitIdRole).toString().isEmpty());
         QCOMPARE(at(0, TodayModel::OverdueRole).toBool(), false);

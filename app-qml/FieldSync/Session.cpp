@@ -88,6 +88,7 @@ Session::Session(QString databasePath, Options options, QObject* parent)
         [this] {
             LocalCounts c;
             c.pending = m_replica->pendingCount();
+            c.pendingRows = m_replica->pendingRows();
             c.rejected = m_replica->rejected().size();
             const QString last = settingOf(*m_replica, settings::kLastSync);
             c.lastSync = last.toLongLong();

@@ -128,4 +128,25 @@ void SyncMonitor::apply(const client::SyncStatus& status)
     emit statusChanged();
 }
 
+QString SyncMonitor::pendingSummary() const
+{
+    if (m_counts.pending == 0) return tr("Nothing waiting");
+    // In the order a rep thinks of them; by rows, not writes.
+    auto rows = [&](const char* entity) {
+        auto it = m_counts.pendingRows.find(entity);
+        return it == m_counts.pendingRows.end() ? 0 : static_cast<int>(it->second);
+    };
+    QStringList parts;
+    if (int n = rows("visit")) parts << tr("%n visit(s)", "", n);
+    if (int n = rows("task")) parts << tr("%n follow-up(s)", "", n);
+    if (int n = rows("customer")) parts << tr("%n customer(s)", "", n);
+    if (int n = rows("contact")) parts << tr("%n contact(s)", "", n);
+    if (int n = rows("complaint")) parts << tr("%n complaint(s)", "", n);
+    if (int n = rows("conflict")) parts << tr("%n conflict(s) resolved", "", n);
+    if (rows("team_config")) parts << tr("team settings");
+    if (parts.isEmpty()) return tr("%n change(s) waiting", "", static_cast<int>(m_counts.pending));
+    //: "1 visit, 1 follow-up waiting"
+    return tr("%1 waiting").arg(parts.join(tr(", ")));
+}
+
 } // namespace fieldsync::app

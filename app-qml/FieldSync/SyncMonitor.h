@@ -32,6 +32,7 @@
 #include <QString>
 #include <QtQml/qqmlregistration.h>
 #include <functional>
+#include <map>
 #include <memory>
 
 namespace fieldsync::app {
@@ -40,6 +41,7 @@ class Connectivity;
 
 struct LocalCounts {
     size_t pending = 0;
+    std::map<std::string, size_t> pendingRows;  // Replica::pendingRows
     size_t rejected = 0;
     int64_t lastSync = 0;  // ms; 0 = never
 };
@@ -53,6 +55,9 @@ class SyncMonitor : public QObject {
     Q_PROPERTY(bool syncing READ syncing NOTIFY statusChanged)
     Q_PROPERTY(QString state READ state NOTIFY statusChanged)  // stopped|idle|syncing|offline|error|revoked
     Q_PROPERTY(int pendingCount READ pendingCount NOTIFY statusChanged)
+    // What waits, as the user did it: "1 visit, 1 follow-up waiting";
+    // "Nothing waiting".
+    Q_PROPERTY(QString pendingSummary READ pendingSummary NOTIFY statusChanged)
     Q_PROPERTY(int rejectedCount READ rejectedCount NOTIFY statusChanged)
     Q_PROPERTY(QDateTime lastSync READ lastSync NOTIFY statusChanged)  // invalid: never
     Q_PROPERTY(QString errorText READ errorText NOTIFY statusChanged)
@@ -83,6 +88,7 @@ public:
     bool revoked() const { return m_state == client::SyncState::Revoked && running(); }
     QString state() const;
     int pendingCount() const { return static_cast<int>(m_counts.pending); }
+    QString pendingSummary() const;
     int rejectedCount() const { return static_cast<int>(m_counts.rejected); }
     QDateTime lastSync() const;
     QString errorText() const { return m_error; }

@@ -1037,13 +1037,6 @@
         <translation>Offline</translation>
     </message>
     <message numerus="yes">
-        <source>%n pending</source>
-        <translation>
-            <numerusform>%n pending</numerusform>
-            <numerusform>%n pending</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
         <source>%n rejected</source>
         <translation>
             <numerusform>%n rejected</numerusform>
@@ -1695,6 +1688,75 @@
     <message>
         <source>This device was signed out by the server, and its data was removed from this device. Sign in again.</source>
         <translation>This device was signed out by the server, and its data was removed from this device. Sign in again.</translation>
+    </message>
+</context>
+<context>
+    <name>fieldsync::app::SyncMonitor</name>
+    <message>
+        <source>Nothing waiting</source>
+        <translation>Nothing waiting</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n visit(s)</source>
+        <translation>
+            <numerusform>%n visit</numerusform>
+            <numerusform>%n visits</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n follow-up(s)</source>
+        <translation>
+            <numerusform>%n follow-up</numerusform>
+            <numerusform>%n follow-ups</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n customer(s)</source>
+        <translation>
+            <numerusform>%n customer</numerusform>
+            <numerusform>%n customers</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n contact(s)</source>
+        <translation>
+            <numerusform>%n contact</numerusform>
+            <numerusform>%n contacts</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n complaint(s)</source>
+        <translation>
+            <numerusform>%n complaint</numerusform>
+            <numerusform>%n complaints</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n conflict(s) resolved</source>
+        <translation>
+            <numerusform>%n conflict resolved</numerusform>
+            <numerusform>%n conflicts resolved</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>team settings</source>
+        <translation>team settings</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n change(s) waiting</source>
+        <translation>
+            <numerusform>%n change waiting</numerusform>
+            <numerusform>%n changes waiting</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 waiting</source>
+        <extracomment>&quot;1 visit, 1 follow-up waiting&quot;</extracomment>
+        <translation>%1 waiting</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>, </translation>
     </message>
 </context>
 <context>

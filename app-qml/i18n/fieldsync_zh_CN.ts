@@ -1033,12 +1033,6 @@
         <translation>离线</translation>
     </message>
     <message numerus="yes">
-        <source>%n pending</source>
-        <translation>
-            <numerusform>%n 条待同步</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
         <source>%n rejected</source>
         <translation>
             <numerusform>%n 条被拒绝</numerusform>
@@ -1678,6 +1672,68 @@
     <message>
         <source>This device was signed out by the server, and its data was removed from this device. Sign in again.</source>
         <translation>本设备已被服务器注销，设备上的数据已删除。请重新登录。</translation>
+    </message>
+</context>
+<context>
+    <name>fieldsync::app::SyncMonitor</name>
+    <message>
+        <source>Nothing waiting</source>
+        <translation>没有待同步的内容</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n visit(s)</source>
+        <translation>
+            <numerusform>%n 次拜访</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n follow-up(s)</source>
+        <translation>
+            <numerusform>%n 个回访</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n customer(s)</source>
+        <translation>
+            <numerusform>%n 位客户</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n contact(s)</source>
+        <translation>
+            <numerusform>%n 位联系人</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n complaint(s)</source>
+        <translation>
+            <numerusform>%n 条投诉</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n conflict(s) resolved</source>
+        <translation>
+            <numerusform>%n 处冲突处理</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>team settings</source>
+        <translation>团队设置</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n change(s) waiting</source>
+        <translation>
+            <numerusform>%n 项更改待同步</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 waiting</source>
+        <extracomment>&quot;1 visit, 1 follow-up waiting&quot;</extracomment>
+        <translation>%1待同步</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>、</translation>
     </message>
 </context>
 <context>

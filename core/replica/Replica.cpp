@@ -671,6 +671,14 @@ size_t Replica::pendingCount()
     return static_cast<size_t>(st->getInt(0));
 }
 
+std::map<std::string, size_t> Replica::pendingRows()
+{
+    std::map<std::string, size_t> out;
+    UsingStatement st(*m_db, "SELECT entity, count(DISTINCT \"row\") FROM outbox GROUP BY entity");
+    while (st->step()) out[m_schema.entity(static_cast<int>(st->getInt(0))).name] = static_cast<size_t>(st->getInt(1));
+    return out;
+}
+
 // ---------------------------------------------------------------- reads
 
 Result<json> Replica::get(std::string_view entity, std::string_view id)

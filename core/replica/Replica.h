@@ -196,6 +196,10 @@ public:
     // are dropped.
     void acknowledge(crdt::Hlc upTo, uint64_t hubHead = 0);
     size_t pendingCount();
+    // Rows with changes waiting to be pushed, per entity name: what the user
+    // did ("1 visit, 1 task"), where pendingCount() counts writes (a visit
+    // planned, checked in and out is three).
+    std::map<std::string, size_t> pendingRows();
     uint64_t cursor() const { return m_cursor; }
     crdt::Hlc acked() const { return m_acked; }
 

@@ -37,7 +37,7 @@ ToolBar {
         }
         Label {
             objectName: "pendingLabel"
-            text: qsTr("%n pending", "", bar.sync.pendingCount)
+            text: bar.sync.pendingSummary
         }
         ToolButton {
             objectName: "rejectedButton"

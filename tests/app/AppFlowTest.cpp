@@ -321,6 +321,23 @@ private slots:
         QVERIFY(!session.signedIn());
 
         signInThroughPage(w, session, "lina");
+        // On a phone-sized window every tab's title shows whole (issue: "Custo…", "Comp…").
+        QQuickItem* tabBar = w.item("tabBar");
+        QVERIFY(tabBar && tabBar->isVisible());
+        const int tabs = tabBar->property("count").toInt();
+        QVERIFY(tabs >= 5);
+        for (int i = 0; i < tabs; ++i) {
+            QQuickItem* tab = nullptr;
+            QVERIFY(QMetaObject::invokeMethod(tabBar, "itemAt", Q_RETURN_ARG(QQuickItem*, tab), Q_ARG(int, i)) && tab);
+            auto* label = tab->property("contentItem").value<QQuickItem*>();
+            QVERIFY(label);
+            // The label (an IconLabel) needs its implicit width; it gets its width.
+            QVERIFY2(label->implicitWidth() <= label->width() + 0.5,
+                     qPrintable(QStringLiteral("%1 is cut off: needs %2 px, has %3")
+                                    .arg(tab->property("text").toString())
+                                    .arg(label->implicitWidth())
+                                    .arg(label->width())));
+        }
         QCOMPARE(session.user(), QString("lina"));
         QCOMPARE(session.role(), QString("rep"));
         // The first sync runs at start; then the bar says online, never synced no more.

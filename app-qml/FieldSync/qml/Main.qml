@@ -76,8 +76,13 @@ ApplicationWindow {
             TabButton {
                 required property var modelData
                 text: modelData.title
-                // Five tabs on a 390 px phone: English titles fit only in mixed case.
+                // Six tabs on a 390 px phone: English titles fit whole only in
+                // mixed case, a smaller size and narrow padding ("Complaints"
+                // was cut to "Comp…").
                 font.capitalization: Font.MixedCase
+                font.pixelSize: 12
+                leftPadding: 2
+                rightPadding: 2
                 onClicked: window.currentPage = modelData.key
             }
         }

@@ -37,12 +37,17 @@ ToolBar {
         }
         Label {
             objectName: "pendingLabel"
+            // Gives way first on a phone (the last sync time stays whole).
+            Layout.fillWidth: true
+            Layout.maximumWidth: implicitWidth
+            elide: Text.ElideRight
             text: bar.sync.pendingSummary
         }
         ToolButton {
             objectName: "rejectedButton"
             visible: bar.sync.rejectedCount > 0
             text: qsTr("%n rejected", "", bar.sync.rejectedCount)
+            font.capitalization: Font.MixedCase
             onClicked: bar.rejectedClicked()
         }
         Item { Layout.fillWidth: true }

@@ -80,7 +80,16 @@ std::unique_ptr<Replica> Replica::open(const std::string& path, Options options)
     // with one (storage::encryptFile: a crash leaves it plain or encrypted,
     // whole); from then on it opens with that key only.
     if (options.key && storage::fileKind(path) == storage::FileKind::Plain) storage::encryptFile(path, *options.key);
-    auto db = std::make_unique<storage::Database>(path, storage::Database::Mode::ReadWriteCreate, 5000, options.key);
+    std::unique_ptr<storage::Database> db;
+    try {
+        db = std::make_unique<storage::Database>(path, storage::Database::Mode::ReadWriteCreate, 5000, options.key);
+    } catch (const storage::StorageError&) {
+        // A replica encrypted under the cipher before AEGIS-256 is moved to
+        // it once, the same crash-safe way (storage::upgradeLegacyEncryption).
+        if (!options.key || !storage::upgradeLegacyEncryption(path, *options.key))
+            throw;
+        db = std::make_unique<storage::Database>(path, storage::Database::Mode::ReadWriteCreate, 5000, options.key);
+    }
     storage::migrate(*db, replicaMigrations());
     return std::unique_ptr<Replica>(new Replica(std::move(db), std::move(options)));
 }

@@ -1,5 +1,5 @@
 #include "storage/Database.h"
-#include "storage/PageCipher.h"
+#include "storage/Cipher.h"
 
 #include "storage/SqliteStatement.h"
 #include "storage/Statement.h"
@@ -76,9 +76,7 @@ Database::Database(const std::string& path, Mode mode, int busyTimeoutMs, const 
         // for another connection instead of failing.
         sqlite3_busy_timeout(m_db, busyTimeoutMs);
         if (key) {
-            sqlite3mc_config(m_db, "cipher", sqlite3mc_cipher_index(pageCipherName()));
-            const std::string raw = "raw:" + key->hex();  // the key itself, no derivation (Encryption.h)
-            if (sqlite3_key_v2(m_db, "main", raw.data(), static_cast<int>(raw.size())) != SQLITE_OK)
+            if (keyConnection(m_db, *key, CipherScheme::Aegis256) != SQLITE_OK)
                 throw StorageError(sqlite3_extended_errcode(m_db), sqlite3_errmsg(m_db));
         }
         // The first read: where a wrong key, or no key for an encrypted file, shows.

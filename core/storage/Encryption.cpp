@@ -1,5 +1,5 @@
 #include "storage/Encryption.h"
-#include "storage/PageCipher.h"
+#include "storage/Cipher.h"
 
 #include "storage/Connection.h"
 
@@ -93,12 +93,6 @@ FileKind fileKind(const std::string& path)
 
 namespace {
 
-// The key as SQLite3 Multiple Ciphers takes it without key derivation.
-std::string rawKey(const EncryptionKey& key)
-{
-    return "raw:" + key.hex();
-}
-
 // A connection of its own (not a Database: no WAL switch, no cache), closed
 // whatever happens.
 struct Handle {
@@ -114,19 +108,26 @@ struct Handle {
     {
         if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) fail(what);
     }
-    void open(const std::string& path, int flags, const std::optional<EncryptionKey>& key, const std::string& what,
-              int busyTimeoutMs = 5000)
+    // Opens and reads the schema; the SQLite result code of that first read
+    // (where a wrong key, or no key for an encrypted file, shows).
+    int tryOpen(const std::string& path, int flags, const std::optional<EncryptionKey>& key, CipherScheme scheme,
+                int busyTimeoutMs)
     {
-        if (sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_URI, nullptr) != SQLITE_OK) fail(what);
+        if (sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_URI, nullptr) != SQLITE_OK)
+            return db ? sqlite3_extended_errcode(db) : SQLITE_NOMEM;
         sqlite3_busy_timeout(db, busyTimeoutMs);
-        if (key) {
-            sqlite3mc_config(db, "cipher", sqlite3mc_cipher_index(pageCipherName()));
-            const std::string raw = rawKey(*key);
-            if (sqlite3_key_v2(db, "main", raw.data(), static_cast<int>(raw.size())) != SQLITE_OK) fail(what);
-        }
-        // The first read: a wrong key, or no key for an encrypted file, fails here.
-        if (sqlite3_exec(db, "SELECT count(*) FROM sqlite_schema", nullptr, nullptr, nullptr) != SQLITE_OK)
-            fail(what);
+        if (key && keyConnection(db, *key, scheme) != SQLITE_OK) return sqlite3_extended_errcode(db);
+        return sqlite3_exec(db, "SELECT count(*) FROM sqlite_schema", nullptr, nullptr, nullptr);
+    }
+    void open(const std::string& path, int flags, const std::optional<EncryptionKey>& key, const std::string& what,
+              int busyTimeoutMs = 5000, CipherScheme scheme = CipherScheme::Aegis256)
+    {
+        if (tryOpen(path, flags, key, scheme, busyTimeoutMs) != SQLITE_OK) fail(what);
+    }
+    void close()
+    {
+        sqlite3_close_v2(db);
+        db = nullptr;
     }
     std::string text(const std::string& sql) const
     {
@@ -187,7 +188,7 @@ std::string copyPath(const std::string& path)
 
 // The copy-check-sync-rename both encryptFile and rekeyFile are.
 void replaceWithEncryptedCopy(const std::string& path, const std::optional<EncryptionKey>& from,
-                              const EncryptionKey& to)
+                              CipherScheme fromScheme, const EncryptionKey& to)
 {
     const std::string copy = copyPath(path);
     removeDatabaseFiles(copy);  // what an interrupted earlier attempt left
@@ -197,7 +198,7 @@ void replaceWithEncryptedCopy(const std::string& path, const std::optional<Encry
         source.open(path, SQLITE_OPEN_READWRITE, from,
                     from ? "cannot open " + path + " with its key (wrong key, or a damaged file; nothing was changed)"
                          : "cannot open " + path,
-                    1000);
+                    1000, fromScheme);
         // Alone with the file until it is replaced: another connection would
         // go on writing to the file being left behind.
         source.exec("PRAGMA locking_mode=EXCLUSIVE", "cannot lock " + path);
@@ -207,7 +208,7 @@ void replaceWithEncryptedCopy(const std::string& path, const std::optional<Encry
         // left behind holds nothing.
         source.exec("PRAGMA wal_checkpoint(TRUNCATE)", "cannot checkpoint " + path);
         userVersion = source.text("PRAGMA user_version");
-        source.exec("VACUUM INTO " + quoted("file:" + uriPath(copy) + "?cipher=" + std::string(pageCipherName()) + "&key=" + rawKey(to)),
+        source.exec("VACUUM INTO " + quoted("file:" + uriPath(copy) + "?" + cipherUriParameters(to, CipherScheme::Aegis256)),
                     "cannot write the encrypted copy of " + path);
     }  // closed: the last connection removes the WAL and shared memory
     {
@@ -233,12 +234,31 @@ void encryptFile(const std::string& path, const EncryptionKey& key)
 {
     if (fileKind(path) != FileKind::Plain)
         throw StorageError(SQLITE_NOTADB, path + " is not a plain database: nothing to encrypt");
-    replaceWithEncryptedCopy(path, std::nullopt, key);
+    replaceWithEncryptedCopy(path, std::nullopt, CipherScheme::Aegis256, key);
 }
+
+namespace {
+
+// Whether `key` opens the file under `scheme` (it only reads).
+bool opensWith(const std::string& path, const EncryptionKey& key, CipherScheme scheme)
+{
+    Handle probe;
+    return probe.tryOpen(path, SQLITE_OPEN_READWRITE, key, scheme, 1000) == SQLITE_OK;
+}
+
+} // namespace
 
 void rekeyFile(const std::string& path, const EncryptionKey& from, const EncryptionKey& to)
 {
-    replaceWithEncryptedCopy(path, from, to);
+    const bool legacy = !opensWith(path, from, CipherScheme::Aegis256) && opensWith(path, from, CipherScheme::LegacyChaCha20);
+    replaceWithEncryptedCopy(path, from, legacy ? CipherScheme::LegacyChaCha20 : CipherScheme::Aegis256, to);
+}
+
+bool upgradeLegacyEncryption(const std::string& path, const EncryptionKey& key)
+{
+    if (fileKind(path) != FileKind::Other || !opensWith(path, key, CipherScheme::LegacyChaCha20)) return false;
+    replaceWithEncryptedCopy(path, key, CipherScheme::LegacyChaCha20, key);
+    return true;
 }
 
 void removeDatabaseFiles(const std::string& path)

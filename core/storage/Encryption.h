@@ -2,15 +2,16 @@
 //
 // fieldsync's SQLite is SQLite3 Multiple Ciphers (third_party/sqlite3mc): a
 // database opened with a key has every page of its file, WAL and journal
-// encrypted and authenticated with ChaCha20-Poly1305 (the library's
-// "chacha20" format, sqleet's: a 16-byte random salt in place of the file
-// header, a 16-byte nonce and a 16-byte tag reserved at the end of each page),
-// computed by libsodium (storage/PageCipher.h: the same bytes, about 3x less
-// CPU a page than the library's portable code).
-// Why ChaCha20-Poly1305 rather than SQLCipher 4's AES-256-CBC + HMAC-SHA512:
-// it is fast in software on phones without AES instructions, constant-time
-// everywhere, one authenticated construction instead of two, and there is no
-// SQLCipher tool chain to stay compatible with.
+// encrypted and authenticated with AEGIS-256 (storage/Cipher.h gives the
+// page format). Why AEGIS-256 rather than ChaCha20-Poly1305 (the scheme
+// before it) or SQLCipher 4's AES-256-CBC + HMAC-SHA512: one authenticated
+// construction with a 256-bit key and 256-bit random nonces, constant-time
+// with the AES instructions every current phone and PC has, and about six
+// times cheaper a page than ChaCha20-Poly1305 there, which is what brings an
+// encrypted replica within 15% of a plain one (docs/benchmarks.md); AEGIS is
+// specified by the IRTF (CFRG) and analysed since the CAESAR competition,
+// whose final portfolio it is in. There is no SQLCipher tool chain to stay
+// compatible with.
 //
 // The key is 32 random bytes (replica/Ids.h makes them), handed to the cipher
 // as they are ("raw:" key, no key derivation): it is not a password, so
@@ -62,6 +63,12 @@ void encryptFile(const std::string& path, const EncryptionKey& key);
 // Re-encrypts the database at `path` from key `from` to key `to`, the same
 // way. A wrong `from` throws StorageError and changes nothing.
 void rekeyFile(const std::string& path, const EncryptionKey& from, const EncryptionKey& to);
+
+// Re-encrypts, in place and as encryptFile does, a database that `key`
+// opens only under the cipher fieldsync wrote before AEGIS-256 (ChaCha20-
+// Poly1305, storage/Cipher.h). Returns false, changing nothing, for any other
+// file (already AEGIS-256, plain, missing, another key, damaged).
+bool upgradeLegacyEncryption(const std::string& path, const EncryptionKey& key);
 
 // Deletes the database file and what SQLite keeps beside it (-wal, -shm,
 // -journal, and a copy an interrupted encryptFile/rekeyFile left). Missing

@@ -1,19 +1,19 @@
 // Diagnostics for the encrypted replica's cost (docs/benchmarks.md, "Device
-// data at rest"): what one page costs the cipher, and what the same
-// primitives cost from libsodium.
+// data at rest"): what one page costs the cipher, and what ChaCha20-Poly1305
+// (the cipher before AEGIS-256) costs at its fastest, from libsodium.
 //
 //   BM_PageCipherDiag      reads every page of a ~16 MB table (4,000 pages of
 //                          4 KiB) on a fresh connection, so every page comes
 //                          from the OS cache and, in the encrypted file,
-//                          through SQLite3 Multiple Ciphers' ChaCha20-Poly1305;
-//                          plaintext and encrypted interleaved. Counters:
-//                          plain_page_us, enc_page_us (per page read), and
-//                          codec_page_us = their difference: the cipher's
-//                          cost per 4 KiB page.
-//   BM_LibsodiumPageDiag   the same work with libsodium's ChaCha20 (IETF) and
-//                          Poly1305 over 4,096 bytes (one keystream, one MAC):
-//                          what a page cipher built on libsodium's vectorised
-//                          primitives would pay. Counter: page_us.
+//                          through the replica's cipher (AEGIS-256,
+//                          storage/Cipher.h); plaintext and encrypted
+//                          interleaved. Counters: plain_page_us, enc_page_us
+//                          (per page read), and codec_page_us = their
+//                          difference: the cipher's cost per 4 KiB page.
+//   BM_LibsodiumPageDiag   libsodium's ChaCha20 (IETF) and Poly1305 over
+//                          4,096 bytes (one keystream, one MAC): what the
+//                          previous page cipher, built on them, paid a page.
+//                          Counter: page_us.
 #include "BenchCommon.h"
 
 #include "storage/Encryption.h"

@@ -4,10 +4,13 @@
 #include "ReplicaTestSupport.h"
 
 #include "replica/Ids.h"
+#include "storage/Cipher.h"
 #include "storage/Encryption.h"
 
 #include <gmock/gmock.h>
+#include <sqlite3.h>
 
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 
@@ -74,6 +77,41 @@ TEST_F(EncryptedReplicaTest, APlainReplicaIsEncryptedOnItsFirstOpenWithAKeyAndKe
     for (const char* secret : kSecrets) EXPECT_EQ(bytesOf(file("phone.db")).find(secret), std::string::npos) << secret;
     EXPECT_EQ(storage::fileKind(file("phone.db")), storage::FileKind::Other);
     EXPECT_EQ(open("phone.db", key)->dump(), before);
+}
+
+// Re-encrypts the closed replica at `path` with the cipher before AEGIS-256
+// (ChaCha20-Poly1305), as a device that last ran an older fieldsync has it.
+void toLegacyCipher(const std::string& path, const storage::EncryptionKey& key)
+{
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_URI, nullptr), SQLITE_OK);
+    ASSERT_EQ(storage::keyConnection(db, key, storage::CipherScheme::Aegis256), SQLITE_OK);
+    const std::string into = "VACUUM INTO 'file:" + path + ".old?"
+        + storage::cipherUriParameters(key, storage::CipherScheme::LegacyChaCha20) + "'";
+    EXPECT_EQ(sqlite3_exec(db, into.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    sqlite3_close(db);
+    std::filesystem::rename(path + ".old", path);
+}
+
+TEST_F(EncryptedReplicaTest, AReplicaUnderTheOldCipherMovesToAegis256OnOpenWithEveryRowAndWhatWaits)
+{
+    const auto key = newReplicaKey();
+    json before;
+    {
+        auto r = open("phone.db", key);
+        write(*r);
+        before = r->dump();
+    }
+    toLegacyCipher(file("phone.db"), key);
+    const std::string legacyBytes = bytesOf(file("phone.db"));
+    {
+        auto r = open("phone.db", key);
+        EXPECT_EQ(r->dump(), before) << "every row, as it was";
+        EXPECT_EQ(r->pendingCount(), 3u) << "its unsynced changes still wait";
+    }
+    EXPECT_NE(bytesOf(file("phone.db")), legacyBytes) << "re-encrypted";
+    EXPECT_FALSE(storage::upgradeLegacyEncryption(file("phone.db"), key)) << "AEGIS-256 now: nothing left to move";
+    for (const char* secret : kSecrets) EXPECT_EQ(bytesOf(file("phone.db")).find(secret), std::string::npos) << secret;
 }
 
 TEST_F(EncryptedReplicaTest, AWrongKeyOrNoKeyIsAClearErrorAndTheReplicaIsUnchanged)

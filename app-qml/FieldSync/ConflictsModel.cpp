@@ -1,6 +1,7 @@
 #include "ConflictsModel.h"
 
 #include "FieldLabels.h"
+#include "RowNames.h"
 #include "Session.h"
 #include "schema/Schema.h"
 
@@ -39,6 +40,7 @@ QVariantMap ConflictsModel::entryAt(int row) const
             {QStringLiteral("field"), data(i, FieldRole)},
             {QStringLiteral("entityLabel"), data(i, EntityLabelRole)},
             {QStringLiteral("fieldLabel"), data(i, FieldLabelRole)},
+            {QStringLiteral("rowName"), data(i, RowNameRole)},
             {QStringLiteral("currentValue"), data(i, CurrentValueRole)},
             {QStringLiteral("otherValue"), data(i, OtherValueRole)},
             {QStringLiteral("provisional"), data(i, ProvisionalRole)}};
@@ -55,6 +57,8 @@ int ConflictsModel::load()
     std::stable_sort(m_rows.begin(), m_rows.end(), [](const ConflictEntry& a, const ConflictEntry& b) {
         return a.detectedAt != b.detectedAt ? a.detectedAt > b.detectedAt : a.id < b.id;
     });
+    m_names.clear();
+    for (const auto& c : m_rows) m_names.push_back(rowName(session()->replica(), c.entity, c.row));
     return static_cast<int>(m_rows.size());
 }
 
@@ -77,6 +81,7 @@ QVariant ConflictsModel::data(const QModelIndex& index, int role) const
     case DetectedAtRole: return c.detectedAt > 0 ? QDateTime::fromMSecsSinceEpoch(c.detectedAt) : QDateTime();
     case EntityLabelRole: return entityLabel(c.entity);
     case FieldLabelRole: return fieldLabel(c.entity, c.field);
+    case RowNameRole: return m_names[static_cast<size_t>(index.row())];
     default: return {};
     }
 }
@@ -89,7 +94,7 @@ QHash<int, QByteArray> ConflictsModel::roleNames() const
             {OtherValueRole, "otherValue"},       {ProvisionalRole, "provisional"},
             {NeedsResolutionRole, "needsResolution"}, {ResolvedRole, "resolved"},
             {DetectedAtRole, "detectedAt"},       {EntityLabelRole, "entityLabel"},
-            {FieldLabelRole, "fieldLabel"}};
+            {FieldLabelRole, "fieldLabel"},       {RowNameRole, "rowName"}};
 }
 
 void ConflictsModel::setRowFilter(const QString& row)

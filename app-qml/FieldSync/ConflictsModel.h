@@ -39,6 +39,7 @@ public:
         DetectedAtRole,    // QDateTime
         EntityLabelRole,   // what the user reads (FieldLabels)
         FieldLabelRole,
+        RowNameRole,       // what the row is called (RowNames.h), never its id
     };
     Q_ENUM(Role)
 
@@ -75,13 +76,18 @@ signals:
 
 protected:
     int load() override;
-    void clear() override { m_rows.clear(); }
+    void clear() override
+    {
+        m_rows.clear();
+        m_names.clear();
+    }
 
 private:
     bool resolve(int row, const std::function<Result<std::optional<crdt::Value>>(const replica::ConflictEntry&)>& choose);
     void setError(const QString& text);
 
     std::vector<replica::ConflictEntry> m_rows;
+    std::vector<QString> m_names;  // rowName per row, looked up at load
     QString m_rowFilter;
     bool m_includeResolved = false;
     QString m_error;

@@ -2,6 +2,7 @@
 
 #include "ConflictsModel.h"
 #include "FieldLabels.h"
+#include "RowNames.h"
 #include "Session.h"
 
 #include <QDateTime>
@@ -20,10 +21,28 @@ int RejectedModel::load()
     std::stable_sort(m_rows.begin(), m_rows.end(), [](const RejectedChange& a, const RejectedChange& b) {
         return a.rejectedAt != b.rejectedAt ? a.rejectedAt > b.rejectedAt : a.clock > b.clock;
     });
+    // A refused new customer is gone from the device: its name is in the
+    // refused change, and names the rows refused with it.
+    std::map<std::string, std::string> refusedCustomers;
+    for (const auto& r : m_rows)
+        if (r.entity == "customer" && r.record.contains("set") && r.record["set"].is_object()
+            && r.record["set"].contains("name") && r.record["set"]["name"].is_string())
+            refusedCustomers.emplace(r.id, r.record["set"]["name"].get<std::string>());
+    m_names.clear();
+    m_changes.clear();
+    auto& replica = session()->replica();
+    const auto customerName = [&](const std::string& id) {
+        return rowName(replica, "customer", id, {}, refusedCustomers);
+    };
+    for (const auto& r : m_rows) {
+        m_names.push_back(rowName(replica, r.entity, r.id, r.record, refusedCustomers));
+        m_changes.push_back(summarize(r.record, customerName));
+    }
     return static_cast<int>(m_rows.size());
 }
 
-QString RejectedModel::summarize(const nlohmann::json& record)
+QString RejectedModel::summarize(const nlohmann::json& record,
+                                 const std::function<QString(const std::string&)>& customerName)
 {
     QStringList parts;
     const std::string entity = record.value("entity", "");
@@ -31,7 +50,11 @@ QString RejectedModel::summarize(const nlohmann::json& record)
         for (const auto& [field, value] : set->items()) {
             // Stage fields travel as {"stage": ..., "gen": ...}.
             const auto& shown = value.is_object() && value.contains("stage") ? value["stage"] : value;
-            parts << fieldLabel(entity, field) + QStringLiteral(" = ") + ConflictsModel::valueText(shown);
+            const QString named = field == "customer" && shown.is_string() && customerName
+                ? customerName(shown.get<std::string>())
+                : QString();
+            parts << fieldLabel(entity, field) + QStringLiteral(" = ")
+                    + (named.isEmpty() ? ConflictsModel::valueText(shown) : named);
         }
     }
     for (const char* op : {"add", "remove"}) {
@@ -50,11 +73,14 @@ QVariant RejectedModel::data(const QModelIndex& index, int role) const
     const RejectedChange& r = m_rows[static_cast<size_t>(index.row())];
     switch (role) {
     case Qt::DisplayRole:
+    case WhyRole: return rejectionText(r.reason, r.entity, r.record);
     case MessageRole: return QString::fromStdString(r.message);
+    case ReasonRole: return QString::fromStdString(r.reason);
+    case RowNameRole: return m_names[static_cast<size_t>(index.row())];
     case EntityRole: return QString::fromStdString(r.entity);
     case RowIdRole: return QString::fromStdString(r.id);
     case CodeRole: return QString::fromStdString(r.code);
-    case ChangesRole: return summarize(r.record);
+    case ChangesRole: return m_changes[static_cast<size_t>(index.row())];
     case RejectedAtRole: return r.rejectedAt > 0 ? QDateTime::fromMSecsSinceEpoch(r.rejectedAt) : QDateTime();
     case EntityLabelRole: return entityLabel(r.entity);
     default: return {};
@@ -65,7 +91,8 @@ QHash<int, QByteArray> RejectedModel::roleNames() const
 {
     return {{EntityRole, "entity"},   {RowIdRole, "rowId"},     {CodeRole, "code"},
             {MessageRole, "message"}, {ChangesRole, "changes"}, {RejectedAtRole, "rejectedAt"},
-            {EntityLabelRole, "entityLabel"}};
+            {EntityLabelRole, "entityLabel"}, {ReasonRole, "reason"},       {RowNameRole, "rowName"},
+            {WhyRole, "why"}};
 }
 
 } // namespace fieldsync::app

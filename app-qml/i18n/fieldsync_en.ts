@@ -43,10 +43,6 @@
 <context>
     <name>ConflictDelegate</name>
     <message>
-        <source>%1 · %2</source>
-        <translation>%1 · %2</translation>
-    </message>
-    <message>
         <source>on this device only</source>
         <translation>on this device only</translation>
     </message>
@@ -66,6 +62,10 @@
         <source>Other: %1</source>
         <translation>Other: %1</translation>
     </message>
+    <message>
+        <source>%1 · %2 · %3</source>
+        <translation>%1 · %2 · %3</translation>
+    </message>
 </context>
 <context>
     <name>ConflictDetail</name>
@@ -76,10 +76,6 @@
     <message>
         <source>%1 · %2</source>
         <translation>%1 · %2</translation>
-    </message>
-    <message>
-        <source>Row %1</source>
-        <translation>Row %1</translation>
     </message>
     <message>
         <source>Kept value</source>
@@ -840,16 +836,79 @@
         <translation>Close</translation>
     </message>
     <message>
-        <source>%1 %2</source>
-        <translation>%1 %2</translation>
-    </message>
-    <message>
-        <source>Why: %1 (%2)</source>
-        <translation>Why: %1 (%2)</translation>
-    </message>
-    <message>
         <source>No rejected changes</source>
         <translation>No rejected changes</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <source>Why: %1</source>
+        <translation>Why: %1</translation>
+    </message>
+</context>
+<context>
+    <name>RowNames</name>
+    <message>
+        <source>team %1</source>
+        <translation>team %1</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>a record no longer on this device</source>
+        <translation>a record no longer on this device</translation>
+    </message>
+    <message>
+        <source>It belongs to a customer that is not yours, or no longer yours.</source>
+        <translation>It belongs to a customer that is not yours, or no longer yours.</translation>
+    </message>
+    <message>
+        <source>A new customer can only be created for your own team.</source>
+        <translation>A new customer can only be created for your own team.</translation>
+    </message>
+    <message>
+        <source>Someone else claimed this customer first.</source>
+        <translation>Someone else claimed this customer first.</translation>
+    </message>
+    <message>
+        <source>Only a manager can void a visit.</source>
+        <translation>Only a manager can void a visit.</translation>
+    </message>
+    <message>
+        <source>Only a manager of the team can change its settings.</source>
+        <translation>Only a manager of the team can change its settings.</translation>
+    </message>
+    <message>
+        <source>Only a manager can reassign a customer.</source>
+        <translation>Only a manager can reassign a customer.</translation>
+    </message>
+    <message>
+        <source>Your role does not allow this change.</source>
+        <translation>Your role does not allow this change.</translation>
+    </message>
+    <message>
+        <source>Its customer is not on the server (it may have been removed).</source>
+        <translation>Its customer is not on the server (it may have been removed).</translation>
+    </message>
+    <message>
+        <source>A record cannot be moved to another customer.</source>
+        <translation>A record cannot be moved to another customer.</translation>
+    </message>
+    <message>
+        <source>A customer cannot be moved to another team this way; a manager reassigns it.</source>
+        <translation>A customer cannot be moved to another team this way; a manager reassigns it.</translation>
+    </message>
+    <message>
+        <source>It refers to a record you cannot see.</source>
+        <translation>It refers to a record you cannot see.</translation>
+    </message>
+    <message>
+        <source>The server did not accept this change.</source>
+        <translation>The server did not accept this change.</translation>
     </message>
 </context>
 <context>

@@ -43,10 +43,6 @@
 <context>
     <name>ConflictDelegate</name>
     <message>
-        <source>%1 · %2</source>
-        <translation>%1 · %2</translation>
-    </message>
-    <message>
         <source>on this device only</source>
         <translation>仅本设备</translation>
     </message>
@@ -66,6 +62,10 @@
         <source>Other: %1</source>
         <translation>另一个：%1</translation>
     </message>
+    <message>
+        <source>%1 · %2 · %3</source>
+        <translation>%1 · %2 · %3</translation>
+    </message>
 </context>
 <context>
     <name>ConflictDetail</name>
@@ -76,10 +76,6 @@
     <message>
         <source>%1 · %2</source>
         <translation>%1 · %2</translation>
-    </message>
-    <message>
-        <source>Row %1</source>
-        <translation>记录 %1</translation>
     </message>
     <message>
         <source>Kept value</source>
@@ -838,16 +834,79 @@
         <translation>关闭</translation>
     </message>
     <message>
-        <source>%1 %2</source>
-        <translation>%1 %2</translation>
-    </message>
-    <message>
-        <source>Why: %1 (%2)</source>
-        <translation>原因：%1（%2）</translation>
-    </message>
-    <message>
         <source>No rejected changes</source>
         <translation>没有被拒绝的更改</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <source>Why: %1</source>
+        <translation>原因：%1</translation>
+    </message>
+</context>
+<context>
+    <name>RowNames</name>
+    <message>
+        <source>team %1</source>
+        <translation>团队 %1</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <source>a record no longer on this device</source>
+        <translation>本机上已没有的记录</translation>
+    </message>
+    <message>
+        <source>It belongs to a customer that is not yours, or no longer yours.</source>
+        <translation>它属于不是你的客户，或已不再是你的客户。</translation>
+    </message>
+    <message>
+        <source>A new customer can only be created for your own team.</source>
+        <translation>新客户只能为你自己的团队创建。</translation>
+    </message>
+    <message>
+        <source>Someone else claimed this customer first.</source>
+        <translation>这个客户已被别人先领取。</translation>
+    </message>
+    <message>
+        <source>Only a manager can void a visit.</source>
+        <translation>只有经理可以作废拜访记录。</translation>
+    </message>
+    <message>
+        <source>Only a manager of the team can change its settings.</source>
+        <translation>只有本团队的经理可以修改团队设置。</translation>
+    </message>
+    <message>
+        <source>Only a manager can reassign a customer.</source>
+        <translation>只有经理可以重新分配客户。</translation>
+    </message>
+    <message>
+        <source>Your role does not allow this change.</source>
+        <translation>你的角色不允许这项修改。</translation>
+    </message>
+    <message>
+        <source>Its customer is not on the server (it may have been removed).</source>
+        <translation>服务器上没有它所属的客户（可能已被删除）。</translation>
+    </message>
+    <message>
+        <source>A record cannot be moved to another customer.</source>
+        <translation>记录不能移到另一个客户名下。</translation>
+    </message>
+    <message>
+        <source>A customer cannot be moved to another team this way; a manager reassigns it.</source>
+        <translation>客户不能这样移到另一个团队；请由经理重新分配。</translation>
+    </message>
+    <message>
+        <source>It refers to a record you cannot see.</source>
+        <translation>它引用了你无权查看的记录。</translation>
+    </message>
+    <message>
+        <source>The server did not accept this change.</source>
+        <translation>服务器没有接受这项修改。</translation>
     </message>
 </context>
 <context>

@@ -172,6 +172,10 @@ const storage::Migration kReplica[] = {
     {2, "team configuration", kTeamConfig},
     {3, "customer team", kCustomerTeam},
     {4, "check-in evidence", kEvidence},
+    // Why the server refused a change, as the one word it sends
+    // (docs/api.md, push.rejected), so the app can say it in the user's
+    // language instead of showing the server's English message.
+    {5, "rejection reason", "ALTER TABLE rejected ADD COLUMN reason TEXT NOT NULL DEFAULT '';"},
 };
 
 const storage::Migration kHub[] = {

@@ -803,10 +803,10 @@ void Replica::reject(std::span<const Rejection> rejections, std::span<const prot
             protocol::ChangeRecord r = outboxRecord(st);
             const auto& e = m_schema.entity(r.entity);
             UsingStatement keep(*m_db, "INSERT OR REPLACE INTO rejected (hlc, entity, \"row\", record, code, message, "
-                                       "rejected_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+                                       "rejected_at, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
             keep->bind(1, static_cast<int64_t>(rj.clock)).bind(2, r.entity).bind(3, r.id)
                 .bind(4, protocol::toJson(r, m_schema).dump()).bind(5, rj.code).bind(6, rj.message)
-                .bind(7, m_hlc.physicalMillis());
+                .bind(7, m_hlc.physicalMillis()).bind(8, rj.reason);
             keep->run();
             UsingStatement del(*m_db, "DELETE FROM outbox WHERE hlc = ?");
             del->bind(1, static_cast<int64_t>(rj.clock));
@@ -844,7 +844,7 @@ void Replica::reject(std::span<const Rejection> rejections, std::span<const prot
 std::vector<RejectedChange> Replica::rejected()
 {
     std::vector<RejectedChange> out;
-    Statement st(*m_db, "SELECT hlc, entity, \"row\", record, code, message, rejected_at FROM rejected ORDER BY hlc");
+    Statement st(*m_db, "SELECT hlc, entity, \"row\", record, code, message, rejected_at, reason FROM rejected ORDER BY hlc");
     while (st.step()) {
         RejectedChange rc;
         rc.clock = static_cast<crdt::Hlc>(st.getInt(0));
@@ -854,6 +854,7 @@ std::vector<RejectedChange> Replica::rejected()
         rc.code = st.getText(4);
         rc.message = st.getText(5);
         rc.rejectedAt = st.getInt(6);
+        rc.reason = st.getText(7);
         out.push_back(std::move(rc));
     }
     return out;

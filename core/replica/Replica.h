@@ -122,11 +122,13 @@ struct PendingBatch {
 struct Rejection {
     crdt::Hlc clock = 0;
     std::string code, message;
+    std::string reason = {};  // the server's one word (docs/api.md); empty from older servers
 };
 
 struct RejectedChange {
     crdt::Hlc clock = 0;
     std::string entity, id, code, message;
+    std::string reason;
     nlohmann::json record;  // the change as it was pushed
     int64_t rejectedAt = 0;
 };

@@ -185,6 +185,7 @@ PushAnswer pushOf(const json& body, const crdt::DeviceId& device)
             rj.clock = clock->hlc;
             rj.code = rs[i].contains("error") ? textOf(rs[i]["error"], where + ".error") : "permission_denied";
             rj.message = rs[i].contains("message") ? textOf(rs[i]["message"], where + ".message") : "";
+            rj.reason = rs[i].contains("reason") ? textOf(rs[i]["reason"], where + ".reason") : "";
             if (rj.clock > a.acked) throw Malformed(where + " is above push.acked");
             a.rejections.push_back(std::move(rj));
         }

@@ -497,6 +497,7 @@ void listRejected(Context& ctx)
                            {"entity", c.entity},
                            {"id", c.id},
                            {"error", c.code},
+                           {"reason", c.reason},
                            {"message", c.message},
                            {"rejected_at", c.rejectedAt},
                            {"change", c.record}});

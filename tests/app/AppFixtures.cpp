@@ -92,7 +92,8 @@ void rejectPending(replica::Replica& device, size_t count)
     auto batch = device.pending(count);
     std::vector<replica::Rejection> rejections;
     for (const auto& r : batch.records)
-        rejections.push_back({r.clock.hlc, "permission_denied", "customer " + r.id + " is not yours"});
+        rejections.push_back({r.clock.hlc, "permission_denied", "customer " + r.id + ": the customer is owned by someone else",
+                              "not_in_scope"});
     device.reject(rejections, {});
 }
 

@@ -31,6 +31,7 @@
 #include "PoolReturnController.h"
 #include "sync/PokeListener.h"
 #include "RejectedModel.h"
+#include "RowNames.h"
 #include "Session.h"
 #include "storage/Connection.h"
 #include "storage/Encryption.h"
@@ -292,6 +293,8 @@ private slots:
         QCOMPARE(at(phone, ConflictsModel::EntityLabelRole).toString(), QString("Customer"));
         QCOMPARE(at(phone, ConflictsModel::FieldLabelRole).toString(), QString("Phone"));
         QCOMPARE(at(phone, ConflictsModel::RowIdRole).toString(), QString::fromStdString(customer));
+        QCOMPARE(at(phone, ConflictsModel::RowNameRole).toString(), QString("北京昭智教育"));  // named, not its id
+        QCOMPARE(model.entryAt(phone).value("rowName").toString(), QString("北京昭智教育"));  // what the detail page shows
         QCOMPARE(at(phone, ConflictsModel::CurrentValueRole).toString(), QString("010-6666 2222"));
         QCOMPARE(at(phone, ConflictsModel::OtherValueRole).toString(), QString("010-6666 1111"));
         QCOMPARE(at(phone, ConflictsModel::ProvisionalRole).toBool(), false);
@@ -393,11 +396,66 @@ private slots:
         const QModelIndex i = model.index(0);
         QCOMPARE(model.data(i, RejectedModel::EntityRole).toString(), QString("customer"));
         QCOMPARE(model.data(i, RejectedModel::CodeRole).toString(), QString("permission_denied"));
-        QVERIFY(model.data(i, RejectedModel::MessageRole).toString().endsWith(" is not yours"));
+        QVERIFY(model.data(i, RejectedModel::MessageRole).toString().endsWith(" is owned by someone else"));
+        QCOMPARE(model.data(i, RejectedModel::ReasonRole).toString(), QString("not_in_scope"));
+        QCOMPARE(model.data(i, RejectedModel::RowNameRole).toString(), QString("上海宏达贸易"));
+        QCOMPARE(model.data(i, RejectedModel::WhyRole).toString(),
+                 QString("It belongs to a customer that is not yours, or no longer yours."));
         QCOMPARE(model.data(i, RejectedModel::ChangesRole).toString(),
                  QString("Level = B, Name = 上海宏达贸易, Tags + vip"));
         QCOMPARE(model.data(i, RejectedModel::EntityLabelRole).toString(), QString("Customer"));
         QVERIFY(model.data(i, RejectedModel::RejectedAtRole).toDateTime().isValid());
+    }
+
+    void rejectedChangesAndConflictsSpeakTheUsersLanguageAndNameRowsByTheirNames()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath("device.db");
+        std::string customer;
+        {
+            auto device = openDevice(db);
+            auto c = device->create("customer", replica::Write().set("name", std::string("上海宏达贸易")));
+            QVERIFY(c.ok());
+            customer = *c;
+            QVERIFY(device->create("visit", replica::Write().set("customer", customer).set("notes", std::string("报价")))
+                        .ok());
+            apptest::rejectPending(*device, 2);
+        }
+        Translator t(nullptr);
+        t.setLanguage("zh");
+        Session session(db, offline());
+        RejectedModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setSession(&session);
+        QCOMPARE(model.rowCount(), 2);
+        for (int row = 0; row < 2; ++row) {
+            const QModelIndex i = model.index(row);
+            const QString why = model.data(i, RejectedModel::WhyRole).toString();
+            const QString name = model.data(i, RejectedModel::RowNameRole).toString();
+            QCOMPARE(why, QString("它属于不是你的客户，或已不再是你的客户。"));
+            QCOMPARE(name, QString("上海宏达贸易"));  // the visit too is named by its customer
+            for (const QString& shown : {why, name, model.data(i, RejectedModel::ChangesRole).toString()})
+                QVERIFY2(!shown.contains(QString::fromStdString(customer.substr(0, 8))), qPrintable(shown));
+        }
+        QCOMPARE(model.data(model.index(0), RejectedModel::EntityLabelRole).toString(), QString("拜访"));
+        t.setLanguage("en");
+        QCOMPARE(model.data(model.index(0), RejectedModel::WhyRole).toString(),
+                 QString("It belongs to a customer that is not yours, or no longer yours."));
+        QCOMPARE(rowName(session.replica(), "visit", "0190aaaa-0000-7000-8000-000000000000"),
+                 QString("a record no longer on this device"));
+        // A row not held is named from the change, its customer from what
+        // else was refused.
+        const nlohmann::json contact = {{"set", {{"name", "王经理"}, {"customer", customer}}}};
+        QCOMPARE(rowName(session.replica(), "contact", "0190aaaa-0000-7000-8000-000000000001", contact),
+                 QString("王经理"));
+        QCOMPARE(rowName(session.replica(), "contact", "0190aaaa-0000-7000-8000-000000000001", contact,
+                         {{customer, "上海宏达贸易"}}),
+                 QString("王经理 (上海宏达贸易)"));
+        QCOMPARE(rejectionText("claim_lost", "customer", {}), QString("Someone else claimed this customer first."));
+        QCOMPARE(rejectionText("role", "customer", {{"set", {{"owner", "wang"}}}}),
+                 QString("Only a manager can reassign a customer."));
+        // An older server's rejection: a general sentence, not its English.
+        QCOMPARE(rejectionText("", "customer", {}), QString("The server did not accept this change."));
     }
 
     void rejectedModelPages()

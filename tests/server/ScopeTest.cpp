@@ -187,6 +187,7 @@ TEST_F(ScopeTest, PoolCustomersAreSeenByRepsAndTheFirstClaimWins)
     EXPECT_EQ(rejected[0].id, pool);
     EXPECT_EQ(rejected[0].code, "permission_denied");
     EXPECT_EQ(rejected[0].message, "customer " + pool + ": claim lost: it is already owned by lina");
+    EXPECT_EQ(rejected[0].reason, "claim_lost") << "kept on the device, for the app to say in the user's language";
     EXPECT_EQ(rejected[0].record["set"], json({{"owner", "wang"}}));
     EXPECT_EQ(rejected[1].record["set"], json({{"phone", "wang's number"}}));
     EXPECT_NE(field(*wang, "customer", pool, "owner"), "wang");

@@ -341,7 +341,8 @@ protected:
                     ADD_FAILURE() << "rejected entry without a clock: " << rj;
                     continue;
                 }
-                rejections.push_back({clock->hlc, rj["error"].get<std::string>(), rj["message"].get<std::string>()});
+                rejections.push_back({clock->hlc, rj["error"].get<std::string>(), rj["message"].get<std::string>(),
+                                      rj.value("reason", std::string())});
             }
             auto restore = records(b.value("restore", json::array()));
             for (const auto& r : b.value("restore", json::array())) out.restore.push_back(r);

@@ -276,6 +276,7 @@ TEST_F(SyncClientTest, RejectedChangesMoveToTheRejectedListAndTheServerStateIsRe
                     {"entity", "customer"},
                     {"id", bobs},
                     {"error", "permission_denied"},
+                    {"reason", "not_in_scope"},
                     {"message", "customer belongs to bob"}}}}};
     transport.enqueue(403, json{{"error", "permission_denied"},
                                 {"message", "customer belongs to bob"},
@@ -295,6 +296,7 @@ TEST_F(SyncClientTest, RejectedChangesMoveToTheRejectedListAndTheServerStateIsRe
     EXPECT_EQ(rejected[0].id, bobs);
     EXPECT_EQ(rejected[0].code, "permission_denied");
     EXPECT_EQ(rejected[0].message, "customer belongs to bob");
+    EXPECT_EQ(rejected[0].reason, "not_in_scope") << "kept, for the app to say why in the user's language";
     EXPECT_EQ(device->get("customer", bobs).value()["name"], "Bob's") << "the server's state is restored";
     EXPECT_EQ(device->get("customer", mine).value()["name"], "Mine");
     EXPECT_EQ(device->pendingCount(), 0u) << "neither change is left in the outbox";

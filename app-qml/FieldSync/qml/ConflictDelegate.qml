@@ -14,6 +14,7 @@ ItemDelegate {
     required property string field
     required property string entityLabel
     required property string fieldLabel
+    required property string rowName
     required property string currentValue
     required property string otherValue
     required property bool provisional
@@ -24,7 +25,7 @@ ItemDelegate {
         spacing: 2
         RowLayout {
             Label {
-                text: qsTr("%1 · %2").arg(row.entityLabel).arg(row.fieldLabel)
+                text: qsTr("%1 · %2 · %3").arg(row.rowName).arg(row.entityLabel).arg(row.fieldLabel)
                 font.bold: true
                 Layout.fillWidth: true
                 elide: Text.ElideRight

@@ -9,8 +9,8 @@ Page {
     id: detail
 
     required property ConflictsModel model
-    // {row, entity, rowId, field, entityLabel, fieldLabel, currentValue, otherValue,
-    //  provisional}; null: nothing selected
+    // {row, entity, rowId, field, entityLabel, fieldLabel, rowName, currentValue,
+    //  otherValue, provisional}; null: nothing selected
     property var entry: null
     property bool showBack: false
     signal done()
@@ -41,9 +41,11 @@ Page {
             font.bold: true
         }
         Label {
-            text: detail.entry ? qsTr("Row %1").arg(detail.entry.rowId) : ""
+            objectName: "conflictRowName"
+            text: detail.entry ? detail.entry.rowName : ""
             color: Material.color(Material.Grey)
-            font.pixelSize: 12
+            wrapMode: Text.WordWrap
+            Layout.fillWidth: true
         }
         GridLayout {
             columns: 2

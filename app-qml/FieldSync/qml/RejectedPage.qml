@@ -43,16 +43,15 @@ Page {
         delegate: ItemDelegate {
             id: row
             required property string entityLabel
-            required property string rowId
-            required property string code
-            required property string message
+            required property string rowName
+            required property string why
             required property string changes
             required property date rejectedAt
             width: ListView.view.width
             contentItem: ColumnLayout {
                 spacing: 2
                 Label {
-                    text: qsTr("%1 %2").arg(row.entityLabel).arg(row.rowId.substring(0, 8))
+                    text: qsTr("%1 · %2").arg(row.entityLabel).arg(row.rowName)
                     font.bold: true
                 }
                 Label {
@@ -61,7 +60,7 @@ Page {
                     Layout.fillWidth: true
                 }
                 Label {
-                    text: qsTr("Why: %1 (%2)").arg(row.message).arg(row.code)
+                    text: qsTr("Why: %1").arg(row.why)
                     color: Material.color(Material.Red)
                     wrapMode: Text.WordWrap
                     Layout.fillWidth: true

@@ -27,13 +27,19 @@ class TeamStats : public QObject {
     Q_PROPERTY(int keyCustomers READ keyCustomers NOTIFY changed)
     Q_PROPERTY(int keyVisited READ keyVisited NOTIFY changed)
     Q_PROPERTY(double coverage READ coverage NOTIFY changed)  // 0..1
-    // [{rep, visits, days: [7 counts, Monday first], verified, unverified,
-    // suspicious}] this week, by rep name; the last three count the week's
-    // check-ins by verdict (docs/time.md).
+    // [{rep, visits, days: [7 counts, Monday first], bases: [7 counts of the
+    // reps before this one that day, where its segment of the stacked day
+    // column starts], verified, unverified, suspicious}] this week, by rep
+    // name; the last three count the week's check-ins by verdict (docs/time.md).
     Q_PROPERTY(QVariantList visitsThisWeek READ visitsThisWeek NOTIFY changed)
     Q_PROPERTY(int maxVisits READ maxVisits NOTIFY changed)
     Q_PROPERTY(int maxVisitsInADay READ maxVisitsInADay NOTIFY changed)
     Q_PROPERTY(QStringList reps READ reps NOTIFY changed)  // every rep with a check-in, by name
+    // The team's week for the per-day chart: seven totals (Monday first),
+    // the largest, and the days' names in the user's language ("Mon 7").
+    Q_PROPERTY(QVariantList teamDays READ teamDays NOTIFY changed)
+    Q_PROPERTY(int maxTeamDay READ maxTeamDay NOTIFY changed)
+    Q_PROPERTY(QStringList dayLabels READ dayLabels NOTIFY changed)
 
 public:
     explicit TeamStats(QObject* parent = nullptr);
@@ -48,6 +54,9 @@ public:
     int maxVisitsInADay() const { return m_maxDay; }
     int maxVisits() const { return m_max; }
     QStringList reps() const { return m_reps; }
+    QVariantList teamDays() const { return m_teamDays; }
+    int maxTeamDay() const { return m_maxTeamDay; }
+    QStringList dayLabels() const { return m_dayLabels; }
 
     Q_INVOKABLE void reload();
 
@@ -61,6 +70,9 @@ private:
     QVariantList m_week;
     int m_maxDay = 0;
     QStringList m_reps;
+    QVariantList m_teamDays;
+    int m_maxTeamDay = 0;
+    QStringList m_dayLabels;
 };
 
 } // namespace fieldsync::app

@@ -75,7 +75,54 @@ void VisitController::reload()
     m_noLocation = v && v->noLocation;
     m_verdict = v ? qs(v->verdict) : QString();
     m_verdictLabel = v ? VisitsModel::verdictLabel(*v) : QString();
+    m_plannedAt = v ? dateTimeOf(v->plannedAt) : QDateTime();
+    m_purpose = v ? qs(v->purpose) : QString();
+    m_kindLabel = v ? VisitsModel::kindLabel(v->kind) : QString();
+    m_cancelled = v && v->voided && !v->checkinAt;
+    m_cancelReason = v && v->voided ? qs(v->voidReason) : QString();
+    m_customerPhone.clear();
+    m_customerAddress.clear();
+    if (v && m_session)
+        if (auto c = m_session->replica().get("customer", v->customer); c && c->is_object()) {
+            auto text = [&](const char* field) {
+                auto it = c->find(field);
+                return it != c->end() && it->is_string() ? qs(it->get<std::string>()) : QString();
+            };
+            m_customerPhone = text("phone");
+            m_customerAddress = text("address");
+        }
     emit changed();
+}
+
+bool VisitController::reschedule(const QString& when)
+{
+    if (!m_session || m_visitId.isEmpty()) return false;
+    const QDateTime at = QDateTime::fromString(when.trimmed(), QStringLiteral("yyyy-MM-dd HH:mm"));
+    if (!at.isValid()) {
+        setError(tr("Enter the date and time as 2026-11-23 09:30"));
+        return false;
+    }
+    const Status done = domain::rescheduleVisit(m_session->replica(), m_visitId.toStdString(), at.toMSecsSinceEpoch());
+    if (!done) {
+        setError(describeError(done.error()));
+        return false;
+    }
+    setError({});
+    m_session->localWriteDone();
+    return true;
+}
+
+bool VisitController::cancelPlan(const QString& reason)
+{
+    if (!m_session || m_visitId.isEmpty()) return false;
+    const Status done = domain::cancelPlannedVisit(m_session->replica(), m_visitId.toStdString(), reason.toStdString());
+    if (!done) {
+        setError(describeError(done.error()));
+        return false;
+    }
+    setError({});
+    m_session->localWriteDone();
+    return true;
 }
 
 bool VisitController::start(const QString& customerId)

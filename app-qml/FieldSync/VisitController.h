@@ -52,6 +52,15 @@ class VisitController : public QObject {
     // suspicious ("" before the check-in), and in words with its reasons.
     Q_PROPERTY(QString verdict READ verdict NOTIFY changed)
     Q_PROPERTY(QString verdictLabel READ verdictLabel NOTIFY changed)
+    // The plan: when, what for, and whom (the customer's phone and address,
+    // for the way there); cancelled once called off (a voided plan).
+    Q_PROPERTY(QDateTime plannedAt READ plannedAt NOTIFY changed)
+    Q_PROPERTY(QString purpose READ purpose NOTIFY changed)
+    Q_PROPERTY(QString kindLabel READ kindLabel NOTIFY changed)
+    Q_PROPERTY(QString customerPhone READ customerPhone NOTIFY changed)
+    Q_PROPERTY(QString customerAddress READ customerAddress NOTIFY changed)
+    Q_PROPERTY(bool cancelled READ cancelled NOTIFY changed)
+    Q_PROPERTY(QString cancelReason READ cancelReason NOTIFY changed)
     Q_PROPERTY(QString errorText READ errorText NOTIFY errorTextChanged)
 
 public:
@@ -79,6 +88,13 @@ public:
     QString verdict() const { return m_verdict; }
     QString verdictLabel() const { return m_verdictLabel; }
     QString errorText() const { return m_error; }
+    QDateTime plannedAt() const { return m_plannedAt; }
+    QString purpose() const { return m_purpose; }
+    QString kindLabel() const { return m_kindLabel; }
+    QString customerPhone() const { return m_customerPhone; }
+    QString customerAddress() const { return m_customerAddress; }
+    bool cancelled() const { return m_cancelled; }
+    QString cancelReason() const { return m_cancelReason; }
 
     // Shows an existing visit.
     Q_INVOKABLE void open(const QString& visitId);
@@ -91,6 +107,11 @@ public:
     // from today at 09:00.
     Q_INVOKABLE bool checkOut(const QString& notes, const QString& outcome, int satisfaction,
                               const QString& orderAmount, int followUpDays);
+
+    // A planned visit moved: `when` as "yyyy-MM-dd HH:mm", local time.
+    Q_INVOKABLE bool reschedule(const QString& when);
+    // A planned visit called off (reason optional); refused once checked in.
+    Q_INVOKABLE bool cancelPlan(const QString& reason);
 
     Q_INVOKABLE void reload();
 
@@ -111,6 +132,9 @@ private:
     double m_lat = 0, m_lng = 0, m_accuracy = -1, m_distance = -1, m_radius = 0;
     bool m_far = false, m_noLocation = false;
     QString m_verdict, m_verdictLabel;
+    QDateTime m_plannedAt;
+    QString m_purpose, m_kindLabel, m_customerPhone, m_customerAddress, m_cancelReason;
+    bool m_cancelled = false;
     QString m_error;
 };
 

@@ -2,6 +2,29 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en">
 <context>
+    <name>CancelPlanDialog</name>
+    <message>
+        <source>Cancel the visit to %1?</source>
+        <translation>Cancel the visit to %1?</translation>
+    </message>
+    <message>
+        <source>Cancel visit</source>
+        <translation>Cancel visit</translation>
+    </message>
+    <message>
+        <source>The plan stays in the customer&apos;s history, marked cancelled. A visit already checked in cannot be cancelled.</source>
+        <translation>The plan stays in the customer&apos;s history, marked cancelled. A visit already checked in cannot be cancelled.</translation>
+    </message>
+    <message>
+        <source>Reason (optional)</source>
+        <translation>Reason (optional)</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Reason</translation>
+    </message>
+</context>
+<context>
     <name>ComplaintsPage</name>
     <message>
         <source>Complaints</source>
@@ -849,6 +872,25 @@
     </message>
 </context>
 <context>
+    <name>RescheduleDialog</name>
+    <message>
+        <source>Reschedule the visit to %1</source>
+        <translation>Reschedule the visit to %1</translation>
+    </message>
+    <message>
+        <source>Move</source>
+        <translation>Move</translation>
+    </message>
+    <message>
+        <source>Date and time (yyyy-MM-dd HH:mm)</source>
+        <translation>Date and time (yyyy-MM-dd HH:mm)</translation>
+    </message>
+    <message>
+        <source>Date and time</source>
+        <translation>Date and time</translation>
+    </message>
+</context>
+<context>
     <name>RowNames</name>
     <message>
         <source>team %1</source>
@@ -1244,10 +1286,6 @@
         </translation>
     </message>
     <message>
-        <source>Visits this week (bars: Monday to Sunday)</source>
-        <translation>Visits this week (bars: Monday to Sunday)</translation>
-    </message>
-    <message>
         <source>%1 visits</source>
         <translation>%1 visits</translation>
     </message>
@@ -1454,6 +1492,52 @@
     <message>
         <source>Close</source>
         <translation>Close</translation>
+    </message>
+</context>
+<context>
+    <name>VisitPlanCard</name>
+    <message>
+        <source>Planned for %1 · %2</source>
+        <translation>Planned for %1 · %2</translation>
+    </message>
+    <message>
+        <source>Purpose: %1</source>
+        <translation>Purpose: %1</translation>
+    </message>
+    <message>
+        <source>Phone: %1</source>
+        <translation>Phone: %1</translation>
+    </message>
+    <message>
+        <source>Address: %1</source>
+        <translation>Address: %1</translation>
+    </message>
+    <message>
+        <source>Cancelled: %1</source>
+        <translation>Cancelled: %1</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Cancelled</translation>
+    </message>
+    <message>
+        <source>Reschedule</source>
+        <translation>Reschedule</translation>
+    </message>
+    <message>
+        <source>Cancel visit</source>
+        <translation>Cancel visit</translation>
+    </message>
+</context>
+<context>
+    <name>WeekChart</name>
+    <message>
+        <source>Visits per day this week</source>
+        <translation>Visits per day this week</translation>
+    </message>
+    <message>
+        <source>Visits</source>
+        <translation>Visits</translation>
     </message>
 </context>
 <context>
@@ -1853,6 +1937,10 @@
     <message>
         <source>The order amount must be an amount of yuan, like 12500, 12,500, ¥12,500 or 1.2万</source>
         <translation>The order amount must be an amount of yuan, like 12500, 12,500, ¥12,500 or 1.2万</translation>
+    </message>
+    <message>
+        <source>Enter the date and time as 2026-11-23 09:30</source>
+        <translation>Enter the date and time as 2026-11-23 09:30</translation>
     </message>
 </context>
 <context>

@@ -2,6 +2,29 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>CancelPlanDialog</name>
+    <message>
+        <source>Cancel the visit to %1?</source>
+        <translation>取消对 %1 的拜访？</translation>
+    </message>
+    <message>
+        <source>Cancel visit</source>
+        <translation>取消拜访</translation>
+    </message>
+    <message>
+        <source>The plan stays in the customer&apos;s history, marked cancelled. A visit already checked in cannot be cancelled.</source>
+        <translation>计划会保留在客户记录中，并标记为已取消。已签到的拜访不能取消。</translation>
+    </message>
+    <message>
+        <source>Reason (optional)</source>
+        <translation>原因（选填）</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+</context>
+<context>
     <name>ComplaintsPage</name>
     <message>
         <source>Complaints</source>
@@ -847,6 +870,25 @@
     </message>
 </context>
 <context>
+    <name>RescheduleDialog</name>
+    <message>
+        <source>Reschedule the visit to %1</source>
+        <translation>改期拜访 %1</translation>
+    </message>
+    <message>
+        <source>Move</source>
+        <translation>改期</translation>
+    </message>
+    <message>
+        <source>Date and time (yyyy-MM-dd HH:mm)</source>
+        <translation>日期和时间（yyyy-MM-dd HH:mm）</translation>
+    </message>
+    <message>
+        <source>Date and time</source>
+        <translation>日期和时间</translation>
+    </message>
+</context>
+<context>
     <name>RowNames</name>
     <message>
         <source>team %1</source>
@@ -1237,10 +1279,6 @@
         </translation>
     </message>
     <message>
-        <source>Visits this week (bars: Monday to Sunday)</source>
-        <translation>本周拜访（小柱：周一至周日）</translation>
-    </message>
-    <message>
         <source>%1 visits</source>
         <translation>%1 次拜访</translation>
     </message>
@@ -1441,6 +1479,52 @@
     <message>
         <source>Close</source>
         <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>VisitPlanCard</name>
+    <message>
+        <source>Planned for %1 · %2</source>
+        <translation>计划于 %1 · %2</translation>
+    </message>
+    <message>
+        <source>Purpose: %1</source>
+        <translation>目的：%1</translation>
+    </message>
+    <message>
+        <source>Phone: %1</source>
+        <translation>电话：%1</translation>
+    </message>
+    <message>
+        <source>Address: %1</source>
+        <translation>地址：%1</translation>
+    </message>
+    <message>
+        <source>Cancelled: %1</source>
+        <translation>已取消：%1</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>Reschedule</source>
+        <translation>改期</translation>
+    </message>
+    <message>
+        <source>Cancel visit</source>
+        <translation>取消拜访</translation>
+    </message>
+</context>
+<context>
+    <name>WeekChart</name>
+    <message>
+        <source>Visits per day this week</source>
+        <translation>本周每日拜访</translation>
+    </message>
+    <message>
+        <source>Visits</source>
+        <translation>拜访次数</translation>
     </message>
 </context>
 <context>
@@ -1829,6 +1913,10 @@
     <message>
         <source>The order amount must be an amount of yuan, like 12500, 12,500, ¥12,500 or 1.2万</source>
         <translation>订单金额请填写人民币金额，例如 12500、12,500、¥12,500 或 1.2万</translation>
+    </message>
+    <message>
+        <source>Enter the date and time as 2026-11-23 09:30</source>
+        <translation>请按 2026-11-23 09:30 的格式输入日期和时间</translation>
     </message>
 </context>
 <context>

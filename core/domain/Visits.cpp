@@ -281,6 +281,30 @@ Status voidVisit(replica::Replica& replica, const std::string& visitId, const st
     return replica.update("visit", visitId, Write().set("voided", true).set("void_reason", reason));
 }
 
+Status rescheduleVisit(replica::Replica& replica, const std::string& visitId, int64_t plannedAt)
+{
+    auto visit = loadForWrite(replica, visitId);
+    if (!visit) return visit.error();
+    if (visit->voided) return failedPrecondition("visit " + visitId + " is cancelled or voided");
+    if (visit->checkinAt) return failedPrecondition("visit " + visitId + " is already checked in; it cannot move");
+    if (plannedAt <= 0) return invalidArgument("a planned visit needs a time");
+    return replica.update("visit", visitId, Write().set("planned_at", plannedAt));
+}
+
+Status cancelPlannedVisit(replica::Replica& replica, const std::string& visitId, const std::string& reason)
+{
+    auto visit = loadForWrite(replica, visitId);
+    if (!visit) return visit.error();
+    if (visit->voided) return failedPrecondition("visit " + visitId + " is already cancelled or voided");
+    if (visit->checkinAt)
+        return failedPrecondition("visit " + visitId + " is checked in: a manager voids it, with a reason");
+    Write w;
+    w.set("voided", true);
+    const auto first = reason.find_first_not_of(" \t\r\n");
+    if (first != std::string::npos) w.set("void_reason", reason.substr(first));
+    return replica.update("visit", visitId, w);
+}
+
 std::optional<double> distanceFromCustomer(replica::Replica& replica, const std::string& customer, double lat,
                                            double lng)
 {

@@ -125,6 +125,15 @@ Status checkIn(replica::Replica& replica, const std::string& visitId, const Chec
 Result<CheckOutResult> checkOut(replica::Replica& replica, const std::string& visitId, const CheckOut& checkOut);
 // Managers only; a reason is required; a voided visit cannot be voided again.
 Status voidVisit(replica::Replica& replica, const std::string& visitId, const std::string& reason);
+// A planned visit moved to another time. Refused once checked in (the plan
+// became a visit: FailedPrecondition), when voided, or without a time.
+Status rescheduleVisit(replica::Replica& replica, const std::string& visitId, int64_t plannedAt);
+// A plan called off by whoever may write it — its rep too, unlike voiding:
+// nothing happened yet, so there is no evidence to protect. Stored as a
+// voided visit (the reason optional) and judged by the server on the visit
+// it holds: refused there, as here, once the visit is checked in
+// (docs/security.md). A checked-in visit is voided by a manager instead.
+Status cancelPlannedVisit(replica::Replica& replica, const std::string& visitId, const std::string& reason);
 
 // Metres from the customer's recorded location to (lat, lng); nullopt when
 // the customer is not on this replica or has no location. What checkIn

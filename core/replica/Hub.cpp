@@ -227,8 +227,16 @@ std::optional<Error> Hub::confine(const protocol::ChangeRecord& r, const RecordS
             return refuse("unknown_parent", "its " + parent + " " + s.root + " is unknown to the server");
     }
     // Ownership and role, judged on the stored root.
-    if (context.allow)
-        if (auto refusal = context.allow(r, s)) return refusal;
+    if (context.allow) {
+        RecordScope judged = s;
+        judged.storedHolds = [&](std::string_view name) {
+            const auto* f = e.field(name);
+            if (!f || !stored.exists || static_cast<size_t>(f->index) >= stored.fields.size()) return false;
+            const FieldState& held = stored.fields[static_cast<size_t>(f->index)];
+            return held.written && !crdt::isNull(held.reg.value);
+        };
+        if (auto refusal = context.allow(r, judged)) return refusal;
+    }
     // What scope hangs on is written once, whoever writes.
     // (A row with no parent yet exists only without a policy: a change from
     // a device that had the row by bundle arrived before its creation.)

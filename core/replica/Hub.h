@@ -101,6 +101,11 @@ struct RecordScope {
     std::optional<std::string> newOwner;    // the owner it sets
     bool writesTeam = false;                // a root record that writes its team
     std::optional<std::string> newTeam;     // the team it writes
+    // Whether the row as the hub stores it holds a value in the named field
+    // (false for a new row or a field the entity lacks): what a policy judges
+    // a field-dependent rule on, never the record's own claims. Set for the
+    // call to PushContext::allow only.
+    std::function<bool(std::string_view field)> storedHolds = {};
 };
 
 // Why the hub refuses a change whatever the caller's role (Error::reason):

@@ -105,10 +105,15 @@ std::optional<Error> Scope::allow(const protocol::ChangeRecord& r, const replica
                                                    : "it belongs to a customer that is not yours");
     // A visit is an audit record: a rep never voids one (nor un-voids or
     // edits the reason); a manager voids it with a reason and the row stays.
+    // A plan is not yet a record of anything: its rep may call it off
+    // (domain::cancelPlannedVisit) — judged on the visit the server holds,
+    // which must exist and not be checked in, whatever the device believed.
     if (rep && e.name == "visit")
         for (const auto& w : r.writes) {
             const auto& name = e.fields.at(static_cast<size_t>(w.field)).name;
-            if (name == "voided" || name == "void_reason") return denied("role", "only a manager can void a visit");
+            if (name != "voided" && name != "void_reason") continue;
+            const bool storedPlan = !s.createsRow && s.storedHolds && !s.storedHolds("checkin_at");
+            if (!storedPlan) return denied("role", "only a manager can void a visit");
         }
     return std::nullopt;
 }

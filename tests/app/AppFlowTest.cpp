@@ -12,6 +12,7 @@
 #include "Session.h"
 #include "Translator.h"
 #include "domain/Complaints.h"
+#include "domain/LocalTime.h"
 #include "domain/Reports.h"
 #include "domain/Visits.h"
 #include "replica/Replica.h"
@@ -607,6 +608,14 @@ private slots:
         QTRY_VERIFY(mw.visible("teamFeed"));
         QTRY_VERIFY(mw.item("teamFeed")->property("count").toInt() >= 1);
         QVERIFY(mw.text("coverageLabel").startsWith("Key-account coverage this month: "));
+        // The week as a per-day chart: today's column holds the visit just
+        // logged, its total written above it.
+        QTRY_VERIFY(mw.visible("weekChart"));
+        const auto zone = domain::LocalTime::system();
+        const int today = zone.daysBetween(zone.startOfWeek(zone.now()), zone.startOfDay(zone.now()));
+        QTRY_VERIFY(mw.visible(QString("dayTotal%1").arg(today)));
+        QVERIFY(mw.text(QString("dayTotal%1").arg(today)).toInt() >= 1);
+        QVERIFY(mw.item("weekChartPlot")->height() > 80);
 
         // A new visit, at another customer, starts with an empty form: the
         // notes and amount typed for the last one never land on it.
@@ -1164,6 +1173,64 @@ private slots:
         QTRY_VERIFY(w.visible("serverField"));
         QCOMPARE(session.replica().list("customer").size(), size_t(0));
         QCOMPARE(session.sync()->pendingCount(), 0);
+    }
+
+    // Issue: a planned visit's page showed only "check in". It shows when,
+    // what for and the customer's phone; the rep moves it, then calls it off,
+    // and the server takes both from her (it holds the visit unchecked-in).
+    void aPlannedVisitShowsItsPlanAndIsMovedThenCalledOff()
+    {
+        Session session(path("e.db"), quietEngine());
+        AppWindow w(session);
+        w.window()->show();
+        QVERIFY(QTest::qWaitForWindowExposed(w.window()));
+        signInThroughPage(w, session, "lina");
+        QTRY_VERIFY_WITH_TIMEOUT(session.sync()->lastSync().isValid(), 20000);
+        replica::Write w0;
+        w0.set("name", std::string("杭州西湖茶业")).set("owner", std::string("lina")).set("phone", std::string("0571-8888 0000"));
+        auto customer = session.replica().create("customer", w0);
+        QVERIFY(customer.ok());
+        const QDateTime planned = QDateTime::currentDateTime().addDays(1);
+        auto visitId = domain::planVisit(session.replica(), {*customer, planned.toMSecsSinceEpoch(), "新茶试饮", "visit", ""});
+        QVERIFY(visitId.ok());
+        session.localWriteDone();
+
+        QMetaObject::invokeMethod(w.window(), "openVisit", Q_ARG(QVariant, QString::fromStdString(*visitId)));
+        QTRY_VERIFY(w.object("visitPopup")->property("opened").toBool());
+        QTRY_VERIFY(w.visible("planWhenLabel"));
+        QCOMPARE(w.text("planWhenLabel"),
+                 QString("Planned for %1 · Visit").arg(planned.toString("yyyy-MM-dd HH:mm")));
+        QCOMPARE(w.text("planPurposeLabel"), QString("Purpose: 新茶试饮"));
+        QVERIFY(w.visible("checkInButton"));
+
+        QVERIFY(w.click("rescheduleButton"));
+        QObject* move = w.object("rescheduleDialog");
+        QTRY_VERIFY(move->property("opened").toBool());
+        QCOMPARE(w.text("rescheduleWhen"), planned.toString("yyyy-MM-dd HH:mm"));
+        w.type("rescheduleWhen", "next Friday");
+        QVERIFY(w.click("saveRescheduleButton"));
+        QTRY_COMPARE(move->property("errorText").toString(), QString("Enter the date and time as 2026-11-23 09:30"));
+        const QString later = planned.addDays(2).toString("yyyy-MM-dd") + " 14:30";
+        w.type("rescheduleWhen", later);
+        QVERIFY(w.click("saveRescheduleButton"));
+        QTRY_VERIFY(!move->property("visible").toBool());
+        QTRY_COMPARE(w.text("planWhenLabel"), QString("Planned for %1 · Visit").arg(later));
+
+        QVERIFY(w.click("cancelPlanButton"));
+        QObject* cancel = w.object("cancelPlanDialog");
+        QTRY_VERIFY(cancel->property("opened").toBool());
+        w.type("cancelPlanReason", "客户出差");
+        QVERIFY(w.click("confirmCancelPlanButton"));
+        QTRY_VERIFY(!cancel->property("visible").toBool());
+        QTRY_VERIFY(w.visible("planCancelledLabel"));
+        QCOMPARE(w.text("planCancelledLabel"), QString("Cancelled: 客户出差"));
+        QVERIFY(!w.visible("checkInButton"));
+        QVERIFY(!w.visible("rescheduleButton"));
+
+        // The server accepts the rep's move and cancel: nothing refused.
+        session.sync()->syncNow();
+        QTRY_COMPARE_WITH_TIMEOUT(session.sync()->pendingCount(), 0, 20000);
+        QCOMPARE(session.sync()->rejectedCount(), 0);
     }
 };
 

@@ -1070,6 +1070,27 @@ private slots:
         QCOMPARE(total, 1);
         QVERIFY(last >= 0 && last <= today);
         QCOMPARE(stats.maxVisitsInADay(), 1);
+
+        // The per-day chart (issue: one long bar per rep read as nothing):
+        // the team's seven days, each rep's segment stacked on the reps
+        // before it, and the days named in the user's language.
+        const QVariantList team = stats.teamDays();
+        QCOMPARE(team.size(), 7);
+        int teamTotal = 0;
+        for (int d = 0; d < 7; ++d) {
+            const int sum = lina.value("days").toList()[d].toInt() + wang.value("days").toList()[d].toInt();
+            QCOMPARE(team[d].toInt(), sum);
+            QCOMPARE(lina.value("bases").toList()[d].toInt(), 0);  // the first rep at the base
+            QCOMPARE(wang.value("bases").toList()[d].toInt(), lina.value("days").toList()[d].toInt());
+            teamTotal += sum;
+        }
+        QCOMPARE(teamTotal, 2);
+        QVERIFY(stats.maxTeamDay() >= 1);
+        QCOMPARE(stats.dayLabels().size(), 7);
+        const QDate monday = QDateTime::fromMSecsSinceEpoch(zone.startOfWeek(zone.now())).date();
+        QCOMPARE(monday.dayOfWeek(), 1);
+        QCOMPARE(stats.dayLabels().first(),
+                 QLocale().dayName(1, QLocale::ShortFormat) + " " + QString::number(monday.day()));
     }
 
     // The customer page's forms: profile (only changed fields written),

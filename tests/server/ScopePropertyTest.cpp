@@ -52,6 +52,7 @@ struct RootState {
 struct RowInfo {
     std::string entity;
     std::string root;  // "" for a row of no customer (team_config)
+    bool checkedIn = false;  // a visit the hub holds with a check-in
 };
 
 const std::set<std::string> kChildren = {"contact", "visit", "task", "complaint"};
@@ -161,7 +162,12 @@ public:
         }
         const RootState& r = roots.at(root);
         if (!owns(u, r.owner, r.team)) return "writing a row outside the scope";
-        if (rep && entity == "visit" && (set.contains("voided") || set.contains("void_reason"))) return "a rep voiding";
+        // A rep calls off a plan the hub holds; a check-in makes it evidence.
+        if (rep && entity == "visit" && (set.contains("voided") || set.contains("void_reason"))) {
+            auto it = rows.find(id);
+            if (it == rows.end()) return "a rep creating a voided visit";
+            if (it->second.checkedIn) return "a rep voiding a checked-in visit";
+        }
         if (entity == "task")
             if (auto visit = textOrNull(set, "origin_visit"); visit && rows.count(*visit)) {
                 const std::string other = rows.at(*visit).root;
@@ -189,6 +195,8 @@ public:
         } else if (kChildren.count(entity)) {
             if (rows.try_emplace(id, RowInfo{entity, textOrNull(set, "customer").value_or("")}).second)
                 order.push_back(id);
+            if (entity == "visit" && set.contains("checkin_at") && !set["checkin_at"].is_null())
+                rows[id].checkedIn = true;
         } else if (entity == "conflict") {
             if (!rows.count(id)) {
                 rows[id] = {entity, rootOfRow(textOrNull(set, "row").value_or(""))};
@@ -519,6 +527,12 @@ protected:
                 for (const auto& c : mine)
                     if (has(d, "customer", c)) rows.push_back(c);
             if (rows.empty()) break;
+            // Now and then a check-in, which turns a plan into evidence its
+            // rep may no longer call off.
+            if (entity == "visit" && chance(0.3)) {
+                (void)d->update(entity, anyOf(rows), Write().set("checkin_at", int64_t{1'800'000'000'000}));
+                break;
+            }
             (void)d->update(entity, anyOf(rows), Write().set(anyOf(kEditable.at(entity)), text()));
             break;
         }

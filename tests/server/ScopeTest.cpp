@@ -397,6 +397,9 @@ TEST_F(ScopeTest, ARepCannotWriteForAnotherTeamsCustomer)
 TEST_F(ScopeTest, OnlyManagersVoidVisits)
 {
     Owned l = customerWithVisit(*lina, "lina"s, "Lina Co");
+    now += 10;
+    update(*lina, "visit", l.visit, Write().set("checkin_at", now).set("status", "checked_in"s));
+    syncOk(*lina);
     syncOk(*zhang);
     now += 10;
     update(*lina, "visit", l.visit, Write().set("voided", true).set("void_reason", "录错了"s));
@@ -422,6 +425,59 @@ TEST_F(ScopeTest, OnlyManagersVoidVisits)
     EXPECT_EQ(hubField("visit", l.visit, "outcome"), "signed");
     syncOk(*lina);
     EXPECT_EQ(field(*lina, "visit", l.visit, "voided"), true);
+}
+
+// A plan is not yet evidence of anything: its rep calls it off
+// (domain::cancelPlannedVisit writes voided). The server judges that on the
+// visit it holds: once checked in there — here by her manager's device,
+// which her phone has not heard of — the same write is refused.
+TEST_F(ScopeTest, ARepCancelsAPlannedVisitButNotOneTheServerHoldsCheckedIn)
+{
+    Owned plan = customerWithVisit(*lina, "lina"s, "Lina Co");
+    now += 10;
+    update(*lina, "visit", plan.visit, Write().set("voided", true));
+    SyncOutcome cancelled = syncOk(*lina);
+    EXPECT_EQ(cancelled.accepted, 1u);
+    EXPECT_EQ(hubField("visit", plan.visit, "voided"), true);
+
+    now += 10;
+    const std::string visit = create(*lina, "visit", Write().set("customer", plan.customer).set("rep", "lina"s));
+    syncOk(*lina);
+    syncOk(*zhang);
+    now += 10;
+    update(*zhang, "visit", visit, Write().set("checkin_at", now).set("status", "checked_in"s));
+    syncOk(*zhang);
+    ASSERT_NE(hubField("visit", visit, "checkin_at"), nullptr);
+
+    now += 10;
+    update(*lina, "visit", visit, Write().set("voided", true).set("void_reason", "客户改期"s));  // she still sees a plan
+    SyncOutcome refused = sync(*lina);
+    EXPECT_EQ(refused.statuses.front(), 403);
+    ASSERT_EQ(refused.rejected.size(), 1u);
+    EXPECT_EQ(refused.rejected[0]["reason"], "role");
+    EXPECT_EQ(hubField("visit", visit, "voided"), nullptr);
+    EXPECT_EQ(field(*lina, "visit", visit, "voided"), nullptr) << "her phone shows the server's visit again";
+    EXPECT_NE(field(*lina, "visit", visit, "checkin_at"), nullptr);
+}
+
+// A rep's device cannot create a visit already voided (nothing is stored
+// to judge a plan on), nor void another rep's plan.
+TEST_F(ScopeTest, ARepCannotCreateAVoidedVisitOrCancelAnotherRepsPlan)
+{
+    Owned mine = customerWithVisit(*lina, "lina"s, "Lina Co");
+    now += 10;
+    create(*lina, "visit", Write().set("customer", mine.customer).set("rep", "lina"s).set("voided", true));
+    SyncOutcome created = sync(*lina);
+    EXPECT_EQ(created.statuses.front(), 403);
+    ASSERT_EQ(created.rejected.size(), 1u);
+    EXPECT_EQ(created.rejected[0]["reason"], "role");
+
+    Owned theirs = customerWithVisit(*wang, "wang"s, "Wang Co");
+    now += 10;
+    const auto before = hubState();
+    json b = pushRaw(*lina, rawChange(*lina, "visit", theirs.visit, {{"voided", true}}, now));
+    EXPECT_EQ(b["push"]["rejected"][0]["reason"], "not_in_scope");
+    expectHubUnchanged(before, "a void of another rep's plan");
 }
 
 // A team's configuration (team_config, schema 2): its managers write it, its

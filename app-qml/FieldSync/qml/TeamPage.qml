@@ -77,11 +77,13 @@ Page {
                     text: qsTr("Key-account coverage this month: %1 of %2 (%3%)")
                           .arg(stats.keyVisited).arg(stats.keyCustomers).arg(Math.round(stats.coverage * 100))
                 }
-                Label {
-                    text: qsTr("Visits this week (bars: Monday to Sunday)")
-                    color: Material.color(Material.Grey, Material.Shade700)
-                    visible: stats.visitsThisWeek.length > 0
+                WeekChart {
+                    objectName: "weekChart"
+                    Layout.fillWidth: true
+                    stats: stats
                 }
+                // Each rep's week in words, with the check-ins the server (or
+                // the device, until it has) finds suspicious or cannot verify.
                 Repeater {
                     model: stats.visitsThisWeek
                     RowLayout {
@@ -93,15 +95,7 @@ Page {
                             text: modelData.rep.length > 0 ? modelData.rep : "—"
                             elide: Text.ElideRight
                         }
-                        Rectangle {
-                            Layout.preferredHeight: 14
-                            Layout.preferredWidth: Math.max(4, (page.width - 320) * modelData.visits / Math.max(1, stats.maxVisits))
-                            color: Material.color(Material.Indigo)
-                            radius: 2
-                        }
-                        Label { text: modelData.visits }
-                        // The week's check-ins the server (or the device, until
-                        // it has) finds suspicious or cannot verify.
+                        Label { text: qsTr("%1 visits").arg(modelData.visits) }
                         Label {
                             objectName: "repSuspicious"
                             visible: modelData.suspicious > 0
@@ -114,26 +108,6 @@ Page {
                             text: qsTr("%n unverified", "", modelData.unverified)
                             font.pixelSize: 12
                             color: Material.color(Material.Grey, Material.Shade700)
-                        }
-                        // The week day by day, Monday first: one small bar a day.
-                        Row {
-                            objectName: "dayBars"
-                            spacing: 2
-                            Layout.alignment: Qt.AlignBottom
-                            Repeater {
-                                model: modelData.days
-                                Rectangle {
-                                    required property var modelData
-                                    required property int index
-                                    width: 6
-                                    height: Math.max(1, 14 * modelData / Math.max(1, stats.maxVisitsInADay))
-                                    anchors.bottom: parent ? parent.bottom : undefined
-                                    color: modelData > 0 ? Material.color(Material.Teal) : Material.color(Material.Grey, Material.Shade300)
-                                    ToolTip.visible: dayHover.hovered
-                                    ToolTip.text: qsTr("%1 visits").arg(modelData)
-                                    HoverHandler { id: dayHover }
-                                }
-                            }
                         }
                     }
                 }

@@ -97,10 +97,16 @@ Page {
                 wrapMode: Text.Wrap
             }
 
-            // Before check-in.
+            // Before check-in: the plan, then the check-in.
+            VisitPlanCard {
+                Layout.fillWidth: true
+                visit: page.controller
+                onRescheduleRequested: rescheduleDialog.open()
+                onCancelRequested: cancelPlanDialog.open()
+            }
             Button {
                 objectName: "checkInButton"
-                visible: visit.found && !visit.checkedIn
+                visible: visit.found && !visit.checkedIn && !visit.cancelled
                 enabled: !location.busy && !page.waitingForFix
                 highlighted: true
                 flat: true  // no elevation layer: the software renderer (offscreen) cannot draw it
@@ -111,7 +117,7 @@ Page {
                 }
             }
             Label {
-                visible: visit.found && !visit.checkedIn && !location.available
+                visible: visit.found && !visit.checkedIn && !visit.cancelled && !location.available
                 Layout.fillWidth: true
                 wrapMode: Text.Wrap
                 text: qsTr("No location on this device: the check-in is saved without a position and marked.")
@@ -249,4 +255,7 @@ Page {
             }
         }
     }
+
+    RescheduleDialog { id: rescheduleDialog; visit: page.controller }
+    CancelPlanDialog { id: cancelPlanDialog; visit: page.controller }
 }

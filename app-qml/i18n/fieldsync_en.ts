@@ -1286,10 +1286,6 @@
         </translation>
     </message>
     <message>
-        <source>%1 visits</source>
-        <translation>%1 visits</translation>
-    </message>
-    <message>
         <source>Return to pool</source>
         <translation>Return to pool</translation>
     </message>
@@ -1377,6 +1373,13 @@
         <translation>
             <numerusform>%n unverified</numerusform>
             <numerusform>%n unverified</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n visit(s)</source>
+        <translation>
+            <numerusform>%n visit</numerusform>
+            <numerusform>%n visits</numerusform>
         </translation>
     </message>
 </context>

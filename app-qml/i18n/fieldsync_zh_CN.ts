@@ -1279,10 +1279,6 @@
         </translation>
     </message>
     <message>
-        <source>%1 visits</source>
-        <translation>%1 次拜访</translation>
-    </message>
-    <message>
         <source>Return to pool</source>
         <translation>退回公海</translation>
     </message>
@@ -1364,6 +1360,12 @@
         <source>%n unverified</source>
         <translation>
             <numerusform>%n 次未核实</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n visit(s)</source>
+        <translation>
+            <numerusform>%n 次拜访</numerusform>
         </translation>
     </message>
 </context>

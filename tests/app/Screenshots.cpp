@@ -187,7 +187,7 @@ int main(int argc, char* argv[])
 
     QTemporaryDir dir;
     const QString db = dir.filePath("lina.db");
-    std::string hangzhouId, visitId;
+    std::string hangzhouId, visitId, plannedId;
     {
         // A customer of lina's nobody has visited for 120 days (written by a
         // clock that says so): the Team page's "return to pool" preview.
@@ -275,7 +275,11 @@ int main(int argc, char* argv[])
             if (!domain::checkOut(*r, *v, done)) return 1;
         }
         // Today: a planned visit, and one in progress at 上海 for the Visit page.
-        if (!domain::planVisit(*r, {suzhou, now + 3600'000, "设备维护回访", "visit", "lina"})) return 1;
+        {
+            auto planned = domain::planVisit(*r, {suzhou, now + 3600'000, "设备维护回访", "visit", "lina"});
+            if (!planned) return 1;
+            plannedId = *planned;
+        }
         std::string inProgress;
         {
             auto v = domain::planVisit(*r, {shanghai, now - 1800'000, "年度合同续签", "visit", "lina"});
@@ -360,6 +364,8 @@ int main(int argc, char* argv[])
             // Its own window: the Visit page is a popup over the others.
             ok = ok && shooter.shoot(signedIn, lang, size,
                                      {{QStringLiteral("visit"), [&](QQuickWindow* w) { call(w, "openVisit", visitId); }}});
+            ok = ok && shooter.shoot(signedIn, lang, size,
+                                     {{QStringLiteral("visit-planned"), [&](QQuickWindow* w) { call(w, "openVisit", plannedId); }}});
             if (!ok) return 1;
         }
     }

@@ -42,7 +42,7 @@ Page {
         }
         Label {
             objectName: "conflictRowName"
-            text: detail.entry ? detail.entry.rowName : ""
+            text: detail.entry && detail.entry.rowName ? detail.entry.rowName : ""
             color: Material.color(Material.Grey)
             wrapMode: Text.WordWrap
             Layout.fillWidth: true

@@ -76,13 +76,25 @@ ApplicationWindow {
             TabButton {
                 required property var modelData
                 text: modelData.title
-                // Six tabs on a 390 px phone: English titles fit whole only in
-                // mixed case, a smaller size and narrow padding ("Complaints"
-                // was cut to "Comp…").
+                // Six tabs (a manager's) on a 390 px phone: English titles fit
+                // whole only in mixed case, a smaller size and narrow padding,
+                // and a title still too wide shrinks to fit rather than being
+                // cut ("Complaints" was "Comp…").
                 font.capitalization: Font.MixedCase
                 font.pixelSize: 12
                 leftPadding: 2
                 rightPadding: 2
+                contentItem: Label {
+                    objectName: "tabTitle"
+                    text: parent.text
+                    font: parent.font
+                    color: parent.checked ? parent.Material.accentColor : parent.Material.foreground
+                    horizontalAlignment: Text.AlignHCenter
+                    verticalAlignment: Text.AlignVCenter
+                    fontSizeMode: Text.HorizontalFit
+                    minimumPixelSize: 9
+                    elide: Text.ElideRight
+                }
                 onClicked: window.currentPage = modelData.key
             }
         }

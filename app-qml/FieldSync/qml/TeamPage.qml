@@ -95,7 +95,7 @@ Page {
                             text: modelData.rep.length > 0 ? modelData.rep : "—"
                             elide: Text.ElideRight
                         }
-                        Label { text: qsTr("%1 visits").arg(modelData.visits) }
+                        Label { text: qsTr("%n visit(s)", "", modelData.visits) }
                         Label {
                             objectName: "repSuspicious"
                             visible: modelData.suspicious > 0

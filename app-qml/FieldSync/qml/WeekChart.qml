@@ -17,6 +17,8 @@ ColumnLayout {
                                     Material.Pink, Material.Brown, Material.Cyan, Material.Lime]
     readonly property int axisTop: Math.max(1, stats.maxTeamDay)
     readonly property real plotHeight: 90
+    // Axis marks: 0 and the top, and half way once that is a count of its own.
+    readonly property var ticks: axisTop >= 4 ? [0, Math.round(axisTop / 2), axisTop] : [0, axisTop]
 
     function repColor(i) { return Material.color(repPalette[i % repPalette.length]) }
 
@@ -43,7 +45,7 @@ ColumnLayout {
             Layout.preferredWidth: 24
             Layout.preferredHeight: chart.plotHeight + 20
             Repeater {
-                model: [0, Math.round(chart.axisTop / 2), chart.axisTop]
+                model: chart.ticks
                 Label {
                     required property int modelData
                     anchors.right: parent.right
@@ -59,7 +61,7 @@ ColumnLayout {
             Layout.fillWidth: true
             Layout.preferredHeight: chart.plotHeight + 20
             Repeater {
-                model: [0, Math.round(chart.axisTop / 2), chart.axisTop]
+                model: chart.ticks
                 Rectangle {
                     required property int modelData
                     width: plot.width
@@ -147,7 +149,7 @@ ColumnLayout {
                     color: chart.repColor(index)
                 }
                 Label {
-                    text: (modelData.rep.length > 0 ? modelData.rep : "—") + " " + modelData.visits
+                    text: modelData.rep.length > 0 ? modelData.rep : "—"
                     font.pixelSize: 12
                 }
             }

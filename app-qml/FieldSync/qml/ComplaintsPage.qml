@@ -76,17 +76,10 @@ Page {
                 RowLayout {
                     spacing: 8
                     Label { text: row.customerName; font.bold: true; elide: Text.ElideRight; Layout.fillWidth: true }
-                    Label {
+                    Badge {
                         visible: row.severity.length > 0
                         text: row.severityLabel
-                        color: "white"
-                        font.pixelSize: 12
-                        padding: 3
-                        background: Rectangle {
-                            radius: 3
-                            color: row.severity === "high" ? Material.color(Material.Red)
-                                 : row.severity === "medium" ? Material.color(Material.Orange) : Material.color(Material.BlueGrey)
-                        }
+                        tone: row.severity === "high" ? Theme.danger : row.severity === "medium" ? Theme.warning : Theme.neutral
                     }
                     Label { text: row.stageLabel; color: Material.color(Material.Indigo) }
                 }

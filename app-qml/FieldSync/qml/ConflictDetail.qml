@@ -16,7 +16,7 @@ Page {
     signal done()
 
     header: ToolBar {
-        Material.foreground: "white"
+        Material.foreground: Theme.onBar
         background: Rectangle {
             implicitHeight: 48
             color: Material.color(Material.Indigo)

@@ -19,7 +19,6 @@ ItemDelegate {
     required property bool overdue
     signal claimRequested(int row)
 
-    readonly property var levelColors: ({ A: "#C62828", B: "#EF6C00", C: "#2E7D32", D: "#546E7A" })
 
     contentItem: RowLayout {
         spacing: 12
@@ -27,11 +26,11 @@ ItemDelegate {
             Layout.preferredWidth: 32
             Layout.preferredHeight: 32
             radius: 16
-            color: row.level.length > 0 ? row.levelColors[row.level] : "#BDBDBD"
+            color: Theme.levelColor(row.level)
             Label {
                 anchors.centerIn: parent
                 text: row.level.length > 0 ? row.level : "–"
-                color: "white"
+                color: Theme.onBadge
                 font.bold: true
             }
         }
@@ -52,21 +51,18 @@ ItemDelegate {
                 visible: text.length > 0
             }
         }
-        Label {
+        Badge {
             objectName: "overdueBadge"
             visible: row.overdue
             text: qsTr("Overdue")
-            color: "white"
-            font.pixelSize: 12
-            padding: 4
-            background: Rectangle { color: Material.color(Material.Red); radius: 4 }
+            tone: Theme.danger
         }
         Label {
             visible: row.inPool
             text: qsTr("Pool")
             font.pixelSize: 12
             padding: 4
-            background: Rectangle { color: "transparent"; border.color: Material.color(Material.Teal); radius: 4 }
+            background: Rectangle { color: Qt.rgba(0, 0, 0, 0); border.color: Theme.accent; radius: 4 }
         }
         Button {
             objectName: "claimButton"

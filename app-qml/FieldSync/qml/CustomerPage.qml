@@ -27,7 +27,6 @@ Page {
     readonly property Session attached: customerId.length > 0 ? session : null
     // A tel: URI carries digits (and a leading +) only: "010-6666 1111" → "01066661111".
     function dialable(phone) { return phone.replace(/[^0-9+]/g, "") }
-    readonly property var levelColors: ({ A: "#C62828", B: "#EF6C00", C: "#2E7D32", D: "#546E7A" })
 
     CustomerDetail {
         id: detail
@@ -71,7 +70,7 @@ Page {
 
     header: ToolBar {
         visible: page.showBack
-        Material.foreground: "white"
+        Material.foreground: Theme.onBar
         background: Rectangle {
             implicitHeight: 48
             color: Material.color(Material.Indigo)
@@ -111,11 +110,11 @@ Page {
                     Layout.preferredWidth: 40
                     Layout.preferredHeight: 40
                     radius: 20
-                    color: detail.level.length > 0 ? page.levelColors[detail.level] : "#BDBDBD"
+                    color: Theme.levelColor(detail.level)
                     Label {
                         anchors.centerIn: parent
                         text: detail.level.length > 0 ? detail.level : "–"
-                        color: "white"
+                        color: Theme.onBadge
                         font.bold: true
                         font.pixelSize: 18
                     }
@@ -334,23 +333,20 @@ Page {
                         Flow {
                             Layout.fillWidth: true
                             spacing: 6
-                            Label {
+                            Badge {
                                 visible: visitRow.far
                                 text: qsTr("Far from the customer (%1 m)").arg(Math.round(visitRow.distance))
-                                color: "white"; font.pixelSize: 12; padding: 3
-                                background: Rectangle { color: Material.color(Material.Orange); radius: 3 }
+                                tone: Theme.warning
                             }
-                            Label {
+                            Badge {
                                 visible: visitRow.noLocation
                                 text: qsTr("No location")
-                                color: "white"; font.pixelSize: 12; padding: 3
-                                background: Rectangle { color: Material.color(Material.BlueGrey); radius: 3 }
+                                tone: Theme.neutral
                             }
-                            Label {
+                            Badge {
                                 visible: visitRow.voided
                                 text: qsTr("Voided: %1").arg(visitRow.voidReason)
-                                color: "white"; font.pixelSize: 12; padding: 3
-                                background: Rectangle { color: Material.color(Material.Red); radius: 3 }
+                                tone: Theme.danger
                             }
                             // Managers only (the domain refuses a rep): a visit is an audit record.
                             Button {

@@ -13,7 +13,7 @@ Page {
     signal closeRequested()
 
     header: ToolBar {
-        Material.foreground: "white"
+        Material.foreground: Theme.onBar
         background: Rectangle {
             implicitHeight: 48
             color: Material.color(Material.Indigo)

@@ -12,7 +12,7 @@ ToolBar {
     required property SyncMonitor sync
     signal rejectedClicked()
 
-    Material.foreground: "white"
+    Material.foreground: Theme.onBar
     background: Rectangle {
         implicitHeight: 48
         color: bar.sync.online ? Material.color(Material.Indigo) : Material.color(Material.BlueGrey)
@@ -28,7 +28,7 @@ ToolBar {
             width: 10
             height: 10
             radius: 5
-            color: bar.sync.syncing ? "#FFD54F" : bar.sync.online ? "#69F0AE" : "#FF8A80"
+            color: bar.sync.syncing ? Theme.syncingDot : bar.sync.online ? Theme.onlineDot : Theme.offlineDot
         }
         Label {
             objectName: "connectionLabel"

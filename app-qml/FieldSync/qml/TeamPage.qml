@@ -96,12 +96,11 @@ Page {
                             elide: Text.ElideRight
                         }
                         Label { text: qsTr("%n visit(s)", "", modelData.visits) }
-                        Label {
+                        Badge {
                             objectName: "repSuspicious"
                             visible: modelData.suspicious > 0
                             text: qsTr("%n suspicious", "", modelData.suspicious)
-                            color: "white"; font.pixelSize: 12; padding: 3
-                            background: Rectangle { color: Material.color(Material.Red); radius: 3 }
+                            tone: Theme.danger
                         }
                         Label {
                             visible: modelData.unverified > 0
@@ -203,23 +202,20 @@ Page {
                             RowLayout {
                                 spacing: 8
                                 Label { text: visitRow.customerName; font.bold: true; elide: Text.ElideRight; Layout.fillWidth: true }
-                                Label {
+                                Badge {
                                     visible: visitRow.far
                                     text: qsTr("Far (%1 m)").arg(Math.round(visitRow.distance))
-                                    color: "white"; font.pixelSize: 12; padding: 3
-                                    background: Rectangle { color: Material.color(Material.Orange); radius: 3 }
+                                    tone: Theme.warning
                                 }
-                                Label {
+                                Badge {
                                     visible: visitRow.noLocation
                                     text: qsTr("No location")
-                                    color: "white"; font.pixelSize: 12; padding: 3
-                                    background: Rectangle { color: Material.color(Material.BlueGrey); radius: 3 }
+                                    tone: Theme.neutral
                                 }
-                                Label {
+                                Badge {
                                     visible: visitRow.verdict === "suspicious"
                                     text: qsTr("Suspicious")
-                                    color: "white"; font.pixelSize: 12; padding: 3
-                                    background: Rectangle { color: Material.color(Material.Red); radius: 3 }
+                                    tone: Theme.danger
                                 }
                             }
                             Label {
@@ -321,7 +317,7 @@ Page {
                             font.bold: true
                             font.pixelSize: 18
                             Layout.preferredWidth: 24
-                            color: abcRow.abc === "A" ? "#C62828" : abcRow.abc === "B" ? "#EF6C00" : "#2E7D32"
+                            color: Theme.levelColor(abcRow.abc)
                         }
                         ColumnLayout {
                             Layout.fillWidth: true

@@ -59,13 +59,10 @@ Page {
                         Layout.fillWidth: true
                     }
                 }
-                Label {
+                Badge {
                     visible: row.overdue
                     text: qsTr("Overdue")
-                    color: "white"
-                    font.pixelSize: 12
-                    padding: 4
-                    background: Rectangle { color: Material.color(Material.Red); radius: 4 }
+                    tone: Theme.danger
                 }
             }
         }

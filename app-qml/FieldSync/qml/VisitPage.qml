@@ -49,7 +49,7 @@ Page {
     }
 
     header: ToolBar {
-        Material.foreground: "white"
+        Material.foreground: Theme.onBar
         background: Rectangle {
             implicitHeight: 48
             color: Material.color(Material.Indigo)
@@ -144,7 +144,7 @@ Page {
                 padding: 8
                 text: qsTr("%1 m from the customer's recorded location (the team's radius is %2 m). The visit is flagged for your manager.")
                       .arg(Math.round(visit.distance)).arg(Math.round(visit.radius))
-                background: Rectangle { color: "#FFF3E0"; radius: 4 }
+                background: Rectangle { color: Theme.warningPanel; radius: 4 }
             }
             Label {
                 objectName: "noLocationWarning"
@@ -153,7 +153,7 @@ Page {
                 wrapMode: Text.Wrap
                 padding: 8
                 text: qsTr("No location: the visit is marked for your manager.")
-                background: Rectangle { color: "#ECEFF1"; radius: 4 }
+                background: Rectangle { color: Theme.neutralPanel; radius: 4 }
             }
             // What the server (or, until it has, this device) makes of the
             // check-in: the rep sees the verdict of her own visits and why.
@@ -168,7 +168,7 @@ Page {
                                                       : Material.foreground
                 background: Rectangle {
                     radius: 4
-                    color: visit.verdict === "verified" ? "#E8F5E9" : visit.verdict === "suspicious" ? "#FFEBEE" : "#ECEFF1"
+                    color: visit.verdict === "verified" ? Theme.okPanel : visit.verdict === "suspicious" ? Theme.dangerPanel : Theme.neutralPanel
                 }
             }
 

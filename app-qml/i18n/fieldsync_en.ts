@@ -2,6 +2,36 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en">
 <context>
+    <name>ArchiveContactDialog</name>
+    <message>
+        <source>Archive the contact %1?</source>
+        <translation>Archive the contact %1?</translation>
+    </message>
+    <message>
+        <source>Archive</source>
+        <translation>Archive</translation>
+    </message>
+    <message>
+        <source>An archived contact leaves this list and the search on every device of the team; the record is kept.</source>
+        <translation>An archived contact leaves this list and the search on every device of the team; the record is kept.</translation>
+    </message>
+</context>
+<context>
+    <name>ArchiveCustomerDialog</name>
+    <message>
+        <source>Archive %1?</source>
+        <translation>Archive %1?</translation>
+    </message>
+    <message>
+        <source>Archive</source>
+        <translation>Archive</translation>
+    </message>
+    <message>
+        <source>An archived customer leaves the customer list and the reports on every device of the team. Its visits, contacts and complaints are kept.</source>
+        <translation>An archived customer leaves the customer list and the reports on every device of the team. Its visits, contacts and complaints are kept.</translation>
+    </message>
+</context>
+<context>
     <name>CancelPlanDialog</name>
     <message>
         <source>Cancel the visit to %1?</source>
@@ -22,6 +52,61 @@
     <message>
         <source>Reason</source>
         <translation>Reason</translation>
+    </message>
+</context>
+<context>
+    <name>ComplaintDialog</name>
+    <message>
+        <source>New complaint from %1</source>
+        <translation>New complaint from %1</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>Record</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>Channel</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>During a visit</source>
+        <translation>During a visit</translation>
+    </message>
+    <message>
+        <source>WeChat</source>
+        <translation>WeChat</translation>
+    </message>
+    <message>
+        <source>E-mail</source>
+        <translation>E-mail</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>Other</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>Severity</translation>
+    </message>
+    <message>
+        <source>Low</source>
+        <translation>Low</translation>
+    </message>
+    <message>
+        <source>Medium</source>
+        <translation>Medium</translation>
+    </message>
+    <message>
+        <source>High</source>
+        <translation>High</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>Description</translation>
     </message>
 </context>
 <context>
@@ -142,6 +227,33 @@
     <message>
         <source>No conflicts to resolve</source>
         <translation>No conflicts to resolve</translation>
+    </message>
+</context>
+<context>
+    <name>ContactDialog</name>
+    <message>
+        <source>Edit contact</source>
+        <translation>Edit contact</translation>
+    </message>
+    <message>
+        <source>Add contact</source>
+        <translation>Add contact</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>Title</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>E-mail</source>
+        <translation>E-mail</translation>
     </message>
 </context>
 <context>
@@ -318,144 +430,12 @@
         <translation>resolved</translation>
     </message>
     <message>
-        <source>Edit profile</source>
-        <translation>Edit profile</translation>
-    </message>
-    <message>
-        <source>Name</source>
-        <translation>Name</translation>
-    </message>
-    <message>
-        <source>Level</source>
-        <translation>Level</translation>
-    </message>
-    <message>
-        <source>None</source>
-        <translation>None</translation>
-    </message>
-    <message>
-        <source>Lifecycle</source>
-        <translation>Lifecycle</translation>
-    </message>
-    <message>
-        <source>Tags (separated by commas)</source>
-        <translation>Tags (separated by commas)</translation>
-    </message>
-    <message>
-        <source>Edit contact</source>
-        <translation>Edit contact</translation>
-    </message>
-    <message>
-        <source>Title</source>
-        <translation>Title</translation>
-    </message>
-    <message>
-        <source>E-mail</source>
-        <translation>E-mail</translation>
-    </message>
-    <message>
-        <source>Plan a visit to %1</source>
-        <translation>Plan a visit to %1</translation>
-    </message>
-    <message>
-        <source>Plan</source>
-        <translation>Plan</translation>
-    </message>
-    <message>
-        <source>Date and time (yyyy-MM-dd HH:mm)</source>
-        <translation>Date and time (yyyy-MM-dd HH:mm)</translation>
-    </message>
-    <message>
-        <source>Kind</source>
-        <translation>Kind</translation>
-    </message>
-    <message>
-        <source>Visit</source>
-        <translation>Visit</translation>
-    </message>
-    <message>
-        <source>Follow-up</source>
-        <translation>Follow-up</translation>
-    </message>
-    <message>
-        <source>Delivery</source>
-        <translation>Delivery</translation>
-    </message>
-    <message>
-        <source>Other</source>
-        <translation>Other</translation>
-    </message>
-    <message>
-        <source>Purpose</source>
-        <translation>Purpose</translation>
-    </message>
-    <message>
-        <source>New complaint from %1</source>
-        <translation>New complaint from %1</translation>
-    </message>
-    <message>
-        <source>Record</source>
-        <translation>Record</translation>
-    </message>
-    <message>
-        <source>Channel</source>
-        <translation>Channel</translation>
-    </message>
-    <message>
-        <source>During a visit</source>
-        <translation>During a visit</translation>
-    </message>
-    <message>
-        <source>WeChat</source>
-        <translation>WeChat</translation>
-    </message>
-    <message>
-        <source>Severity</source>
-        <translation>Severity</translation>
-    </message>
-    <message>
-        <source>Low</source>
-        <translation>Low</translation>
-    </message>
-    <message>
-        <source>Medium</source>
-        <translation>Medium</translation>
-    </message>
-    <message>
-        <source>High</source>
-        <translation>High</translation>
-    </message>
-    <message>
-        <source>Description</source>
-        <translation>Description</translation>
-    </message>
-    <message>
-        <source>Void this visit?</source>
-        <translation>Void this visit?</translation>
-    </message>
-    <message>
-        <source>A voided visit stays on the timeline, marked, and counts in no report.</source>
-        <translation>A voided visit stays on the timeline, marked, and counts in no report.</translation>
-    </message>
-    <message>
-        <source>Reason</source>
-        <translation>Reason</translation>
-    </message>
-    <message>
         <source>Archive</source>
         <translation>Archive</translation>
     </message>
     <message>
         <source>Satisfaction after: %1/5</source>
         <translation>Satisfaction after: %1/5</translation>
-    </message>
-    <message>
-        <source>Archive %1?</source>
-        <translation>Archive %1?</translation>
-    </message>
-    <message>
-        <source>An archived customer leaves the customer list and the reports on every device of the team. Its visits, contacts and complaints are kept.</source>
-        <translation>An archived customer leaves the customer list and the reports on every device of the team. Its visits, contacts and complaints are kept.</translation>
     </message>
     <message>
         <source>Size</source>
@@ -476,22 +456,6 @@
     <message>
         <source>Location</source>
         <translation>Location</translation>
-    </message>
-    <message>
-        <source>Annual sales (yuan)</source>
-        <translation>Annual sales (yuan)</translation>
-    </message>
-    <message>
-        <source>Location (latitude, longitude)</source>
-        <translation>Location (latitude, longitude)</translation>
-    </message>
-    <message>
-        <source>Archive the contact %1?</source>
-        <translation>Archive the contact %1?</translation>
-    </message>
-    <message>
-        <source>An archived contact leaves this list and the search on every device of the team; the record is kept.</source>
-        <translation>An archived contact leaves this list and the search on every device of the team; the record is kept.</translation>
     </message>
 </context>
 <context>
@@ -846,6 +810,108 @@
     <message>
         <source>Team</source>
         <translation>Team</translation>
+    </message>
+</context>
+<context>
+    <name>PlanVisitDialog</name>
+    <message>
+        <source>Plan a visit to %1</source>
+        <translation>Plan a visit to %1</translation>
+    </message>
+    <message>
+        <source>Plan</source>
+        <translation>Plan</translation>
+    </message>
+    <message>
+        <source>Date and time (yyyy-MM-dd HH:mm)</source>
+        <translation>Date and time (yyyy-MM-dd HH:mm)</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <source>Visit</source>
+        <translation>Visit</translation>
+    </message>
+    <message>
+        <source>Follow-up</source>
+        <translation>Follow-up</translation>
+    </message>
+    <message>
+        <source>Delivery</source>
+        <translation>Delivery</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>Other</translation>
+    </message>
+    <message>
+        <source>Purpose</source>
+        <translation>Purpose</translation>
+    </message>
+</context>
+<context>
+    <name>ProfileDialog</name>
+    <message>
+        <source>Edit profile</source>
+        <translation>Edit profile</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <source>Region</source>
+        <translation>Region</translation>
+    </message>
+    <message>
+        <source>Industry</source>
+        <translation>Industry</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Size</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>None</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <source>Annual sales (yuan)</source>
+        <translation>Annual sales (yuan)</translation>
+    </message>
+    <message>
+        <source>Location (latitude, longitude)</source>
+        <translation>Location (latitude, longitude)</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>Level</translation>
+    </message>
+    <message>
+        <source>Lifecycle</source>
+        <translation>Lifecycle</translation>
+    </message>
+    <message>
+        <source>Tags (separated by commas)</source>
+        <translation>Tags (separated by commas)</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>Notes</translation>
     </message>
 </context>
 <context>
@@ -1530,6 +1596,25 @@
     <message>
         <source>Cancel visit</source>
         <translation>Cancel visit</translation>
+    </message>
+</context>
+<context>
+    <name>VoidVisitDialog</name>
+    <message>
+        <source>Void this visit?</source>
+        <translation>Void this visit?</translation>
+    </message>
+    <message>
+        <source>Void</source>
+        <translation>Void</translation>
+    </message>
+    <message>
+        <source>A voided visit stays on the timeline, marked, and counts in no report.</source>
+        <translation>A voided visit stays on the timeline, marked, and counts in no report.</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Reason</translation>
     </message>
 </context>
 <context>

@@ -2,6 +2,36 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>ArchiveContactDialog</name>
+    <message>
+        <source>Archive the contact %1?</source>
+        <translation>归档联系人“%1”？</translation>
+    </message>
+    <message>
+        <source>Archive</source>
+        <translation>归档</translation>
+    </message>
+    <message>
+        <source>An archived contact leaves this list and the search on every device of the team; the record is kept.</source>
+        <translation>归档后，该联系人会从团队所有设备的联系人列表和搜索中移除；记录会保留。</translation>
+    </message>
+</context>
+<context>
+    <name>ArchiveCustomerDialog</name>
+    <message>
+        <source>Archive %1?</source>
+        <translation>归档“%1”？</translation>
+    </message>
+    <message>
+        <source>Archive</source>
+        <translation>归档</translation>
+    </message>
+    <message>
+        <source>An archived customer leaves the customer list and the reports on every device of the team. Its visits, contacts and complaints are kept.</source>
+        <translation>归档后，该客户会从团队所有设备的客户列表和报表中移除；其拜访、联系人和投诉记录会保留。</translation>
+    </message>
+</context>
+<context>
     <name>CancelPlanDialog</name>
     <message>
         <source>Cancel the visit to %1?</source>
@@ -22,6 +52,61 @@
     <message>
         <source>Reason</source>
         <translation>原因</translation>
+    </message>
+</context>
+<context>
+    <name>ComplaintDialog</name>
+    <message>
+        <source>New complaint from %1</source>
+        <translation>登记 %1 的投诉</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>登记</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>渠道</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>During a visit</source>
+        <translation>拜访时</translation>
+    </message>
+    <message>
+        <source>WeChat</source>
+        <translation>微信</translation>
+    </message>
+    <message>
+        <source>E-mail</source>
+        <translation>电子邮件</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>严重程度</translation>
+    </message>
+    <message>
+        <source>Low</source>
+        <translation>低</translation>
+    </message>
+    <message>
+        <source>Medium</source>
+        <translation>中</translation>
+    </message>
+    <message>
+        <source>High</source>
+        <translation>高</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>描述</translation>
     </message>
 </context>
 <context>
@@ -142,6 +227,33 @@
     <message>
         <source>No conflicts to resolve</source>
         <translation>没有需要处理的冲突</translation>
+    </message>
+</context>
+<context>
+    <name>ContactDialog</name>
+    <message>
+        <source>Edit contact</source>
+        <translation>编辑联系人</translation>
+    </message>
+    <message>
+        <source>Add contact</source>
+        <translation>添加联系人</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>职务</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>E-mail</source>
+        <translation>电子邮件</translation>
     </message>
 </context>
 <context>
@@ -318,144 +430,12 @@
         <translation>已处理</translation>
     </message>
     <message>
-        <source>Edit profile</source>
-        <translation>编辑客户档案</translation>
-    </message>
-    <message>
-        <source>Name</source>
-        <translation>名称</translation>
-    </message>
-    <message>
-        <source>Level</source>
-        <translation>客户等级</translation>
-    </message>
-    <message>
-        <source>None</source>
-        <translation>无</translation>
-    </message>
-    <message>
-        <source>Lifecycle</source>
-        <translation>生命周期</translation>
-    </message>
-    <message>
-        <source>Tags (separated by commas)</source>
-        <translation>标签（用逗号分隔）</translation>
-    </message>
-    <message>
-        <source>Edit contact</source>
-        <translation>编辑联系人</translation>
-    </message>
-    <message>
-        <source>Title</source>
-        <translation>职务</translation>
-    </message>
-    <message>
-        <source>E-mail</source>
-        <translation>电子邮件</translation>
-    </message>
-    <message>
-        <source>Plan a visit to %1</source>
-        <translation>计划拜访 %1</translation>
-    </message>
-    <message>
-        <source>Plan</source>
-        <translation>计划</translation>
-    </message>
-    <message>
-        <source>Date and time (yyyy-MM-dd HH:mm)</source>
-        <translation>日期和时间（yyyy-MM-dd HH:mm）</translation>
-    </message>
-    <message>
-        <source>Kind</source>
-        <translation>类型</translation>
-    </message>
-    <message>
-        <source>Visit</source>
-        <translation>拜访</translation>
-    </message>
-    <message>
-        <source>Follow-up</source>
-        <translation>回访</translation>
-    </message>
-    <message>
-        <source>Delivery</source>
-        <translation>送货</translation>
-    </message>
-    <message>
-        <source>Other</source>
-        <translation>其他</translation>
-    </message>
-    <message>
-        <source>Purpose</source>
-        <translation>目的</translation>
-    </message>
-    <message>
-        <source>New complaint from %1</source>
-        <translation>登记 %1 的投诉</translation>
-    </message>
-    <message>
-        <source>Record</source>
-        <translation>登记</translation>
-    </message>
-    <message>
-        <source>Channel</source>
-        <translation>渠道</translation>
-    </message>
-    <message>
-        <source>During a visit</source>
-        <translation>拜访时</translation>
-    </message>
-    <message>
-        <source>WeChat</source>
-        <translation>微信</translation>
-    </message>
-    <message>
-        <source>Severity</source>
-        <translation>严重程度</translation>
-    </message>
-    <message>
-        <source>Low</source>
-        <translation>低</translation>
-    </message>
-    <message>
-        <source>Medium</source>
-        <translation>中</translation>
-    </message>
-    <message>
-        <source>High</source>
-        <translation>高</translation>
-    </message>
-    <message>
-        <source>Description</source>
-        <translation>描述</translation>
-    </message>
-    <message>
-        <source>Void this visit?</source>
-        <translation>作废这次拜访？</translation>
-    </message>
-    <message>
-        <source>A voided visit stays on the timeline, marked, and counts in no report.</source>
-        <translation>作废的拜访仍留在时间线上并加标记，不计入任何报表。</translation>
-    </message>
-    <message>
-        <source>Reason</source>
-        <translation>原因</translation>
-    </message>
-    <message>
         <source>Archive</source>
         <translation>归档</translation>
     </message>
     <message>
         <source>Satisfaction after: %1/5</source>
         <translation>处理后满意度：%1/5</translation>
-    </message>
-    <message>
-        <source>Archive %1?</source>
-        <translation>归档“%1”？</translation>
-    </message>
-    <message>
-        <source>An archived customer leaves the customer list and the reports on every device of the team. Its visits, contacts and complaints are kept.</source>
-        <translation>归档后，该客户会从团队所有设备的客户列表和报表中移除；其拜访、联系人和投诉记录会保留。</translation>
     </message>
     <message>
         <source>Size</source>
@@ -476,22 +456,6 @@
     <message>
         <source>Location</source>
         <translation>位置</translation>
-    </message>
-    <message>
-        <source>Annual sales (yuan)</source>
-        <translation>年销售额（元）</translation>
-    </message>
-    <message>
-        <source>Location (latitude, longitude)</source>
-        <translation>位置（纬度, 经度）</translation>
-    </message>
-    <message>
-        <source>Archive the contact %1?</source>
-        <translation>归档联系人“%1”？</translation>
-    </message>
-    <message>
-        <source>An archived contact leaves this list and the search on every device of the team; the record is kept.</source>
-        <translation>归档后，该联系人会从团队所有设备的联系人列表和搜索中移除；记录会保留。</translation>
     </message>
 </context>
 <context>
@@ -844,6 +808,108 @@
     <message>
         <source>Team</source>
         <translation>团队</translation>
+    </message>
+</context>
+<context>
+    <name>PlanVisitDialog</name>
+    <message>
+        <source>Plan a visit to %1</source>
+        <translation>计划拜访 %1</translation>
+    </message>
+    <message>
+        <source>Plan</source>
+        <translation>计划</translation>
+    </message>
+    <message>
+        <source>Date and time (yyyy-MM-dd HH:mm)</source>
+        <translation>日期和时间（yyyy-MM-dd HH:mm）</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Visit</source>
+        <translation>拜访</translation>
+    </message>
+    <message>
+        <source>Follow-up</source>
+        <translation>回访</translation>
+    </message>
+    <message>
+        <source>Delivery</source>
+        <translation>送货</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <source>Purpose</source>
+        <translation>目的</translation>
+    </message>
+</context>
+<context>
+    <name>ProfileDialog</name>
+    <message>
+        <source>Edit profile</source>
+        <translation>编辑客户档案</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Region</source>
+        <translation>区域</translation>
+    </message>
+    <message>
+        <source>Industry</source>
+        <translation>行业</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>规模</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Annual sales (yuan)</source>
+        <translation>年销售额（元）</translation>
+    </message>
+    <message>
+        <source>Location (latitude, longitude)</source>
+        <translation>位置（纬度, 经度）</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>客户等级</translation>
+    </message>
+    <message>
+        <source>Lifecycle</source>
+        <translation>生命周期</translation>
+    </message>
+    <message>
+        <source>Tags (separated by commas)</source>
+        <translation>标签（用逗号分隔）</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>备注</translation>
     </message>
 </context>
 <context>
@@ -1516,6 +1582,25 @@
     <message>
         <source>Cancel visit</source>
         <translation>取消拜访</translation>
+    </message>
+</context>
+<context>
+    <name>VoidVisitDialog</name>
+    <message>
+        <source>Void this visit?</source>
+        <translation>作废这次拜访？</translation>
+    </message>
+    <message>
+        <source>Void</source>
+        <translation>作废</translation>
+    </message>
+    <message>
+        <source>A voided visit stays on the timeline, marked, and counts in no report.</source>
+        <translation>作废的拜访仍留在时间线上并加标记，不计入任何报表。</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
     </message>
 </context>
 <context>

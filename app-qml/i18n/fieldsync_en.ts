@@ -584,6 +584,44 @@
     </message>
 </context>
 <context>
+    <name>ExportView</name>
+    <message>
+        <source>Export to CSV (opens in Excel)</source>
+        <translation>Export to CSV (opens in Excel)</translation>
+    </message>
+    <message>
+        <source>Visits</source>
+        <translation>Visits</translation>
+    </message>
+    <message>
+        <source>Customers</source>
+        <translation>Customers</translation>
+    </message>
+    <message>
+        <source>From (yyyy-MM-dd)</source>
+        <translation>From (yyyy-MM-dd)</translation>
+    </message>
+    <message>
+        <source>To, included (yyyy-MM-dd)</source>
+        <translation>To, included (yyyy-MM-dd)</translation>
+    </message>
+    <message>
+        <source>File (empty: the documents folder)</source>
+        <translation>File (empty: the documents folder)</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>Export</translation>
+    </message>
+    <message numerus="yes">
+        <source>Wrote %n row(s) to %1</source>
+        <translation>
+            <numerusform>Wrote %n row to %1</numerusform>
+            <numerusform>Wrote %n rows to %1</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>FieldLabels</name>
     <message>
         <source>Customer</source>
@@ -849,6 +887,65 @@
     <message>
         <source>Purpose</source>
         <translation>Purpose</translation>
+    </message>
+</context>
+<context>
+    <name>PoolReturnView</name>
+    <message>
+        <source>Customers with no visit, and no new owner, in this many days lose their owner and go to the team&apos;s public pool.</source>
+        <translation>Customers with no visit, and no new owner, in this many days lose their owner and go to the team&apos;s public pool.</translation>
+    </message>
+    <message>
+        <source>Days</source>
+        <translation>Days</translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation>Preview</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n customer(s) would return to the pool</source>
+        <translation>
+            <numerusform>%n customer would return to the pool</numerusform>
+            <numerusform>%n customers would return to the pool</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>idle %n day(s)</source>
+        <translation>
+            <numerusform>idle %n day</numerusform>
+            <numerusform>idle %n days</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>last visit %1</source>
+        <translation>last visit %1</translation>
+    </message>
+    <message>
+        <source>never visited</source>
+        <translation>never visited</translation>
+    </message>
+    <message numerus="yes">
+        <source>Return %n to the pool</source>
+        <translation>
+            <numerusform>Return %n customer to the pool</numerusform>
+            <numerusform>Return %n customers to the pool</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Return to the public pool?</source>
+        <translation>Return to the public pool?</translation>
+    </message>
+    <message>
+        <source>Return</source>
+        <translation>Return</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n customer(s) idle for %1 days will lose their owner. Every rep of the team can then claim them.</source>
+        <translation>
+            <numerusform>%n customer idle for %1 days will lose their owner. Every rep of the team can then claim it.</numerusform>
+            <numerusform>%n customers idle for %1 days will lose their owner. Every rep of the team can then claim them.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1321,95 +1418,8 @@
         </translation>
     </message>
     <message>
-        <source>Export to CSV (opens in Excel)</source>
-        <translation>Export to CSV (opens in Excel)</translation>
-    </message>
-    <message>
-        <source>Visits</source>
-        <translation>Visits</translation>
-    </message>
-    <message>
-        <source>Customers</source>
-        <translation>Customers</translation>
-    </message>
-    <message>
-        <source>From (yyyy-MM-dd)</source>
-        <translation>From (yyyy-MM-dd)</translation>
-    </message>
-    <message>
-        <source>To, included (yyyy-MM-dd)</source>
-        <translation>To, included (yyyy-MM-dd)</translation>
-    </message>
-    <message>
-        <source>File (empty: the documents folder)</source>
-        <translation>File (empty: the documents folder)</translation>
-    </message>
-    <message numerus="yes">
-        <source>Wrote %n row(s) to %1</source>
-        <translation>
-            <numerusform>Wrote %n row to %1</numerusform>
-            <numerusform>Wrote %n rows to %1</numerusform>
-        </translation>
-    </message>
-    <message>
         <source>Return to pool</source>
         <translation>Return to pool</translation>
-    </message>
-    <message>
-        <source>Customers with no visit, and no new owner, in this many days lose their owner and go to the team&apos;s public pool.</source>
-        <translation>Customers with no visit, and no new owner, in this many days lose their owner and go to the team&apos;s public pool.</translation>
-    </message>
-    <message>
-        <source>Days</source>
-        <translation>Days</translation>
-    </message>
-    <message>
-        <source>Preview</source>
-        <translation>Preview</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n customer(s) would return to the pool</source>
-        <translation>
-            <numerusform>%n customer would return to the pool</numerusform>
-            <numerusform>%n customers would return to the pool</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>idle %n day(s)</source>
-        <translation>
-            <numerusform>idle %n day</numerusform>
-            <numerusform>idle %n days</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>last visit %1</source>
-        <translation>last visit %1</translation>
-    </message>
-    <message>
-        <source>never visited</source>
-        <translation>never visited</translation>
-    </message>
-    <message numerus="yes">
-        <source>Return %n to the pool</source>
-        <translation>
-            <numerusform>Return %n customer to the pool</numerusform>
-            <numerusform>Return %n customers to the pool</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Return to the public pool?</source>
-        <translation>Return to the public pool?</translation>
-    </message>
-    <message>
-        <source>Return</source>
-        <translation>Return</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n customer(s) idle for %1 days will lose their owner. Every rep of the team can then claim them.</source>
-        <translation>
-            <numerusform>%n customer idle for %1 days will lose their owner. Every rep of the team can then claim it.</numerusform>
-            <numerusform>%n customers idle for %1 days will lose their owner. Every rep of the team can then claim them.</numerusform>
-        </translation>
     </message>
     <message>
         <source>Every check-in</source>

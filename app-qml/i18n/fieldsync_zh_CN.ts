@@ -582,6 +582,43 @@
     </message>
 </context>
 <context>
+    <name>ExportView</name>
+    <message>
+        <source>Export to CSV (opens in Excel)</source>
+        <translation>导出为 CSV（可用 Excel 打开）</translation>
+    </message>
+    <message>
+        <source>Visits</source>
+        <translation>拜访记录</translation>
+    </message>
+    <message>
+        <source>Customers</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>From (yyyy-MM-dd)</source>
+        <translation>开始日期（yyyy-MM-dd）</translation>
+    </message>
+    <message>
+        <source>To, included (yyyy-MM-dd)</source>
+        <translation>结束日期，含当天（yyyy-MM-dd）</translation>
+    </message>
+    <message>
+        <source>File (empty: the documents folder)</source>
+        <translation>文件（留空：文档文件夹）</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message numerus="yes">
+        <source>Wrote %n row(s) to %1</source>
+        <translation>
+            <numerusform>已写入 %n 行到 %1</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>FieldLabels</name>
     <message>
         <source>Customer</source>
@@ -847,6 +884,61 @@
     <message>
         <source>Purpose</source>
         <translation>目的</translation>
+    </message>
+</context>
+<context>
+    <name>PoolReturnView</name>
+    <message>
+        <source>Customers with no visit, and no new owner, in this many days lose their owner and go to the team&apos;s public pool.</source>
+        <translation>在这么多天内既没有拜访、也没有更换负责人的客户，将失去负责人，退回本团队的公海。</translation>
+    </message>
+    <message>
+        <source>Days</source>
+        <translation>天数</translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation>预览</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n customer(s) would return to the pool</source>
+        <translation>
+            <numerusform>将有 %n 位客户退回公海</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>idle %n day(s)</source>
+        <translation>
+            <numerusform>闲置 %n 天</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>last visit %1</source>
+        <translation>最近拜访 %1</translation>
+    </message>
+    <message>
+        <source>never visited</source>
+        <translation>从未拜访</translation>
+    </message>
+    <message numerus="yes">
+        <source>Return %n to the pool</source>
+        <translation>
+            <numerusform>将 %n 位客户退回公海</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Return to the public pool?</source>
+        <translation>退回公海？</translation>
+    </message>
+    <message>
+        <source>Return</source>
+        <translation>退回</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n customer(s) idle for %1 days will lose their owner. Every rep of the team can then claim them.</source>
+        <translation>
+            <numerusform>%n 位已闲置 %1 天的客户将失去负责人，之后团队中的每位销售都可以认领。</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1315,90 +1407,8 @@
         </translation>
     </message>
     <message>
-        <source>Export to CSV (opens in Excel)</source>
-        <translation>导出为 CSV（可用 Excel 打开）</translation>
-    </message>
-    <message>
-        <source>Visits</source>
-        <translation>拜访记录</translation>
-    </message>
-    <message>
-        <source>Customers</source>
-        <translation>客户</translation>
-    </message>
-    <message>
-        <source>From (yyyy-MM-dd)</source>
-        <translation>开始日期（yyyy-MM-dd）</translation>
-    </message>
-    <message>
-        <source>To, included (yyyy-MM-dd)</source>
-        <translation>结束日期，含当天（yyyy-MM-dd）</translation>
-    </message>
-    <message>
-        <source>File (empty: the documents folder)</source>
-        <translation>文件（留空：文档文件夹）</translation>
-    </message>
-    <message numerus="yes">
-        <source>Wrote %n row(s) to %1</source>
-        <translation>
-            <numerusform>已写入 %n 行到 %1</numerusform>
-        </translation>
-    </message>
-    <message>
         <source>Return to pool</source>
         <translation>退回公海</translation>
-    </message>
-    <message>
-        <source>Customers with no visit, and no new owner, in this many days lose their owner and go to the team&apos;s public pool.</source>
-        <translation>在这么多天内既没有拜访、也没有更换负责人的客户，将失去负责人，退回本团队的公海。</translation>
-    </message>
-    <message>
-        <source>Days</source>
-        <translation>天数</translation>
-    </message>
-    <message>
-        <source>Preview</source>
-        <translation>预览</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n customer(s) would return to the pool</source>
-        <translation>
-            <numerusform>将有 %n 位客户退回公海</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>idle %n day(s)</source>
-        <translation>
-            <numerusform>闲置 %n 天</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>last visit %1</source>
-        <translation>最近拜访 %1</translation>
-    </message>
-    <message>
-        <source>never visited</source>
-        <translation>从未拜访</translation>
-    </message>
-    <message numerus="yes">
-        <source>Return %n to the pool</source>
-        <translation>
-            <numerusform>将 %n 位客户退回公海</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Return to the public pool?</source>
-        <translation>退回公海？</translation>
-    </message>
-    <message>
-        <source>Return</source>
-        <translation>退回</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n customer(s) idle for %1 days will lose their owner. Every rep of the team can then claim them.</source>
-        <translation>
-            <numerusform>%n 位已闲置 %1 天的客户将失去负责人，之后团队中的每位销售都可以认领。</numerusform>
-        </translation>
     </message>
     <message>
         <source>Every check-in</source>

@@ -47,16 +47,6 @@ Page {
         // The members are read from the whole replica: only while the tab is open.
         session: views.currentIndex === 3 ? page.session : null
     }
-    PoolReturnController {
-        id: poolReturn
-        objectName: "poolReturnController"
-        session: page.session
-    }
-    ExportController {
-        id: exporter
-        objectName: "exportController"
-        session: page.session
-    }
 
     ColumnLayout {
         anchors.fill: parent
@@ -399,147 +389,9 @@ Page {
                 }
             }
 
-            Flickable {
-                clip: true
-                contentHeight: exportForm.implicitHeight + 24
-                ColumnLayout {
-                    id: exportForm
-                    x: 12
-                    y: 12
-                    width: parent.width - 24
-                    spacing: 6
-                    Label { text: qsTr("Export to CSV (opens in Excel)"); font.bold: true }
-                    ComboBox {
-                        id: exportKind
-                        objectName: "exportKind"
-                        Layout.fillWidth: true
-                        textRole: "text"
-                        valueRole: "value"
-                        model: [{ value: "visits", text: qsTr("Visits") }, { value: "customers", text: qsTr("Customers") }]
-                    }
-                    Label { text: qsTr("From (yyyy-MM-dd)") }
-                    TextField { id: exportFrom; objectName: "exportFrom"; Layout.fillWidth: true; text: exporter.startOfMonth() }
-                    Label { text: qsTr("To, included (yyyy-MM-dd)") }
-                    TextField { id: exportTo; objectName: "exportTo"; Layout.fillWidth: true; text: exporter.today() }
-                    Label { text: qsTr("File (empty: the documents folder)") }
-                    TextField {
-                        id: exportPath
-                        objectName: "exportPath"
-                        Layout.fillWidth: true
-                        // The name alone: the documents folder's full path says little and does not fit a phone.
-                        placeholderText: exporter.defaultFileName(exportKind.currentValue, exportFrom.text, exportTo.text)
-                    }
-                    Button {
-                        objectName: "exportButton"
-                        text: qsTr("Export")
-                        highlighted: true
-                        flat: true  // no elevation layer: the software renderer (offscreen) cannot draw it
-                        onClicked: exporter.exportCsv(exportKind.currentValue, exportFrom.text, exportTo.text, exportPath.text)
-                    }
-                    Label {
-                        objectName: "exportResult"
-                        Layout.fillWidth: true
-                        wrapMode: Text.WrapAnywhere
-                        visible: text.length > 0
-                        text: exporter.errorText.length > 0 ? exporter.errorText
-                              : exporter.writtenPath.length > 0 ? qsTr("Wrote %n row(s) to %1", "", exporter.rows).arg(exporter.writtenPath) : ""
-                        color: exporter.errorText.length > 0 ? Material.color(Material.Red) : Material.foreground
-                    }
-                }
-            }
+            ExportView { session: page.session }
 
-            // Customers idle for N days go back to the pool: a dry run first
-            // (how many, which), then a confirmation.
-            Flickable {
-                clip: true
-                contentHeight: poolForm.implicitHeight + 24
-                ColumnLayout {
-                    id: poolForm
-                    x: 12
-                    y: 12
-                    width: parent.width - 24
-                    spacing: 6
-                    Label {
-                        Layout.fillWidth: true
-                        wrapMode: Text.Wrap
-                        text: qsTr("Customers with no visit, and no new owner, in this many days lose their owner and go to the team's public pool.")
-                    }
-                    RowLayout {
-                        Layout.fillWidth: true
-                        Label { text: qsTr("Days") }
-                        TextField {
-                            id: poolDays
-                            objectName: "poolDays"
-                            Layout.preferredWidth: 96
-                            text: "90"
-                            inputMethodHints: Qt.ImhDigitsOnly
-                            onTextEdited: poolReturn.cancel()
-                        }
-                        Button {
-                            objectName: "poolPreviewButton"
-                            text: qsTr("Preview")
-                            flat: true
-                            onClicked: poolReturn.previewFor(poolDays.text)
-                        }
-                    }
-                    Label {
-                        objectName: "poolPreviewLabel"
-                        Layout.fillWidth: true
-                        wrapMode: Text.Wrap
-                        visible: poolReturn.previewDays >= 0
-                        font.bold: true
-                        text: qsTr("%n customer(s) would return to the pool", "", poolReturn.previewCount)
-                    }
-                    Repeater {
-                        model: poolReturn.preview
-                        delegate: Label {
-                            required property var modelData
-                            Layout.fillWidth: true
-                            elide: Text.ElideRight
-                            text: [modelData.name, modelData.owner,
-                                   qsTr("idle %n day(s)", "", modelData.idleDays),
-                                   modelData.lastVisit && !isNaN(modelData.lastVisit)
-                                       ? qsTr("last visit %1").arg(Qt.formatDate(modelData.lastVisit, "yyyy-MM-dd")) : qsTr("never visited")]
-                                  .join(" · ")
-                        }
-                    }
-                    Button {
-                        objectName: "poolReturnButton"
-                        text: qsTr("Return %n to the pool", "", poolReturn.previewCount)
-                        highlighted: true
-                        flat: true  // no elevation layer: the software renderer (offscreen) cannot draw it
-                        visible: poolReturn.previewDays >= 0
-                        enabled: poolReturn.previewCount > 0
-                        onClicked: poolConfirm.open()
-                    }
-                    Label {
-                        objectName: "poolResult"
-                        Layout.fillWidth: true
-                        wrapMode: Text.Wrap
-                        visible: text.length > 0
-                        text: poolReturn.errorText.length > 0 ? poolReturn.errorText : poolReturn.resultText
-                        color: poolReturn.errorText.length > 0 ? Material.color(Material.Red) : Material.foreground
-                    }
-                }
-            }
-        }
-    }
-
-    FormDialog {
-        id: poolConfirm
-        objectName: "poolConfirmDialog"
-        title: qsTr("Return to the public pool?")
-        acceptText: qsTr("Return")
-        acceptName: "confirmPoolButton"
-        errorText: poolReturn.errorText
-        onSubmitted: {
-            if (poolReturn.confirm()) close()
-        }
-        Label {
-            Layout.fillWidth: true
-            wrapMode: Text.Wrap
-            text: qsTr("%n customer(s) idle for %1 days will lose their owner. Every rep of the team can then claim them.", "",
-                       poolReturn.previewCount).arg(poolReturn.previewDays)
+            PoolReturnView { session: page.session }
         }
     }
 }

@@ -6,38 +6,26 @@
 // previous owner's device drops them.
 #pragma once
 
-#include <QObject>
-#include <QPointer>
+#include "SessionController.h"
+
 #include <QStringList>
-#include <QtQml/qqmlregistration.h>
 
 namespace fieldsync::app {
 
-class Session;
-
-} // namespace fieldsync::app
-Q_MOC_INCLUDE("Session.h")
-namespace fieldsync::app {
-
-class AssignController : public QObject {
+class AssignController : public SessionController {
     Q_OBJECT
     QML_ELEMENT
-    Q_PROPERTY(fieldsync::app::Session* session READ session WRITE setSession NOTIFY sessionChanged)
     Q_PROPERTY(QStringList members READ members NOTIFY membersChanged)
     Q_PROPERTY(QStringList selected READ selected NOTIFY selectionChanged)  // customer ids, in picking order
     Q_PROPERTY(int selectedCount READ selectedCount NOTIFY selectionChanged)
-    Q_PROPERTY(QString errorText READ errorText NOTIFY resultChanged)
     Q_PROPERTY(QString resultText READ resultText NOTIFY resultChanged)  // what the last assign did
 
 public:
     explicit AssignController(QObject* parent = nullptr);
 
-    Session* session() const { return m_session; }
-    void setSession(Session* session);
     QStringList members() const { return m_members; }
     QStringList selected() const { return m_selected; }
     int selectedCount() const { return static_cast<int>(m_selected.size()); }
-    QString errorText() const { return m_error; }
     QString resultText() const { return m_result; }
 
     Q_INVOKABLE void toggle(const QString& customerId);
@@ -48,17 +36,18 @@ public:
     Q_INVOKABLE void reloadMembers();
 
 signals:
-    void sessionChanged();
     void membersChanged();
     void selectionChanged();
     void resultChanged();
 
+protected:
+    void refresh() override { reloadMembers(); }
+
 private:
     void setResult(const QString& error, const QString& result);
 
-    QPointer<Session> m_session;
     QStringList m_members, m_selected;
-    QString m_error, m_result;
+    QString m_result;
 };
 
 } // namespace fieldsync::app

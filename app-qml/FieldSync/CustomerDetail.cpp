@@ -21,17 +21,7 @@ QString textField(const nlohmann::json& row, const char* field)
 
 } // namespace
 
-CustomerDetail::CustomerDetail(QObject* parent) : QObject(parent) {}
-
-void CustomerDetail::setSession(Session* session)
-{
-    if (m_session == session) return;
-    if (m_session) m_session->disconnect(this);
-    m_session = session;
-    if (m_session) connect(m_session, &Session::dataChanged, this, &CustomerDetail::reload);
-    emit sessionChanged();
-    reload();
-}
+CustomerDetail::CustomerDetail(QObject* parent) : SessionController(Follow::FollowData, parent) {}
 
 void CustomerDetail::setCustomerId(const QString& id)
 {
@@ -87,14 +77,14 @@ QStringList CustomerDetail::lifecycleValues()
 
 bool CustomerDetail::editable() const
 {
-    if (!m_session || !m_found || m_archived) return false;
-    const domain::Actor actor = domain::Actor::of(m_session->replica());
+    if (!session() || !m_found || m_archived) return false;
+    const domain::Actor actor = domain::Actor::of(session()->replica());
     return actor.isManager() || m_owner.toStdString() == actor.user;
 }
 
 bool CustomerDetail::save(const QVariantMap& fields)
 {
-    if (!m_session || m_id.isEmpty()) return false;
+    if (!session() || m_id.isEmpty()) return false;
     domain::ProfileEdit edit;
     auto take = [&](const char* key, std::optional<std::string>& into) {
         if (auto it = fields.find(QLatin1String(key)); it != fields.end()) into = it->toString().toStdString();
@@ -150,35 +140,28 @@ bool CustomerDetail::save(const QVariantMap& fields)
             if (!wanted.count(t.toStdString())) edit.removeTags.push_back(t.toStdString());
         edit.addTags.assign(wanted.begin(), wanted.end());
     }
-    auto written = domain::updateProfile(m_session->replica(), m_id.toStdString(), edit);
+    auto written = domain::updateProfile(session()->replica(), m_id.toStdString(), edit);
     setError(written ? QString() : describeError(written.error()));
     if (!written) return false;
-    if (*written > 0) m_session->localWriteDone();
+    if (*written > 0) session()->localWriteDone();
     return true;
 }
 
 bool CustomerDetail::archive()
 {
-    if (!m_session || m_id.isEmpty()) return false;
-    Status done = domain::archiveCustomer(m_session->replica(), m_id.toStdString());
+    if (!session() || m_id.isEmpty()) return false;
+    Status done = domain::archiveCustomer(session()->replica(), m_id.toStdString());
     setError(done ? QString() : describeError(done.error()));
     if (!done) return false;
-    m_session->localWriteDone();
+    session()->localWriteDone();
     return true;
-}
-
-void CustomerDetail::setError(const QString& text)
-{
-    if (m_error == text) return;
-    m_error = text;
-    emit errorTextChanged();
 }
 
 void CustomerDetail::reload()
 {
     nlohmann::json row;
-    if (m_session && !m_id.isEmpty()) {
-        auto got = m_session->replica().get("customer", m_id.toStdString());
+    if (session() && !m_id.isEmpty()) {
+        auto got = session()->replica().get("customer", m_id.toStdString());
         if (got) row = std::move(*got);
     }
     m_found = row.is_object();

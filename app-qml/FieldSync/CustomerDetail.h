@@ -14,25 +14,17 @@
 // manager); it then leaves the customer list, and the page shows it archived.
 #pragma once
 
-#include <QObject>
-#include <QPointer>
+#include "SessionController.h"
+
 #include <QString>
 #include <QStringList>
 #include <QVariantMap>
-#include <QtQml/qqmlregistration.h>
 
 namespace fieldsync::app {
 
-class Session;
-
-} // namespace fieldsync::app
-Q_MOC_INCLUDE("Session.h")
-namespace fieldsync::app {
-
-class CustomerDetail : public QObject {
+class CustomerDetail : public SessionController {
     Q_OBJECT
     QML_ELEMENT
-    Q_PROPERTY(fieldsync::app::Session* session READ session WRITE setSession NOTIFY sessionChanged)
     Q_PROPERTY(QString customerId READ customerId WRITE setCustomerId NOTIFY customerIdChanged)
     Q_PROPERTY(bool found READ found NOTIFY changed)
     Q_PROPERTY(QString name READ name NOTIFY changed)
@@ -59,13 +51,10 @@ class CustomerDetail : public QObject {
     Q_PROPERTY(bool editable READ editable NOTIFY changed)
     // The acting user may archive it (the same rule; not yet archived).
     Q_PROPERTY(bool canArchive READ canArchive NOTIFY changed)
-    Q_PROPERTY(QString errorText READ errorText NOTIFY errorTextChanged)
 
 public:
     explicit CustomerDetail(QObject* parent = nullptr);
 
-    Session* session() const { return m_session; }
-    void setSession(Session* session);
     QString customerId() const { return m_id; }
     void setCustomerId(const QString& id);
 
@@ -91,7 +80,6 @@ public:
     bool hasLocation() const { return m_hasLocation; }
     bool editable() const;
     bool canArchive() const { return editable(); }
-    QString errorText() const { return m_error; }
 
     Q_INVOKABLE void reload();
     // Keys: name, phone, address, region, industry, level, lifecycle, size,
@@ -112,15 +100,13 @@ public:
     Q_INVOKABLE static QString sizeName(const QString& value);
 
 signals:
-    void sessionChanged();
     void customerIdChanged();
     void changed();
-    void errorTextChanged();
+
+protected:
+    void refresh() override { reload(); }
 
 private:
-    void setError(const QString& text);
-
-    QPointer<Session> m_session;
     QString m_id;
     bool m_found = false;
     QString m_name, m_phone, m_address, m_region, m_industry, m_level, m_lifecycle, m_owner, m_notes, m_size, m_source,
@@ -129,7 +115,6 @@ private:
     QStringList m_tags;
     bool m_archived = false;
     bool m_hasLocation = false;
-    QString m_error;
 };
 
 } // namespace fieldsync::app

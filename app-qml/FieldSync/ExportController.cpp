@@ -12,7 +12,7 @@
 
 namespace fieldsync::app {
 
-ExportController::ExportController(QObject* parent) : QObject(parent) {}
+ExportController::ExportController(QObject* parent) : SessionController(Follow::SessionOnly, parent) {}
 
 QString ExportController::today()
 {
@@ -41,7 +41,7 @@ QString ExportController::defaultPath(const QString& kind, const QString& from, 
 
 void ExportController::setResult(const QString& error, const QString& path, int rows)
 {
-    m_error = error;
+    setError(error);
     m_path = path;
     m_rows = rows;
     emit resultChanged();
@@ -49,7 +49,7 @@ void ExportController::setResult(const QString& error, const QString& path, int 
 
 bool ExportController::exportCsv(const QString& kind, const QString& from, const QString& to, const QString& path)
 {
-    if (!m_session) return false;
+    if (!session()) return false;
     if (kind != QLatin1String("visits") && kind != QLatin1String("customers")) {
         setResult(tr("Choose visits or customers"), {}, 0);
         return false;
@@ -87,8 +87,8 @@ bool ExportController::exportCsv(const QString& kind, const QString& from, const
     }
     const std::string file = absolute.toStdString();
     auto written = kind == QLatin1String("visits")
-                       ? domain::exportVisits(m_session->replica(), time, range, file, false)
-                       : domain::exportCustomers(m_session->replica(), time, range, file, false);
+                       ? domain::exportVisits(session()->replica(), time, range, file, false)
+                       : domain::exportCustomers(session()->replica(), time, range, file, false);
     if (!written) {
         setResult(describeError(written.error()), {}, 0);
         return false;

@@ -11,35 +11,23 @@
 // rows it holds.
 #pragma once
 
-#include <QObject>
-#include <QPointer>
+#include "SessionController.h"
+
 #include <QString>
-#include <QtQml/qqmlregistration.h>
 
 namespace fieldsync::app {
 
-class Session;
-
-} // namespace fieldsync::app
-Q_MOC_INCLUDE("Session.h")
-namespace fieldsync::app {
-
-class ExportController : public QObject {
+class ExportController : public SessionController {
     Q_OBJECT
     QML_ELEMENT
-    Q_PROPERTY(fieldsync::app::Session* session READ session WRITE setSession NOTIFY sessionChanged)
     Q_PROPERTY(QString writtenPath READ writtenPath NOTIFY resultChanged)
     Q_PROPERTY(int rows READ rows NOTIFY resultChanged)
-    Q_PROPERTY(QString errorText READ errorText NOTIFY resultChanged)
 
 public:
     explicit ExportController(QObject* parent = nullptr);
 
-    Session* session() const { return m_session; }
-    void setSession(Session* session) { m_session = session; emit sessionChanged(); }
     QString writtenPath() const { return m_path; }
     int rows() const { return m_rows; }
-    QString errorText() const { return m_error; }
 
     // kind: visits | customers; from/to: local dates "yyyy-MM-dd", both
     // included (empty: unbounded). An empty path writes defaultPath(...).
@@ -52,14 +40,12 @@ public:
     Q_INVOKABLE static QString startOfMonth();
 
 signals:
-    void sessionChanged();
     void resultChanged();
 
 private:
     void setResult(const QString& error, const QString& path, int rows);
 
-    QPointer<Session> m_session;
-    QString m_path, m_error;
+    QString m_path;
     int m_rows = 0;
 };
 

@@ -11,22 +11,7 @@
 
 namespace fieldsync::app {
 
-NewCustomerController::NewCustomerController(QObject* parent) : QObject(parent) {}
-
-void NewCustomerController::setSession(Session* session)
-{
-    if (m_session == session) return;
-    m_session = session;
-    emit sessionChanged();
-    reset();
-}
-
-void NewCustomerController::setError(const QString& text)
-{
-    if (m_error == text) return;
-    m_error = text;
-    emit errorTextChanged();
-}
+NewCustomerController::NewCustomerController(QObject* parent) : SessionController(Follow::SessionOnly, parent) {}
 
 void NewCustomerController::setDuplicates(const QVariantList& duplicates)
 {
@@ -63,7 +48,7 @@ QString NewCustomerController::lifecycleName(const QString& value)
 
 bool NewCustomerController::save(const QVariantMap& fields, bool anyway)
 {
-    if (!m_session) return false;
+    if (!session()) return false;
     auto text = [&](const char* key) { return fields.value(QLatin1String(key)).toString().trimmed(); };
     domain::NewCustomer c;
     c.name = text("name").toStdString();
@@ -78,7 +63,7 @@ bool NewCustomerController::save(const QVariantMap& fields, bool anyway)
     c.contactTitle = text("contactTitle").toStdString();
     c.contactPhone = text("contactPhone").toStdString();
 
-    replica::Replica& replica = m_session->replica();
+    replica::Replica& replica = session()->replica();
     const QString checked = text("name") + QLatin1Char('\n') + text("phone") + QLatin1Char('\n') + text("contactPhone");
     if (!c.name.empty() && !(anyway && checked == m_checked)) {
         domain::DuplicateCandidate candidate;
@@ -110,7 +95,7 @@ bool NewCustomerController::save(const QVariantMap& fields, bool anyway)
     reset();
     m_createdId = qs(*created);
     emit createdIdChanged();
-    m_session->localWriteDone();
+    session()->localWriteDone();
     return true;
 }
 

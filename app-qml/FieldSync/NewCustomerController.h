@@ -12,40 +12,28 @@
 // what was typed.
 #pragma once
 
-#include <QObject>
-#include <QPointer>
+#include "SessionController.h"
+
 #include <QString>
 #include <QStringList>
 #include <QVariantList>
 #include <QVariantMap>
-#include <QtQml/qqmlregistration.h>
 
 namespace fieldsync::app {
 
-class Session;
-
-} // namespace fieldsync::app
-Q_MOC_INCLUDE("Session.h")
-namespace fieldsync::app {
-
-class NewCustomerController : public QObject {
+class NewCustomerController : public SessionController {
     Q_OBJECT
     QML_ELEMENT
-    Q_PROPERTY(fieldsync::app::Session* session READ session WRITE setSession NOTIFY sessionChanged)
     // One map per suggestion, strongest reason first: id, name, owner ("" =
     // public pool), ownerLabel, reason (same_phone | same_name | same_pinyin |
     // name_contains), reasonLabel, detail (the phone or name that matched).
     Q_PROPERTY(QVariantList duplicates READ duplicates NOTIFY duplicatesChanged)
-    Q_PROPERTY(QString errorText READ errorText NOTIFY errorTextChanged)
     Q_PROPERTY(QString createdId READ createdId NOTIFY createdIdChanged)  // the last customer saved
 
 public:
     explicit NewCustomerController(QObject* parent = nullptr);
 
-    Session* session() const { return m_session; }
-    void setSession(Session* session);
     QVariantList duplicates() const { return m_duplicates; }
-    QString errorText() const { return m_error; }
     QString createdId() const { return m_createdId; }
 
     // Keys: name, phone, address, region, level, lifecycle, tags (one string,
@@ -61,19 +49,18 @@ public:
     Q_INVOKABLE static QString lifecycleName(const QString& value);
 
 signals:
-    void sessionChanged();
     void duplicatesChanged();
-    void errorTextChanged();
     void createdIdChanged();
 
+protected:
+    void refresh() override { reset(); }
+
 private:
-    void setError(const QString& text);
     void setDuplicates(const QVariantList& duplicates);
 
-    QPointer<Session> m_session;
     QVariantList m_duplicates;
     QString m_checked;  // name and phones the shown duplicates are for
-    QString m_error, m_createdId;
+    QString m_createdId;
 };
 
 } // namespace fieldsync::app

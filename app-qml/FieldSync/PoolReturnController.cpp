@@ -7,19 +7,11 @@
 
 namespace fieldsync::app {
 
-PoolReturnController::PoolReturnController(QObject* parent) : QObject(parent) {}
-
-void PoolReturnController::setSession(Session* session)
-{
-    if (m_session == session) return;
-    m_session = session;
-    emit sessionChanged();
-    cancel();
-}
+PoolReturnController::PoolReturnController(QObject* parent) : SessionController(Follow::SessionOnly, parent) {}
 
 void PoolReturnController::setResult(const QString& error, const QString& result)
 {
-    m_error = error;
+    setError(error);
     m_result = result;
     emit resultChanged();
 }
@@ -38,7 +30,7 @@ void PoolReturnController::cancel()
 
 bool PoolReturnController::previewFor(const QString& days)
 {
-    if (!m_session) return false;
+    if (!session()) return false;
     bool isNumber = false;
     const int n = days.trimmed().toInt(&isNumber);
     // The domain's own message names the CLI's option: the form says it in its words.
@@ -47,7 +39,7 @@ bool PoolReturnController::previewFor(const QString& days)
         setResult(tr("Enter a number of days from 1 to 3650"), {});
         return false;
     }
-    domain::SearchIndex index(m_session->replica());
+    domain::SearchIndex index(session()->replica());
     domain::Pool pool(index);
     auto idle = pool.returnToPool(n, /*dryRun=*/true);
     if (!idle) {
@@ -69,8 +61,8 @@ bool PoolReturnController::previewFor(const QString& days)
 
 bool PoolReturnController::confirm()
 {
-    if (!m_session || m_days < 0) return false;
-    domain::SearchIndex index(m_session->replica());
+    if (!session() || m_days < 0) return false;
+    domain::SearchIndex index(session()->replica());
     domain::Pool pool(index);
     auto returned = pool.returnToPool(m_days, /*dryRun=*/false);
     if (!returned) {
@@ -80,7 +72,7 @@ bool PoolReturnController::confirm()
     const int n = static_cast<int>(returned->size());
     cancel();
     setResult({}, tr("%n customer(s) returned to the public pool", nullptr, n));
-    if (n > 0) m_session->localWriteDone();
+    if (n > 0) session()->localWriteDone();
     return true;
 }
 

@@ -7,42 +7,30 @@
 // refused by the domain (the page is not offered to reps anyway).
 #pragma once
 
-#include <QObject>
-#include <QPointer>
+#include "SessionController.h"
+
 #include <QString>
 #include <QVariantList>
-#include <QtQml/qqmlregistration.h>
 
 namespace fieldsync::app {
 
-class Session;
-
-} // namespace fieldsync::app
-Q_MOC_INCLUDE("Session.h")
-namespace fieldsync::app {
-
-class PoolReturnController : public QObject {
+class PoolReturnController : public SessionController {
     Q_OBJECT
     QML_ELEMENT
-    Q_PROPERTY(fieldsync::app::Session* session READ session WRITE setSession NOTIFY sessionChanged)
     // -1: no preview shown; else the day count the preview is for.
     Q_PROPERTY(int previewDays READ previewDays NOTIFY previewChanged)
     Q_PROPERTY(int previewCount READ previewCount NOTIFY previewChanged)
     // One map per customer, longest idle first: id, name, owner, idleDays,
     // lastVisit (QDateTime, invalid: never visited).
     Q_PROPERTY(QVariantList preview READ preview NOTIFY previewChanged)
-    Q_PROPERTY(QString errorText READ errorText NOTIFY resultChanged)
     Q_PROPERTY(QString resultText READ resultText NOTIFY resultChanged)
 
 public:
     explicit PoolReturnController(QObject* parent = nullptr);
 
-    Session* session() const { return m_session; }
-    void setSession(Session* session);
     int previewDays() const { return m_days; }
     int previewCount() const { return static_cast<int>(m_preview.size()); }
     QVariantList preview() const { return m_preview; }
-    QString errorText() const { return m_error; }
     QString resultText() const { return m_result; }
 
     // `days` as typed (1..3650). False (and errorText) when refused.
@@ -52,18 +40,19 @@ public:
     Q_INVOKABLE void cancel();
 
 signals:
-    void sessionChanged();
     void previewChanged();
     void resultChanged();
+
+protected:
+    void refresh() override { cancel(); }
 
 private:
     void setResult(const QString& error, const QString& result);
     void setPreview(int days, const QVariantList& preview);
 
-    QPointer<Session> m_session;
     int m_days = -1;
     QVariantList m_preview;
-    QString m_error, m_result;
+    QString m_result;
 };
 
 } // namespace fieldsync::app

@@ -17,34 +17,17 @@ namespace {
 constexpr int64_t kFollowUpHourMs = 9 * 3600 * 1000;  // follow-ups are due at 09:00 local time
 }
 
-VisitController::VisitController(QObject* parent) : QObject(parent) {}
-
-void VisitController::setSession(Session* session)
-{
-    if (m_session == session) return;
-    if (m_session) m_session->disconnect(this);
-    m_session = session;
-    if (m_session) connect(m_session, &Session::dataChanged, this, &VisitController::reload);
-    emit sessionChanged();
-    reload();
-}
+VisitController::VisitController(QObject* parent) : SessionController(Follow::FollowData, parent) {}
 
 QString VisitController::statusLabel() const
 {
     return VisitsModel::statusLabel(m_status.toStdString());
 }
 
-void VisitController::setError(const QString& text)
-{
-    if (m_error == text) return;
-    m_error = text;
-    emit errorTextChanged();
-}
-
 int64_t VisitController::now() const
 {
     // The replica's clock: corrected for a device clock the hub found ahead.
-    return m_session->replica().clock().physicalMillis();
+    return session()->replica().clock().physicalMillis();
 }
 
 void VisitController::open(const QString& visitId)
@@ -57,8 +40,8 @@ void VisitController::open(const QString& visitId)
 void VisitController::reload()
 {
     std::optional<domain::Visit> v;
-    if (m_session && !m_visitId.isEmpty()) {
-        replica::Replica& r = m_session->replica();
+    if (session() && !m_visitId.isEmpty()) {
+        replica::Replica& r = session()->replica();
         m_radius = domain::teamConfig(r).checkinRadiusM;
         v = domain::findVisit(r, m_visitId.toStdString(), m_radius);
     }
@@ -82,8 +65,8 @@ void VisitController::reload()
     m_cancelReason = v && v->voided ? qs(v->voidReason) : QString();
     m_customerPhone.clear();
     m_customerAddress.clear();
-    if (v && m_session)
-        if (auto c = m_session->replica().get("customer", v->customer); c && c->is_object()) {
+    if (v && session())
+        if (auto c = session()->replica().get("customer", v->customer); c && c->is_object()) {
             auto text = [&](const char* field) {
                 auto it = c->find(field);
                 return it != c->end() && it->is_string() ? qs(it->get<std::string>()) : QString();
@@ -96,55 +79,52 @@ void VisitController::reload()
 
 bool VisitController::reschedule(const QString& when)
 {
-    if (!m_session || m_visitId.isEmpty()) return false;
+    if (!session() || m_visitId.isEmpty()) return false;
     const QDateTime at = QDateTime::fromString(when.trimmed(), QStringLiteral("yyyy-MM-dd HH:mm"));
     if (!at.isValid()) {
         setError(tr("Enter the date and time as 2026-11-23 09:30"));
         return false;
     }
-    const Status done = domain::rescheduleVisit(m_session->replica(), m_visitId.toStdString(), at.toMSecsSinceEpoch());
+    const Status done = domain::rescheduleVisit(session()->replica(), m_visitId.toStdString(), at.toMSecsSinceEpoch());
     if (!done) {
-        setError(describeError(done.error()));
-        return false;
+        return fail(done.error());
     }
     setError({});
-    m_session->localWriteDone();
+    session()->localWriteDone();
     return true;
 }
 
 bool VisitController::cancelPlan(const QString& reason)
 {
-    if (!m_session || m_visitId.isEmpty()) return false;
-    const Status done = domain::cancelPlannedVisit(m_session->replica(), m_visitId.toStdString(), reason.toStdString());
+    if (!session() || m_visitId.isEmpty()) return false;
+    const Status done = domain::cancelPlannedVisit(session()->replica(), m_visitId.toStdString(), reason.toStdString());
     if (!done) {
-        setError(describeError(done.error()));
-        return false;
+        return fail(done.error());
     }
     setError({});
-    m_session->localWriteDone();
+    session()->localWriteDone();
     return true;
 }
 
 bool VisitController::start(const QString& customerId)
 {
-    if (!m_session) return false;
+    if (!session()) return false;
     domain::VisitPlan plan;
     plan.customer = customerId.toStdString();
     plan.plannedAt = now();
-    auto id = domain::planVisit(m_session->replica(), plan);
+    auto id = domain::planVisit(session()->replica(), plan);
     if (!id) {
-        setError(describeError(id.error()));
-        return false;
+        return fail(id.error());
     }
     setError({});
     m_visitId = qs(*id);
-    m_session->localWriteDone();  // reloads this through dataChanged
+    session()->localWriteDone();  // reloads this through dataChanged
     return true;
 }
 
 bool VisitController::checkIn(bool located, double latitude, double longitude, double accuracy)
 {
-    if (!m_session || m_visitId.isEmpty()) return false;
+    if (!session() || m_visitId.isEmpty()) return false;
     domain::CheckIn in;
     in.at = now();
     if (located) {
@@ -155,21 +135,20 @@ bool VisitController::checkIn(bool located, double latitude, double longitude, d
     // Whether the check-in is captured offline is part of its evidence:
     // no network, or no live connection to the server (its poke socket
     // down — the state alone says offline only after a sync has failed).
-    if (auto* sync = m_session->sync()) in.offline = !sync->online() || !sync->pokesConnected();
-    const Status done = domain::checkIn(m_session->replica(), m_visitId.toStdString(), in);
+    if (auto* sync = session()->sync()) in.offline = !sync->online() || !sync->pokesConnected();
+    const Status done = domain::checkIn(session()->replica(), m_visitId.toStdString(), in);
     if (!done) {
-        setError(describeError(done.error()));
-        return false;
+        return fail(done.error());
     }
     setError({});
-    m_session->localWriteDone();
+    session()->localWriteDone();
     return true;
 }
 
 bool VisitController::checkOut(const QString& notes, const QString& outcome, int satisfaction,
                                const QString& orderAmount, int followUpDays)
 {
-    if (!m_session || m_visitId.isEmpty()) return false;
+    if (!session() || m_visitId.isEmpty()) return false;
     domain::CheckOut out;
     out.at = now();
     if (!notes.trimmed().isEmpty()) out.notes = notes.trimmed().toStdString();
@@ -191,13 +170,12 @@ bool VisitController::checkOut(const QString& notes, const QString& outcome, int
         const domain::LocalTime time = domain::LocalTime::system();
         out.nextFollowUp = time.addDays(out.at, followUpDays) + kFollowUpHourMs;
     }
-    auto done = domain::checkOut(m_session->replica(), m_visitId.toStdString(), out);
+    auto done = domain::checkOut(session()->replica(), m_visitId.toStdString(), out);
     if (!done) {
-        setError(describeError(done.error()));
-        return false;
+        return fail(done.error());
     }
     setError({});
-    m_session->localWriteDone();
+    session()->localWriteDone();
     return true;
 }
 

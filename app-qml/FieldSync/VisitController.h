@@ -14,24 +14,16 @@
 // reload).
 #pragma once
 
+#include "SessionController.h"
+
 #include <QDateTime>
-#include <QObject>
-#include <QPointer>
 #include <QString>
-#include <QtQml/qqmlregistration.h>
 
 namespace fieldsync::app {
 
-class Session;
-
-} // namespace fieldsync::app
-Q_MOC_INCLUDE("Session.h")
-namespace fieldsync::app {
-
-class VisitController : public QObject {
+class VisitController : public SessionController {
     Q_OBJECT
     QML_ELEMENT
-    Q_PROPERTY(fieldsync::app::Session* session READ session WRITE setSession NOTIFY sessionChanged)
     Q_PROPERTY(QString visitId READ visitId NOTIFY changed)
     Q_PROPERTY(bool found READ found NOTIFY changed)
     Q_PROPERTY(QString customerId READ customerId NOTIFY changed)
@@ -61,13 +53,10 @@ class VisitController : public QObject {
     Q_PROPERTY(QString customerAddress READ customerAddress NOTIFY changed)
     Q_PROPERTY(bool cancelled READ cancelled NOTIFY changed)
     Q_PROPERTY(QString cancelReason READ cancelReason NOTIFY changed)
-    Q_PROPERTY(QString errorText READ errorText NOTIFY errorTextChanged)
 
 public:
     explicit VisitController(QObject* parent = nullptr);
 
-    Session* session() const { return m_session; }
-    void setSession(Session* session);
 
     QString visitId() const { return m_visitId; }
     bool found() const { return m_found; }
@@ -87,7 +76,6 @@ public:
     bool noLocation() const { return m_noLocation; }
     QString verdict() const { return m_verdict; }
     QString verdictLabel() const { return m_verdictLabel; }
-    QString errorText() const { return m_error; }
     QDateTime plannedAt() const { return m_plannedAt; }
     QString purpose() const { return m_purpose; }
     QString kindLabel() const { return m_kindLabel; }
@@ -116,15 +104,14 @@ public:
     Q_INVOKABLE void reload();
 
 signals:
-    void sessionChanged();
     void changed();
-    void errorTextChanged();
+
+protected:
+    void refresh() override { reload(); }
 
 private:
-    void setError(const QString& text);
     int64_t now() const;
 
-    QPointer<Session> m_session;
     QString m_visitId;
     bool m_found = false;
     QString m_customerId, m_customerName, m_status;
@@ -135,7 +122,6 @@ private:
     QDateTime m_plannedAt;
     QString m_purpose, m_kindLabel, m_customerPhone, m_customerAddress, m_cancelReason;
     bool m_cancelled = false;
-    QString m_error;
 };
 
 } // namespace fieldsync::app

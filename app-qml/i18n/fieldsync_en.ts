@@ -257,6 +257,25 @@
     </message>
 </context>
 <context>
+    <name>ContactRow</name>
+    <message>
+        <source>primary</source>
+        <translation>primary</translation>
+    </message>
+    <message>
+        <source>Make primary</source>
+        <translation>Make primary</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>Edit</translation>
+    </message>
+    <message>
+        <source>Archive</source>
+        <translation>Archive</translation>
+    </message>
+</context>
+<context>
     <name>CustomerDelegate</name>
     <message>
         <source>Overdue</source>
@@ -334,32 +353,12 @@
         <translation>Contacts</translation>
     </message>
     <message>
-        <source>primary</source>
-        <translation>primary</translation>
-    </message>
-    <message>
         <source>Visits</source>
         <translation>Visits</translation>
     </message>
     <message>
         <source>No visits yet</source>
         <translation>No visits yet</translation>
-    </message>
-    <message>
-        <source>Far from the customer (%1 m)</source>
-        <translation>Far from the customer (%1 m)</translation>
-    </message>
-    <message>
-        <source>No location</source>
-        <translation>No location</translation>
-    </message>
-    <message>
-        <source>Voided: %1</source>
-        <translation>Voided: %1</translation>
-    </message>
-    <message>
-        <source>Order ¥%1</source>
-        <translation>Order ¥%1</translation>
     </message>
     <message>
         <source>Tasks</source>
@@ -394,14 +393,6 @@
         <translation>Add contact</translation>
     </message>
     <message>
-        <source>Make primary</source>
-        <translation>Make primary</translation>
-    </message>
-    <message>
-        <source>Void</source>
-        <translation>Void</translation>
-    </message>
-    <message>
         <source>Reopen</source>
         <translation>Reopen</translation>
     </message>
@@ -420,14 +411,6 @@
     <message>
         <source>Each field&apos;s current value, when it was written and by which device. This device keeps no older values; values overwritten by a concurrent edit are listed last.</source>
         <translation>Each field&apos;s current value, when it was written and by which device. This device keeps no older values; values overwritten by a concurrent edit are listed last.</translation>
-    </message>
-    <message>
-        <source>Overwritten · </source>
-        <translation>Overwritten · </translation>
-    </message>
-    <message>
-        <source>resolved</source>
-        <translation>resolved</translation>
     </message>
     <message>
         <source>Archive</source>
@@ -619,6 +602,17 @@
             <numerusform>Wrote %n row to %1</numerusform>
             <numerusform>Wrote %n rows to %1</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>FieldHistoryRow</name>
+    <message>
+        <source>Overwritten · </source>
+        <translation>Overwritten · </translation>
+    </message>
+    <message>
+        <source>resolved</source>
+        <translation>resolved</translation>
     </message>
 </context>
 <context>
@@ -1317,23 +1311,7 @@
     </message>
 </context>
 <context>
-    <name>TeamPage</name>
-    <message>
-        <source>Team</source>
-        <translation>Team</translation>
-    </message>
-    <message>
-        <source>Key-account coverage this month: %1 of %2 (%3%)</source>
-        <translation>Key-account coverage this month: %1 of %2 (%3%)</translation>
-    </message>
-    <message>
-        <source>Visit feed</source>
-        <translation>Visit feed</translation>
-    </message>
-    <message>
-        <source>Churn risk (%1)</source>
-        <translation>Churn risk (%1)</translation>
-    </message>
+    <name>TeamFeedView</name>
     <message>
         <source>All reps</source>
         <translation>All reps</translation>
@@ -1359,6 +1337,22 @@
         <translation>Flagged only</translation>
     </message>
     <message>
+        <source>Every check-in</source>
+        <translation>Every check-in</translation>
+    </message>
+    <message>
+        <source>Verified</source>
+        <translation>Verified</translation>
+    </message>
+    <message>
+        <source>Unverified</source>
+        <translation>Unverified</translation>
+    </message>
+    <message>
+        <source>Suspicious</source>
+        <translation>Suspicious</translation>
+    </message>
+    <message>
         <source>Far (%1 m)</source>
         <translation>Far (%1 m)</translation>
     </message>
@@ -1373,6 +1367,25 @@
     <message>
         <source>No visits</source>
         <translation>No visits</translation>
+    </message>
+</context>
+<context>
+    <name>TeamPage</name>
+    <message>
+        <source>Team</source>
+        <translation>Team</translation>
+    </message>
+    <message>
+        <source>Key-account coverage this month: %1 of %2 (%3%)</source>
+        <translation>Key-account coverage this month: %1 of %2 (%3%)</translation>
+    </message>
+    <message>
+        <source>Visit feed</source>
+        <translation>Visit feed</translation>
+    </message>
+    <message>
+        <source>Churn risk (%1)</source>
+        <translation>Churn risk (%1)</translation>
     </message>
     <message>
         <source>No customers at risk</source>
@@ -1420,22 +1433,6 @@
     <message>
         <source>Return to pool</source>
         <translation>Return to pool</translation>
-    </message>
-    <message>
-        <source>Every check-in</source>
-        <translation>Every check-in</translation>
-    </message>
-    <message>
-        <source>Verified</source>
-        <translation>Verified</translation>
-    </message>
-    <message>
-        <source>Unverified</source>
-        <translation>Unverified</translation>
-    </message>
-    <message>
-        <source>Suspicious</source>
-        <translation>Suspicious</translation>
     </message>
     <message numerus="yes">
         <source>%n suspicious</source>
@@ -1606,6 +1603,37 @@
     <message>
         <source>Cancel visit</source>
         <translation>Cancel visit</translation>
+    </message>
+</context>
+<context>
+    <name>VisitTimelineRow</name>
+    <message>
+        <source>Far from the customer (%1 m)</source>
+        <translation>Far from the customer (%1 m)</translation>
+    </message>
+    <message>
+        <source>No location</source>
+        <translation>No location</translation>
+    </message>
+    <message>
+        <source>Cancelled: %1</source>
+        <translation>Cancelled: %1</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Cancelled</translation>
+    </message>
+    <message>
+        <source>Voided: %1</source>
+        <translation>Voided: %1</translation>
+    </message>
+    <message>
+        <source>Void</source>
+        <translation>Void</translation>
+    </message>
+    <message>
+        <source>Order ¥%1</source>
+        <translation>Order ¥%1</translation>
     </message>
 </context>
 <context>

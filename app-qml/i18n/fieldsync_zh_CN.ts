@@ -257,6 +257,25 @@
     </message>
 </context>
 <context>
+    <name>ContactRow</name>
+    <message>
+        <source>primary</source>
+        <translation>主要联系人</translation>
+    </message>
+    <message>
+        <source>Make primary</source>
+        <translation>设为主要联系人</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <source>Archive</source>
+        <translation>归档</translation>
+    </message>
+</context>
+<context>
     <name>CustomerDelegate</name>
     <message>
         <source>Overdue</source>
@@ -334,32 +353,12 @@
         <translation>联系人</translation>
     </message>
     <message>
-        <source>primary</source>
-        <translation>主要联系人</translation>
-    </message>
-    <message>
         <source>Visits</source>
         <translation>拜访记录</translation>
     </message>
     <message>
         <source>No visits yet</source>
         <translation>暂无拜访</translation>
-    </message>
-    <message>
-        <source>Far from the customer (%1 m)</source>
-        <translation>距客户 %1 米（过远）</translation>
-    </message>
-    <message>
-        <source>No location</source>
-        <translation>无定位</translation>
-    </message>
-    <message>
-        <source>Voided: %1</source>
-        <translation>已作废：%1</translation>
-    </message>
-    <message>
-        <source>Order ¥%1</source>
-        <translation>订单 ¥%1</translation>
     </message>
     <message>
         <source>Tasks</source>
@@ -394,14 +393,6 @@
         <translation>添加联系人</translation>
     </message>
     <message>
-        <source>Make primary</source>
-        <translation>设为主要联系人</translation>
-    </message>
-    <message>
-        <source>Void</source>
-        <translation>作废</translation>
-    </message>
-    <message>
         <source>Reopen</source>
         <translation>重新打开</translation>
     </message>
@@ -420,14 +411,6 @@
     <message>
         <source>Each field&apos;s current value, when it was written and by which device. This device keeps no older values; values overwritten by a concurrent edit are listed last.</source>
         <translation>每个字段的当前值、写入时间和写入设备。本设备不保留更早的值；被同时修改覆盖的值列在最后。</translation>
-    </message>
-    <message>
-        <source>Overwritten · </source>
-        <translation>已被覆盖 · </translation>
-    </message>
-    <message>
-        <source>resolved</source>
-        <translation>已处理</translation>
     </message>
     <message>
         <source>Archive</source>
@@ -616,6 +599,17 @@
         <translation>
             <numerusform>已写入 %n 行到 %1</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>FieldHistoryRow</name>
+    <message>
+        <source>Overwritten · </source>
+        <translation>已被覆盖 · </translation>
+    </message>
+    <message>
+        <source>resolved</source>
+        <translation>已处理</translation>
     </message>
 </context>
 <context>
@@ -1307,23 +1301,7 @@
     </message>
 </context>
 <context>
-    <name>TeamPage</name>
-    <message>
-        <source>Team</source>
-        <translation>团队</translation>
-    </message>
-    <message>
-        <source>Key-account coverage this month: %1 of %2 (%3%)</source>
-        <translation>本月重点客户覆盖：%1 / %2（%3%）</translation>
-    </message>
-    <message>
-        <source>Visit feed</source>
-        <translation>拜访动态</translation>
-    </message>
-    <message>
-        <source>Churn risk (%1)</source>
-        <translation>流失预警（%1）</translation>
-    </message>
+    <name>TeamFeedView</name>
     <message>
         <source>All reps</source>
         <translation>全部业务员</translation>
@@ -1349,6 +1327,22 @@
         <translation>仅看异常</translation>
     </message>
     <message>
+        <source>Every check-in</source>
+        <translation>全部签到</translation>
+    </message>
+    <message>
+        <source>Verified</source>
+        <translation>已核实</translation>
+    </message>
+    <message>
+        <source>Unverified</source>
+        <translation>未核实</translation>
+    </message>
+    <message>
+        <source>Suspicious</source>
+        <translation>可疑</translation>
+    </message>
+    <message>
         <source>Far (%1 m)</source>
         <translation>过远（%1 米）</translation>
     </message>
@@ -1363,6 +1357,25 @@
     <message>
         <source>No visits</source>
         <translation>暂无拜访</translation>
+    </message>
+</context>
+<context>
+    <name>TeamPage</name>
+    <message>
+        <source>Team</source>
+        <translation>团队</translation>
+    </message>
+    <message>
+        <source>Key-account coverage this month: %1 of %2 (%3%)</source>
+        <translation>本月重点客户覆盖：%1 / %2（%3%）</translation>
+    </message>
+    <message>
+        <source>Visit feed</source>
+        <translation>拜访动态</translation>
+    </message>
+    <message>
+        <source>Churn risk (%1)</source>
+        <translation>流失预警（%1）</translation>
     </message>
     <message>
         <source>No customers at risk</source>
@@ -1409,22 +1422,6 @@
     <message>
         <source>Return to pool</source>
         <translation>退回公海</translation>
-    </message>
-    <message>
-        <source>Every check-in</source>
-        <translation>全部签到</translation>
-    </message>
-    <message>
-        <source>Verified</source>
-        <translation>已核实</translation>
-    </message>
-    <message>
-        <source>Unverified</source>
-        <translation>未核实</translation>
-    </message>
-    <message>
-        <source>Suspicious</source>
-        <translation>可疑</translation>
     </message>
     <message numerus="yes">
         <source>%n suspicious</source>
@@ -1592,6 +1589,37 @@
     <message>
         <source>Cancel visit</source>
         <translation>取消拜访</translation>
+    </message>
+</context>
+<context>
+    <name>VisitTimelineRow</name>
+    <message>
+        <source>Far from the customer (%1 m)</source>
+        <translation>距客户 %1 米（过远）</translation>
+    </message>
+    <message>
+        <source>No location</source>
+        <translation>无定位</translation>
+    </message>
+    <message>
+        <source>Cancelled: %1</source>
+        <translation>已取消：%1</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>Voided: %1</source>
+        <translation>已作废：%1</translation>
+    </message>
+    <message>
+        <source>Void</source>
+        <translation>作废</translation>
+    </message>
+    <message>
+        <source>Order ¥%1</source>
+        <translation>订单 ¥%1</translation>
     </message>
 </context>
 <context>

@@ -236,54 +236,11 @@ Page {
             }
             Repeater {
                 model: contacts
-                delegate: ColumnLayout {
-                    id: contactRow
-                    required property int index
-                    required property string contactId
-                    required property string name
-                    required property string title
-                    required property string phone
-                    required property string email
-                    required property bool primary
-                    Layout.fillWidth: true
-                    spacing: 0
-                    RowLayout {
-                        Layout.fillWidth: true
-                        Label {
-                            Layout.fillWidth: true
-                            text: [contactRow.name, contactRow.title, contactRow.primary ? qsTr("primary") : ""].filter(s => s.length > 0).join(" · ")
-                            font.bold: contactRow.primary
-                            elide: Text.ElideRight
-                        }
-                        ToolButton {
-                            text: qsTr("Make primary")
-                            font.pixelSize: 12
-                            visible: detail.editable && !contactRow.primary
-                            onClicked: contacts.setPrimary(contactRow.index)
-                        }
-                        ToolButton {
-                            text: qsTr("Edit")
-                            font.pixelSize: 12
-                            visible: detail.editable
-                            onClicked: contactDialog.edit(contactRow.contactId, contactRow.name, contactRow.title,
-                                                          contactRow.phone, contactRow.email)
-                        }
-                        ToolButton {
-                            objectName: "archiveContactButton"
-                            text: qsTr("Archive")
-                            font.pixelSize: 12
-                            visible: detail.editable
-                            onClicked: archiveContactDialog.ask(contactRow.index, contactRow.name)
-                        }
-                    }
-                    Label {
-                        text: [contactRow.phone.length > 0 ? "<a href=\"tel:%1\">%2</a>".arg(page.dialable(contactRow.phone)).arg(contactRow.phone) : "",
-                               contactRow.email.length > 0 ? "<a href=\"mailto:%1\">%1</a>".arg(contactRow.email) : ""]
-                              .filter(s => s.length > 0).join(" · ")
-                        textFormat: Text.StyledText
-                        visible: text.length > 0
-                        onLinkActivated: link => Qt.openUrlExternally(link)
-                    }
+                delegate: ContactRow {
+                    editable: detail.editable
+                    onMakePrimaryRequested: index => contacts.setPrimary(index)
+                    onEditRequested: (contactId, name, title, phone, email) => contactDialog.edit(contactId, name, title, phone, email)
+                    onArchiveRequested: (index, name) => archiveContactDialog.ask(index, name)
                 }
             }
 
@@ -299,76 +256,10 @@ Page {
                 Layout.preferredHeight: contentHeight
                 interactive: false
                 model: visits
-                delegate: ItemDelegate {
-                    id: visitRow
-                    required property int index
-                    required property string visitId
-                    required property string kindLabel
-                    required property string statusLabel
-                    required property string status
-                    required property var when
-                    required property string notes
-                    required property string outcome
-                    required property int satisfaction
-                    required property double orderAmount
-                    required property double distance
-                    required property bool far
-                    required property bool noLocation
-                    required property bool voided
-                    required property string voidReason
-                    required property string rep
-                    width: ListView.view.width
-                    onClicked: page.visitOpened(visitId)
-                    contentItem: ColumnLayout {
-                        spacing: 2
-                        RowLayout {
-                            spacing: 8
-                            Label {
-                                text: visitRow.when && !isNaN(visitRow.when) ? Qt.formatDateTime(visitRow.when, "yyyy-MM-dd HH:mm") : "—"
-                                color: Material.color(Material.Grey, Material.Shade700)
-                            }
-                            Label { text: visitRow.kindLabel; font.bold: true; font.strikeout: visitRow.voided }
-                            Label { text: visitRow.statusLabel; color: Material.color(Material.Grey, Material.Shade700) }
-                        }
-                        Flow {
-                            Layout.fillWidth: true
-                            spacing: 6
-                            Badge {
-                                visible: visitRow.far
-                                text: qsTr("Far from the customer (%1 m)").arg(Math.round(visitRow.distance))
-                                tone: Theme.warning
-                            }
-                            Badge {
-                                visible: visitRow.noLocation
-                                text: qsTr("No location")
-                                tone: Theme.neutral
-                            }
-                            Badge {
-                                visible: visitRow.voided
-                                text: qsTr("Voided: %1").arg(visitRow.voidReason)
-                                tone: Theme.danger
-                            }
-                            // Managers only (the domain refuses a rep): a visit is an audit record.
-                            Button {
-                                objectName: "voidVisitButton"
-                                visible: page.session && page.session.isManager && !visitRow.voided
-                                text: qsTr("Void")
-                                flat: true
-                                font.pixelSize: 12
-                                topInset: 0; bottomInset: 0; padding: 2
-                                onClicked: voidDialog.ask(visitRow.index)
-                            }
-                        }
-                        Label {
-                            Layout.fillWidth: true
-                            wrapMode: Text.Wrap
-                            visible: text.length > 0
-                            text: [visitRow.outcome, visitRow.notes,
-                                   visitRow.satisfaction > 0 ? "★".repeat(visitRow.satisfaction) : "",
-                                   visitRow.orderAmount >= 0 ? qsTr("Order ¥%1").arg(Number(visitRow.orderAmount).toLocaleString(Qt.locale(), "f", 2)) : "",
-                                   visitRow.rep].filter(s => s.length > 0).join(" · ")
-                        }
-                    }
+                delegate: VisitTimelineRow {
+                    canVoid: page.session && page.session.isManager
+                    onOpened: visitId => page.visitOpened(visitId)
+                    onVoidRequested: index => voidDialog.ask(index)
                 }
             }
 
@@ -455,32 +346,7 @@ Page {
             }
             Repeater {
                 model: history
-                delegate: ColumnLayout {
-                    id: historyRow
-                    required property string section
-                    required property string fieldLabel
-                    required property string value
-                    required property var when
-                    required property string writer
-                    required property bool unsynced
-                    required property bool resolved
-                    Layout.fillWidth: true
-                    spacing: 0
-                    Label {
-                        Layout.fillWidth: true
-                        wrapMode: Text.Wrap
-                        text: (historyRow.section === "overwritten" ? qsTr("Overwritten · ") : "")
-                              + historyRow.fieldLabel + ": " + historyRow.value
-                        font.strikeout: historyRow.section === "overwritten"
-                    }
-                    Label {
-                        Layout.fillWidth: true
-                        font.pixelSize: 12
-                        color: historyRow.unsynced ? Material.color(Material.Orange) : Material.color(Material.Grey, Material.Shade700)
-                        text: [historyRow.when && !isNaN(historyRow.when) ? Qt.formatDateTime(historyRow.when, "yyyy-MM-dd HH:mm") : "",
-                               historyRow.writer, historyRow.resolved ? qsTr("resolved") : ""].filter(s => s.length > 0).join(" · ")
-                    }
-                }
+                delegate: FieldHistoryRow {}
             }
 
             SectionHeader { title: qsTr("Conflicts"); count: conflicts.count; visible: conflicts.count > 0 }

@@ -110,6 +110,17 @@
     </message>
 </context>
 <context>
+    <name>ComplaintRow</name>
+    <message>
+        <source>Satisfaction after: %1/5</source>
+        <translation>Satisfaction after: %1/5</translation>
+    </message>
+    <message>
+        <source>Reopen</source>
+        <translation>Reopen</translation>
+    </message>
+</context>
+<context>
     <name>ComplaintsPage</name>
     <message>
         <source>Complaints</source>
@@ -393,10 +404,6 @@
         <translation>Add contact</translation>
     </message>
     <message>
-        <source>Reopen</source>
-        <translation>Reopen</translation>
-    </message>
-    <message>
         <source>History</source>
         <translation>History</translation>
     </message>
@@ -415,10 +422,6 @@
     <message>
         <source>Archive</source>
         <translation>Archive</translation>
-    </message>
-    <message>
-        <source>Satisfaction after: %1/5</source>
-        <translation>Satisfaction after: %1/5</translation>
     </message>
     <message>
         <source>Size</source>

@@ -110,6 +110,17 @@
     </message>
 </context>
 <context>
+    <name>ComplaintRow</name>
+    <message>
+        <source>Satisfaction after: %1/5</source>
+        <translation>处理后满意度：%1/5</translation>
+    </message>
+    <message>
+        <source>Reopen</source>
+        <translation>重新打开</translation>
+    </message>
+</context>
+<context>
     <name>ComplaintsPage</name>
     <message>
         <source>Complaints</source>
@@ -393,10 +404,6 @@
         <translation>添加联系人</translation>
     </message>
     <message>
-        <source>Reopen</source>
-        <translation>重新打开</translation>
-    </message>
-    <message>
         <source>History</source>
         <translation>修改记录</translation>
     </message>
@@ -415,10 +422,6 @@
     <message>
         <source>Archive</source>
         <translation>归档</translation>
-    </message>
-    <message>
-        <source>Satisfaction after: %1/5</source>
-        <translation>处理后满意度：%1/5</translation>
     </message>
     <message>
         <source>Size</source>

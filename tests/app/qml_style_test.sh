@@ -1,6 +1,8 @@
 #!/bin/bash
-# The app's QML speaks the theme: no colour literal ("#rrggbb", a named
-# colour) in any QML file but Theme.qml, where each colour is written once.
+# The app's QML speaks the theme and stays in small files: no colour literal
+# ("#rrggbb", a named colour) in any QML file but Theme.qml, where each colour
+# is written once; no QML file over 330 lines (pages of about 300 at most,
+# forms, dialogs and rows in files of their own).
 set -u
 dir="$1"
 status=0
@@ -12,5 +14,12 @@ for f in "$dir"/*.qml; do
     status=1
   fi
 done
-[ "$status" = 0 ] && echo "no colour literal outside Theme.qml ($(ls "$dir"/*.qml | wc -l) QML files)"
+for f in "$dir"/*.qml; do
+  lines=$(wc -l < "$f")
+  if [ "$lines" -gt 330 ]; then
+    echo "$(basename "$f") has $lines lines: move a form, a dialog or a row into a file of its own" >&2
+    status=1
+  fi
+done
+[ "$status" = 0 ] && echo "no colour literal outside Theme.qml, no file over 330 lines ($(ls "$dir"/*.qml | wc -l) QML files)"
 exit "$status"

@@ -186,41 +186,29 @@ Page {
                     onClicked: archiveDialog.open()
                 }
             }
-            GridLayout {
+            ColumnLayout {
                 Layout.fillWidth: true
-                columns: 2
-                columnSpacing: 12
-                rowSpacing: 4
-                Label { text: qsTr("Phone"); color: Material.color(Material.Grey, Material.Shade700); visible: detail.phone.length > 0 }
-                Label {
-                    objectName: "customerPhone"
-                    visible: detail.phone.length > 0
-                    text: "<a href=\"tel:%1\">%2</a>".arg(page.dialable(detail.phone)).arg(detail.phone)
-                    textFormat: Text.StyledText
+                spacing: 4
+                CaptionValue {
+                    caption: qsTr("Phone")
+                    value: detail.phone.length > 0 ? "<a href=\"tel:%1\">%2</a>".arg(page.dialable(detail.phone)).arg(detail.phone) : ""
+                    valueName: "customerPhone"
+                    valueFormat: Text.StyledText
                     onLinkActivated: link => Qt.openUrlExternally(link)
                 }
-                Label { text: qsTr("Address"); color: Material.color(Material.Grey, Material.Shade700); visible: detail.address.length > 0 }
-                Label { text: detail.address; visible: detail.address.length > 0; wrapMode: Text.Wrap; Layout.fillWidth: true }
-                Label { text: qsTr("Region"); color: Material.color(Material.Grey, Material.Shade700); visible: detail.region.length > 0 }
-                Label { text: detail.region; visible: detail.region.length > 0 }
-                Label { text: qsTr("Industry"); color: Material.color(Material.Grey, Material.Shade700); visible: detail.industry.length > 0 }
-                Label { text: detail.industry; visible: detail.industry.length > 0 }
-                Label { text: qsTr("Size"); color: Material.color(Material.Grey, Material.Shade700); visible: detail.size.length > 0 }
-                Label { text: detail.sizeLabel; visible: detail.size.length > 0 }
-                Label { text: qsTr("Source"); color: Material.color(Material.Grey, Material.Shade700); visible: detail.source.length > 0 }
-                Label { text: detail.source; visible: detail.source.length > 0 }
-                Label { text: qsTr("Annual sales"); color: Material.color(Material.Grey, Material.Shade700); visible: detail.annualSales >= 0 }
-                Label {
-                    objectName: "customerAnnualSales"
-                    text: qsTr("¥%1").arg(Number(detail.annualSales).toLocaleString(Qt.locale(), "f", 0))
-                    visible: detail.annualSales >= 0
+                CaptionValue { caption: qsTr("Address"); value: detail.address }
+                CaptionValue { caption: qsTr("Region"); value: detail.region }
+                CaptionValue { caption: qsTr("Industry"); value: detail.industry }
+                CaptionValue { caption: qsTr("Size"); value: detail.size.length > 0 ? detail.sizeLabel : "" }
+                CaptionValue { caption: qsTr("Source"); value: detail.source }
+                CaptionValue {
+                    caption: qsTr("Annual sales")
+                    value: detail.annualSales >= 0 ? qsTr("¥%1").arg(Number(detail.annualSales).toLocaleString(Qt.locale(), "f", 0)) : ""
+                    valueName: "customerAnnualSales"
                 }
-                Label { text: qsTr("Location"); color: Material.color(Material.Grey, Material.Shade700); visible: detail.locationText.length > 0 }
-                Label { objectName: "customerLocation"; text: detail.locationText; visible: detail.locationText.length > 0 }
-                Label { text: qsTr("Tags"); color: Material.color(Material.Grey, Material.Shade700); visible: detail.tags.length > 0 }
-                Label { text: detail.tags.join(" · "); visible: detail.tags.length > 0; wrapMode: Text.Wrap; Layout.fillWidth: true }
-                Label { text: qsTr("Notes"); color: Material.color(Material.Grey, Material.Shade700); visible: detail.notes.length > 0 }
-                Label { text: detail.notes; visible: detail.notes.length > 0; wrapMode: Text.Wrap; Layout.fillWidth: true }
+                CaptionValue { caption: qsTr("Location"); value: detail.locationText; valueName: "customerLocation" }
+                CaptionValue { caption: qsTr("Tags"); value: detail.tags.join(" · ") }
+                CaptionValue { caption: qsTr("Notes"); value: detail.notes }
             }
 
             RowLayout {
@@ -266,27 +254,7 @@ Page {
             SectionHeader { title: qsTr("Tasks"); count: tasks.count }
             Repeater {
                 model: tasks
-                delegate: RowLayout {
-                    id: taskRow
-                    required property int index
-                    required property string title
-                    required property var due
-                    required property bool done
-                    required property bool overdue
-                    Layout.fillWidth: true
-                    CheckBox {
-                        checked: taskRow.done
-                        enabled: !taskRow.done
-                        onToggled: if (checked) tasks.complete(taskRow.index)
-                    }
-                    Label {
-                        Layout.fillWidth: true
-                        text: taskRow.title + (taskRow.due && !isNaN(taskRow.due) ? " · " + Qt.formatDate(taskRow.due, "yyyy-MM-dd") : "")
-                        font.strikeout: taskRow.done
-                        color: taskRow.overdue ? Material.color(Material.Red) : Material.foreground
-                        elide: Text.ElideRight
-                    }
-                }
+                delegate: TaskRow { onCompleteRequested: index => tasks.complete(index) }
             }
 
             SectionHeader { title: qsTr("Complaints"); count: complaints.count }
@@ -299,30 +267,7 @@ Page {
             }
             Repeater {
                 model: complaints
-                delegate: RowLayout {
-                    id: complaintRow
-                    required property int index
-                    required property string description
-                    required property string stageLabel
-                    required property string severityLabel
-                    required property bool open
-                    required property int satisfactionAfter
-                    Layout.fillWidth: true
-                    Label {
-                        Layout.fillWidth: true
-                        wrapMode: Text.Wrap
-                        text: [complaintRow.stageLabel, complaintRow.severityLabel, complaintRow.description,
-                               complaintRow.satisfactionAfter > 0 ? qsTr("Satisfaction after: %1/5").arg(complaintRow.satisfactionAfter) : ""]
-                              .filter(s => s.length > 0).join(" · ")
-                    }
-                    Button {
-                        objectName: "reopenComplaintButton"
-                        visible: !complaintRow.open
-                        text: qsTr("Reopen")
-                        flat: true
-                        onClicked: complaints.reopen(complaintRow.index)
-                    }
-                }
+                delegate: ComplaintRow { onReopenRequested: index => complaints.reopen(index) }
             }
 
             RowLayout {

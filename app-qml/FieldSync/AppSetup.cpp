@@ -8,6 +8,10 @@
 
 namespace fieldsync::app {
 
+namespace {
+constexpr double kMinimumPointSize = 11;
+}
+
 void setApplicationIdentity()
 {
     QCoreApplication::setOrganizationName(QStringLiteral("fieldsync"));
@@ -18,8 +22,11 @@ void setApplicationIdentity()
 void configureApplication()
 {
     QQuickStyle::setStyle(QStringLiteral("Material"));
-    QFont font(QStringLiteral("Noto Sans CJK SC"));
-    font.setPointSize(11);
+    // The system's font size, as the user set it (larger text for those who
+    // need it), never below 11 pt; the family that shows Chinese well.
+    QFont font = QGuiApplication::font();
+    font.setFamily(QStringLiteral("Noto Sans CJK SC"));
+    if (font.pointSizeF() < kMinimumPointSize) font.setPointSizeF(kMinimumPointSize);
     QGuiApplication::setFont(font);
 }
 

@@ -1239,6 +1239,43 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(session.sync()->pendingCount(), 0, 20000);
         QCOMPARE(session.sync()->rejectedCount(), 0);
     }
+
+    // Issue (accessibility): text follows the system's font size. The app
+    // keeps the size the system gives (never below 11 pt), and the theme's
+    // type sizes follow the application font.
+    void textFollowsTheSystemFontSize()
+    {
+        const QFont before = QGuiApplication::font();
+        QFont system = before;
+        system.setPointSizeF(16);
+        QGuiApplication::setFont(system);
+        configureApplication();
+        QCOMPARE(QGuiApplication::font().pointSizeF(), 16.0);
+        QCOMPARE(QGuiApplication::font().family(), QString("Noto Sans CJK SC"));
+        system.setPointSizeF(8);
+        QGuiApplication::setFont(system);
+        configureApplication();
+        QCOMPARE(QGuiApplication::font().pointSizeF(), 11.0);  // never below 11 pt
+
+        // The theme at start-up (a phone applies a new system size by
+        // starting the app again): 11 pt, the sizes the pages were drawn at;
+        // twice the text, twice the size.
+        auto themeSizes = [] {
+            QQmlApplicationEngine engine;
+            prepareEngine(engine);
+            engine.loadData("import QtQuick\nimport FieldSync\nQtObject { property int small: Theme.fontSmall; "
+                            "property int title: Theme.fontTitle }");
+            if (engine.rootObjects().size() != 1) return std::pair{-1, -1};
+            QObject* theme = engine.rootObjects().first();
+            return std::pair{theme->property("small").toInt(), theme->property("title").toInt()};
+        };
+        QCOMPARE(themeSizes(), (std::pair{12, 20}));
+        system.setPointSizeF(22);
+        QGuiApplication::setFont(system);
+        configureApplication();
+        QCOMPARE(themeSizes(), (std::pair{24, 40}));
+        QGuiApplication::setFont(before);
+    }
 };
 
 int main(int argc, char* argv[])

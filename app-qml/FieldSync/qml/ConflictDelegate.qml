@@ -34,7 +34,7 @@ ItemDelegate {
                 text: row.provisional ? qsTr("on this device only")
                       : row.needsResolution ? qsTr("needs you") : qsTr("logged")
                 color: row.needsResolution ? Material.color(Material.Orange) : Material.color(Material.Grey)
-                font.pixelSize: 12
+                font.pixelSize: Theme.fontSmall
             }
         }
         Label {

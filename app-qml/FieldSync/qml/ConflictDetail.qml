@@ -37,7 +37,7 @@ Page {
 
         Label {
             text: detail.entry ? qsTr("%1 · %2").arg(detail.entry.entityLabel).arg(detail.entry.fieldLabel) : ""
-            font.pixelSize: 20
+            font.pixelSize: Theme.fontTitle
             font.bold: true
         }
         Label {

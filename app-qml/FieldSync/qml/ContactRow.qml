@@ -34,13 +34,13 @@ ColumnLayout {
         }
         ToolButton {
             text: qsTr("Make primary")
-            font.pixelSize: 12
+            font.pixelSize: Theme.fontSmall
             visible: contactRow.editable && !contactRow.primary
             onClicked: contactRow.makePrimaryRequested(contactRow.index)
         }
         ToolButton {
             text: qsTr("Edit")
-            font.pixelSize: 12
+            font.pixelSize: Theme.fontSmall
             visible: contactRow.editable
             onClicked: contactRow.editRequested(contactRow.contactId, contactRow.name, contactRow.title,
                                             contactRow.phone, contactRow.email)
@@ -48,7 +48,7 @@ ColumnLayout {
         ToolButton {
             objectName: "archiveContactButton"
             text: qsTr("Archive")
-            font.pixelSize: 12
+            font.pixelSize: Theme.fontSmall
             visible: contactRow.editable
             onClicked: contactRow.archiveRequested(contactRow.index, contactRow.name)
         }

@@ -60,7 +60,7 @@ ItemDelegate {
         Label {
             visible: row.inPool
             text: qsTr("Pool")
-            font.pixelSize: 12
+            font.pixelSize: Theme.fontSmall
             padding: 4
             background: Rectangle { color: Qt.rgba(0, 0, 0, 0); border.color: Theme.accent; radius: 4 }
         }

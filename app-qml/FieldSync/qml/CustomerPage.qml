@@ -116,7 +116,7 @@ Page {
                         text: detail.level.length > 0 ? detail.level : "–"
                         color: Theme.onBadge
                         font.bold: true
-                        font.pixelSize: 18
+                        font.pixelSize: Theme.fontHeading
                     }
                 }
                 ColumnLayout {
@@ -125,7 +125,7 @@ Page {
                     Label {
                         objectName: "customerName"
                         text: detail.name
-                        font.pixelSize: 20
+                        font.pixelSize: Theme.fontTitle
                         font.bold: true
                         wrapMode: Text.Wrap
                         Layout.fillWidth: true
@@ -285,7 +285,7 @@ Page {
                 visible: historyButton.checked
                 Layout.fillWidth: true
                 wrapMode: Text.Wrap
-                font.pixelSize: 12
+                font.pixelSize: Theme.fontSmall
                 color: Material.color(Material.Grey, Material.Shade700)
                 text: qsTr("Each field's current value, when it was written and by which device. This device keeps no older values; values overwritten by a concurrent edit are listed last.")
             }

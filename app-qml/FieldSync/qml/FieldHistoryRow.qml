@@ -26,7 +26,7 @@ ColumnLayout {
     }
     Label {
         Layout.fillWidth: true
-        font.pixelSize: 12
+        font.pixelSize: Theme.fontSmall
         color: historyRow.unsynced ? Material.color(Material.Orange) : Material.color(Material.Grey, Material.Shade700)
         text: [historyRow.when && !isNaN(historyRow.when) ? Qt.formatDateTime(historyRow.when, "yyyy-MM-dd HH:mm") : "",
                historyRow.writer, historyRow.resolved ? qsTr("resolved") : ""].filter(s => s.length > 0).join(" · ")

@@ -81,7 +81,7 @@ ApplicationWindow {
                 // and a title still too wide shrinks to fit rather than being
                 // cut ("Complaints" was "Comp…").
                 font.capitalization: Font.MixedCase
-                font.pixelSize: 12
+                font.pixelSize: Theme.fontSmall
                 leftPadding: 2
                 rightPadding: 2
                 contentItem: Label {

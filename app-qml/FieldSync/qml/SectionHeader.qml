@@ -9,7 +9,7 @@ Label {
     topPadding: 16
     bottomPadding: 4
     font.bold: true
-    font.pixelSize: 15
+    font.pixelSize: Theme.fontSection
     color: Material.color(Material.Indigo)
     text: count >= 0 ? qsTr("%1 (%2)").arg(title).arg(count) : title
     property string title

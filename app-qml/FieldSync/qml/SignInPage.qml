@@ -18,7 +18,7 @@ Page {
 
         Label {
             text: qsTr("fieldsync")
-            font.pixelSize: 32
+            font.pixelSize: Theme.fontDisplay
             font.bold: true
             color: Material.color(Material.Indigo)
             Layout.alignment: Qt.AlignHCenter

@@ -104,7 +104,7 @@ ColumnLayout {
                     visible: visitRow.verdict.length > 0 && visitRow.verdict !== "verified"
                     Layout.fillWidth: true
                     elide: Text.ElideRight
-                    font.pixelSize: 12
+                    font.pixelSize: Theme.fontSmall
                     color: visitRow.verdict === "suspicious" ? Material.color(Material.Red, Material.Shade900)
                                                               : Material.color(Material.Grey, Material.Shade700)
                     text: visitRow.verdictLabel

@@ -95,7 +95,7 @@ Page {
                         Label {
                             visible: modelData.unverified > 0
                             text: qsTr("%n unverified", "", modelData.unverified)
-                            font.pixelSize: 12
+                            font.pixelSize: Theme.fontSmall
                             color: Material.color(Material.Grey, Material.Shade700)
                         }
                     }
@@ -176,7 +176,7 @@ Page {
                     width: ListView.view.width
                     padding: 8
                     wrapMode: Text.Wrap
-                    font.pixelSize: 12
+                    font.pixelSize: Theme.fontSmall
                     color: Material.color(Material.Grey, Material.Shade700)
                     text: qsTr("By annual sales: A up to 75% of the total, B up to 95%, C the rest. The level set by hand is shown beside it.")
                 }
@@ -195,7 +195,7 @@ Page {
                         Label {
                             text: abcRow.abc
                             font.bold: true
-                            font.pixelSize: 18
+                            font.pixelSize: Theme.fontHeading
                             Layout.preferredWidth: 24
                             color: Theme.levelColor(abcRow.abc)
                         }
@@ -207,7 +207,7 @@ Page {
                                 text: qsTr("Sales ¥%1 · level %2").arg(Number(abcRow.sales).toLocaleString(Qt.locale(), "f", 0))
                                       .arg(abcRow.level.length > 0 ? abcRow.level : "—")
                                 color: abcRow.mismatch ? Material.color(Material.Orange) : Material.color(Material.Grey, Material.Shade700)
-                                font.pixelSize: 12
+                                font.pixelSize: Theme.fontSmall
                             }
                         }
                     }

@@ -35,9 +35,18 @@ QtObject {
     readonly property int spacingSmall: 4
     readonly property int spacing: 8
     readonly property int spacingLarge: 16
-    readonly property int fontSmall: 12
-    readonly property int fontBody: 14
-    readonly property int fontTitle: 20
+    // Type follows the application font, which is the system's size (never
+    // below 11 pt, AppSetup.cpp): at 11 pt the sizes are 12, 15, 18, 20 and
+    // 32 px; a user who asks the system for larger text gets all of them larger.
+    readonly property real basePixels: Qt.application.font.pointSize > 0 ? Qt.application.font.pointSize * 4 / 3
+                                                                        : Qt.application.font.pixelSize
+    function scaled(px) { return Math.round(px * basePixels / (11 * 4 / 3)) }
+    readonly property int fontSmall: scaled(12)
+    readonly property int fontBody: scaled(14)
+    readonly property int fontSection: scaled(15)
+    readonly property int fontHeading: scaled(18)
+    readonly property int fontTitle: scaled(20)
+    readonly property int fontDisplay: scaled(32)
     // The least height of anything tapped on a phone.
     readonly property int touchTarget: 48
 }

@@ -70,7 +70,7 @@ ItemDelegate {
                 visible: visitRow.canVoid && !visitRow.voided
                 text: qsTr("Void")
                 flat: true
-                font.pixelSize: 12
+                font.pixelSize: Theme.fontSmall
                 topInset: 0; bottomInset: 0; padding: 2
                 onClicked: visitRow.voidRequested(visitRow.index)
             }

@@ -51,7 +51,7 @@ ColumnLayout {
                     anchors.right: parent.right
                     y: 20 + chart.plotHeight * (1 - modelData / chart.axisTop) - height / 2
                     text: modelData
-                    font.pixelSize: 12
+                    font.pixelSize: Theme.fontSmall
                 }
             }
         }
@@ -86,7 +86,7 @@ ColumnLayout {
                             anchors.horizontalCenter: parent.horizontalCenter
                             anchors.bottom: bars.top
                             text: day.total
-                            font.pixelSize: 12
+                            font.pixelSize: Theme.fontSmall
                             visible: day.total > 0
                         }
                         Item {
@@ -127,7 +127,7 @@ ColumnLayout {
                 Layout.preferredWidth: 1
                 horizontalAlignment: Text.AlignHCenter
                 text: modelData
-                font.pixelSize: 12
+                font.pixelSize: Theme.fontSmall
                 elide: Text.ElideRight
             }
         }
@@ -150,7 +150,7 @@ ColumnLayout {
                 }
                 Label {
                     text: modelData.rep.length > 0 ? modelData.rep : "—"
-                    font.pixelSize: 12
+                    font.pixelSize: Theme.fontSmall
                 }
             }
         }

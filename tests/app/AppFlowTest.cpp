@@ -19,6 +19,7 @@
 #include "sync/CurlTransport.h"
 #include "sync/SyncClient.h"
 
+#include <QAccessible>
 #include <QElapsedTimer>
 #include <QGuiApplication>
 #include <QProcess>
@@ -1275,6 +1276,47 @@ private slots:
         configureApplication();
         QCOMPARE(themeSizes(), (std::pair{24, 40}));
         QGuiApplication::setFont(before);
+    }
+
+    // Issue (accessibility): on the phone every control a finger taps is at
+    // least 48 px (dp) high, on every page a manager sees, and names itself
+    // to assistive technology (its text or Accessible.name).
+    void touchTargetsOnThePhoneAreAtLeast48PixelsAndNamed()
+    {
+        Session manager(path("m.db"), quietEngine());
+        QVERIFY(manager.signedIn());
+        AppWindow w(manager);
+        w.window()->show();
+        QVERIFY(QTest::qWaitForWindowExposed(w.window()));
+        QStringList problems;
+        std::function<void(QQuickItem*, const QString&)> walk = [&](QQuickItem* i, const QString& page) {
+            if (!i->isVisible()) return;
+            if (i->inherits("QQuickAbstractButton") && i->width() > 0) {
+                const QPointF at = i->mapToScene(QPointF(0, 0));
+                const bool onScreen = at.y() + i->height() > 0 && at.y() < w.window()->height();
+                QAccessibleInterface* a = QAccessible::queryAccessibleInterface(i);
+                const QString name = a ? a->text(QAccessible::Name) : i->property("text").toString();
+                if (onScreen && i->height() < 48)
+                    problems << QStringLiteral("%1: \"%2\" (%3) is %4 px high").arg(page, name, i->objectName()).arg(i->height());
+                if (onScreen && name.trimmed().isEmpty())
+                    problems << QStringLiteral("%1: a %2 (%3) has no name").arg(page, i->metaObject()->className(), i->objectName());
+            }
+            for (QQuickItem* child : i->childItems()) walk(child, page);
+        };
+        for (const QString& page : {"today", "customers", "complaints", "team", "conflicts", "settings"}) {
+            w.showPage(page);
+            QTest::qWait(400);
+            walk(w.window()->contentItem(), page);
+        }
+        // A customer's page, with its contacts, timeline and forms' buttons.
+        const auto customers = manager.replica().list("customer");
+        QVERIFY(!customers.empty());
+        QMetaObject::invokeMethod(w.window(), "showCustomer",
+                                  Q_ARG(QVariant, QString::fromStdString(customers.front().at("id").get<std::string>())));
+        QTRY_VERIFY(w.visible("customerName"));
+        QTest::qWait(400);
+        walk(w.window()->contentItem(), "customer");
+        QVERIFY2(problems.isEmpty(), qPrintable(problems.join("\n")));
     }
 };
 

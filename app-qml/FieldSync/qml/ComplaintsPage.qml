@@ -59,6 +59,7 @@ Page {
             required property int index
             required property string customerId
             required property string customerName
+            Accessible.name: customerName + " " + description
             required property string description
             required property string severity
             required property string severityLabel

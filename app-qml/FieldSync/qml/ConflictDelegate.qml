@@ -15,6 +15,7 @@ ItemDelegate {
     required property string entityLabel
     required property string fieldLabel
     required property string rowName
+    Accessible.name: rowName + " " + entityLabel + " " + fieldLabel
     required property string currentValue
     required property string otherValue
     required property bool provisional

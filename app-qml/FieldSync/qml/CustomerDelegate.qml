@@ -11,6 +11,7 @@ ItemDelegate {
     required property int index
     required property string customerId
     required property string name
+    Accessible.name: name
     required property string phone
     required property string region
     required property string level

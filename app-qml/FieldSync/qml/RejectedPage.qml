@@ -45,6 +45,7 @@ Page {
             required property string entityLabel
             required property string rowName
             required property string why
+            Accessible.name: entityLabel + " " + rowName + ": " + why
             required property string changes
             required property date rejectedAt
             width: ListView.view.width

@@ -66,6 +66,7 @@ ColumnLayout {
             id: visitRow
             required property string customerId
             required property string customerName
+            Accessible.name: customerName + " " + rep
             required property string rep
             required property var when
             required property string outcome

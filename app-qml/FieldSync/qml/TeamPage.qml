@@ -137,6 +137,7 @@ Page {
                     id: riskRow
                     required property string customerId
                     required property string name
+                    Accessible.name: name
                     required property string level
                     required property string owner
                     required property var reasons
@@ -184,6 +185,7 @@ Page {
                     id: abcRow
                     required property string customerId
                     required property string name
+                    Accessible.name: name
                     required property string level
                     required property string abc
                     required property double sales

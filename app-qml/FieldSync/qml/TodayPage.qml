@@ -38,6 +38,7 @@ Page {
             required property string section
             required property string title
             required property string detail
+            Accessible.name: title + " " + detail
             required property var when
             required property bool overdue
             required property string customerId

@@ -18,6 +18,7 @@ ItemDelegate {
     required property int index
     required property string visitId
     required property string kindLabel
+    Accessible.name: kindLabel + " " + statusLabel
     required property string statusLabel
     required property string status
     required property var when

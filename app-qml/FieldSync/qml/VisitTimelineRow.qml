@@ -72,7 +72,6 @@ ItemDelegate {
                 text: qsTr("Void")
                 flat: true
                 font.pixelSize: Theme.fontSmall
-                topInset: 0; bottomInset: 0; padding: 2
                 onClicked: visitRow.voidRequested(visitRow.index)
             }
         }

@@ -49,10 +49,6 @@
         <source>Reason (optional)</source>
         <translation>Reason (optional)</translation>
     </message>
-    <message>
-        <source>Reason</source>
-        <translation>Reason</translation>
-    </message>
 </context>
 <context>
     <name>ComplaintDialog</name>
@@ -568,6 +564,22 @@
         <source>Title</source>
         <translation>Title</translation>
     </message>
+    <message>
+        <source>Sort</source>
+        <translation>Sort</translation>
+    </message>
+    <message>
+        <source>Contact name</source>
+        <translation>Contact name</translation>
+    </message>
+    <message>
+        <source>Contact title</source>
+        <translation>Contact title</translation>
+    </message>
+    <message>
+        <source>Contact phone</source>
+        <translation>Contact phone</translation>
+    </message>
 </context>
 <context>
     <name>ExportView</name>
@@ -1045,10 +1057,6 @@
         <source>Date and time (yyyy-MM-dd HH:mm)</source>
         <translation>Date and time (yyyy-MM-dd HH:mm)</translation>
     </message>
-    <message>
-        <source>Date and time</source>
-        <translation>Date and time</translation>
-    </message>
 </context>
 <context>
     <name>RowNames</name>
@@ -1282,6 +1290,10 @@
         <source>Sign in</source>
         <translation>Sign in</translation>
     </message>
+    <message>
+        <source>Server address</source>
+        <translation>Server address</translation>
+    </message>
 </context>
 <context>
     <name>StatusBar</name>
@@ -1370,6 +1382,18 @@
     <message>
         <source>No visits</source>
         <translation>No visits</translation>
+    </message>
+    <message>
+        <source>Rep</source>
+        <translation>Rep</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>Period</translation>
+    </message>
+    <message>
+        <source>Check-in verdict</source>
+        <translation>Check-in verdict</translation>
     </message>
 </context>
 <context>

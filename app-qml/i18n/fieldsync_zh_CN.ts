@@ -49,10 +49,6 @@
         <source>Reason (optional)</source>
         <translation>原因（选填）</translation>
     </message>
-    <message>
-        <source>Reason</source>
-        <translation>原因</translation>
-    </message>
 </context>
 <context>
     <name>ComplaintDialog</name>
@@ -566,6 +562,22 @@
         <source>Title</source>
         <translation>职务</translation>
     </message>
+    <message>
+        <source>Sort</source>
+        <translation>排序</translation>
+    </message>
+    <message>
+        <source>Contact name</source>
+        <translation>联系人姓名</translation>
+    </message>
+    <message>
+        <source>Contact title</source>
+        <translation>联系人职务</translation>
+    </message>
+    <message>
+        <source>Contact phone</source>
+        <translation>联系人电话</translation>
+    </message>
 </context>
 <context>
     <name>ExportView</name>
@@ -1038,10 +1050,6 @@
         <source>Date and time (yyyy-MM-dd HH:mm)</source>
         <translation>日期和时间（yyyy-MM-dd HH:mm）</translation>
     </message>
-    <message>
-        <source>Date and time</source>
-        <translation>日期和时间</translation>
-    </message>
 </context>
 <context>
     <name>RowNames</name>
@@ -1273,6 +1281,10 @@
         <source>Sign in</source>
         <translation>登录</translation>
     </message>
+    <message>
+        <source>Server address</source>
+        <translation>服务器地址</translation>
+    </message>
 </context>
 <context>
     <name>StatusBar</name>
@@ -1360,6 +1372,18 @@
     <message>
         <source>No visits</source>
         <translation>暂无拜访</translation>
+    </message>
+    <message>
+        <source>Rep</source>
+        <translation>业务员</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>时间范围</translation>
+    </message>
+    <message>
+        <source>Check-in verdict</source>
+        <translation>签到核实结果</translation>
     </message>
 </context>
 <context>

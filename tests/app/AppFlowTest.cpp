@@ -31,6 +31,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 #include <QtQml/QQmlExtensionPlugin>
+#include <cmath>
 #include <csignal>
 #include <sys/prctl.h>
 
@@ -40,6 +41,18 @@ using namespace fieldsync;
 using namespace fieldsync::app;
 
 namespace {
+
+// WCAG 2.x contrast ratio of two opaque colours: (L1 + 0.05) / (L2 + 0.05)
+// over relative luminances, the lighter first.
+double contrastRatio(const QColor& a, const QColor& b)
+{
+    auto luminance = [](const QColor& c) {
+        auto channel = [](double v) { return v <= 0.04045 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4); };
+        return 0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF());
+    };
+    const double la = luminance(a), lb = luminance(b);
+    return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
+}
 
 // A device of a version that neither reported its clock nor learned the
 // server's (docs/time.md): the server accepts its stamps as long as they are
@@ -1278,6 +1291,43 @@ private slots:
         QGuiApplication::setFont(before);
     }
 
+    // Issue (accessibility): every status badge's text on its tone, quiet
+    // text and links on the page, and the bars' text keep a contrast of at
+    // least 4.5:1 (WCAG AA for body text).
+    void badgesAndQuietTextKeepAContrastOfAtLeast4_5To1()
+    {
+        QCOMPARE(qRound(contrastRatio(QColor("#FFFFFF"), QColor("#000000")) * 10), 210);  // the scale's ends
+        QCOMPARE(qRound(contrastRatio(QColor("#777777"), QColor("#FFFFFF")) * 100), 448);  // a known grey just under
+        QQmlApplicationEngine engine;
+        prepareEngine(engine);
+        engine.loadData("import QtQuick\nimport FieldSync\nQtObject { property var theme: Theme }");
+        QCOMPARE(engine.rootObjects().size(), 1);
+        auto* theme = engine.rootObjects().first()->property("theme").value<QObject*>();
+        QVERIFY(theme);
+        auto colour = [&](const char* name) {
+            const QVariant v = theme->property(name);
+            if (!v.isValid()) qFatal("Theme has no colour %s", name);
+            return v.value<QColor>();
+        };
+        const QColor page("#FFFFFF");
+        QStringList problems;
+        auto expect = [&](const char* fg, const QColor& f, const char* bg, const QColor& b) {
+            const double ratio = contrastRatio(f, b);
+            if (ratio < 4.5) problems << QStringLiteral("%1 on %2: %3:1").arg(fg, bg).arg(ratio, 0, 'f', 2);
+        };
+        for (const char* tone : {"danger", "warning", "ok", "neutral", "none", "accent"})
+            expect("onBadge", colour("onBadge"), tone, colour(tone));
+        for (const char* level : {"A", "B", "C", "D", "?"}) {
+            QVariant c;
+            QMetaObject::invokeMethod(theme, "levelColor", Q_RETURN_ARG(QVariant, c), Q_ARG(QVariant, QString(level)));
+            expect("onBadge", colour("onBadge"), qPrintable(QStringLiteral("level %1").arg(level)), c.value<QColor>());
+        }
+        expect("muted", colour("muted"), "the page", page);
+        for (const char* panel : {"warningPanel", "neutralPanel", "okPanel", "dangerPanel"})
+            expect("muted", colour("muted"), panel, colour(panel));
+        QVERIFY2(problems.isEmpty(), qPrintable(problems.join("\n")));
+    }
+
     // Issue (accessibility): on the phone every control a finger taps is at
     // least 48 px (dp) high, on every page a manager sees, and names itself
     // to assistive technology (its text or Accessible.name).
@@ -1296,7 +1346,15 @@ private slots:
         QStringList problems;
         std::function<void(QQuickItem*, const QString&)> walk = [&](QQuickItem* i, const QString& page) {
             if (!i->isVisible()) return;
-            if (i->inherits("QQuickAbstractButton") && i->width() > 0) {
+            const bool control = i->inherits("QQuickAbstractButton") || i->inherits("QQuickTextInput") ||
+                                 i->inherits("QQuickTextEdit") || i->inherits("QQuickComboBox") ||
+                                 i->inherits("QQuickSpinBox") || i->inherits("QQuickSlider");
+            if (i->property("tone").isValid()) {  // a Badge: its text on its tone
+                const double ratio = contrastRatio(i->property("color").value<QColor>(), i->property("tone").value<QColor>());
+                if (ratio < 4.5)
+                    problems << QStringLiteral("%1: badge \"%2\" has contrast %3:1").arg(page, i->property("text").toString()).arg(ratio, 0, 'f', 2);
+            }
+            if (control && i->width() > 0) {
                 const QPointF at = i->mapToScene(QPointF(0, 0));
                 const bool onScreen = at.y() + i->height() > 0 && at.y() < w.window()->height();
                 QAccessibleInterface* a = QAccessible::queryAccessibleInterface(i);
@@ -1305,14 +1363,28 @@ private slots:
                     problems << QStringLiteral("%1: \"%2\" (%3) is %4 px high").arg(page, name, i->objectName()).arg(i->height());
                 if (onScreen && name.trimmed().isEmpty())
                     problems << QStringLiteral("%1: a %2 (%3) has no name").arg(page, i->metaObject()->className(), i->objectName());
+                // A field is named by what it asks for, not by what is typed in it.
+                const bool input = i->inherits("QQuickTextInput") || i->inherits("QQuickTextEdit");
+                if (onScreen && input && !name.isEmpty() && name == i->property("text").toString())
+                    problems << QStringLiteral("%1: a %2 (%3) is named only by its value \"%4\"")
+                                    .arg(page, i->metaObject()->className(), i->objectName(), name);
             }
+            // A combo box's or spin box's inner text is part of the control.
+            if (i->inherits("QQuickComboBox") || i->inherits("QQuickSpinBox")) return;
             for (QQuickItem* child : i->childItems()) walk(child, page);
         };
-        for (const QString& page : {"today", "customers", "complaints", "team", "conflicts", "settings"}) {
+        for (const char* page : {"today", "customers", "complaints", "team", "conflicts", "settings"}) {
             w.showPage(page);
             QTest::qWait(400);
             walk(w.window()->contentItem(), page);
         }
+        // The new-customer form, built on first use.
+        w.showPage("customers");
+        QVERIFY(w.click("newCustomerButton"));
+        QTRY_VERIFY(w.object("newCustomerDialog")->property("opened").toBool());
+        walk(w.window()->contentItem(), "new customer");
+        QMetaObject::invokeMethod(w.object("newCustomerDialog"), "close");
+        QTRY_VERIFY(!w.object("newCustomerDialog")->property("visible").toBool());
         // A customer's page, with its contacts, timeline and forms' buttons.
         if (manager.replica().list("customer").empty()) {  // run alone: one of the manager's own
             replica::Write own;
@@ -1342,6 +1414,29 @@ private slots:
         QTRY_VERIFY(w.object("visitPopup")->property("opened").toBool());
         QTest::qWait(400);
         walk(overlay, "visit");
+        QMetaObject::invokeMethod(w.object("visitPopup"), "close");
+        QTRY_VERIFY(!w.object("visitPopup")->property("visible").toBool());
+        // Every form the customer's page opens.
+        for (const char* dialog : {"contactDialog", "planDialog", "complaintDialog", "voidDialog", "archiveDialog",
+                                   "archiveContactDialog"}) {
+            QObject* d = w.object(dialog);
+            QVERIFY2(d, dialog);
+            QMetaObject::invokeMethod(d, "open");
+            QTRY_VERIFY(d->property("opened").toBool());
+            walk(overlay, dialog);
+            QMetaObject::invokeMethod(d, "close");
+            QTRY_VERIFY(!d->property("visible").toBool());
+        }
+        // The sign-in page of a device nobody has signed in on.
+        {
+            Session fresh(path("fresh.db"), quietEngine());
+            AppWindow signIn(fresh);
+            signIn.window()->show();
+            QVERIFY(QTest::qWaitForWindowExposed(signIn.window()));
+            QTRY_VERIFY(signIn.visible("signInButton"));
+            walk(signIn.window()->contentItem(), "sign in");
+        }
+        for (const QString& problem : problems) qWarning().noquote() << problem;  // the message below is cut at 1 KB
         QVERIFY2(problems.isEmpty(), qPrintable(problems.join("\n")));
     }
 };

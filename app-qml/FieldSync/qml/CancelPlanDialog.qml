@@ -25,8 +25,8 @@ FormDialog {
     Label { text: qsTr("Reason (optional)") }
     TextField {
         id: reason
+        Accessible.name: qsTr("Reason (optional)")
         objectName: "cancelPlanReason"
         Layout.fillWidth: true
-        Accessible.name: qsTr("Reason")
     }
 }

@@ -30,12 +30,14 @@ FormDialog {
     Label { text: qsTr("Channel") }
     ComboBox {
         id: complaintChannel
+        Accessible.name: qsTr("Channel")
         Layout.fillWidth: true
         model: [qsTr("Phone"), qsTr("During a visit"), qsTr("WeChat"), qsTr("E-mail"), qsTr("Other")]
     }
     Label { text: qsTr("Severity") }
     ComboBox {
         id: complaintSeverity
+        Accessible.name: qsTr("Severity")
         objectName: "complaintSeverity"
         Layout.fillWidth: true
         model: [qsTr("Low"), qsTr("Medium"), qsTr("High")]
@@ -43,6 +45,7 @@ FormDialog {
     Label { text: qsTr("Description") }
     TextArea {
         id: complaintDescription
+        Accessible.name: qsTr("Description")
         objectName: "complaintDescription"
         Layout.fillWidth: true
         Layout.preferredHeight: 96

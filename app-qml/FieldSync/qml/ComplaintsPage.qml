@@ -110,6 +110,7 @@ Page {
                     Label { text: qsTr("Satisfaction after") }
                     ComboBox {
                         id: satisfactionBox
+                        Accessible.name: qsTr("Satisfaction after")
                         objectName: "complaintSatisfaction"
                         implicitContentWidthPolicy: ComboBox.WidestText
                         // Index = the score; 0: not asked.

@@ -26,11 +26,11 @@ FormDialog {
             close()
     }
     Label { text: qsTr("Name") }
-    TextField { id: contactName; objectName: "contactName"; Layout.fillWidth: true }
+    TextField { id: contactName; objectName: "contactName"; Layout.fillWidth: true; Accessible.name: qsTr("Name") }
     Label { text: qsTr("Title") }
-    TextField { id: contactTitle; objectName: "contactTitle"; Layout.fillWidth: true }
+    TextField { id: contactTitle; objectName: "contactTitle"; Layout.fillWidth: true; Accessible.name: qsTr("Title") }
     Label { text: qsTr("Phone") }
-    TextField { id: contactPhone; objectName: "contactPhone"; Layout.fillWidth: true; inputMethodHints: Qt.ImhDialableCharactersOnly }
+    TextField { id: contactPhone; objectName: "contactPhone"; Layout.fillWidth: true; inputMethodHints: Qt.ImhDialableCharactersOnly; Accessible.name: qsTr("Phone") }
     Label { text: qsTr("E-mail") }
-    TextField { id: contactEmail; objectName: "contactEmail"; Layout.fillWidth: true; inputMethodHints: Qt.ImhEmailCharactersOnly }
+    TextField { id: contactEmail; objectName: "contactEmail"; Layout.fillWidth: true; inputMethodHints: Qt.ImhEmailCharactersOnly; Accessible.name: qsTr("E-mail") }
 }

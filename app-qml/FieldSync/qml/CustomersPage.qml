@@ -43,6 +43,7 @@ Page {
                 Layout.fillWidth: true
                 TextField {
                     objectName: "customerSearch"
+                    Accessible.name: placeholderText
                     Layout.fillWidth: true
                     placeholderText: qsTr("Search by name, pinyin, initials or phone")
                     inputMethodHints: Qt.ImhNoPredictiveText
@@ -64,6 +65,7 @@ Page {
                 spacing: 8
                 ComboBox {
                     objectName: "levelFilter"
+                    Accessible.name: qsTr("Level")
                     textRole: "text"
                     valueRole: "value"
                     model: [
@@ -87,6 +89,7 @@ Page {
                 }
                 ComboBox {
                     objectName: "sortBox"
+                    Accessible.name: qsTr("Sort")
                     textRole: "text"
                     valueRole: "value"
                     model: [
@@ -232,16 +235,17 @@ Page {
                 }
             }
             Label { text: qsTr("Name") }
-            TextField { id: ncName; objectName: "newCustomerName"; Layout.fillWidth: true }
+            TextField { id: ncName; objectName: "newCustomerName"; Layout.fillWidth: true; Accessible.name: qsTr("Name") }
             Label { text: qsTr("Phone") }
-            TextField { id: ncPhone; objectName: "newCustomerPhone"; Layout.fillWidth: true; inputMethodHints: Qt.ImhDialableCharactersOnly }
+            TextField { id: ncPhone; objectName: "newCustomerPhone"; Layout.fillWidth: true; inputMethodHints: Qt.ImhDialableCharactersOnly; Accessible.name: qsTr("Phone") }
             Label { text: qsTr("Address") }
-            TextField { id: ncAddress; objectName: "newCustomerAddress"; Layout.fillWidth: true }
+            TextField { id: ncAddress; objectName: "newCustomerAddress"; Layout.fillWidth: true; Accessible.name: qsTr("Address") }
             Label { text: qsTr("Region") }
-            TextField { id: ncRegion; objectName: "newCustomerRegion"; Layout.fillWidth: true }
+            TextField { id: ncRegion; objectName: "newCustomerRegion"; Layout.fillWidth: true; Accessible.name: qsTr("Region") }
             Label { text: qsTr("Level") }
             ComboBox {
                 id: ncLevel
+                Accessible.name: qsTr("Level")
                 objectName: "newCustomerLevel"
                 Layout.fillWidth: true
                 model: newCustomerDialog.levels.map(l => l.length > 0 ? l : qsTr("None"))
@@ -249,15 +253,16 @@ Page {
             Label { text: qsTr("Lifecycle") }
             ComboBox {
                 id: ncStage
+                Accessible.name: qsTr("Lifecycle")
                 Layout.fillWidth: true
                 model: newCustomerDialog.stages.map(v => v.length > 0 ? newCustomer.lifecycleName(v) : qsTr("None"))
             }
             Label { text: qsTr("Tags (separated by commas)") }
-            TextField { id: ncTags; objectName: "newCustomerTags"; Layout.fillWidth: true }
+            TextField { id: ncTags; objectName: "newCustomerTags"; Layout.fillWidth: true; Accessible.name: qsTr("Tags (separated by commas)") }
             Label { text: qsTr("First contact"); font.bold: true }
-            TextField { id: ncContactName; objectName: "newContactName"; Layout.fillWidth: true; placeholderText: qsTr("Name") }
-            TextField { id: ncContactTitle; objectName: "newContactTitle"; Layout.fillWidth: true; placeholderText: qsTr("Title") }
-            TextField { id: ncContactPhone; objectName: "newContactPhone"; Layout.fillWidth: true; placeholderText: qsTr("Phone"); inputMethodHints: Qt.ImhDialableCharactersOnly }
+            TextField { id: ncContactName; objectName: "newContactName"; Layout.fillWidth: true; placeholderText: qsTr("Name"); Accessible.name: qsTr("Contact name") }
+            TextField { id: ncContactTitle; objectName: "newContactTitle"; Layout.fillWidth: true; placeholderText: qsTr("Title"); Accessible.name: qsTr("Contact title") }
+            TextField { id: ncContactPhone; objectName: "newContactPhone"; Layout.fillWidth: true; placeholderText: qsTr("Phone"); inputMethodHints: Qt.ImhDialableCharactersOnly; Accessible.name: qsTr("Contact phone") }
         }
     }
 }

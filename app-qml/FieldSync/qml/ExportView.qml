@@ -29,12 +29,13 @@ Flickable {
             model: [{ value: "visits", text: qsTr("Visits") }, { value: "customers", text: qsTr("Customers") }]
         }
         Label { text: qsTr("From (yyyy-MM-dd)") }
-        TextField { id: exportFrom; objectName: "exportFrom"; Layout.fillWidth: true; text: exporter.startOfMonth() }
+        TextField { id: exportFrom; objectName: "exportFrom"; Layout.fillWidth: true; text: exporter.startOfMonth(); Accessible.name: qsTr("From (yyyy-MM-dd)") }
         Label { text: qsTr("To, included (yyyy-MM-dd)") }
-        TextField { id: exportTo; objectName: "exportTo"; Layout.fillWidth: true; text: exporter.today() }
+        TextField { id: exportTo; objectName: "exportTo"; Layout.fillWidth: true; text: exporter.today(); Accessible.name: qsTr("To, included (yyyy-MM-dd)") }
         Label { text: qsTr("File (empty: the documents folder)") }
         TextField {
             id: exportPath
+            Accessible.name: qsTr("File (empty: the documents folder)")
             objectName: "exportPath"
             Layout.fillWidth: true
             // The name alone: the documents folder's full path says little and does not fit a phone.

@@ -29,13 +29,14 @@ FormDialog {
         if (visits.plan(planWhen.text, planPurpose.text, kinds[planKind.currentIndex])) close()
     }
     Label { text: qsTr("Date and time (yyyy-MM-dd HH:mm)") }
-    TextField { id: planWhen; objectName: "planWhen"; Layout.fillWidth: true; inputMethodHints: Qt.ImhPreferNumbers }
+    TextField { id: planWhen; objectName: "planWhen"; Layout.fillWidth: true; inputMethodHints: Qt.ImhPreferNumbers; Accessible.name: qsTr("Date and time (yyyy-MM-dd HH:mm)") }
     Label { text: qsTr("Kind") }
     ComboBox {
         id: planKind
+        Accessible.name: qsTr("Kind")
         Layout.fillWidth: true
         model: [qsTr("Visit"), qsTr("Follow-up"), qsTr("Delivery"), qsTr("Other")]
     }
     Label { text: qsTr("Purpose") }
-    TextField { id: planPurpose; objectName: "planPurpose"; Layout.fillWidth: true }
+    TextField { id: planPurpose; objectName: "planPurpose"; Layout.fillWidth: true; Accessible.name: qsTr("Purpose") }
 }

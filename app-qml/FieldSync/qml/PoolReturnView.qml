@@ -29,6 +29,7 @@ Flickable {
             Label { text: qsTr("Days") }
             TextField {
                 id: poolDays
+                Accessible.name: qsTr("Days")
                 objectName: "poolDays"
                 Layout.preferredWidth: 96
                 text: "90"

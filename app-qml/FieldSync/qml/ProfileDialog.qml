@@ -39,32 +39,34 @@ FormDialog {
             close()
     }
     Label { text: qsTr("Name") }
-    TextField { id: nameField; objectName: "profileName"; Layout.fillWidth: true }
+    TextField { id: nameField; objectName: "profileName"; Layout.fillWidth: true; Accessible.name: qsTr("Name") }
     Label { text: qsTr("Phone") }
-    TextField { id: phoneField; objectName: "profilePhone"; Layout.fillWidth: true; inputMethodHints: Qt.ImhDialableCharactersOnly }
+    TextField { id: phoneField; objectName: "profilePhone"; Layout.fillWidth: true; inputMethodHints: Qt.ImhDialableCharactersOnly; Accessible.name: qsTr("Phone") }
     Label { text: qsTr("Address") }
-    TextField { id: addressField; Layout.fillWidth: true }
+    TextField { id: addressField; Layout.fillWidth: true; Accessible.name: qsTr("Address") }
     Label { text: qsTr("Region") }
-    TextField { id: regionField; Layout.fillWidth: true }
+    TextField { id: regionField; Layout.fillWidth: true; Accessible.name: qsTr("Region") }
     Label { text: qsTr("Industry") }
-    TextField { id: industryField; Layout.fillWidth: true }
+    TextField { id: industryField; Layout.fillWidth: true; Accessible.name: qsTr("Industry") }
     Label { text: qsTr("Size") }
     ComboBox {
         id: sizeBox
+        Accessible.name: qsTr("Size")
         objectName: "profileSize"
         Layout.fillWidth: true
         readonly property var values: [""].concat(detail.sizeValues())
         model: values.map(v => v.length > 0 ? detail.sizeName(v) : qsTr("None"))
     }
     Label { text: qsTr("Source") }
-    TextField { id: sourceField; objectName: "profileSource"; Layout.fillWidth: true }
+    TextField { id: sourceField; objectName: "profileSource"; Layout.fillWidth: true; Accessible.name: qsTr("Source") }
     Label { text: qsTr("Annual sales (yuan)") }
-    TextField { id: salesField; objectName: "profileSales"; Layout.fillWidth: true; inputMethodHints: Qt.ImhFormattedNumbersOnly }
+    TextField { id: salesField; objectName: "profileSales"; Layout.fillWidth: true; inputMethodHints: Qt.ImhFormattedNumbersOnly; Accessible.name: qsTr("Annual sales (yuan)") }
     Label { text: qsTr("Location (latitude, longitude)") }
-    TextField { id: locationField; objectName: "profileLocation"; Layout.fillWidth: true; placeholderText: "30.2346, 120.1269" }
+    TextField { id: locationField; objectName: "profileLocation"; Layout.fillWidth: true; placeholderText: "30.2346, 120.1269"; Accessible.name: qsTr("Location (latitude, longitude)") }
     Label { text: qsTr("Level") }
     ComboBox {
         id: levelBox
+        Accessible.name: qsTr("Level")
         objectName: "profileLevel"
         Layout.fillWidth: true
         model: dialog.levels.map(l => l.length > 0 ? l : qsTr("None"))
@@ -72,12 +74,13 @@ FormDialog {
     Label { text: qsTr("Lifecycle") }
     ComboBox {
         id: lifecycleBox
+        Accessible.name: qsTr("Lifecycle")
         Layout.fillWidth: true
         readonly property var values: [""].concat(detail.lifecycleValues())
         model: values.map(v => v.length > 0 ? detail.lifecycleName(v) : qsTr("None"))
     }
     Label { text: qsTr("Tags (separated by commas)") }
-    TextField { id: tagsField; objectName: "profileTags"; Layout.fillWidth: true }
+    TextField { id: tagsField; objectName: "profileTags"; Layout.fillWidth: true; Accessible.name: qsTr("Tags (separated by commas)") }
     Label { text: qsTr("Notes") }
-    TextArea { id: notesField; Layout.fillWidth: true; wrapMode: TextEdit.Wrap }
+    TextArea { id: notesField; Layout.fillWidth: true; wrapMode: TextEdit.Wrap; Accessible.name: qsTr("Notes") }
 }

@@ -20,9 +20,9 @@ FormDialog {
     Label { text: qsTr("Date and time (yyyy-MM-dd HH:mm)") }
     TextField {
         id: when
+        Accessible.name: qsTr("Date and time (yyyy-MM-dd HH:mm)")
         objectName: "rescheduleWhen"
         Layout.fillWidth: true
         inputMethodHints: Qt.ImhPreferNumbers
-        Accessible.name: qsTr("Date and time")
     }
 }

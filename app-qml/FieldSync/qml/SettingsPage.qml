@@ -57,6 +57,7 @@ Page {
                 Layout.rightMargin: 12
                 ComboBox {
                     objectName: "languageBox"
+                    Accessible.name: qsTr("Language")
                     width: parent.width
                     textRole: "text"
                     valueRole: "value"

@@ -34,6 +34,7 @@ Page {
             objectName: "serverField"
             Layout.fillWidth: true
             placeholderText: qsTr("Server address, e.g. https://sync.example.com")
+            Accessible.name: qsTr("Server address")
             inputMethodHints: Qt.ImhUrlCharactersOnly | Qt.ImhNoAutoUppercase
             text: page.session.server
             enabled: !page.session.busy
@@ -43,6 +44,7 @@ Page {
             objectName: "userField"
             Layout.fillWidth: true
             placeholderText: qsTr("User name")
+            Accessible.name: placeholderText
             inputMethodHints: Qt.ImhNoAutoUppercase
             enabled: !page.session.busy
         }
@@ -51,6 +53,7 @@ Page {
             objectName: "passwordField"
             Layout.fillWidth: true
             placeholderText: qsTr("Password")
+            Accessible.name: placeholderText
             echoMode: TextInput.Password
             enabled: !page.session.busy
             onAccepted: signIn.clicked()

@@ -20,11 +20,13 @@ ColumnLayout {
         spacing: 8
         ComboBox {
             objectName: "feedRepFilter"
+            Accessible.name: qsTr("Rep")
             implicitContentWidthPolicy: ComboBox.WidestText
             model: [qsTr("All reps")].concat(view.stats.reps)
             onActivated: index => view.feed.rep = index === 0 ? "" : view.stats.reps[index - 1]
         }
         ComboBox {
+            Accessible.name: qsTr("Period")
             textRole: "text"
             valueRole: "value"
             implicitContentWidthPolicy: ComboBox.WidestText
@@ -42,6 +44,7 @@ ColumnLayout {
         }
         ComboBox {
             objectName: "feedVerdictFilter"
+            Accessible.name: qsTr("Check-in verdict")
             textRole: "text"
             valueRole: "value"
             implicitContentWidthPolicy: ComboBox.WidestText

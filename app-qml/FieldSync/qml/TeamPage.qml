@@ -256,6 +256,7 @@ Page {
                             Label { text: qsTr("To") }
                             ComboBox {
                                 id: repBox
+                                Accessible.name: qsTr("To")
                                 objectName: "assignRep"
                                 Layout.fillWidth: true
                                 model: assign.members

@@ -194,6 +194,7 @@ Page {
                     Label { text: qsTr("Satisfaction") }
                     ComboBox {
                         id: satisfaction
+                        Accessible.name: qsTr("Satisfaction")
                         objectName: "visitSatisfaction"
                         textRole: "text"
                         valueRole: "value"
@@ -218,6 +219,7 @@ Page {
                     Label { text: qsTr("Next follow-up") }
                     ComboBox {
                         id: followUp
+                        Accessible.name: qsTr("Next follow-up")
                         objectName: "visitFollowUp"
                         textRole: "text"
                         valueRole: "value"

@@ -28,5 +28,5 @@ FormDialog {
         text: qsTr("A voided visit stays on the timeline, marked, and counts in no report.")
     }
     Label { text: qsTr("Reason") }
-    TextField { id: voidReason; objectName: "voidReason"; Layout.fillWidth: true }
+    TextField { id: voidReason; objectName: "voidReason"; Layout.fillWidth: true; Accessible.name: qsTr("Reason") }
 }

@@ -618,6 +618,10 @@
             <numerusform>Wrote %n rows to %1</numerusform>
         </translation>
     </message>
+    <message>
+        <source>What to export</source>
+        <translation>What to export</translation>
+    </message>
 </context>
 <context>
     <name>FieldHistoryRow</name>

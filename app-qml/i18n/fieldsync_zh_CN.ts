@@ -615,6 +615,10 @@
             <numerusform>已写入 %n 行到 %1</numerusform>
         </translation>
     </message>
+    <message>
+        <source>What to export</source>
+        <translation>导出内容</translation>
+    </message>
 </context>
 <context>
     <name>FieldHistoryRow</name>

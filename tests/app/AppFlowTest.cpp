@@ -9,6 +9,7 @@
 #include "AppFixtures.h"
 #include "AppSetup.h"
 #include "Connectivity.h"
+#include "SecretStores.h"
 #include "Session.h"
 #include "Translator.h"
 #include "domain/Complaints.h"
@@ -109,10 +110,10 @@ QObject* findNamed(QObject* from, const QString& name, QSet<QObject*>& seen)
 
 class AppWindow {
 public:
-    explicit AppWindow(Session& session) : m_translator(&m_engine)
+    explicit AppWindow(Session& session, const QString& language = QStringLiteral("en")) : m_translator(&m_engine)
     {
         prepareEngine(m_engine);
-        m_translator.overrideLanguage(QStringLiteral("en"));
+        m_translator.overrideLanguage(language);
         m_engine.setInitialProperties({{QStringLiteral("session"), QVariant::fromValue(&session)},
                                        {QStringLiteral("translator"), QVariant::fromValue(&m_translator)}});
         m_engine.load(QUrl(QString::fromLatin1(kMainQml)));
@@ -376,6 +377,7 @@ private slots:
         QVERIFY(addCustomer(session, "北京昭智教育").ok());
         QCOMPARE(session.sync()->pendingCount(), 1);
         QCOMPARE(w.text("pendingLabel"), QString("1 customer waiting"));
+        QTRY_VERIFY(!w.item("pendingLabel")->property("truncated").toBool());
         QTest::qWait(300);  // the debounced sync is an hour away: nothing moves
         QCOMPARE(session.sync()->pendingCount(), 1);
 
@@ -888,6 +890,7 @@ private slots:
         QCOMPARE(session.sync()->pendingCount(), 2);  // the customer and its first contact
         QTRY_COMPARE(w.text("customerName"), QString("昭智教育"));  // its page opens
         QCOMPARE(w.text("pendingLabel"), QString("1 customer, 1 contact waiting"));
+        QTRY_VERIFY(!w.item("pendingLabel")->property("truncated").toBool());  // whole on the phone's bar
 
         startServer();
         w.showPage("settings");
@@ -1291,6 +1294,48 @@ private slots:
         QGuiApplication::setFont(before);
     }
 
+    // Issue 16: on a phone the status bar shows what waits, what was refused
+    // and the last sync, each whole, in both languages (the English "1
+    // customer, 1 contact waiting" was cut to "1 custom…" beside "1 rejected").
+    void theStatusBarOnThePhoneShowsEachPartWhole()
+    {
+        const QString db = path("bar.db");
+        {
+            client::OpenOptions options;
+            auto device = client::openReplica(db.toStdString(), *appSecretStore(db), std::move(options));
+            apptest::signInOffline(*device, m_url.toStdString(), "lina");
+            replica::Write refused;
+            refused.set("name", std::string("上海宏达贸易"));
+            QVERIFY(device->create("customer", refused).ok());
+            apptest::rejectPending(*device, 1);
+            replica::Write customer;
+            customer.set("name", std::string("北京昭智教育"));
+            auto created = device->create("customer", customer);
+            QVERIFY(created.ok());
+            replica::Write contact;
+            contact.set("customer", created.value()).set("name", std::string("周敏"));
+            QVERIFY(device->create("contact", contact).ok());
+        }
+        Session::Options quiet;
+        quiet.startSync = false;
+        Session session(db, quiet);
+        for (const auto& [language, waiting] : {std::pair{"en", "1 customer, 1 contact waiting"},
+                                                std::pair{"zh", "1 位客户、1 位联系人待同步"}}) {
+            AppWindow w(session, QString::fromLatin1(language));
+            w.window()->show();
+            QVERIFY(QTest::qWaitForWindowExposed(w.window()));
+            QCOMPARE(w.window()->width(), 390);
+            QTRY_COMPARE(w.text("pendingLabel"), QString::fromUtf8(waiting));
+            QTRY_VERIFY(w.visible("rejectedButton"));
+            QTest::qWait(200);
+            for (const char* part : {"connectionLabel", "pendingLabel", "lastSyncLabel"})
+                QVERIFY2(!w.item(part)->property("truncated").toBool(),
+                         qPrintable(QStringLiteral("%1 (%2) is cut off: %3").arg(part, language, w.text(part))));
+            auto* rejected = w.item("rejectedButton")->property("contentItem").value<QQuickItem*>();
+            QVERIFY(rejected && !rejected->property("truncated").toBool());
+        }
+    }
+
     // Issue (accessibility): every status badge's text on its tone, quiet
     // text and links on the page, and the bars' text keep a contrast of at
     // least 4.5:1 (WCAG AA for body text).
@@ -1369,6 +1414,16 @@ private slots:
                     problems << QStringLiteral("%1: a %2 (%3) is named only by its value \"%4\"")
                                     .arg(page, i->metaObject()->className(), i->objectName(), name);
             }
+            // A tab bar that scrolls shows its current tab whole.
+            if (i->inherits("QQuickTabBar")) {
+                if (auto* current = i->property("currentItem").value<QQuickItem*>()) {
+                    const QRectF at = current->mapRectToItem(i, QRectF(0, 0, current->width(), current->height()));
+                    if (at.left() < -0.5 || at.right() > i->width() + 0.5)
+                        problems << QStringLiteral("%1: the current tab \"%2\" of %3 is cut off (x %4 to %5 of %6)")
+                                        .arg(page, current->property("text").toString(), i->objectName())
+                                        .arg(at.left()).arg(at.right()).arg(i->width());
+                }
+            }
             // A combo box's or spin box's inner text is part of the control.
             if (i->inherits("QQuickComboBox") || i->inherits("QQuickSpinBox")) return;
             for (QQuickItem* child : i->childItems()) walk(child, page);
@@ -1378,6 +1433,15 @@ private slots:
             QTest::qWait(400);
             walk(w.window()->contentItem(), page);
         }
+        // Each of the team page's views, the bar scrolled to its tab.
+        w.showPage("team");
+        QQuickItem* views = w.item("teamViews");
+        for (int tab = 1; tab < views->property("count").toInt(); ++tab) {
+            views->setProperty("currentIndex", tab);
+            QTest::qWait(400);
+            walk(w.window()->contentItem(), QStringLiteral("team tab %1").arg(tab));
+        }
+        views->setProperty("currentIndex", 0);
         // The new-customer form, built on first use.
         w.showPage("customers");
         QVERIFY(w.click("newCustomerButton"));

@@ -23,6 +23,7 @@ Flickable {
         ComboBox {
             id: exportKind
             objectName: "exportKind"
+            Accessible.name: qsTr("What to export")
             Layout.fillWidth: true
             textRole: "text"
             valueRole: "value"

@@ -37,9 +37,13 @@ ToolBar {
         }
         Label {
             objectName: "pendingLabel"
-            // Gives way first on a phone (the last sync time stays whole).
+            // Gives way first on a phone (the last sync time stays whole):
+            // smaller there, on two lines before it is cut.
             Layout.fillWidth: true
             Layout.maximumWidth: implicitWidth
+            font.pixelSize: bar.width < 480 ? Theme.fontSmall : Theme.fontBody
+            wrapMode: Text.WordWrap
+            maximumLineCount: 2
             elide: Text.ElideRight
             text: bar.sync.pendingSummary
         }

@@ -114,6 +114,14 @@ Page {
             TabButton { objectName: "reassignTab"; text: qsTr("Reassign"); font.capitalization: Font.MixedCase; width: implicitWidth }
             TabButton { objectName: "exportTab"; text: qsTr("Export"); font.capitalization: Font.MixedCase; width: implicitWidth }
             TabButton { objectName: "poolTab"; text: qsTr("Return to pool"); font.capitalization: Font.MixedCase; width: implicitWidth }
+            // The style's bar snaps a tab to 48 px from its left edge, which
+            // on a phone leaves the first tab cut off when the page opens:
+            // no snapping, and scroll only to show the current tab whole.
+            Component.onCompleted: {
+                contentItem.snapMode = ListView.NoSnap
+                contentItem.highlightRangeMode = ListView.NoHighlightRange
+            }
+            onCurrentIndexChanged: contentItem.positionViewAtIndex(currentIndex, ListView.Contain)
         }
 
         StackLayout {
@@ -224,6 +232,7 @@ Page {
                     Layout.fillWidth: true
                     Layout.margins: 8
                     placeholderText: qsTr("Search customers (name, pinyin, phone)")
+                    Accessible.name: placeholderText
                 }
                 ListView {
                     id: assignList

@@ -479,6 +479,9 @@ private slots:
         const QPointF centre = first->mapToScene(QPointF(first->width() / 2, first->height() / 2));
         QTest::mouseClick(w.window(), Qt::LeftButton, {}, centre.toPoint());
         QTRY_VERIFY(w.visible("takeButton"));
+        // Issue 16: the detail names the customer, not its id.
+        QCOMPARE(w.text("conflictRowName"), QString("北京昭智教育"));
+        QCOMPARE(w.text("conflictWhat"), QString("Customer · Phone"));
         const QString kept = w.text("currentValueLabel"), other = w.text("otherValueLabel");
         QCOMPARE(QSet<QString>({kept, other}), QSet<QString>({"010-6666 1111", "010-6666 2222"}));
         QCOMPARE(QString::fromStdString(a.replica().get("customer", id)->at("phone").get<std::string>()), kept);

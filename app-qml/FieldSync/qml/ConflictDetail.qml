@@ -35,17 +35,19 @@ Page {
         spacing: 12
         visible: detail.entry !== null
 
-        Label {
-            text: detail.entry ? qsTr("%1 · %2").arg(detail.entry.entityLabel).arg(detail.entry.fieldLabel) : ""
-            font.pixelSize: Theme.fontTitle
-            font.bold: true
-        }
+        // What the record is, by its name; then which of its fields.
         Label {
             objectName: "conflictRowName"
-            text: detail.entry && detail.entry.rowName ? detail.entry.rowName : ""
-            color: Material.color(Material.Grey)
+            text: detail.entry ? (detail.entry.rowName || detail.entry.entityLabel) : ""
+            font.pixelSize: Theme.fontTitle
+            font.bold: true
             wrapMode: Text.WordWrap
             Layout.fillWidth: true
+        }
+        Label {
+            objectName: "conflictWhat"
+            text: detail.entry ? qsTr("%1 · %2").arg(detail.entry.entityLabel).arg(detail.entry.fieldLabel) : ""
+            color: Theme.muted
         }
         GridLayout {
             columns: 2

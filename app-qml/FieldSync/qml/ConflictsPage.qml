@@ -44,11 +44,7 @@ Page {
             delegate: ConflictDelegate {
                 width: ListView.view.width
                 highlighted: page.selected !== null && page.selected.row === index
-                onClicked: page.selected = {
-                    row: index, entity: entity, rowId: rowId, field: field,
-                    entityLabel: entityLabel, fieldLabel: fieldLabel,
-                    currentValue: currentValue, otherValue: otherValue, provisional: provisional
-                }
+                onClicked: page.selected = conflicts.entryAt(index)
             }
             Label {
                 objectName: "noConflictsLabel"

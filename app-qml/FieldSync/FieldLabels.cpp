@@ -21,6 +21,7 @@ constexpr std::array kEntities{
     Label{"", "task", QT_TRANSLATE_NOOP("FieldLabels", "Task")},
     Label{"", "complaint", QT_TRANSLATE_NOOP("FieldLabels", "Complaint")},
     Label{"", "conflict", QT_TRANSLATE_NOOP("FieldLabels", "Conflict")},
+    Label{"", "photo", QT_TRANSLATE_NOOP("FieldLabels", "Photo")},
 };
 
 constexpr std::array kFields{
@@ -63,6 +64,9 @@ constexpr std::array kFields{
     Label{"", "satisfaction_after", QT_TRANSLATE_NOOP("FieldLabels", "Satisfaction afterwards")},
     Label{"", "voided", QT_TRANSLATE_NOOP("FieldLabels", "Voided")},
     Label{"", "void_reason", QT_TRANSLATE_NOOP("FieldLabels", "Reason for voiding")},
+    Label{"", "caption", QT_TRANSLATE_NOOP("FieldLabels", "Caption")},
+    Label{"", "captured_at", QT_TRANSLATE_NOOP("FieldLabels", "Taken")},
+    Label{"", "uploaded_at", QT_TRANSLATE_NOOP("FieldLabels", "Uploaded")},
     Label{"visit", "notes", QT_TRANSLATE_NOOP("FieldLabels", "Visit notes")},
     Label{"task", "title", QT_TRANSLATE_NOOP("FieldLabels", "Task")},
     Label{"contact", "title", QT_TRANSLATE_NOOP("FieldLabels", "Job title")},

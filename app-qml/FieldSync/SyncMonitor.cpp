@@ -142,6 +142,7 @@ QString SyncMonitor::pendingSummary() const
     if (int n = rows("customer")) parts << tr("%n customer(s)", "", n);
     if (int n = rows("contact")) parts << tr("%n contact(s)", "", n);
     if (int n = rows("complaint")) parts << tr("%n complaint(s)", "", n);
+    if (int n = rows("photo")) parts << tr("%n photo(s)", "", n);
     if (int n = rows("conflict")) parts << tr("%n conflict(s) resolved", "", n);
     if (rows("team_config")) parts << tr("team settings");
     if (parts.isEmpty()) return tr("%n change(s) waiting", "", static_cast<int>(m_counts.pending));

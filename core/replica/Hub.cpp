@@ -252,13 +252,15 @@ std::optional<Error> Hub::confine(const protocol::ChangeRecord& r, const RecordS
         return refuse("team_fixed", "a " + root.name + "'s " + root.fields[static_cast<size_t>(root.scope.team)].name
                                         + " is set when it is created; to move it to another team, reassign it to "
                                           "an owner in that team");
-    // References name rows the writer may see: in its own root, or visible.
-    // A row the hub does not hold yet (made on another device, not pushed
-    // yet) reveals nothing and is accepted: refusing it would lose the write.
-    if (!context.viewer) return std::nullopt;
+    // References name rows the writer may see: in its own root, or visible;
+    // a same-root reference (FieldDef::sameRoot) only rows of its own root,
+    // whoever writes. A row the hub does not hold yet (made on another
+    // device, not pushed yet) reveals nothing and is accepted: refusing it
+    // would lose the write.
     for (const auto& w : r.writes) {
         const auto& f = e.fields[static_cast<size_t>(w.field)];
         if (f.type != schema::FieldType::Ref || f.index == e.scope.parent) continue;
+        if (!context.viewer && !f.sameRoot) continue;
         const auto* id = std::get_if<std::string>(&w.value);
         const auto* target = id ? m_schema.entity(f.refEntity) : nullptr;
         if (!target) continue;  // cleared
@@ -266,6 +268,9 @@ std::optional<Error> Hub::confine(const protocol::ChangeRecord& r, const RecordS
         if (!t.exists) continue;
         const std::string targetRoot = target->scope.kind == schema::ScopeKind::Root ? *id : rootOf(*target, t, nullptr);
         if (targetRoot == s.root) continue;
+        if (f.sameRoot)
+            return refuse("reference", f.name + " names a " + target->name + " of another " + root.name + "; a "
+                                           + e.name + " stays with its own " + root.name);
         const CustomerKey key = keyOf(targetRoot);
         if (!context.viewer->canSee(key.owner, key.team))
             return refuse("reference", f.name + " names a " + target->name + " you cannot see");

@@ -112,8 +112,10 @@ struct RecordScope {
 //   unknown_parent  a new child names no root, or one the hub does not hold
 //   reparent        a child's parent reference is written once, at creation
 //   team_fixed      a root's team is written once, at creation
-//   reference       a reference field names a row the hub does not hold, or
-//                   one of another root that the caller may not see
+//   reference       a reference field names a row of another root that the
+//                   caller may not see, or a same-root reference
+//                   (FieldDef::sameRoot: a photo's visit) a row of another
+//                   root, whoever the caller is
 // The caller's policy adds its own reasons (sync-server/api/Scope.h).
 struct PushContext {
     std::string user;  // recorded in the log (audit trail)

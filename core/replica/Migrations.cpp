@@ -163,6 +163,23 @@ ALTER TABLE team_config ADD COLUMN max_offset_s INTEGER;
 CREATE INDEX visit_rep_checkin ON visit (rep, checkin_at);
 )sql";
 
+// Schema 5: photos (docs/photos.md), on devices and hubs alike. A photo is
+// found by its customer (eviction, the customer's page), its visit or
+// complaint (their pages), and by its hash (who may fetch its bytes).
+constexpr const char* kPhotos = R"sql(
+CREATE TABLE photo (
+    id TEXT PRIMARY KEY,
+    customer TEXT, visit TEXT, complaint TEXT, sha256 TEXT, size INTEGER, media_type TEXT,
+    width INTEGER, height INTEGER, captured_at INTEGER, caption TEXT, thumbnail TEXT,
+    archived INTEGER, uploaded_at INTEGER,
+    _clocks BLOB NOT NULL
+);
+CREATE INDEX photo_customer ON photo (customer);
+CREATE INDEX photo_visit ON photo (visit);
+CREATE INDEX photo_complaint ON photo (complaint);
+CREATE INDEX photo_sha256 ON photo (sha256);
+)sql";
+
 const storage::Migration kReplica[] = {
     {1, "state and change log", nullptr,
      [](storage::Connection& db) {
@@ -176,6 +193,7 @@ const storage::Migration kReplica[] = {
     // (docs/api.md, push.rejected), so the app can say it in the user's
     // language instead of showing the server's English message.
     {5, "rejection reason", "ALTER TABLE rejected ADD COLUMN reason TEXT NOT NULL DEFAULT '';"},
+    {6, "photos", kPhotos},
 };
 
 const storage::Migration kHub[] = {
@@ -194,6 +212,7 @@ const storage::Migration kHub[] = {
     // of its changes (Hub.h, hub_device).
     {5, "served position", "ALTER TABLE hub_device ADD COLUMN served INTEGER NOT NULL DEFAULT 0;"},
     {6, "check-in evidence", kEvidence},
+    {7, "photos", kPhotos},
 };
 
 // The hub on PostgreSQL (core/storage-pg): the same tables, columns and
@@ -313,6 +332,21 @@ ALTER TABLE team_config ADD COLUMN max_offset_s BIGINT;
 CREATE INDEX visit_rep_checkin ON visit (rep, checkin_at);
 )sql";
 
+constexpr const char* kPgPhotos = R"sql(
+CREATE TABLE photo (
+    id TEXT COLLATE "C" PRIMARY KEY,
+    customer TEXT COLLATE "C", visit TEXT COLLATE "C", complaint TEXT COLLATE "C", sha256 TEXT COLLATE "C",
+    size BIGINT, media_type TEXT,
+    width BIGINT, height BIGINT, captured_at BIGINT, caption TEXT, thumbnail TEXT,
+    archived BIGINT, uploaded_at BIGINT,
+    _clocks BYTEA NOT NULL
+);
+CREATE INDEX photo_customer ON photo (customer);
+CREATE INDEX photo_visit ON photo (visit);
+CREATE INDEX photo_complaint ON photo (complaint);
+CREATE INDEX photo_sha256 ON photo (sha256);
+)sql";
+
 const storage::Migration kPgHub[] = {
     {1, "state and global log", kPgHubV1},
     {2, "pull scan index", "CREATE INDEX hub_log_scan ON hub_log (seq, customer);"},
@@ -320,6 +354,7 @@ const storage::Migration kPgHub[] = {
     {4, "customer team", kCustomerTeam},
     {5, "served position", "ALTER TABLE hub_device ADD COLUMN served BIGINT NOT NULL DEFAULT 0;"},
     {6, "check-in evidence", kPgEvidence},
+    {7, "photos", kPgPhotos},
 };
 
 } // namespace

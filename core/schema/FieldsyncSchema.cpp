@@ -73,6 +73,18 @@ FieldDef serverOnly(FieldDef d)
     return d;
 }
 
+FieldDef formatted(FieldDef d, TextFormat format)
+{
+    d.format = format;
+    return d;
+}
+
+FieldDef sameRoot(FieldDef d)
+{
+    d.sameRoot = true;
+    return d;
+}
+
 // Scope declarations (Schema.h, ScopeKind).
 ScopeNames root(std::string owner, std::string team) { return {ScopeKind::Root, std::move(owner), std::move(team)}; }
 ScopeNames childOf(std::string parent) { return {ScopeKind::Child, std::move(parent), {}}; }
@@ -224,6 +236,34 @@ std::vector<EntityDef> declare()
              bounded("max_offset_s", 0, 31'536'000),
          },
          shared()},
+        // A photo (schema 5, docs/photos.md): the row says what the picture
+        // is; its bytes travel apart, addressed by their SHA-256, uploaded
+        // and fetched on their own (/v1/photos), never in a sync. It hangs
+        // off the customer (its scope) and, within it, a visit or a
+        // complaint (none: a photo of the customer itself). What the picture
+        // is never changes: only the caption and archiving are edits.
+        {"photo", "photo",
+         {
+             required(ref("customer", "customer")),
+             once(sameRoot(ref("visit", "visit"))),
+             once(sameRoot(ref("complaint", "complaint"))),
+             required(once(formatted(f("sha256", T::Text), TextFormat::Sha256Hex))),
+             required(once(bounded("size", 1, kMaxPhotoBytes))),
+             required(once(enumOf("media_type", {"image/jpeg"}))),
+             once(bounded("width", 1, 20'000)),
+             once(bounded("height", 1, 20'000)),
+             once(captured(f("captured_at", T::Time))),
+             f("caption", T::Text),
+             // A small JPEG (the long side 320 px, about 30 KB) for lists and
+             // timelines offline; at most kMaxTextBytes of base64.
+             once(formatted(f("thumbnail", T::Text), TextFormat::JpegBase64)),
+             f("archived", T::Bool),
+             // Written by the server when it holds every byte of the photo
+             // (docs/photos.md): until then the bytes are only on the phone
+             // that took it.
+             serverOnly(f("uploaded_at", T::Time)),
+         },
+         childOf("customer")},
     };
 }
 

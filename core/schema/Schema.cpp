@@ -86,6 +86,14 @@ Schema::Schema(std::vector<EntityDef> entities) : m_entities(std::move(entities)
                                    + " must be a required reference to " + root().name);
         m_children.push_back(&ent);
     }
+    for (const auto& ent : m_entities)
+        for (const auto& f : ent.fields) {
+            if (f.sameRoot && (f.type != FieldType::Ref || ent.scope.kind != ScopeKind::Child))
+                throw std::logic_error("entity " + ent.name + ": " + f.name
+                                       + " can name a row of the same root only as a reference of a child");
+            if (f.format != TextFormat::Any && f.type != FieldType::Text)
+                throw std::logic_error("entity " + ent.name + ": " + f.name + " has a text format but is not text");
+        }
 }
 
 const EntityDef* Schema::entity(std::string_view entityName) const
@@ -128,6 +136,34 @@ bool isRowId(std::string_view id)
     return true;
 }
 
+bool isSha256Hex(std::string_view text)
+{
+    if (text.size() != 64) return false;
+    for (char c : text)
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+    return true;
+}
+
+bool isJpegBase64(std::string_view text)
+{
+    // Padded base64 of at least the JPEG start-of-image marker and one more
+    // marker byte; no line breaks, no URL-safe alphabet.
+    if (text.size() < 8 || text.size() % 4 != 0 || !text.starts_with("/9j/")) return false;
+    size_t padding = 0;
+    for (size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '=') {
+            if (i + 2 < text.size()) return false;  // only the last two may pad
+            ++padding;
+            continue;
+        }
+        if (padding) return false;  // nothing after padding
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/'))
+            return false;
+    }
+    return true;
+}
+
 Status validate(const EntityDef& entity, const FieldDef& field, const crdt::Value& value)
 {
     using crdt::Value;
@@ -150,6 +186,11 @@ Status validate(const EntityDef& entity, const FieldDef& field, const crdt::Valu
         if (std::get<std::string>(value).size() > kMaxTextBytes)
             return invalidArgument(where(entity, field) + " is longer than " + std::to_string(kMaxTextBytes / 1024)
                                    + " KiB (" + std::to_string(std::get<std::string>(value).size()) + " bytes)");
+        if (field.format == TextFormat::Sha256Hex && !isSha256Hex(std::get<std::string>(value)))
+            return invalidArgument(where(entity, field) + " expects a SHA-256 as 64 lowercase hexadecimal digits, got "
+                                   + crdt::describe(value));
+        if (field.format == TextFormat::JpegBase64 && !isJpegBase64(std::get<std::string>(value)))
+            return invalidArgument(where(entity, field) + " expects a JPEG image in base64");
         return Ok{};
     case FieldType::Ref:
         // A reference names a row by its id, nothing else (no paths, no names).

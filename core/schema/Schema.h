@@ -41,9 +41,17 @@ namespace fieldsync::schema {
 //   4  check-in evidence: visit.checkin_device_at, checkin_mock,
 //      checkin_offline, the server's verdict, verdict_reasons and
 //      checkin_received_at; team_config's verification thresholds
-constexpr int kSchemaVersion = 4;
+//   5  photo (a visit's or a complaint's photos: the row carries the hash,
+//      size, dimensions and a thumbnail; the bytes travel apart, docs/photos.md)
+constexpr int kSchemaVersion = 5;
 
 enum class FieldType { Text, Integer, Real, Bool, Time, Ref, Enum, Stage, TagSet };
+
+// What a Text field must look like beyond being text:
+//   Sha256Hex   64 lowercase hexadecimal digits (a photo's content address)
+//   JpegBase64  standard base64 (RFC 4648 §4, padded) of bytes that begin as a
+//               JPEG does (FF D8 FF, "/9j/" in base64): a photo's thumbnail
+enum class TextFormat { Any, Sha256Hex, JpegBase64 };
 
 std::string_view typeName(FieldType type);
 
@@ -60,6 +68,11 @@ struct FieldDef {
     // so it carries that clock's error and moves with the write when the
     // clock is corrected (Replica::correctClock).
     bool captured = false;
+    TextFormat format = TextFormat::Any;  // Text fields only
+    // Ref fields only: the row it names must hang off the same scope root as
+    // the row that names it (a photo's visit is a visit of the photo's
+    // customer). The hub refuses a change naming a held row of another root.
+    bool sameRoot = false;
     int index = -1;                  // position in the entity, set by the schema
 
     int stageRank(std::string_view stage) const;  // -1 if not a stage of this field
@@ -140,7 +153,7 @@ private:
 };
 
 // The fieldsync data model (customer, contact, visit, task, complaint,
-// conflict, team_config).
+// conflict, team_config, photo).
 const Schema& fieldsyncSchema();
 
 // The row id of a team's team_config row: a UUID (version 8) derived from the
@@ -155,9 +168,13 @@ inline constexpr std::string_view kConflictEntity = "conflict";
 // of rows, has a size known in advance (docs/security.md).
 inline constexpr size_t kMaxTextBytes = 64 * 1024;  // a text value (notes, descriptions), UTF-8 bytes
 inline constexpr size_t kMaxTagBytes = 256;         // one element of a tag set
+inline constexpr int64_t kMaxPhotoBytes = 20 * 1024 * 1024;  // one photo's original (photo.size)
 
 // A row id: a lower-case UUID, 36 characters (replica/Ids.h makes UUIDv7).
 bool isRowId(std::string_view id);
+// The text formats of TextFormat.
+bool isSha256Hex(std::string_view text);
+bool isJpegBase64(std::string_view text);
 
 // Checks a value against a field: type, enum options, bounds, required.
 // The message names the entity, the field and what was expected.

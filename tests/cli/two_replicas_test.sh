@@ -76,7 +76,7 @@ pass
 expect_eq "$(r1 conflicts --json | pyj 'len(d)')" "2" "re-import adds no conflict flags"
 
 # dump is the canonical JSON of the state, UTF-8 untouched.
-expect_eq "$(pyj 'sorted(d.keys())' < dump1.json)" '["complaint", "conflict", "contact", "customer", "task", "team_config", "visit"]' "dump entities"
+expect_eq "$(pyj 'sorted(d.keys())' < dump1.json)" '["complaint", "conflict", "contact", "customer", "photo", "task", "team_config", "visit"]' "dump entities"
 grep -q '"北京昭智教育"' dump1.json || fail "dump does not carry the UTF-8 name as is"
 pass
 

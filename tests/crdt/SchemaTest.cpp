@@ -49,7 +49,7 @@ TEST(SchemaTest, EntitiesInOrderWithCodes)
     const auto& s = fieldsyncSchema();
     std::vector<std::string> names;
     for (const auto& e : s.entities()) names.push_back(e.name);
-    EXPECT_THAT(names, ElementsAre("customer", "contact", "visit", "task", "complaint", "conflict", "team_config"));
+    EXPECT_THAT(names, ElementsAre("customer", "contact", "visit", "task", "complaint", "conflict", "team_config", "photo"));
     for (size_t i = 0; i < s.entities().size(); ++i) {
         const auto& e = s.entities()[i];
         SCOPED_TRACE(e.name);
@@ -67,7 +67,7 @@ TEST(SchemaTest, EntitiesInOrderWithCodes)
     EXPECT_EQ(s.entity("nope"), nullptr);
     EXPECT_EQ(s.entity("Visit"), nullptr);
     EXPECT_EQ(entity("visit").field("nope"), nullptr);
-    EXPECT_THROW((void)s.entity(7), std::out_of_range);
+    EXPECT_THROW((void)s.entity(8), std::out_of_range);
     EXPECT_NE(s.entity(kConflictEntity), nullptr);
     // The same instance every time.
     EXPECT_EQ(&fieldsyncSchema(), &s);
@@ -105,7 +105,7 @@ TEST(SchemaTest, ScopeIsDeclaredOnceRootChildrenSubjectAndShared)
         children.push_back(e->name);
         EXPECT_EQ(e->fields[static_cast<size_t>(e->scope.parent)].name, "customer") << e->name;
     }
-    EXPECT_THAT(children, ElementsAre("contact", "visit", "task", "complaint"));
+    EXPECT_THAT(children, ElementsAre("contact", "visit", "task", "complaint", "photo"));
     ASSERT_NE(s.subject(), nullptr);
     EXPECT_EQ(s.subject()->name, "conflict");
     EXPECT_EQ(entity("team_config").scope.kind, ScopeKind::Shared);
@@ -144,6 +144,25 @@ TEST(SchemaTest, AMisdeclaredScopeFailsAtStartUp)
     EXPECT_THROW(Schema({{"r", "r", {owner, team}, root}, {"c", "c", {elsewhere}, child}}), std::logic_error)
         << "a parent that is not the root";
     EXPECT_THROW(Schema({{"c", "c", {parent}, child}}), std::logic_error) << "a child with no root";
+    // A same-root reference is a reference of a child; a text format is a text's.
+    FieldDef sibling = parent;
+    sibling.name = "sibling";
+    sibling.refEntity = "c";
+    sibling.required = false;
+    sibling.sameRoot = true;
+    EXPECT_NO_THROW(Schema({{"r", "r", {owner, team}, root}, {"c", "c", {parent, sibling}, child}}));
+    EXPECT_THROW(Schema({{"r", "r", {owner, team, sibling}, root}, {"c", "c", {parent}, child}}), std::logic_error)
+        << "a same-root reference on the root itself";
+    FieldDef notRef = owner;
+    notRef.name = "x";
+    notRef.sameRoot = true;
+    EXPECT_THROW(Schema({{"r", "r", {owner, team}, root}, {"c", "c", {parent, notRef}, child}}), std::logic_error)
+        << "a same-root text";
+    FieldDef hashedInteger = owner;
+    hashedInteger.name = "n";
+    hashedInteger.type = FieldType::Integer;
+    hashedInteger.format = TextFormat::Sha256Hex;
+    EXPECT_THROW(Schema({{"r", "r", {owner, team, hashedInteger}, root}}), std::logic_error) << "a formatted integer";
     EXPECT_THROW(Schema({{"r", "r", {owner}, root}}), std::logic_error) << "no team field";
 }
 
@@ -197,6 +216,55 @@ TEST(SchemaTest, VisitFieldRules)
     EXPECT_EQ(field("visit", "satisfaction").min, 1);
     EXPECT_EQ(field("visit", "satisfaction").max, 5);
     EXPECT_EQ(field("visit", "rep").rule, Rule::Lww);
+}
+
+// A photo (schema 5, docs/photos.md): what the picture is never changes, its
+// hash and thumbnail have a checked form, and its visit or complaint must be
+// of its own customer.
+TEST(SchemaTest, PhotoFieldsDescribeTheBytesOnce)
+{
+    EXPECT_EQ(entity("photo").scope.kind, ScopeKind::Child);
+    for (const char* name : {"visit", "complaint", "sha256", "size", "media_type", "width", "height", "captured_at",
+                             "thumbnail"}) {
+        SCOPED_TRACE(name);
+        EXPECT_EQ(field("photo", name).rule, Rule::Once);
+    }
+    EXPECT_EQ(field("photo", "caption").rule, Rule::Lww);
+    EXPECT_TRUE(field("photo", "visit").sameRoot);
+    EXPECT_TRUE(field("photo", "complaint").sameRoot);
+    EXPECT_FALSE(field("photo", "customer").sameRoot);
+    EXPECT_TRUE(field("photo", "uploaded_at").serverOnly);
+    EXPECT_TRUE(field("photo", "captured_at").captured);
+    for (const char* name : {"sha256", "size", "media_type"}) EXPECT_TRUE(field("photo", name).required) << name;
+
+    const std::string hash = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+    EXPECT_TRUE(check("photo", "sha256", Value(hash)).ok());
+    for (const std::string& bad : {hash.substr(1), hash + "0", std::string("9F") + hash.substr(2),
+                                  std::string("zz") + hash.substr(2), std::string("../../etc/passwd")}) {
+        auto st = check("photo", "sha256", Value(bad));
+        ASSERT_FALSE(st.ok()) << bad;
+        EXPECT_THAT(st.error().message, HasSubstr("photo.sha256 expects a SHA-256"));
+    }
+    EXPECT_TRUE(check("photo", "size", Value(int64_t{kMaxPhotoBytes})).ok());
+    EXPECT_FALSE(check("photo", "size", Value(int64_t{kMaxPhotoBytes + 1})).ok());
+    EXPECT_FALSE(check("photo", "size", Value(int64_t{0})).ok());
+    EXPECT_TRUE(check("photo", "media_type", Value(std::string("image/jpeg"))).ok());
+    EXPECT_FALSE(check("photo", "media_type", Value(std::string("image/svg+xml"))).ok());
+
+    // "/9j/4AAQ" is FF D8 FF E0 00 10: a JPEG's first bytes.
+    EXPECT_TRUE(check("photo", "thumbnail", Value(std::string("/9j/4AAQSkZJRg=="))).ok());
+    EXPECT_TRUE(check("photo", "thumbnail", Value(std::string("/9j/4AAQSkZJRgA="))).ok());
+    for (const std::string& bad : {std::string("iVBORw0KGgo="),       // a PNG
+                                  std::string("/9j/4AAQSkZJRg="),    // not a multiple of 4
+                                  std::string("/9j/4AAQ SkZJRg=="),  // a space
+                                  std::string("/9j/4AAQSk=ZJRg=="),  // padding inside
+                                  std::string("/9j/4AAQSkZJR==="),   // three pads
+                                  std::string("/9j/4AAQ-_ZJRg=="),   // URL-safe alphabet
+                                  std::string("/9j/")}) {            // nothing after the marker
+        auto st = check("photo", "thumbnail", Value(bad));
+        ASSERT_FALSE(st.ok()) << bad;
+        EXPECT_THAT(st.error().message, HasSubstr("photo.thumbnail expects a JPEG image in base64"));
+    }
 }
 
 TEST(SchemaTest, TagsAreSets)

@@ -5,6 +5,7 @@
 #include "ServerTestSupport.h"
 
 #include "api/Scope.h"
+#include "replica/Ids.h"
 
 namespace fieldsync::server::test {
 namespace {
@@ -54,6 +55,27 @@ protected:
     }
 
     static crdt::Hlc lastPendingClock(Device& d) { return d->pending().records.back().clock.hlc; }
+
+    // The fields of a raw photo change of `customer` on `visit`.
+    static json rawPhoto(const std::string& customer, const std::string& visit)
+    {
+        return {{"customer", customer}, {"visit", visit}, {"sha256", std::string(64, 'b')}, {"size", 1000},
+                {"media_type", "image/jpeg"}};
+    }
+
+    // A photo row of `customer` on `visit`, its hash 64 times `digit`.
+    static Write photoOf(const std::string& customer, const std::string& visit, char digit)
+    {
+        return Write()
+            .set("customer", customer)
+            .set("visit", visit)
+            .set("sha256", std::string(64, digit))
+            .set("size", int64_t{120'000})
+            .set("media_type", "image/jpeg"s)
+            .set("width", int64_t{2048})
+            .set("height", int64_t{1536})
+            .set("thumbnail", "/9j/4AAQSkZJRg=="s);
+    }
 
     // Pushes one raw change; returns the response body (a refusal: 403).
     json pushRaw(Device& d, const json& change)
@@ -478,6 +500,61 @@ TEST_F(ScopeTest, ARepCannotCreateAVoidedVisitOrCancelAnotherRepsPlan)
     json b = pushRaw(*lina, rawChange(*lina, "visit", theirs.visit, {{"voided", true}}, now));
     EXPECT_EQ(b["push"]["rejected"][0]["reason"], "not_in_scope");
     expectHubUnchanged(before, "a void of another rep's plan");
+}
+
+// A photo row (schema 5, docs/photos.md) follows its customer: the rep's
+// manager and admins receive it, another rep does not.
+TEST_F(ScopeTest, APhotoRowIsSeenByWhoeverSeesItsCustomer)
+{
+    Owned mine = customerWithVisit(*lina, "lina"s, "Lina Co");
+    now += 10;
+    const std::string photo = create(*lina, "photo", photoOf(mine.customer, mine.visit, 'a'));
+    EXPECT_EQ(syncOk(*lina).accepted, 1u);
+    EXPECT_EQ(hubField("photo", photo, "sha256"), std::string(64, 'a'));
+
+    syncOk(*zhang);
+    EXPECT_EQ(ids(*zhang, "photo"), std::set<std::string>{photo});
+    EXPECT_EQ(field(*zhang, "photo", photo, "visit"), mine.visit);
+    syncOk(*admin);
+    EXPECT_EQ(ids(*admin, "photo"), std::set<std::string>{photo});
+    syncOk(*wang);
+    EXPECT_TRUE(ids(*wang, "photo").empty()) << "another rep of the team";
+    syncOk(*zhou);
+    EXPECT_TRUE(ids(*zhou, "photo").empty()) << "a rep of another team";
+}
+
+// Attack: a rep hangs a photo on another rep's customer or visit — through
+// a customer of their own naming the other's visit, or directly — or a
+// manager hangs one of a customer on a visit of another customer. Nothing is
+// stored.
+TEST_F(ScopeTest, APhotoCannotBeHungOnAVisitOfAnotherCustomer)
+{
+    Owned theirs = customerWithVisit(*wang, "wang"s, "Wang Co");
+    Owned mine = customerWithVisit(*lina, "lina"s, "Lina Co");
+    now += 10;
+    auto before = hubState();
+    json asMine = pushRaw(*lina, rawChange(*lina, "photo", replica::newRowId(now), rawPhoto(mine.customer, theirs.visit), now));
+    EXPECT_EQ(asMine["push"]["rejected"][0]["reason"], "reference");
+    expectHubUnchanged(before, "a photo of her customer on another rep's visit");
+
+    now += 10;
+    json onTheirs =
+        pushRaw(*lina, rawChange(*lina, "photo", replica::newRowId(now), rawPhoto(theirs.customer, theirs.visit), now));
+    EXPECT_EQ(onTheirs["push"]["rejected"][0]["reason"], "not_in_scope");
+    expectHubUnchanged(before, "a photo on another rep's customer");
+
+    // Whoever writes: the manager sees both customers, and still cannot mix them.
+    syncOk(*zhang);
+    now += 10;
+    create(*zhang, "photo", photoOf(mine.customer, theirs.visit, 'd'));
+    SyncOutcome mixed = sync(*zhang);
+    EXPECT_EQ(mixed.statuses.front(), 403);
+    ASSERT_EQ(mixed.rejected.size(), 1u);
+    EXPECT_EQ(mixed.rejected[0]["reason"], "reference");
+    EXPECT_THAT(mixed.rejected[0]["message"].get<std::string>(),
+                HasSubstr("visit names a visit of another customer; a photo stays with its own customer"));
+    expectHubUnchanged(before, "a manager's photo of one customer on another's visit");
+    EXPECT_TRUE(ids(*zhang, "photo").empty()) << "the refused new row leaves the manager's device";
 }
 
 // A team's configuration (team_config, schema 2): its managers write it, its

@@ -298,6 +298,21 @@
     </message>
 </context>
 <context>
+    <name>CustomerHeader</name>
+    <message>
+        <source>Owner: %1</source>
+        <translation>Owner: %1</translation>
+    </message>
+    <message>
+        <source>Public pool</source>
+        <translation>Public pool</translation>
+    </message>
+    <message>
+        <source>Archived</source>
+        <translation>Archived</translation>
+    </message>
+</context>
+<context>
     <name>CustomerPage</name>
     <message>
         <source>‹ Back</source>
@@ -310,18 +325,6 @@
     <message>
         <source>Select a customer</source>
         <translation>Select a customer</translation>
-    </message>
-    <message>
-        <source>Owner: %1</source>
-        <translation>Owner: %1</translation>
-    </message>
-    <message>
-        <source>Public pool</source>
-        <translation>Public pool</translation>
-    </message>
-    <message>
-        <source>Archived</source>
-        <translation>Archived</translation>
     </message>
     <message>
         <source>Start visit</source>

@@ -298,6 +298,21 @@
     </message>
 </context>
 <context>
+    <name>CustomerHeader</name>
+    <message>
+        <source>Owner: %1</source>
+        <translation>负责人：%1</translation>
+    </message>
+    <message>
+        <source>Public pool</source>
+        <translation>公海</translation>
+    </message>
+    <message>
+        <source>Archived</source>
+        <translation>已归档</translation>
+    </message>
+</context>
+<context>
     <name>CustomerPage</name>
     <message>
         <source>‹ Back</source>
@@ -310,18 +325,6 @@
     <message>
         <source>Select a customer</source>
         <translation>请选择客户</translation>
-    </message>
-    <message>
-        <source>Owner: %1</source>
-        <translation>负责人：%1</translation>
-    </message>
-    <message>
-        <source>Public pool</source>
-        <translation>公海</translation>
-    </message>
-    <message>
-        <source>Archived</source>
-        <translation>已归档</translation>
     </message>
     <message>
         <source>Start visit</source>

@@ -37,7 +37,7 @@ pass
 "$FS" --db r.db customer add --name 北京昭智教育 --phone 13912345678 "notes=wants the 12500 order" >/dev/null
 "$FS" --db r.db dump > before.json
 for secret in 北京昭智教育 13912345678 "12500 order"; do
-  [ "$(cat r.db r.db-wal 2>/dev/null | grep -c -a -F "$secret" || true)" = 0 ] || fail "$secret is readable in r.db"
+  [ "$(cat r.db r.db-wal 2>/dev/null | grep -c -a -F -e "$secret" || true)" = 0 ] || fail "$secret is readable in r.db"
   pass
 done
 python3 -c 'import sqlite3,sys; sqlite3.connect(sys.argv[1]).execute("SELECT 1 FROM meta").fetchone()' r.db 2>/dev/null \

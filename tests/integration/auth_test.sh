@@ -21,7 +21,7 @@ lina_device=$(fs lina status --json | python3 -c 'import json,sys; print(json.lo
 lina_token=$(json "$WORK/lina.db.keys" 'j["token"]')
 check "the token is in the key file" "${#lina_token}" 43
 check "the key file is mode 0600" "$(stat -c %a "$WORK/lina.db.keys")" 600
-check "no token in the replica or its WAL" "$(cat "$WORK/lina.db" "$WORK/lina.db-wal" 2>/dev/null | grep -c -a -F "$lina_token" || true)" 0
+check "no token in the replica or its WAL" "$(cat "$WORK/lina.db" "$WORK/lina.db-wal" 2>/dev/null | grep -c -a -F -e "$lina_token" || true)" 0
 check "no customer name in the replica or its WAL" "$(cat "$WORK/lina.db" "$WORK/lina.db-wal" 2>/dev/null | grep -c -a "Lina Co" || true)" 0
 check "a stock SQLite cannot read the replica" "$(sql "$WORK/lina.db" "SELECT count(*) FROM meta" 2>/dev/null || echo refused)" refused
 device_state() { "$FSS" --data "$WORK/server" device list --json | python3 -c '
@@ -113,6 +113,6 @@ check "a failed sign-in is logged with user, address and reason" \
 check "an unknown user is logged as such" "$(grep -c 'sign-in failed: user nobody from 127.0.0.1: no such user' "$WORK/server.log")" 1
 check "the logout is logged" "$(grep -c "device $lina_device (lina's .*) signed out: its token is revoked (POST /v1/logout by lina from 127.0.0.1)" "$WORK/server.log")" 1
 check "no password in the log" "$(grep -c -e "$PASSWORD" -e wrong-password "$WORK/server.log" || true)" 0
-check "no token in the log" "$(grep -c -F "$lina_token" "$WORK/server.log" || true)" 0
+check "no token in the log" "$(grep -c -F -e "$lina_token" "$WORK/server.log" || true)" 0
 stop_server
 finish

@@ -103,43 +103,7 @@ Page {
             width: parent.width - 32
             spacing: 4
 
-            RowLayout {
-                Layout.fillWidth: true
-                spacing: 12
-                Rectangle {
-                    Layout.preferredWidth: 40
-                    Layout.preferredHeight: 40
-                    radius: 20
-                    color: Theme.levelColor(detail.level)
-                    Label {
-                        anchors.centerIn: parent
-                        text: detail.level.length > 0 ? detail.level : "–"
-                        color: Theme.onBadge
-                        font.bold: true
-                        font.pixelSize: Theme.fontHeading
-                    }
-                }
-                ColumnLayout {
-                    Layout.fillWidth: true
-                    spacing: 0
-                    Label {
-                        objectName: "customerName"
-                        text: detail.name
-                        font.pixelSize: Theme.fontTitle
-                        font.bold: true
-                        wrapMode: Text.Wrap
-                        Layout.fillWidth: true
-                    }
-                    Label {
-                        text: [detail.lifecycleLabel,
-                               detail.owner.length > 0 ? qsTr("Owner: %1").arg(detail.owner) : qsTr("Public pool"),
-                               detail.archived ? qsTr("Archived") : ""].filter(s => s.length > 0).join(" · ")
-                        color: Material.color(Material.Grey, Material.Shade700)
-                        Layout.fillWidth: true
-                        wrapMode: Text.Wrap
-                    }
-                }
-            }
+            CustomerHeader { detail: detail; Layout.fillWidth: true }
 
             Flow {
                 Layout.fillWidth: true

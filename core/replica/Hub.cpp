@@ -148,6 +148,28 @@ std::string Hub::rootOf(int entity, const std::string& id)
     return rootOf(e, m_rows.load(e, id), nullptr);
 }
 
+std::vector<std::string> Hub::rowsNaming(int entity, int field, const std::string& value, const Viewer* viewer)
+{
+    const auto& e = m_schema.entity(entity);
+    const auto& f = e.fields.at(static_cast<size_t>(field));
+    if (f.type != schema::FieldType::Text && f.type != schema::FieldType::Ref)
+        throw std::logic_error("rowsNaming reads a text field; " + e.name + "." + f.name + " is not one");
+    std::vector<std::string> ids;
+    {
+        UsingStatement st(*m_db, "SELECT id FROM \"" + e.table + "\" WHERE \"" + f.name + "\" = ? ORDER BY id");
+        st->bind(1, value);
+        while (st->step()) ids.push_back(st->getText(0));
+    }
+    if (!viewer) return ids;
+    std::erase_if(ids, [&](const std::string& id) {
+        const std::string root = rootOf(entity, id);
+        if (root.empty()) return !viewer->canSee(std::nullopt, std::nullopt);
+        const CustomerKey key = keyOf(root);
+        return !viewer->canSee(key.owner, key.team);
+    });
+    return ids;
+}
+
 std::optional<std::string> Hub::ownerOf(const std::string& customer)
 {
     const auto& root = m_schema.root();

@@ -238,6 +238,12 @@ public:
     std::vector<protocol::ChangeRecord> customerState(const std::string& customer);
     // The scope root of a stored row ("" for a Shared row or an unknown one).
     std::string rootOf(int entity, const std::string& id);
+    // The ids, in order, of the stored rows of `entity` whose text field
+    // `field` holds `value`, among those `viewer` may see (null: all). What
+    // the server authorises a photo's bytes by: a user may send or fetch the
+    // bytes of a hash only if a photo row naming it is theirs to see
+    // (docs/photos.md). Served by an index on the field.
+    std::vector<std::string> rowsNaming(int entity, int field, const std::string& value, const Viewer* viewer = nullptr);
     // Records that this device was served the log up to `position`
     // (hub_device.served, see PushContext::servedAtLeast). Any connection,
     // a reader's too, outside a transaction: it is its own write.

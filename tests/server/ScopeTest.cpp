@@ -521,6 +521,29 @@ TEST_F(ScopeTest, APhotoRowIsSeenByWhoeverSeesItsCustomer)
     EXPECT_TRUE(ids(*wang, "photo").empty()) << "another rep of the team";
     syncOk(*zhou);
     EXPECT_TRUE(ids(*zhou, "photo").empty()) << "a rep of another team";
+
+    // Who may send or fetch the bytes: whoever sees a photo row naming the hash.
+    const auto& e = *schema::fieldsyncSchema().entity("photo");
+    const int sha = e.field("sha256")->index;
+    auto naming = [&](const std::string& user, const std::string& hash) {
+        const Scope scope = Scope::of(*accounts->user(user), *accounts);  // the viewer refers to it
+        const replica::Viewer viewer = scope.viewer();
+        return hub->rowsNaming(e.code, sha, hash, &viewer);
+    };
+    const std::vector<std::string> just{photo};
+    for (const char* user : {"lina", "zhang", "admin"}) EXPECT_EQ(naming(user, std::string(64, 'a')), just) << user;
+    for (const char* user : {"wang", "zhou"}) EXPECT_TRUE(naming(user, std::string(64, 'a')).empty()) << user;
+    EXPECT_TRUE(naming("lina", std::string(64, 'b')).empty()) << "a hash no row names";
+    EXPECT_EQ(hub->rowsNaming(e.code, sha, std::string(64, 'a')), just) << "no viewer: every row";
+    // The same picture on a second customer of another rep: each sees their own row.
+    Owned other = customerWithVisit(*wang, "wang"s, "Wang Co");
+    now += 10;
+    const std::string second = create(*wang, "photo", photoOf(other.customer, other.visit, 'a'));
+    syncOk(*wang);
+    EXPECT_EQ(naming("wang", std::string(64, 'a')), std::vector<std::string>{second});
+    EXPECT_EQ(naming("lina", std::string(64, 'a')), just);
+    EXPECT_EQ(naming("zhang", std::string(64, 'a')).size(), 2u);
+    EXPECT_THROW(hub->rowsNaming(e.code, e.field("size")->index, "1"), std::logic_error) << "not a text field";
 }
 
 // Attack: a rep hangs a photo on another rep's customer or visit — through

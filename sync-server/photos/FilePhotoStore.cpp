@@ -8,6 +8,7 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 #include <fcntl.h>
 #include <mutex>
 #include <stdexcept>
@@ -94,12 +95,20 @@ void writeAll(int fd, std::string_view bytes, off_t at, const fs::path& path)
     }
 }
 
+// A shard directory of complete objects: two lowercase hex digits.
+bool isShard(std::string_view name)
+{
+    auto hex = [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); };
+    return name.size() == 2 && hex(name[0]) && hex(name[1]);
+}
+
 class FilePhotoStore final : public PhotoStore {
 public:
     explicit FilePhotoStore(fs::path directory) : m_dir(std::move(directory))
     {
         if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
         fs::create_directories(m_dir / "partial");
+        fs::create_directories(m_dir / "orphans");
     }
 
     PhotoUpload state(std::string_view sha256) override
@@ -187,6 +196,34 @@ public:
         std::lock_guard lock(m_mutex);
         fs::remove(completePath(sha256));
         fs::remove(partialPath(sha256));
+        fs::remove(orphanPath(sha256));
+    }
+
+    std::optional<std::chrono::system_clock::time_point> orphanedSince(std::string_view sha256) override
+    {
+        if (!schema::isSha256Hex(sha256)) return std::nullopt;
+        std::lock_guard lock(m_mutex);
+        std::ifstream in(orphanPath(sha256));
+        long long ms = 0;
+        if (!(in >> ms)) return std::nullopt;
+        return std::chrono::system_clock::time_point(std::chrono::milliseconds(ms));
+    }
+
+    void markOrphaned(std::string_view sha256, std::chrono::system_clock::time_point since) override
+    {
+        if (!schema::isSha256Hex(sha256)) return;
+        std::lock_guard lock(m_mutex);
+        const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(since.time_since_epoch()).count();
+        std::ofstream out(orphanPath(sha256), std::ios::trunc);
+        out << ms << "\n";
+        if (!out.flush()) ioFailure("cannot write", orphanPath(sha256));
+    }
+
+    void unmarkOrphaned(std::string_view sha256) override
+    {
+        if (!schema::isSha256Hex(sha256)) return;
+        std::lock_guard lock(m_mutex);
+        fs::remove(orphanPath(sha256));
     }
 
     std::vector<Entry> list() override
@@ -201,8 +238,10 @@ public:
             out.push_back({name, {static_cast<uint64_t>(file.file_size()), complete}, touched});
         };
         for (const auto& shard : fs::directory_iterator(m_dir)) {
-            if (!shard.is_directory()) continue;
-            const bool partial = shard.path().filename() == "partial";
+            const std::string name = shard.path().filename().string();
+            const bool partial = name == "partial";
+            // Objects live in "partial" and in the two-hex-digit shards; "orphans" holds marks.
+            if (!shard.is_directory() || (!partial && !isShard(name))) continue;
             for (const auto& file : fs::directory_iterator(shard.path())) add(file, !partial);
         }
         return out;
@@ -219,6 +258,7 @@ private:
     }
 
     fs::path partialPath(std::string_view sha256) const { return m_dir / "partial" / std::string(sha256); }
+    fs::path orphanPath(std::string_view sha256) const { return m_dir / "orphans" / std::string(sha256); }
     fs::path completePath(std::string_view sha256) const
     {
         return m_dir / std::string(sha256.substr(0, 2)) / std::string(sha256);

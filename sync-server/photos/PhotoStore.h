@@ -26,6 +26,9 @@
 //   <sha256[0,2)>/<sha256>    a complete object, renamed into place (and the
 //                             directory fsynced) once its hash is verified;
 //                             read-only after.
+//   orphans/<sha256>          garbage collection's mark: the milliseconds
+//                             since the Unix epoch (decimal text) at which
+//                             the object was first found named by no live row.
 // One process owns the directory (the embedded store's server); appends are
 // serialised inside it.
 #pragma once
@@ -81,6 +84,14 @@ public:
         std::chrono::system_clock::time_point touched;
     };
     virtual std::vector<Entry> list() = 0;
+
+    // Garbage collection's marks (Collect.h): since when a complete object
+    // has been found named by no live photo row (nullopt: not marked). Kept
+    // with the objects, so a restart does not reset the grace period;
+    // remove() drops the mark too.
+    virtual std::optional<std::chrono::system_clock::time_point> orphanedSince(std::string_view sha256) = 0;
+    virtual void markOrphaned(std::string_view sha256, std::chrono::system_clock::time_point since) = 0;
+    virtual void unmarkOrphaned(std::string_view sha256) = 0;
 };
 
 // The bytes of photos as files under `directory` (created if missing).

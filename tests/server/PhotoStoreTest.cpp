@@ -1,6 +1,7 @@
 // The server's store of photo bytes (sync-server/photos/PhotoStore.h):
 // chunked, resumable across a restart, verified against the address,
 // deduplicated, and never a path outside its directory.
+#include "photos/Collect.h"
 #include "photos/PhotoStore.h"
 
 #include <gmock/gmock.h>
@@ -12,6 +13,7 @@
 #include <fstream>
 #include <unistd.h>
 #include <random>
+#include <set>
 
 namespace fieldsync::server {
 namespace {
@@ -247,6 +249,59 @@ TEST_F(PhotoStoreTest, ListAndRemoveSeeCompleteAndPartialObjects)
     store->remove(sha256Of(half));
     EXPECT_TRUE(store->list().empty());
     EXPECT_EQ(filesUnder(), 0u);
+}
+
+// Collection counts its grace from when an object lost its last row: an
+// object uploaded long ago and unnamed today is only marked; removed after
+// the grace period unless a row names it again meanwhile. A restart (a new
+// store on the same directory) keeps the marks.
+TEST_F(PhotoStoreTest, CollectionRemovesBytesOnlyAGracePeriodAfterTheirLastRowWent)
+{
+    using namespace std::chrono;
+    const std::string kept = randomBytes(3000, 11), dropped = randomBytes(4000, 12), back = randomBytes(5000, 13);
+    for (const auto* bytes : {&kept, &dropped, &back}) ASSERT_TRUE(upload(*store, *bytes, 5000).complete);
+    std::set<std::string> named{sha256Of(kept)};
+    auto isNamed = [&](const std::string& sha) { return named.count(sha) > 0; };
+    const auto t0 = system_clock::now() + hours(24 * 365);  // a year after the upload
+    const seconds grace = hours(24 * 7);
+
+    CollectReport first = collectPhotos(*store, isNamed, t0, grace);
+    EXPECT_EQ(first.marked, 2u);
+    EXPECT_EQ(first.removed, 0u) << "a year old, but unnamed only since now";
+    EXPECT_EQ(store->orphanedSince(sha256Of(dropped)), t0 - (t0.time_since_epoch() % milliseconds(1)));
+    EXPECT_FALSE(store->orphanedSince(sha256Of(kept)));
+
+    store = openFilePhotoStore(m_dir);  // a restart keeps the marks
+    named.insert(sha256Of(back));       // a row names it again
+    CollectReport early = collectPhotos(*store, isNamed, t0 + grace - seconds(1), grace);
+    EXPECT_EQ(early.removed, 0u);
+    EXPECT_EQ(early.unmarked, 1u);
+    EXPECT_FALSE(store->orphanedSince(sha256Of(back)));
+
+    CollectReport due = collectPhotos(*store, isNamed, t0 + grace, grace);
+    EXPECT_EQ(due.removed, 1u);
+    EXPECT_EQ(due.bytesFreed, dropped.size());
+    EXPECT_EQ(store->state(sha256Of(dropped)).offset, 0u);
+    EXPECT_FALSE(store->orphanedSince(sha256Of(dropped))) << "its mark went with it";
+    EXPECT_TRUE(store->state(sha256Of(kept)).complete);
+    EXPECT_TRUE(store->state(sha256Of(back)).complete);
+    EXPECT_EQ(store->list().size(), 2u) << "marks are not objects";
+}
+
+// An upload abandoned (a phone that never came back) is removed once
+// untouched for the grace period; one still moving is left alone.
+TEST_F(PhotoStoreTest, CollectionRemovesAbandonedUploads)
+{
+    using namespace std::chrono;
+    const std::string stale = randomBytes(6000, 14), moving = randomBytes(6000, 15);
+    ASSERT_TRUE(store->append(sha256Of(stale), stale.size(), 0, std::string_view(stale).substr(0, 1000)).ok());
+    ASSERT_TRUE(store->append(sha256Of(moving), moving.size(), 0, std::string_view(moving).substr(0, 1000)).ok());
+    fs::last_write_time(m_dir / "partial" / sha256Of(stale), fs::file_time_type::clock::now() - hours(24 * 8));
+    CollectReport r = collectPhotos(*store, [](const std::string&) { return true; }, system_clock::now(), hours(24 * 7));
+    EXPECT_EQ(r.partialsRemoved, 1u);
+    EXPECT_EQ(r.bytesFreed, 1000u);
+    EXPECT_EQ(store->state(sha256Of(stale)).offset, 0u);
+    EXPECT_EQ(store->state(sha256Of(moving)).offset, 1000u);
 }
 
 } // namespace
